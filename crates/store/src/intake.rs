@@ -1,0 +1,442 @@
+//! Placing claims: customers, cases and claims written in one transaction per batch, with
+//! the journal entry and (for the HTTP API) the idempotent answer.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{Any, Row, Transaction};
+
+use crate::models::*;
+use crate::{SqlStore, StoreError, StoreResult, journal};
+
+/// Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement and the
+/// widest insert here has 12 columns; 500 rows stay far below that and amortise round trips.
+const ROWS_PER_STATEMENT: usize = 500;
+/// A batch larger than this is a caller's bug: intake streams files in smaller chunks.
+pub const CLAIMS_PER_BATCH_MAX: usize = 10_000;
+
+type Tx = Transaction<'static, Any>;
+
+pub(crate) async fn place_claims(
+    store: &SqlStore,
+    batch: &ClaimBatch,
+    idempotency: Option<&IdempotencyRequest>,
+    respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+) -> StoreResult<PlaceOutcome> {
+    if batch.claims.len() > CLAIMS_PER_BATCH_MAX {
+        return Err(StoreError::Conflict(format!("a batch holds at most {CLAIMS_PER_BATCH_MAX} claims")));
+    }
+    let mut transaction = store.pool().begin().await?;
+    let slot = journal::reserve(&mut transaction).await?;
+    if let Some(request) = idempotency {
+        if let Some(earlier) = claim_idempotency_key(&mut transaction, &batch.client_id, request, batch.at_ms).await? {
+            transaction.rollback().await?;
+            return Ok(earlier);
+        }
+    }
+    let placements = write_batch(&mut transaction, batch).await?;
+    let accepted = placements.iter().filter(|p| matches!(p, Placement::Accepted { .. })).count();
+    let payload = serde_json::json!({
+        "source": batch.source,
+        "accepted": accepted,
+        "duplicates": placements.len() - accepted,
+    });
+    let entry = NewJournalEntry {
+        at_ms: batch.at_ms,
+        actor: batch.actor.clone(),
+        kind: "claims.placed".into(),
+        subject: format!("client:{}", batch.client_id),
+        payload: payload.to_string(),
+    };
+    journal::write(&mut transaction, slot, &entry).await?;
+    let response = match idempotency {
+        Some(request) => Some(save_response(&mut transaction, &batch.client_id, request, respond(&placements)).await?),
+        None => None,
+    };
+    transaction.commit().await?;
+    Ok(PlaceOutcome::Placed { placements, response })
+}
+
+/// Records the key as taken. Returns what to answer instead if it was taken before.
+async fn claim_idempotency_key(
+    transaction: &mut Tx,
+    client_id: &str,
+    request: &IdempotencyRequest,
+    at_ms: i64,
+) -> StoreResult<Option<PlaceOutcome>> {
+    let inserted = sqlx::query(
+        "INSERT INTO idempotency (client_id, idempotency_key, request_hash, created_at_ms) \
+         VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(client_id)
+    .bind(&request.key)
+    .bind(&request.request_hash)
+    .bind(at_ms)
+    .execute(&mut **transaction)
+    .await?;
+    if inserted.rows_affected() == 1 {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT request_hash, response_status, response_body FROM idempotency \
+         WHERE client_id = $1 AND idempotency_key = $2",
+    )
+    .bind(client_id)
+    .bind(&request.key)
+    .fetch_one(&mut **transaction)
+    .await?;
+    let request_hash: String = row.try_get(0)?;
+    let status: Option<i64> = row.try_get(1)?;
+    let body: Option<String> = row.try_get(2)?;
+    if request_hash != request.request_hash {
+        return Ok(Some(PlaceOutcome::KeyReused));
+    }
+    Ok(Some(match (status, body) {
+        (Some(status), Some(body)) => {
+            let status = u16::try_from(status).map_err(|_| StoreError::Corrupt("stored status".into()))?;
+            PlaceOutcome::Replayed(StoredResponse { status, body })
+        }
+        _ => PlaceOutcome::InFlight,
+    }))
+}
+
+async fn save_response(
+    transaction: &mut Tx,
+    client_id: &str,
+    request: &IdempotencyRequest,
+    response: StoredResponse,
+) -> StoreResult<StoredResponse> {
+    sqlx::query(
+        "UPDATE idempotency SET response_status = $1, response_body = $2 \
+         WHERE client_id = $3 AND idempotency_key = $4",
+    )
+    .bind(i64::from(response.status))
+    .bind(&response.body)
+    .bind(client_id)
+    .bind(&request.key)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(response)
+}
+
+/// Writes what is new in the batch and says per claim what happened.
+async fn write_batch(transaction: &mut Tx, batch: &ClaimBatch) -> StoreResult<Vec<Placement>> {
+    let earlier = existing_claims(transaction, batch).await?;
+    // Claims to write: not placed before and, within the batch, the first with its reference.
+    let mut seen: HashSet<&str> = HashSet::new();
+    let fresh: Vec<&NewClaim> = batch
+        .claims
+        .iter()
+        .filter(|claim| !earlier.contains_key(&claim.client_claim_ref))
+        .filter(|claim| seen.insert(claim.client_claim_ref.as_str()))
+        .collect();
+    let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms).await?;
+    let cases = ensure_cases(transaction, batch, &fresh, &customer_ids).await?;
+    insert_claims(transaction, batch, &fresh, &customer_ids, &cases).await?;
+    let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(fresh.len());
+    for claim in &fresh {
+        let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
+        let (case_id, case_number) = lookup(&cases, customer_id)?;
+        let placement = Placement::Accepted {
+            claim_id: claim.claim_id.clone(),
+            case_id: case_id.clone(),
+            case_number: *case_number,
+        };
+        placed.insert(claim.client_claim_ref.as_str(), placement);
+    }
+    let placements = batch
+        .claims
+        .iter()
+        .map(|claim| outcome_of(claim, &fresh, &placed, &earlier))
+        .collect::<StoreResult<Vec<_>>>()?;
+    debug_assert_eq!(placements.len(), batch.claims.len());
+    Ok(placements)
+}
+
+/// The first claim with a reference gets the placement; a repeat within the batch or a claim
+/// placed before is a duplicate of that claim.
+fn outcome_of(
+    claim: &NewClaim,
+    fresh: &[&NewClaim],
+    placed: &HashMap<&str, Placement>,
+    earlier: &HashMap<String, String>,
+) -> StoreResult<Placement> {
+    if let Some(claim_id) = earlier.get(&claim.client_claim_ref) {
+        return Ok(Placement::Duplicate { claim_id: claim_id.clone() });
+    }
+    let placement = lookup(placed, claim.client_claim_ref.as_str())?;
+    let is_first = fresh.iter().any(|first| std::ptr::eq(*first, claim));
+    if is_first {
+        return Ok(placement.clone());
+    }
+    match placement {
+        Placement::Accepted { claim_id, .. } | Placement::Duplicate { claim_id } => {
+            Ok(Placement::Duplicate { claim_id: claim_id.clone() })
+        }
+    }
+}
+
+fn lookup<'m, K, V>(map: &'m HashMap<K, V>, key: &str) -> StoreResult<&'m V>
+where
+    K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
+{
+    map.get(key).ok_or_else(|| StoreError::Corrupt(format!("intake lost track of {key}")))
+}
+
+/// `client_claim_ref → claim id` for the batch's claims the client placed before.
+async fn existing_claims(transaction: &mut Tx, batch: &ClaimBatch) -> StoreResult<HashMap<String, String>> {
+    let mut found = HashMap::new();
+    let refs: Vec<&str> = batch.claims.iter().map(|claim| claim.client_claim_ref.as_str()).collect();
+    for chunk in refs.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT client_claim_ref, id FROM claims WHERE client_id = $1 AND client_claim_ref IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(&batch.client_id);
+        for claim_ref in chunk {
+            query = query.bind(*claim_ref);
+        }
+        for row in query.fetch_all(&mut **transaction).await? {
+            found.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    Ok(found)
+}
+
+/// `national_id_index → customer id`, inserting the customers that do not exist yet.
+async fn ensure_customers(
+    transaction: &mut Tx,
+    claims: &[&NewClaim],
+    at_ms: i64,
+) -> StoreResult<HashMap<String, String>> {
+    let mut seen = HashSet::new();
+    let customers: Vec<&NewCustomer> = claims
+        .iter()
+        .map(|claim| &claim.customer)
+        .filter(|customer| seen.insert(customer.national_id_index.as_str()))
+        .collect();
+    for chunk in customers.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO customers (id, market, kind, national_id_index, email_index, phone_index, \
+             language, personal_data, created_at_ms) VALUES {} ON CONFLICT (national_id_index) DO NOTHING",
+            value_rows(chunk.len(), 9)
+        );
+        let mut query = sqlx::query(&sql);
+        for customer in chunk {
+            query = query
+                .bind(&customer.id)
+                .bind(customer.market.as_str())
+                .bind(customer.kind.as_str())
+                .bind(&customer.national_id_index)
+                .bind(customer.email_index.as_deref())
+                .bind(customer.phone_index.as_deref())
+                .bind(&customer.language)
+                .bind(customer.personal_data.as_slice())
+                .bind(at_ms);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    let mut ids = HashMap::with_capacity(customers.len());
+    for chunk in customers.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT national_id_index, id FROM customers WHERE national_id_index IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for customer in chunk {
+            query = query.bind(&customer.national_id_index);
+        }
+        for row in query.fetch_all(&mut **transaction).await? {
+            ids.insert(row.try_get(0)?, row.try_get(1)?);
+        }
+    }
+    if ids.len() != customers.len() {
+        return Err(StoreError::Corrupt("a customer was neither inserted nor found".into()));
+    }
+    Ok(ids)
+}
+
+/// `customer id → (case id, case number)` for the client, opening the cases that do not exist.
+async fn ensure_cases(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    claims: &[&NewClaim],
+    customer_ids: &HashMap<String, String>,
+) -> StoreResult<HashMap<String, (String, i64)>> {
+    let mut seen = HashSet::new();
+    let mut wanted: Vec<(&str, &NewClaim)> = Vec::new();
+    for claim in claims {
+        let customer_id = lookup(customer_ids, &claim.customer.national_id_index)?;
+        if seen.insert(customer_id.as_str()) {
+            wanted.push((customer_id.as_str(), claim));
+        }
+    }
+    let mut cases = existing_cases(transaction, &batch.client_id, &wanted).await?;
+    let missing: Vec<(&str, &NewClaim)> =
+        wanted.into_iter().filter(|(customer_id, _)| !cases.contains_key(*customer_id)).collect();
+    if missing.is_empty() {
+        return Ok(cases);
+    }
+    let first_number = allocate_case_numbers(transaction, missing.len()).await?;
+    for (chunk_index, chunk) in missing.chunks(ROWS_PER_STATEMENT).enumerate() {
+        let sql = format!(
+            "INSERT INTO cases (id, case_number, client_id, customer_id, market, currency, opened_at_ms) VALUES {}",
+            value_rows(chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for (offset, (customer_id, claim)) in chunk.iter().enumerate() {
+            let position = i64::try_from(chunk_index * ROWS_PER_STATEMENT + offset)
+                .map_err(|_| StoreError::Corrupt("case count".into()))?;
+            let case_number = first_number + position;
+            cases.insert((*customer_id).to_owned(), (claim.case_id.clone(), case_number));
+            query = query
+                .bind(&claim.case_id)
+                .bind(case_number)
+                .bind(&batch.client_id)
+                .bind(*customer_id)
+                .bind(claim.market.as_str())
+                .bind(&claim.currency)
+                .bind(batch.at_ms);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(cases)
+}
+
+async fn existing_cases(
+    transaction: &mut Tx,
+    client_id: &str,
+    wanted: &[(&str, &NewClaim)],
+) -> StoreResult<HashMap<String, (String, i64)>> {
+    let mut cases = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT customer_id, id, case_number FROM cases WHERE client_id = $1 AND customer_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(client_id);
+        for (customer_id, _) in chunk {
+            query = query.bind(*customer_id);
+        }
+        for row in query.fetch_all(&mut **transaction).await? {
+            cases.insert(row.try_get(0)?, (row.try_get(1)?, row.try_get(2)?));
+        }
+    }
+    Ok(cases)
+}
+
+/// Reserves `count` consecutive case numbers and returns the first.
+async fn allocate_case_numbers(transaction: &mut Tx, count: usize) -> StoreResult<i64> {
+    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("case count".into()))?;
+    let row = sqlx::query(
+        "UPDATE counters SET next_value = next_value + $1 WHERE name = 'case_number' RETURNING next_value",
+    )
+    .bind(count)
+    .fetch_one(&mut **transaction)
+    .await?;
+    let next: i64 = row.try_get(0)?;
+    Ok(next - count)
+}
+
+async fn insert_claims(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    claims: &[&NewClaim],
+    customer_ids: &HashMap<String, String>,
+    cases: &HashMap<String, (String, i64)>,
+) -> StoreResult<()> {
+    for chunk in claims.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO claims (id, client_id, client_claim_ref, case_id, currency, principal_minor, \
+             creditor_fees_minor, invoice_date, due_date, interest_rate_bp, description, placed_at_ms) VALUES {}",
+            value_rows(chunk.len(), 12)
+        );
+        let mut query = sqlx::query(&sql);
+        for claim in chunk {
+            let customer_id = lookup(customer_ids, &claim.customer.national_id_index)?;
+            let (case_id, _) = lookup(cases, customer_id)?;
+            query = query
+                .bind(&claim.claim_id)
+                .bind(&batch.client_id)
+                .bind(&claim.client_claim_ref)
+                .bind(case_id.as_str())
+                .bind(&claim.currency)
+                .bind(claim.principal_minor)
+                .bind(claim.creditor_fees_minor)
+                .bind(&claim.invoice_date)
+                .bind(&claim.due_date)
+                .bind(claim.interest_rate_bp)
+                .bind(&claim.description)
+                .bind(batch.at_ms);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(())
+}
+
+/// `$first, $first+1, …` for `count` parameters.
+fn placeholders(first: usize, count: usize) -> String {
+    let mut text = String::with_capacity(count * 6);
+    for number in first..first + count {
+        if number > first {
+            text.push_str(", ");
+        }
+        text.push('$');
+        text.push_str(&number.to_string());
+    }
+    text
+}
+
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
+fn value_rows(rows: usize, columns: usize) -> String {
+    let mut text = String::with_capacity(rows * columns * 6);
+    for row in 0..rows {
+        if row > 0 {
+            text.push_str(", ");
+        }
+        text.push('(');
+        text.push_str(&placeholders(1 + row * columns, columns));
+        text.push(')');
+    }
+    text
+}
+
+pub(crate) async fn case_by_number(store: &SqlStore, case_number: i64) -> StoreResult<Option<CaseRow>> {
+    let row = sqlx::query(
+        "SELECT c.id, c.case_number, c.client_id, c.customer_id, c.market, c.currency, c.status, \
+         cu.kind, cu.language, cu.personal_data, \
+         (SELECT CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
+         (SELECT CAST(COALESCE(SUM(creditor_fees_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
+         (SELECT COUNT(*) FROM claims WHERE case_id = c.id) \
+         FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.case_number = $1",
+    )
+    .bind(case_number)
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(CaseRow {
+        id: row.try_get(0)?,
+        case_number: row.try_get(1)?,
+        client_id: row.try_get(2)?,
+        customer_id: row.try_get(3)?,
+        market: row.try_get(4)?,
+        currency: row.try_get(5)?,
+        status: row.try_get(6)?,
+        customer_kind: row.try_get(7)?,
+        customer_language: row.try_get(8)?,
+        customer_personal_data: row.try_get(9)?,
+        principal_minor: row.try_get(10)?,
+        creditor_fees_minor: row.try_get(11)?,
+        claim_count: row.try_get(12)?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholder_lists_number_parameters_in_order() {
+        assert_eq!(placeholders(2, 3), "$2, $3, $4");
+        assert_eq!(value_rows(2, 2), "($1, $2), ($3, $4)");
+    }
+}

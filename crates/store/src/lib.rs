@@ -1,0 +1,71 @@
+//! Reilu's store: one trait, [`Store`], and one SQL implementation, [`SqlStore`], that runs
+//! on the embedded SQLite file and on PostgreSQL. The SQL is written once where the two
+//! dialects agree (nearly everywhere: `$n` placeholders, `ON CONFLICT`, `RETURNING`); each
+//! backend has its own migrations. The store knows no keys: personal data reaches it sealed
+//! by the vault, and it hands sealed bytes back.
+
+mod clients;
+mod intake;
+mod journal;
+mod migrations;
+mod models;
+mod sql_store;
+pub mod test_support;
+
+use std::future::Future;
+
+pub use journal::{JournalEntry, JournalVerification, entry_hash};
+pub use models::*;
+pub use sql_store::{Backend, SqlStore};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the store at {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("the store's schema could not be migrated: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("the store holds a value it cannot read back: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything Reilu keeps. Methods that write do so in one transaction each and append to the
+/// journal in that same transaction, so an event is recorded exactly when it happened.
+pub trait Store: Clone + Send + Sync + 'static {
+    /// Succeeds once the store answers and its schema is migrated.
+    fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
+
+    fn insert_client(&self, client: &NewClient, at_ms: i64) -> impl Future<Output = StoreResult<()>> + Send;
+    fn list_clients(&self) -> impl Future<Output = StoreResult<Vec<ClientRow>>> + Send;
+    fn client_by_id(&self, id: &str) -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
+    fn client_by_api_key_hash(&self, hash: &str) -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
+
+    /// Places a batch of validated claims of one client: creates the customers and cases they
+    /// need, skips claims the client already placed (same `client_claim_ref`), and says per
+    /// row what happened. With `idempotency`, the answer is stored with the writes, and a
+    /// repeated key returns the stored answer instead of placing anything.
+    fn place_claims(
+        &self,
+        batch: &ClaimBatch,
+        idempotency: Option<&IdempotencyRequest>,
+        respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+    ) -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
+
+    fn counts(&self) -> impl Future<Output = StoreResult<StoreCounts>> + Send;
+
+    /// Appends one entry to the journal in its own transaction.
+    fn append_journal(&self, entry: &NewJournalEntry) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    /// Re-computes the hash chain over the whole journal.
+    fn verify_journal(&self) -> impl Future<Output = StoreResult<JournalVerification>> + Send;
+
+    /// Sealed personal data of a case's customer, for those allowed to read it.
+    fn case_by_number(&self, case_number: i64) -> impl Future<Output = StoreResult<Option<CaseRow>>> + Send;
+}

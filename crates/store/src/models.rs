@@ -1,0 +1,136 @@
+//! Rows as the store reads and writes them: plain data, personal data only as sealed bytes
+//! and blind indexes.
+
+use reilu_core::{CustomerKind, MarketCode};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClient {
+    pub id: String,
+    pub name: String,
+    pub market: MarketCode,
+    pub iban: String,
+    /// SHA-256 of the client's API key; the key itself is shown once and never stored.
+    pub api_key_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRow {
+    pub id: String,
+    pub name: String,
+    pub market: String,
+    pub iban: String,
+    pub created_at_ms: i64,
+}
+
+/// A customer as intake wants it to exist; if a customer with the same national-id index
+/// exists, that one is used and this one is dropped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    pub id: String,
+    pub market: MarketCode,
+    pub kind: CustomerKind,
+    pub national_id_index: String,
+    pub email_index: Option<String>,
+    pub phone_index: Option<String>,
+    pub language: String,
+    /// The vault's sealed personal data, bound to `id`.
+    pub personal_data: Vec<u8>,
+}
+
+/// One validated claim ready to place, with the customer it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewClaim {
+    pub claim_id: String,
+    /// Id for the case if this claim opens one; unused if the case exists.
+    pub case_id: String,
+    pub client_claim_ref: String,
+    pub market: MarketCode,
+    pub currency: String,
+    pub principal_minor: i64,
+    pub creditor_fees_minor: i64,
+    pub invoice_date: String,
+    pub due_date: String,
+    pub interest_rate_bp: Option<i64>,
+    pub description: String,
+    pub customer: NewCustomer,
+}
+
+/// Claims of one client placed together, in one transaction.
+#[derive(Debug, Clone)]
+pub struct ClaimBatch {
+    pub client_id: String,
+    pub claims: Vec<NewClaim>,
+    pub at_ms: i64,
+    /// Who placed them, for the journal: `cli:import`, `api:client`, `demo`.
+    pub actor: String,
+    /// Where they came from, for the journal: a file name or `http`.
+    pub source: String,
+}
+
+/// What became of one claim of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Placement {
+    Accepted { claim_id: String, case_id: String, case_number: i64 },
+    /// The client placed a claim with this reference before; nothing new was created.
+    Duplicate { claim_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRequest {
+    pub key: String,
+    /// SHA-256 of the request body: the same key with another body is refused.
+    pub request_hash: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceOutcome {
+    Placed { placements: Vec<Placement>, response: Option<StoredResponse> },
+    /// The idempotency key was used before with the same body: here is the answer given then.
+    Replayed(StoredResponse),
+    /// The idempotency key was used before with another body.
+    KeyReused,
+    /// A request with this key is still being processed.
+    InFlight,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StoreCounts {
+    pub clients: i64,
+    pub customers: i64,
+    pub cases: i64,
+    pub claims: i64,
+    pub journal_entries: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJournalEntry {
+    pub at_ms: i64,
+    pub actor: String,
+    pub kind: String,
+    pub subject: String,
+    /// JSON; never personal data in clear.
+    pub payload: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRow {
+    pub id: String,
+    pub case_number: i64,
+    pub client_id: String,
+    pub customer_id: String,
+    pub market: String,
+    pub currency: String,
+    pub status: String,
+    pub customer_kind: String,
+    pub customer_language: String,
+    pub customer_personal_data: Vec<u8>,
+    pub principal_minor: i64,
+    pub creditor_fees_minor: i64,
+    pub claim_count: i64,
+}

@@ -1,0 +1,173 @@
+//! The SQL implementation of [`Store`] over sqlx's `Any` driver: one code path, two backends.
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor, Row};
+
+use crate::models::*;
+use crate::{Store, StoreError, StoreResult, clients, intake, journal};
+
+/// Which database a [`SqlStore`] talks to; chosen once from the URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// The store on SQLite or PostgreSQL.
+#[derive(Debug, Clone)]
+pub struct SqlStore {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// SQLite settings for every connection: WAL lets readers work beside the one writer,
+/// `synchronous = FULL` makes every commit durable (money and the journal live here), and the
+/// busy timeout makes a second writer wait for the first instead of failing.
+const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
+
+impl SqlStore {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) and migrates the schema.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let backend = Backend::from_url(url).ok_or_else(|| StoreError::Connect {
+            url: redact_url(url),
+            source: sqlx::Error::Configuration("the URL must start with sqlite: or postgres://".into()),
+        })?;
+        install_default_drivers();
+        let connections_max = match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 16,
+        };
+        let options = AnyPoolOptions::new()
+            .max_connections(connections_max)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |connection, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        connection.execute(SQLITE_CONNECTION_SETUP).await?;
+                    }
+                    Ok(())
+                })
+            });
+        let pool = options
+            .connect(url)
+            .await
+            .map_err(|source| StoreError::Connect { url: redact_url(url), source })?;
+        let store = SqlStore { pool, backend };
+        crate::migrations::migrator(backend).await?.run(&store.pool).await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The URL without its password, for error messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Store for SqlStore {
+    async fn ping(&self) -> StoreResult<()> {
+        let row = sqlx::query("SELECT COUNT(*) FROM journal_head").fetch_one(&self.pool).await?;
+        let heads: i64 = row.try_get(0)?;
+        if heads == 1 { Ok(()) } else { Err(StoreError::Corrupt("journal head missing".into())) }
+    }
+
+    async fn insert_client(&self, client: &NewClient, at_ms: i64) -> StoreResult<()> {
+        clients::insert(self, client, at_ms).await
+    }
+
+    async fn list_clients(&self) -> StoreResult<Vec<ClientRow>> {
+        clients::list(self).await
+    }
+
+    async fn client_by_id(&self, id: &str) -> StoreResult<Option<ClientRow>> {
+        clients::by_column(self, "id", id).await
+    }
+
+    async fn client_by_api_key_hash(&self, hash: &str) -> StoreResult<Option<ClientRow>> {
+        clients::by_column(self, "api_key_hash", hash).await
+    }
+
+    async fn place_claims(
+        &self,
+        batch: &ClaimBatch,
+        idempotency: Option<&IdempotencyRequest>,
+        respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+    ) -> StoreResult<PlaceOutcome> {
+        intake::place_claims(self, batch, idempotency, respond).await
+    }
+
+    async fn counts(&self) -> StoreResult<StoreCounts> {
+        let sql = "SELECT (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM customers), \
+                   (SELECT COUNT(*) FROM cases), (SELECT COUNT(*) FROM claims), \
+                   (SELECT COUNT(*) FROM journal)";
+        let row = sqlx::query(sql).fetch_one(&self.pool).await?;
+        Ok(StoreCounts {
+            clients: row.try_get(0)?,
+            customers: row.try_get(1)?,
+            cases: row.try_get(2)?,
+            claims: row.try_get(3)?,
+            journal_entries: row.try_get(4)?,
+        })
+    }
+
+    async fn append_journal(&self, entry: &NewJournalEntry) -> StoreResult<i64> {
+        let mut transaction = self.pool.begin().await?;
+        let slot = journal::reserve(&mut transaction).await?;
+        let seq = journal::write(&mut transaction, slot, entry).await?;
+        transaction.commit().await?;
+        Ok(seq)
+    }
+
+    async fn verify_journal(&self) -> StoreResult<journal::JournalVerification> {
+        journal::verify(&self.pool).await
+    }
+
+    async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {
+        intake::case_by_number(self, case_number).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_shown_without_passwords() {
+        assert_eq!(redact_url("postgres://reilu:s3cret@db:5432/reilu"), "postgres://reilu:***@db:5432/reilu");
+        assert_eq!(redact_url("sqlite://./reilu-data/reilu.db"), "sqlite://./reilu-data/reilu.db");
+        assert_eq!(Backend::from_url("mysql://x"), None);
+    }
+}
