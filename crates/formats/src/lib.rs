@@ -1,0 +1,7 @@
+//! Formats that cross Reilu's borders: identity numbers, payment references, IBANs and files.
+
+pub mod claim_csv;
+pub mod claim_row;
+pub mod iban;
+pub mod national_id;
+pub mod reference;
