@@ -1,0 +1,92 @@
+//! Reilu's workflows: the imperative shell around the pure core. Each workflow takes what
+//! came in, asks the pure crates what it means, and writes the result through the store.
+
+pub mod api_batch;
+pub mod cases;
+pub mod clients;
+pub mod demo;
+mod demo_data;
+pub mod intake;
+pub mod personal_data;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use reilu_core::{Market, Markets};
+use reilu_store::{Store, StoreError};
+use reilu_vault::{Vault, VaultError};
+
+/// The application's errors: what went wrong in a workflow, for the CLI and HTTP to report.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Vault(#[from] VaultError),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Where the application reads the time. Production uses the system clock; tests pin it.
+pub trait Clock: Send + Sync + 'static {
+    fn now(&self) -> DateTime<Utc>;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock stopped at one instant.
+pub struct FixedClock(pub DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+/// The application: the store, the vault, the markets and the clock, shared by every
+/// workflow and request.
+pub struct App<S: Store> {
+    pub store: S,
+    pub vault: Vault,
+    pub markets: Markets,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl<S: Store> Clone for App<S> {
+    fn clone(&self) -> Self {
+        App {
+            store: self.store.clone(),
+            vault: self.vault.clone(),
+            markets: self.markets.clone(),
+            clock: Arc::clone(&self.clock),
+        }
+    }
+}
+
+impl<S: Store> App<S> {
+    pub fn new(store: S, vault: Vault, clock: Arc<dyn Clock>) -> AppResult<Self> {
+        let markets = Markets::builtin().map_err(|error| AppError::Invalid(error.to_string()))?;
+        Ok(App { store, vault, markets, clock })
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+
+    /// Today's date where the market's customers live (its main time zone).
+    pub fn today_in(&self, market: &Market) -> NaiveDate {
+        self.clock.now().with_timezone(&market.main_time_zone()).date_naive()
+    }
+}
