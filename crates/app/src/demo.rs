@@ -167,7 +167,7 @@ fn weighted_market(rng: &mut ChaCha8Rng, weights: u32) -> &'static MarketMateria
 }
 
 fn fill_digits(rng: &mut ChaCha8Rng, pattern: &str) -> String {
-    pattern.chars().map(|c| if c == '9' { char::from(b'0' + rng.gen_range(0..10_u8)) } else { c }).collect()
+    pattern.chars().map(|c| if c == '#' { char::from(b'0' + rng.gen_range(0..10_u8)) } else { c }).collect()
 }
 
 fn phone(rng: &mut ChaCha8Rng, material: &MarketMaterial) -> String {

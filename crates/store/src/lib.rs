@@ -16,7 +16,7 @@ use std::future::Future;
 
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use models::*;
-pub use sql_store::{Backend, SqlStore};
+pub use sql_store::{Backend, SqlStore, redact_url};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -1,0 +1,118 @@
+//! Claim intake from files, end to end through the store, on every backend under test.
+
+use std::sync::Arc;
+
+use reilu_app::intake::{IntakeSummary, RowError};
+use reilu_app::{App, FixedClock};
+use reilu_store::test_support::{TestStore, stores_under_test};
+use reilu_store::{JournalVerification, SqlStore, Store};
+use reilu_vault::{MasterKey, Vault};
+
+const HEADER: &str = "client_claim_ref,market,customer_type,customer_national_id,customer_name,customer_address_line1,customer_postcode,customer_city,customer_country,customer_email,customer_phone,customer_language,currency,principal,invoice_date,due_date,interest_rate_pct,creditor_fees,description";
+
+/// Published example numbers: FI 131052-308T (DVV), SE 811228-9874 (Skatteverket's
+/// example used by python-stdnum), NO 15108695088 (python-stdnum), Y-tunnus 0737546-2.
+const ROWS: &str = "\
+INV-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,maija.secret@example.fi,+358401234567,,EUR,123.45,2026-09-01,2026-09-15,,5.00,Electricity
+INV-2,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,maija.secret@example.fi,,,EUR,10.00,2026-09-01,2026-09-15,8.5,,Gas
+INV-3,SE,consumer,811228-9874,Sven Svensson,Storgatan 1,111 22,Stockholm,,,,,SEK,1000,2026-08-01,2026-08-31,,,Phone
+INV-4,NO,consumer,15108695088,Ola Nordmann,Storgata 1,0150,Oslo,,,,nb,EUR,1000,2026-08-01,2026-08-31,,,Wrong currency
+INV-5,FI,business,0737546-2,Yritys Oy,Kauppakatu 2,33100,Tampere,,,,,EUR,5000.00,2026-06-01,2026-06-30,,,Goods
+";
+
+async fn app_on(test: &TestStore) -> App<SqlStore> {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap_or_else(|e| panic!("{e}"));
+    App::new(test.store.clone(), Vault::new(&MasterKey::generate()), Arc::new(FixedClock(now.to_utc()))).unwrap_or_else(|e| panic!("{e}"))
+}
+
+async fn import(app: &App<SqlStore>, client_id: &str, text: String) -> (IntakeSummary, Vec<RowError>) {
+    let mut all_errors = Vec::new();
+    let mut collect = |errors: &[RowError]| {
+        all_errors.extend_from_slice(errors);
+        Ok(())
+    };
+    let summary = app.import_claim_file(client_id, "test.csv", std::io::Cursor::new(text.into_bytes()), &|_| {}, &mut collect).await;
+    (summary.unwrap_or_else(|e| panic!("{e}")), all_errors)
+}
+
+#[tokio::test]
+async fn good_rows_are_placed_bad_rows_named_and_a_second_import_adds_nothing() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app.add_client("Kauppa Oy", "FI", "FI2112345600000785").await.unwrap_or_else(|e| panic!("{e}"));
+        let (summary, errors) = import(&app, &client.id, format!("{HEADER}\n{ROWS}")).await;
+        assert_eq!((summary.accepted, summary.duplicates, summary.rejected), (4, 0, 1), "{}: {summary:?}", test.backend_name);
+        assert_eq!(summary.errors, errors);
+        assert_eq!(errors.len(), 1);
+        assert_eq!((errors[0].row, errors[0].column.as_str()), (5, "currency"), "rows count from the header as row 1");
+        let counts = app.store.counts().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((counts.customers, counts.cases, counts.claims), (3, 3, 4), "{}", test.backend_name);
+
+        let (again, _) = import(&app, &client.id, format!("{HEADER}\n{ROWS}")).await;
+        assert_eq!((again.accepted, again.duplicates, again.rejected), (0, 4, 1));
+        let counts = app.store.counts().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(counts.claims, 4, "importing the same file again creates nothing");
+        assert!(matches!(app.store.verify_journal().await, Ok(JournalVerification::Intact { .. })));
+    }
+}
+
+#[tokio::test]
+async fn a_file_larger_than_one_chunk_is_placed_completely() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app.add_client("Kauppa Oy", "FI", "FI2112345600000785").await.unwrap_or_else(|e| panic!("{e}"));
+        let portfolio = reilu_app::demo::DemoPortfolio::new(9, 1500, None);
+        let mut text = format!("{HEADER}\n");
+        let mut rows = 0;
+        for (_, claim) in portfolio.claims() {
+            let fields = [&claim.client_claim_ref, &claim.market, &claim.customer_type, &claim.customer_national_id, &claim.customer_name, &claim.customer_address_line1, &claim.customer_postcode, &claim.customer_city, &claim.customer_country, &claim.customer_email, &claim.customer_phone, &claim.customer_language, &claim.currency, &claim.principal, &claim.invoice_date, &claim.due_date, &claim.interest_rate_pct, &claim.creditor_fees, &claim.description];
+            let line: Vec<String> = fields.iter().map(|f| format!("\"{}\"", f.as_deref().unwrap_or(""))).collect();
+            text.push_str(&line.join(","));
+            text.push('\n');
+            rows += 1;
+        }
+        let (summary, _) = import(&app, &client.id, text).await;
+        assert_eq!(summary.rejected, 0, "{:?}", summary.errors.first());
+        assert_eq!(summary.accepted, rows, "{}", test.backend_name);
+        assert!(rows > 2 * reilu_app::intake::ROWS_PER_CHUNK as u64);
+    }
+}
+
+#[tokio::test]
+async fn the_database_file_holds_no_personal_data_in_plain_text() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let Some(folder) = test.folder().cloned() else { continue };
+        let app = app_on(&test).await;
+        let client = app.add_client("Kauppa Oy", "FI", "FI2112345600000785").await.unwrap_or_else(|e| panic!("{e}"));
+        import(&app, &client.id, format!("{HEADER}\n{ROWS}")).await;
+        let mut bytes = Vec::new();
+        for name in ["reilu.db", "reilu.db-wal"] {
+            if let Ok(content) = std::fs::read(folder.join(name)) {
+                bytes.extend(content);
+            }
+        }
+        assert!(bytes.len() > 10_000, "the database files were read");
+        let haystack = String::from_utf8_lossy(&bytes);
+        for personal in ["131052-308T", "811228-9874", "maija.secret@example.fi", "Meikäläinen", "Mannerheimintie", "+358401234567", "Svensson"] {
+            assert!(!haystack.contains(personal), "'{personal}' is stored in plain text");
+        }
+        assert!(haystack.contains("INV-1"), "the claim reference is not personal data and is stored as is");
+    }
+}
+
+#[tokio::test]
+async fn reading_personal_data_is_journaled_with_who_and_why() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app.add_client("Kauppa Oy", "FI", "FI2112345600000785").await.unwrap_or_else(|e| panic!("{e}"));
+        import(&app, &client.id, format!("{HEADER}\n{ROWS}")).await;
+        let before = app.store.counts().await.map(|c| c.journal_entries).unwrap_or_default();
+        let shown = app.read_case_customer(100_000, "agent-7", "customer called").await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(shown.customer.national_id.peek(), "131052-308T");
+        assert_eq!(shown.case.claim_count, 2);
+        let after = app.store.counts().await.map(|c| c.journal_entries).unwrap_or_default();
+        assert_eq!(after, before + 1, "{}", test.backend_name);
+        assert!(app.read_case_customer(100_000, "agent-7", " ").await.is_err(), "a read needs a purpose");
+        assert!(app.read_case_customer(999_999, "agent-7", "x").await.is_err());
+    }
+}

@@ -1,0 +1,181 @@
+//! `reilu bench intake`: claim-file intake throughput against its limit, side by side in one
+//! run. The limit is the same file read, parsed, validated and sealed with everything but the
+//! writes to the store. Each phase runs in a child process so its peak memory is its own.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use reilu_app::demo::DemoPortfolio;
+use serde::{Deserialize, Serialize};
+
+use crate::commands::demo::write_claim_file;
+use crate::commands::print_json;
+use crate::context::{Target, open_app, sqlite_url};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Claim intake from a generated file: parse-only limit vs. import into SQLite.
+    Intake(IntakeArgs),
+    /// One phase of `bench intake`, in its own process (used by `bench intake`).
+    #[command(hide = true)]
+    IntakePhase(PhaseArgs),
+}
+
+#[derive(Args)]
+pub struct IntakeArgs {
+    /// Rows of the large file.
+    #[arg(long, default_value_t = 1_000_000)]
+    rows: u64,
+    /// Rows of the small file, to show that memory does not grow with the file.
+    #[arg(long, default_value_t = 100_000)]
+    small_rows: u64,
+    /// Work folder (default: a new folder in the system's temporary directory).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, Serialize, Deserialize, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Parse,
+    Import,
+}
+
+#[derive(Args)]
+pub struct PhaseArgs {
+    #[arg(long)]
+    phase: Phase,
+    #[arg(long)]
+    file: PathBuf,
+}
+
+/// What one phase measured.
+#[derive(Serialize, Deserialize, Debug)]
+struct PhaseReport {
+    phase: Phase,
+    rows: u64,
+    seconds: f64,
+    rows_per_second: f64,
+    peak_rss_mib: f64,
+}
+
+pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        BenchCommand::Intake(args) => intake(args).await,
+        BenchCommand::IntakePhase(args) => {
+            let report = run_phase(target, &args).await?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn intake(args: IntakeArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.dir.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("reilu-bench-{}", std::process::id())));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut reports = Vec::new();
+    for rows in [args.rows, args.small_rows] {
+        let file = dir.join(format!("claims-{rows}.csv"));
+        eprintln!("generating {rows} claim rows into {}…", file.display());
+        // One case has 1 to 3 claims, so `rows` cases are always enough.
+        let written = write_claim_file(&DemoPortfolio::new(42, rows, None), &file, rows)?;
+        for phase in [Phase::Parse, Phase::Import] {
+            eprintln!("  {phase:?} of {written} rows…");
+            let data = dir.join(format!("store-{rows}-{phase:?}"));
+            reports.push(run_child(phase, &file, &data)?);
+        }
+    }
+    if args.json {
+        print_json(&reports)?;
+    } else {
+        print_table(&reports);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_child(phase: Phase, file: &Path, data: &Path) -> anyhow::Result<PhaseReport> {
+    let _ = std::fs::remove_dir_all(data);
+    let executable = std::env::current_exe()?;
+    let phase_name = match phase {
+        Phase::Parse => "parse",
+        Phase::Import => "import",
+    };
+    let output = std::process::Command::new(executable)
+        .args(["bench", "intake-phase", "--phase", phase_name, "--file"])
+        .arg(file)
+        .arg("--data")
+        .arg(data)
+        .env_remove("REILU_DATABASE_URL")
+        .output()?;
+    if !output.status.success() {
+        bail!("the {phase_name} phase failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let report = serde_json::from_slice(&output.stdout).context("the phase's report")?;
+    Ok(report)
+}
+
+async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseReport> {
+    let target = Target { data: target.data.clone(), database_url: Some(sqlite_url(&target.data)) };
+    let app = open_app(&target).await?;
+    let input = std::io::BufReader::new(std::fs::File::open(&args.file)?);
+    let started = Instant::now();
+    let rows = match args.phase {
+        Phase::Parse => {
+            let mut rows = 0_u64;
+            app.preparer().prepare_file(input, |chunk| {
+                rows += chunk.claims.len() as u64 + chunk.rejected_rows;
+                true
+            })?;
+            rows
+        }
+        Phase::Import => {
+            let client = app.add_client("Bench Oy", "FI", "FI2112345600000785").await?;
+            let summary = app.import_claim_file(&client.id, "bench", input, &|_| {}, &mut |_| Ok(())).await?;
+            if summary.rejected > 0 {
+                bail!("the bench file had {} rejected rows: {:?}", summary.rejected, summary.errors.first());
+            }
+            summary.accepted + summary.duplicates
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(PhaseReport { phase: args.phase, rows, seconds, rows_per_second: rows as f64 / seconds, peak_rss_mib: peak_rss_mib() })
+}
+
+/// The process's peak resident memory (VmHWM in /proc/self/status), in MiB.
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+fn print_table(reports: &[PhaseReport]) {
+    println!("{:<8} {:>10} {:>9} {:>12} {:>10}", "phase", "rows", "seconds", "rows/s", "peak MiB");
+    for report in reports {
+        println!(
+            "{:<8} {:>10} {:>9.2} {:>12.0} {:>10.1}",
+            format!("{:?}", report.phase).to_lowercase(),
+            report.rows,
+            report.seconds,
+            report.rows_per_second,
+            report.peak_rss_mib
+        );
+    }
+    for pair in reports.chunks(2) {
+        if let [parse, import] = pair {
+            println!(
+                "{} rows: import runs at {:.0}% of the parse-only rate",
+                import.rows,
+                100.0 * import.rows_per_second / parse.rows_per_second
+            );
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! One module per command.
+
+pub mod bench;
+pub mod case;
+pub mod clients;
+pub mod demo;
+pub mod import;
+pub mod journal;
+pub mod serve;
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(value)?)?;
+    Ok(())
+}

@@ -1,0 +1,98 @@
+//! `reilu serve [--demo]`: the platform over HTTP.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+use reilu_app::demo::DemoPortfolio;
+use reilu_store::Store;
+
+use crate::context::{Target, open_app};
+
+/// Cases in the portfolio `serve --demo` loads into an empty store.
+const DEMO_CASES_DEFAULT: u64 = 2000;
+const DEMO_LOGINS_FILE_NAME: &str = "demo-logins.txt";
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Fill an empty store with the synthetic demo portfolio first.
+    #[arg(long)]
+    demo: bool,
+    /// Cases in the demo portfolio.
+    #[arg(long, default_value_t = DEMO_CASES_DEFAULT)]
+    demo_cases: u64,
+    /// Seed of the demo portfolio.
+    #[arg(long, default_value_t = 1)]
+    demo_seed: u64,
+}
+
+pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let app = open_app(target).await?;
+    let demo_logins = if args.demo { Some(prepare_demo(target, &app, &args).await?) } else { None };
+    let store_shown = match &target.database_url {
+        Some(url) if !url.trim().is_empty() => reilu_store::redact_url(url),
+        _ => format!("SQLite file {}", target.data.join(crate::context::DATABASE_FILE_NAME).display()),
+    };
+    let shutdown = async {
+        // If the signal handler cannot be installed, serve until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let announce = move |bound: SocketAddr| {
+        println!("Reilu is running at http://{bound}/");
+        println!("  store:      {store_shown}");
+        println!("  health:     http://{bound}/healthz");
+        println!("  client API: http://{bound}/api/v1/openapi.json");
+        if let Some(logins) = &demo_logins {
+            println!("{logins}");
+        }
+        println!("Stop with Ctrl-C.");
+    };
+    reilu_web::serve(app, args.addr, announce, shutdown)
+        .await
+        .with_context(|| format!("cannot serve on {}", args.addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the demo portfolio into an empty store and returns the text that presents the demo
+/// logins; writes them all to the data folder too (owner-only, like the key file).
+async fn prepare_demo(target: &Target, app: &reilu_app::App<reilu_store::SqlStore>, args: &ServeArgs) -> anyhow::Result<String> {
+    let portfolio = DemoPortfolio::new(args.demo_seed, args.demo_cases, None);
+    if app.store.counts().await?.claims == 0 {
+        eprintln!("Loading the demo portfolio ({} cases, seed {})…", args.demo_cases, args.demo_seed);
+        let summary = app.load_demo(&portfolio).await?;
+        eprintln!("  {} clients, {} claims placed.", summary.clients_created, summary.claims_accepted);
+    }
+    let mut all = String::from("Demo logins: client id and API key (Authorization: Bearer <key>)\n");
+    for client in portfolio.clients() {
+        all.push_str(&format!("{}  {}  {}  {}\n", client.market, client.id, client.api_key, client.name));
+    }
+    let path = target.data.join(DEMO_LOGINS_FILE_NAME);
+    write_private(&path, &all)?;
+    let mut shown = String::from("Demo logins (client API; every one is in ");
+    shown.push_str(&format!("{}):\n", path.display()));
+    for client in portfolio.clients().iter().take(3) {
+        shown.push_str(&format!("  {} ({}) client {} key {}\n", client.name, client.market, client.id, client.api_key));
+    }
+    shown.push_str("  Try: reilu case show 100000 --reader you --purpose demo");
+    Ok(shown)
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! Opening the store and the vault from the command line's --data and --database-url.
+
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context;
+use reilu_app::{App, SystemClock};
+use reilu_store::SqlStore;
+use reilu_vault::{MasterKey, Vault, load_or_create_key_file};
+
+/// Where the data lives.
+pub struct Target {
+    pub data: PathBuf,
+    pub database_url: Option<String>,
+}
+
+pub const MASTER_KEY_VARIABLE: &str = "REILU_MASTER_KEY";
+pub const DATABASE_FILE_NAME: &str = "reilu.db";
+
+impl Target {
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+            _ => sqlite_url(&self.data),
+        }
+    }
+}
+
+pub fn sqlite_url(data: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data.join(DATABASE_FILE_NAME).display())
+}
+
+/// Creates the data folder (owner-only) if needed, loads the master key from
+/// `REILU_MASTER_KEY` or the key file, connects to and migrates the store.
+pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
+    ensure_data_folder(&target.data)?;
+    let master = master_key(&target.data)?;
+    let url = target.database_url();
+    let store = SqlStore::connect(&url).await?;
+    let app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
+    Ok(app)
+}
+
+pub fn ensure_data_folder(data: &Path) -> anyhow::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(data)
+        .with_context(|| format!("cannot create the data folder {}", data.display()))
+}
+
+fn master_key(data: &Path) -> anyhow::Result<MasterKey> {
+    match std::env::var(MASTER_KEY_VARIABLE) {
+        Ok(text) if !text.trim().is_empty() => {
+            MasterKey::from_hex(&text).with_context(|| format!("{MASTER_KEY_VARIABLE} is not a valid key"))
+        }
+        _ => Ok(load_or_create_key_file(data)?),
+    }
+}

@@ -1,0 +1,94 @@
+//! `reilu`: one command for the whole platform. Every command takes `--data DIR` and
+//! `--database-url URL` (or `REILU_DATABASE_URL`), so the same commands work on the embedded
+//! SQLite store and on PostgreSQL.
+
+mod commands;
+mod context;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "reilu", version, about = "Reilu: fair collection, by construction.")]
+struct Cli {
+    /// Folder for the embedded database and the master key file.
+    #[arg(long, global = true, default_value = "reilu-data", value_name = "DIR")]
+    data: PathBuf,
+    /// Database URL (postgres://… or sqlite://…); default: the SQLite file in --data.
+    #[arg(long, global = true, env = "REILU_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the platform (HTTP) on --addr.
+    Serve(commands::serve::ServeArgs),
+    /// Onboard and list clients.
+    #[command(subcommand)]
+    Client(commands::clients::ClientCommand),
+    /// Import files.
+    #[command(subcommand)]
+    Import(commands::import::ImportCommand),
+    /// Fill the store with a deterministic synthetic portfolio, or write it as a claim file.
+    Demo(commands::demo::DemoArgs),
+    /// Look at a case (reading personal data is journaled).
+    #[command(subcommand)]
+    Case(commands::case::CaseCommand),
+    /// Check the journal's hash chain.
+    #[command(subcommand)]
+    Journal(commands::journal::JournalCommand),
+    /// Measure throughput (see the README's performance section).
+    #[command(subcommand)]
+    Bench(commands::bench::BenchCommand),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        // A reader that stopped reading (`reilu client list | head`) is not a failure.
+        Err(error) if is_broken_pipe(&error) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error
+        .downcast_ref::<std::io::Error>()
+        .is_some_and(|io_error| io_error.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    let target = context::Target { data: cli.data, database_url: cli.database_url };
+    match cli.command {
+        Command::Serve(args) => commands::serve::run(&target, args).await,
+        Command::Client(command) => commands::clients::run(&target, command).await,
+        Command::Import(command) => commands::import::run(&target, command).await,
+        Command::Demo(args) => commands::demo::run(&target, args).await,
+        Command::Case(command) => commands::case::run(&target, command).await,
+        Command::Journal(command) => commands::journal::run(&target, command).await,
+        Command::Bench(command) => commands::bench::run(&target, command).await,
+    }
+}
+
+/// Logs go to stderr, `info` by default, `RUST_LOG` to change. Personal data never reaches a
+/// log line: it is held in masked types whose `Debug` hides it.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
