@@ -3,7 +3,9 @@
 
 use reilu_formats::claim_row::{FieldError, RawClaim};
 use reilu_formats::reference::{self, NationalReferenceKind};
-use reilu_store::{ClaimBatch, ClientRow, IdempotencyRequest, PlaceOutcome, Placement, Store, StoredResponse};
+use reilu_store::{
+    ClaimBatch, ClientRow, IdempotencyRequest, PlaceOutcome, Placement, Store, StoredResponse,
+};
 use serde::Serialize;
 
 use crate::{App, AppError, AppResult};
@@ -28,8 +30,16 @@ pub fn case_references(market: &str, case_number: i64) -> CaseReferenceView {
         Some((kind, text)) => (Some(kind), Some(text)),
         None => (None, None),
     };
-    CaseReferenceView { rf: references.rf, national, national_kind }
+    CaseReferenceView {
+        rf: references.rf,
+        national,
+        national_kind,
+    }
 }
+
+/// Per item of a batch: its client reference, and either its position among the claims to
+/// place or its errors.
+type JudgedItem = (Option<String>, Result<usize, Vec<FieldError>>);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -68,7 +78,11 @@ pub struct BatchReport {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiBatchOutcome {
     /// The batch was processed now, or earlier under the same key (`replayed`).
-    Answered { status: u16, body: String, replayed: bool },
+    Answered {
+        status: u16,
+        body: String,
+        replayed: bool,
+    },
     KeyReused,
     InFlight,
 }
@@ -83,14 +97,19 @@ impl<S: Store> App<S> {
         idempotency: Option<IdempotencyRequest>,
     ) -> AppResult<ApiBatchOutcome> {
         if items.len() > ITEMS_PER_REQUEST_MAX {
-            return Err(AppError::Invalid(format!("a request carries at most {ITEMS_PER_REQUEST_MAX} claims")));
+            return Err(AppError::Invalid(format!(
+                "a request carries at most {ITEMS_PER_REQUEST_MAX} claims"
+            )));
         }
         let preparer = self.preparer();
         let mut claims = Vec::new();
         // Per item: Ok(position among the claims to place) or the item's errors.
-        let mut judged: Vec<(Option<String>, Result<usize, Vec<FieldError>>)> = Vec::with_capacity(items.len());
+        let mut judged: Vec<JudgedItem> = Vec::with_capacity(items.len());
         for item in items {
-            let reference = item.as_ref().ok().and_then(|raw| raw.client_claim_ref.clone());
+            let reference = item
+                .as_ref()
+                .ok()
+                .and_then(|raw| raw.client_claim_ref.clone());
             match item.and_then(|raw| preparer.prepare(&raw)) {
                 Ok(claim) => {
                     judged.push((reference, Ok(claims.len())));
@@ -99,16 +118,39 @@ impl<S: Store> App<S> {
                 Err(errors) => judged.push((reference, Err(errors))),
             }
         }
-        let markets: Vec<String> = claims.iter().map(|claim| claim.market.as_str().to_owned()).collect();
-        let batch = ClaimBatch { client_id: client.id.clone(), claims, at_ms: self.now_ms(), actor: "api:client".into(), source: "http".into() };
+        let markets: Vec<String> = claims
+            .iter()
+            .map(|claim| claim.market.as_str().to_owned())
+            .collect();
+        let batch = ClaimBatch {
+            client_id: client.id.clone(),
+            claims,
+            at_ms: self.now_ms(),
+            actor: "api:client".into(),
+            source: "http".into(),
+        };
         let respond = |placements: &[Placement]| render_report(&judged, placements, &markets);
-        let outcome = self.store.place_claims(&batch, idempotency.as_ref(), &respond).await?;
+        let outcome = self
+            .store
+            .place_claims(&batch, idempotency.as_ref(), &respond)
+            .await?;
         Ok(match outcome {
-            PlaceOutcome::Placed { placements, response } => {
+            PlaceOutcome::Placed {
+                placements,
+                response,
+            } => {
                 let response = response.unwrap_or_else(|| respond(&placements));
-                ApiBatchOutcome::Answered { status: response.status, body: response.body, replayed: false }
+                ApiBatchOutcome::Answered {
+                    status: response.status,
+                    body: response.body,
+                    replayed: false,
+                }
             }
-            PlaceOutcome::Replayed(response) => ApiBatchOutcome::Answered { status: response.status, body: response.body, replayed: true },
+            PlaceOutcome::Replayed(response) => ApiBatchOutcome::Answered {
+                status: response.status,
+                body: response.body,
+                replayed: true,
+            },
             PlaceOutcome::KeyReused => ApiBatchOutcome::KeyReused,
             PlaceOutcome::InFlight => ApiBatchOutcome::InFlight,
         })
@@ -116,11 +158,16 @@ impl<S: Store> App<S> {
 }
 
 fn render_report(
-    judged: &[(Option<String>, Result<usize, Vec<FieldError>>)],
+    judged: &[JudgedItem],
     placements: &[Placement],
     markets: &[String],
 ) -> StoredResponse {
-    let mut report = BatchReport { accepted: 0, duplicates: 0, rejected: 0, items: Vec::with_capacity(judged.len()) };
+    let mut report = BatchReport {
+        accepted: 0,
+        duplicates: 0,
+        rejected: 0,
+        items: Vec::with_capacity(judged.len()),
+    };
     for (index, (client_claim_ref, verdict)) in judged.iter().enumerate() {
         let mut item = ItemResult {
             index,
@@ -137,7 +184,11 @@ fn render_report(
                 item.errors.clone_from(errors);
             }
             Ok(position) => match placements.get(*position) {
-                Some(Placement::Accepted { claim_id, case_id, case_number }) => {
+                Some(Placement::Accepted {
+                    claim_id,
+                    case_id,
+                    case_number,
+                }) => {
                     report.accepted += 1;
                     item.status = ItemStatus::Accepted;
                     item.claim_id = Some(claim_id.clone());
@@ -155,6 +206,7 @@ fn render_report(
         }
         report.items.push(item);
     }
-    let body = serde_json::to_string(&report).unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"));
+    let body =
+        serde_json::to_string(&report).unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"));
     StoredResponse { status: 200, body }
 }

@@ -34,8 +34,14 @@ pub fn new_api_key() -> String {
 
 impl<S: Store> App<S> {
     /// Creates a client for a market Reilu serves, paid out to a valid IBAN.
-    pub async fn add_client(&self, name: &str, market: &str, iban: &str) -> AppResult<CreatedClient> {
-        self.add_client_with_key(name, market, iban, &new_api_key(), uuid::Uuid::now_v7()).await
+    pub async fn add_client(
+        &self,
+        name: &str,
+        market: &str,
+        iban: &str,
+    ) -> AppResult<CreatedClient> {
+        self.add_client_with_key(name, market, iban, &new_api_key(), uuid::Uuid::now_v7())
+            .await
     }
 
     /// As [`App::add_client`], with the key and id given (the demo derives them from its seed).
@@ -48,11 +54,20 @@ impl<S: Store> App<S> {
         id: uuid::Uuid,
     ) -> AppResult<CreatedClient> {
         let name = name.trim();
-        if name.is_empty() || name.chars().count() > CLIENT_NAME_LENGTH_MAX || name.chars().any(char::is_control) {
-            return Err(AppError::Invalid(format!("a client name has 1 to {CLIENT_NAME_LENGTH_MAX} characters")));
+        if name.is_empty()
+            || name.chars().count() > CLIENT_NAME_LENGTH_MAX
+            || name.chars().any(char::is_control)
+        {
+            return Err(AppError::Invalid(format!(
+                "a client name has 1 to {CLIENT_NAME_LENGTH_MAX} characters"
+            )));
         }
-        let market = self.markets.get(market).map_err(|error| AppError::Invalid(error.to_string()))?;
-        let iban = AccountIban::parse(iban).map_err(|error| AppError::Invalid(error.to_string()))?;
+        let market = self
+            .markets
+            .get(market)
+            .map_err(|error| AppError::Invalid(error.to_string()))?;
+        let iban =
+            AccountIban::parse(iban).map_err(|error| AppError::Invalid(error.to_string()))?;
         let client = NewClient {
             id: id.to_string(),
             name: name.to_owned(),
@@ -61,7 +76,10 @@ impl<S: Store> App<S> {
             api_key_hash: api_key_hash(api_key),
         };
         self.store.insert_client(&client, self.now_ms()).await?;
-        Ok(CreatedClient { id: client.id, api_key: api_key.to_owned() })
+        Ok(CreatedClient {
+            id: client.id,
+            api_key: api_key.to_owned(),
+        })
     }
 
     pub async fn list_clients(&self) -> AppResult<Vec<ClientRow>> {
@@ -73,7 +91,10 @@ impl<S: Store> App<S> {
         if !api_key.starts_with(API_KEY_PREFIX) {
             return Ok(None);
         }
-        Ok(self.store.client_by_api_key_hash(&api_key_hash(api_key)).await?)
+        Ok(self
+            .store
+            .client_by_api_key_hash(&api_key_hash(api_key))
+            .await?)
     }
 
     pub async fn client(&self, id: &str) -> AppResult<ClientRow> {

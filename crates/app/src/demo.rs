@@ -11,6 +11,10 @@ use reilu_formats::national_id::{self, PartyKind};
 
 use crate::demo_data::{MATERIAL, MarketMaterial};
 
+/// Claims buffered per demo client before they are placed: small, because there is one
+/// buffer per client.
+const DEMO_ROWS_PER_CHUNK: usize = 1000;
+
 /// The date the demo's claim ages count back from, unless the caller gives another: fixed,
 /// so the same seed gives the same portfolio on any day.
 pub const DEMO_AS_OF: (i32, u32, u32) = (2026, 11, 1);
@@ -27,6 +31,8 @@ pub struct DemoClient {
 
 /// The whole plan of a demo portfolio: clients first, then claims client by client.
 pub struct DemoPortfolio {
+    /// Parsed once: currencies and calling codes are looked up for every claim.
+    markets: Option<Markets>,
     seed: u64,
     cases: u64,
     as_of: NaiveDate,
@@ -50,22 +56,39 @@ const REGISTRY_IBANS: &[(&str, &str)] = &[
     ("IT", "IT60X0542811101000000123456"),
 ];
 
-const CLIENT_NAMES: &[&str] = &["Energy", "Telecom", "Retail", "Finance", "Healthcare", "Housing"];
+const CLIENT_NAMES: &[&str] = &[
+    "Energy",
+    "Telecom",
+    "Retail",
+    "Finance",
+    "Healthcare",
+    "Housing",
+];
 
 impl DemoPortfolio {
     pub fn new(seed: u64, cases: u64, as_of: Option<NaiveDate>) -> Self {
-        let fixed = NaiveDate::from_ymd_opt(DEMO_AS_OF.0, DEMO_AS_OF.1, DEMO_AS_OF.2).unwrap_or_default();
-        DemoPortfolio { seed, cases, as_of: as_of.unwrap_or(fixed) }
+        let fixed =
+            NaiveDate::from_ymd_opt(DEMO_AS_OF.0, DEMO_AS_OF.1, DEMO_AS_OF.2).unwrap_or_default();
+        DemoPortfolio {
+            markets: Markets::builtin().ok(),
+            seed,
+            cases,
+            as_of: as_of.unwrap_or(fixed),
+        }
     }
 
     /// Two clients per demo market.
     pub fn clients(&self) -> Vec<DemoClient> {
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0xC11E_27);
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0x00C1_1E27);
         let mut clients = Vec::new();
         for material in MATERIAL {
             for _ in 0..2 {
                 let sector = CLIENT_NAMES[rng.gen_range(0..CLIENT_NAMES.len())];
-                let name = format!("{} {sector} {}", pick(&mut rng, material.last_names), material.company_suffix);
+                let name = format!(
+                    "{} {sector} {}",
+                    pick(&mut rng, material.last_names),
+                    material.company_suffix
+                );
                 let mut id_bytes = [0_u8; 16];
                 rng.fill(&mut id_bytes);
                 let mut key_bytes = [0_u8; 32];
@@ -75,7 +98,11 @@ impl DemoPortfolio {
                     name,
                     market: material.market,
                     iban: varied_iban(material.market, &mut rng),
-                    api_key: format!("{}demo{}", crate::clients::API_KEY_PREFIX, hex::encode(key_bytes)),
+                    api_key: format!(
+                        "{}demo{}",
+                        crate::clients::API_KEY_PREFIX,
+                        hex::encode(key_bytes)
+                    ),
                 });
             }
         }
@@ -87,53 +114,118 @@ impl DemoPortfolio {
     pub fn claims(&self) -> impl Iterator<Item = (usize, RawClaim)> + '_ {
         let weights: u32 = MATERIAL.iter().map(|material| material.weight).sum();
         (0..self.cases).flat_map(move |case_index| {
-            let mut rng = ChaCha8Rng::seed_from_u64(self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ case_index);
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                self.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ case_index,
+            );
             let material = weighted_market(&mut rng, weights);
-            let market_index = MATERIAL.iter().position(|m| m.market == material.market).unwrap_or(0);
+            let market_index = MATERIAL
+                .iter()
+                .position(|m| m.market == material.market)
+                .unwrap_or(0);
             let client_index = market_index * 2 + rng.gen_range(0..2);
             let customer = self.customer(&mut rng, material, case_index);
             let claim_count = [1, 1, 1, 2, 2, 3][rng.gen_range(0..6)];
             let claims: Vec<(usize, RawClaim)> = (0..claim_count)
-                .map(|claim_index| (client_index, self.claim(&mut rng, material, &customer, case_index, claim_index)))
+                .map(|claim_index| {
+                    (
+                        client_index,
+                        self.claim(&mut rng, material, &customer, case_index, claim_index),
+                    )
+                })
                 .collect();
             claims
         })
     }
 
-    fn customer(&self, rng: &mut ChaCha8Rng, material: &MarketMaterial, case_index: u64) -> RawClaim {
+    fn customer(
+        &self,
+        rng: &mut ChaCha8Rng,
+        material: &MarketMaterial,
+        case_index: u64,
+    ) -> RawClaim {
         let business = rng.gen_bool(0.15);
-        let kind = if business { PartyKind::Business } else { PartyKind::Person };
+        let kind = if business {
+            PartyKind::Business
+        } else {
+            PartyKind::Person
+        };
         let last = pick(rng, material.last_names);
         let first = pick(rng, material.first_names);
-        let name = if business { format!("{last} {} {}", pick(rng, CLIENT_NAMES), material.company_suffix) } else { format!("{first} {last}") };
+        let name = if business {
+            format!(
+                "{last} {} {}",
+                pick(rng, CLIENT_NAMES),
+                material.company_suffix
+            )
+        } else {
+            format!("{first} {last}")
+        };
         let (city, postcode_pattern) = material.cities[rng.gen_range(0..material.cities.len())];
-        let mut raw = RawClaim::default();
-        raw.market = Some(material.market.into());
-        raw.customer_type = Some(if business { "business" } else { "consumer" }.into());
-        raw.customer_national_id = Some(national_id::generate(material.market, kind, self.seed ^ case_index.rotate_left(17)));
-        raw.customer_address_line1 = Some(format!("{} {}", pick(rng, material.streets), rng.gen_range(1..120)));
-        raw.customer_postcode = Some(fill_digits(rng, postcode_pattern));
-        raw.customer_city = Some(city.into());
-        let mailbox: String = name.to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect();
-        raw.customer_email = rng.gen_bool(0.8).then(|| format!("{mailbox}{case_index}@{}", material.mail_domain));
-        raw.customer_phone = rng.gen_bool(0.7).then(|| phone(rng, material));
-        raw.customer_language =
-            (!material.other_languages.is_empty() && rng.gen_bool(0.1)).then(|| pick(rng, material.other_languages).to_owned());
-        raw.customer_name = Some(name);
-        raw
+        let national_id = national_id::generate(
+            material.market,
+            kind,
+            self.seed ^ case_index.rotate_left(17),
+        );
+        let address_line1 = format!("{} {}", pick(rng, material.streets), rng.gen_range(1..120));
+        let postcode = fill_digits(rng, postcode_pattern);
+        let mailbox: String = name
+            .to_lowercase()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let email = rng
+            .gen_bool(0.8)
+            .then(|| format!("{mailbox}{case_index}@{}", material.mail_domain));
+        let calling = self
+            .markets
+            .as_ref()
+            .and_then(|m| m.get(material.market).ok())
+            .map(|m| m.calling_code.as_str())
+            .unwrap_or("");
+        let phone = rng.gen_bool(0.7).then(|| phone(rng, material, calling));
+        let asks_other_language = !material.other_languages.is_empty() && rng.gen_bool(0.1);
+        let language = asks_other_language.then(|| pick(rng, material.other_languages).to_owned());
+        RawClaim {
+            market: Some(material.market.into()),
+            customer_type: Some(if business { "business" } else { "consumer" }.into()),
+            customer_national_id: Some(national_id),
+            customer_address_line1: Some(address_line1),
+            customer_postcode: Some(postcode),
+            customer_city: Some(city.into()),
+            customer_email: email,
+            customer_phone: phone,
+            customer_language: language,
+            customer_name: Some(name),
+            ..RawClaim::default()
+        }
     }
 
-    fn claim(&self, rng: &mut ChaCha8Rng, material: &MarketMaterial, customer: &RawClaim, case_index: u64, claim_index: u32) -> RawClaim {
-        let markets = Markets::builtin().ok();
-        let market = markets.as_ref().and_then(|markets| markets.get(material.market).ok());
-        let currency = market.map(|market| market.currency).unwrap_or(reilu_core::Currency::EUR);
+    fn claim(
+        &self,
+        rng: &mut ChaCha8Rng,
+        material: &MarketMaterial,
+        customer: &RawClaim,
+        case_index: u64,
+        claim_index: u32,
+    ) -> RawClaim {
+        let market = self
+            .markets
+            .as_ref()
+            .and_then(|markets| markets.get(material.market).ok());
+        let currency = market
+            .map(|market| market.currency)
+            .unwrap_or(reilu_core::Currency::EUR);
         let business = customer.customer_type.as_deref() == Some("business");
         let principal_major: u64 = match rng.gen_range(0..100) {
             0..60 => rng.gen_range(20..500),
             60..90 => rng.gen_range(500..5_000),
             _ => rng.gen_range(5_000..if business { 250_000 } else { 40_000 }),
         };
-        let scale = if matches!(currency.code(), "SEK" | "NOK" | "DKK" | "PLN" | "CZK") { 10 } else { 1 };
+        let scale = if matches!(currency.code(), "SEK" | "NOK" | "DKK" | "PLN" | "CZK") {
+            10
+        } else {
+            1
+        };
         let cents = rng.gen_range(0..100);
         let age_days = rng.gen_range(14..1000);
         let due = self.as_of - Duration::days(age_days);
@@ -144,9 +236,17 @@ impl DemoPortfolio {
         raw.principal = Some(format!("{}.{cents:02}", principal_major * scale));
         raw.invoice_date = Some(invoice.to_string());
         raw.due_date = Some(due.to_string());
-        raw.interest_rate_pct = rng.gen_bool(0.2).then(|| format!("{}.{}", rng.gen_range(5..20), rng.gen_range(0..100)));
-        raw.creditor_fees = rng.gen_bool(0.5).then(|| format!("{}.00", rng.gen_range(1..15) * scale));
-        raw.description = Some(format!("{} invoice {}", pick(rng, CLIENT_NAMES), rng.gen_range(100_000..999_999)));
+        raw.interest_rate_pct = rng
+            .gen_bool(0.2)
+            .then(|| format!("{}.{}", rng.gen_range(5..20), rng.gen_range(0..100)));
+        raw.creditor_fees = rng
+            .gen_bool(0.5)
+            .then(|| format!("{}.00", rng.gen_range(1..15) * scale));
+        raw.description = Some(format!(
+            "{} invoice {}",
+            pick(rng, CLIENT_NAMES),
+            rng.gen_range(100_000..999_999)
+        ));
         raw
     }
 }
@@ -167,21 +267,34 @@ fn weighted_market(rng: &mut ChaCha8Rng, weights: u32) -> &'static MarketMateria
 }
 
 fn fill_digits(rng: &mut ChaCha8Rng, pattern: &str) -> String {
-    pattern.chars().map(|c| if c == '#' { char::from(b'0' + rng.gen_range(0..10_u8)) } else { c }).collect()
+    pattern
+        .chars()
+        .map(|c| {
+            if c == '#' {
+                char::from(b'0' + rng.gen_range(0..10_u8))
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
-fn phone(rng: &mut ChaCha8Rng, material: &MarketMaterial) -> String {
-    let markets = Markets::builtin().ok();
-    let calling = markets.as_ref().and_then(|m| m.get(material.market).ok()).map(|m| m.calling_code.clone()).unwrap_or_default();
+fn phone(rng: &mut ChaCha8Rng, material: &MarketMaterial, calling: &str) -> String {
     let first = rng.gen_range(4..10_u8);
-    let rest: String = (1..material.phone_digits).map(|_| char::from(b'0' + rng.gen_range(0..10_u8))).collect();
+    let rest: String = (1..material.phone_digits)
+        .map(|_| char::from(b'0' + rng.gen_range(0..10_u8)))
+        .collect();
     format!("{calling}{first}{rest}")
 }
 
 /// A registry example IBAN with its last four digits varied and the ISO 7064 mod 97-10 check
 /// digits recomputed (ISO 13616-1 § 6).
 fn varied_iban(market: &str, rng: &mut ChaCha8Rng) -> String {
-    let example = REGISTRY_IBANS.iter().find(|(code, _)| *code == market).map(|(_, iban)| *iban).unwrap_or("FI2112345600000785");
+    let example = REGISTRY_IBANS
+        .iter()
+        .find(|(code, _)| *code == market)
+        .map(|(_, iban)| *iban)
+        .unwrap_or("FI2112345600000785");
     let bban = &example[4..];
     let keep = bban.len() - 4;
     let varied: String = format!("{}{:04}", &bban[..keep], rng.gen_range(0..10_000));
@@ -192,7 +305,11 @@ fn varied_iban(market: &str, rng: &mut ChaCha8Rng) -> String {
 fn mod97(text: &str) -> u32 {
     text.chars().fold(0_u32, |remainder, c| {
         let value = c.to_digit(36).unwrap_or(0);
-        if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 }
+        if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        }
     })
 }
 
@@ -209,13 +326,21 @@ mod tests {
         assert_eq!(first, second);
         assert_ne!(first, other);
         assert!(first.len() >= 50, "every case has at least one claim");
-        assert_eq!(DemoPortfolio::new(7, 1, None).clients(), DemoPortfolio::new(7, 1, None).clients());
+        assert_eq!(
+            DemoPortfolio::new(7, 1, None).clients(),
+            DemoPortfolio::new(7, 1, None).clients()
+        );
     }
 
     #[test]
     fn demo_ibans_are_valid() {
         for client in DemoPortfolio::new(3, 0, None).clients() {
-            assert!(AccountIban::parse(&client.iban).is_ok(), "{} {}", client.market, client.iban);
+            assert!(
+                AccountIban::parse(&client.iban).is_ok(),
+                "{} {}",
+                client.market,
+                client.iban
+            );
         }
     }
 }
@@ -236,8 +361,20 @@ impl<S: reilu_store::Store> crate::App<S> {
         let mut summary = DemoSummary::default();
         let clients = portfolio.clients();
         for client in &clients {
-            if self.store.client_by_id(&client.id.to_string()).await?.is_none() {
-                self.add_client_with_key(&client.name, client.market, &client.iban, &client.api_key, client.id).await?;
+            if self
+                .store
+                .client_by_id(&client.id.to_string())
+                .await?
+                .is_none()
+            {
+                self.add_client_with_key(
+                    &client.name,
+                    client.market,
+                    &client.iban,
+                    &client.api_key,
+                    client.id,
+                )
+                .await?;
                 summary.clients_created += 1;
             }
         }
@@ -251,9 +388,10 @@ impl<S: reilu_store::Store> crate::App<S> {
                     summary.claims_rejected += 1;
                 }
             }
-            if pending[client_index].len() >= crate::intake::ROWS_PER_CHUNK {
+            if pending[client_index].len() >= DEMO_ROWS_PER_CHUNK {
                 let claims = std::mem::take(&mut pending[client_index]);
-                self.place_demo_chunk(&clients[client_index], claims, &mut summary).await?;
+                self.place_demo_chunk(&clients[client_index], claims, &mut summary)
+                    .await?;
             }
         }
         for (client, claims) in clients.iter().zip(pending) {
@@ -278,8 +416,13 @@ impl<S: reilu_store::Store> crate::App<S> {
             actor: "demo".into(),
             source: "reilu demo".into(),
         };
-        let respond = |_: &[reilu_store::Placement]| reilu_store::StoredResponse { status: 0, body: String::new() };
-        if let reilu_store::PlaceOutcome::Placed { placements, .. } = self.store.place_claims(&batch, None, &respond).await? {
+        let respond = |_: &[reilu_store::Placement]| reilu_store::StoredResponse {
+            status: 0,
+            body: String::new(),
+        };
+        if let reilu_store::PlaceOutcome::Placed { placements, .. } =
+            self.store.place_claims(&batch, None, &respond).await?
+        {
             for placement in placements {
                 match placement {
                     reilu_store::Placement::Accepted { .. } => summary.claims_accepted += 1,

@@ -12,16 +12,20 @@ use chrono::NaiveDate;
 use reilu_core::{ClaimDraft, InterestTerms, MarketCode, Markets};
 use reilu_formats::claim_csv::{ClaimFileError, ClaimFileReader};
 use reilu_formats::claim_row::{FieldError, RawClaim, validate_claim};
-use reilu_store::{ClaimBatch, NewClaim, NewCustomer, PlaceOutcome, Placement, Store, StoredResponse};
+use reilu_store::{
+    ClaimBatch, NewClaim, NewCustomer, PlaceOutcome, Placement, Store, StoredResponse,
+};
 use reilu_vault::Vault;
 use serde::Serialize;
 
 use crate::personal_data;
 use crate::{App, AppError, AppResult};
 
-/// Rows per chunk: one transaction each. Large enough to amortise a commit's fsync, small
-/// enough that a chunk's memory (about 1 KiB a row) stays in the low megabytes.
-pub const ROWS_PER_CHUNK: usize = 1000;
+/// Rows per chunk: one transaction each. Every transaction rewrites the pages of the
+/// random-ordered customer index it touches, so larger chunks write far less per row (at a
+/// million customers, 8,000 rows a chunk write half as much per row as 1,000); a chunk's
+/// memory (about 1 KiB a row) stays under 10 MiB.
+pub const ROWS_PER_CHUNK: usize = 8000;
 /// Chunks prepared ahead of the writer.
 const CHUNKS_IN_FLIGHT: usize = 2;
 /// Row errors kept for the summary; more are counted, and all go to the errors sink.
@@ -83,13 +87,22 @@ pub struct Preparer {
 impl Preparer {
     /// Validates one raw claim and seals it, or says what is wrong with it.
     pub fn prepare(&self, raw: &RawClaim) -> Result<NewClaim, Vec<FieldError>> {
-        let market = raw.market.as_deref().map(str::trim).and_then(|code| MarketCode::parse(code).ok());
+        let market = raw
+            .market
+            .as_deref()
+            .map(str::trim)
+            .and_then(|code| MarketCode::parse(code).ok());
         let today = market
             .and_then(|code| self.today_by_market.get(&code).copied())
             .or_else(|| self.today_by_market.values().max().copied())
             .unwrap_or_default();
         let draft = validate_claim(raw, &self.markets, today)?;
-        seal_claim(&self.vault, &draft).map_err(|error| vec![FieldError { column: "(row)", reason: error.to_string() }])
+        seal_claim(&self.vault, &draft).map_err(|error| {
+            vec![FieldError {
+                column: "(row)",
+                reason: error.to_string(),
+            }]
+        })
     }
 
     /// Reads a claim file to its end, handing each chunk to `deliver`; stops early if
@@ -102,16 +115,25 @@ impl Preparer {
         let mut reader = ClaimFileReader::new(input)?;
         let mut chunk = PreparedChunk::default();
         while let Some(row) = reader.next_row()? {
-            let outcome = row.claim.map_err(|error| vec![error]).and_then(|raw| self.prepare(&raw));
+            let outcome = row
+                .claim
+                .map_err(|error| vec![error])
+                .and_then(|raw| self.prepare(&raw));
             match outcome {
                 Ok(claim) => chunk.claims.push(claim),
                 Err(errors) => {
                     chunk.rejected_rows += 1;
-                    let listed = errors.into_iter().map(|error| RowError { row: row.row, column: error.column.to_owned(), reason: error.reason });
+                    let listed = errors.into_iter().map(|error| RowError {
+                        row: row.row,
+                        column: error.column.to_owned(),
+                        reason: error.reason,
+                    });
                     chunk.errors.extend(listed);
                 }
             }
-            if chunk.claims.len() + usize::try_from(chunk.rejected_rows).unwrap_or(usize::MAX) >= ROWS_PER_CHUNK {
+            if chunk.claims.len() + usize::try_from(chunk.rejected_rows).unwrap_or(usize::MAX)
+                >= ROWS_PER_CHUNK
+            {
                 chunk.position_bytes = reader.position_bytes();
                 if !deliver(std::mem::take(&mut chunk)) {
                     return Ok(());
@@ -130,9 +152,20 @@ pub fn seal_claim(vault: &Vault, draft: &ClaimDraft) -> Result<NewClaim, AppErro
     let details = &draft.customer;
     let personal_data = personal_data::seal(vault, &customer_id, details)?;
     let customer = NewCustomer {
-        national_id_index: personal_data::national_id_index(vault, draft.market, details.kind, details.national_id.peek()),
-        email_index: details.email.as_ref().map(|email| personal_data::email_index(vault, email)),
-        phone_index: details.phone.as_ref().map(|phone| personal_data::phone_index(vault, phone)),
+        national_id_index: personal_data::national_id_index(
+            vault,
+            draft.market,
+            details.kind,
+            details.national_id.peek(),
+        ),
+        email_index: details
+            .email
+            .as_ref()
+            .map(|email| personal_data::email_index(vault, email)),
+        phone_index: details
+            .phone
+            .as_ref()
+            .map(|phone| personal_data::phone_index(vault, phone)),
         id: customer_id,
         market: draft.market,
         kind: details.kind,
@@ -160,14 +193,25 @@ pub fn seal_claim(vault: &Vault, draft: &ClaimDraft) -> Result<NewClaim, AppErro
 }
 
 fn no_stored_response(_: &[Placement]) -> StoredResponse {
-    StoredResponse { status: 0, body: String::new() }
+    StoredResponse {
+        status: 0,
+        body: String::new(),
+    }
 }
 
 impl<S: Store> App<S> {
     /// What a reader thread needs, with today's date in every market.
     pub fn preparer(&self) -> Preparer {
-        let today_by_market = self.markets.iter().map(|market| (market.code, self.today_in(market))).collect();
-        Preparer { vault: self.vault.clone(), markets: self.markets.clone(), today_by_market }
+        let today_by_market = self
+            .markets
+            .iter()
+            .map(|market| (market.code, self.today_in(market)))
+            .collect();
+        Preparer {
+            vault: self.vault.clone(),
+            markets: self.markets.clone(),
+            today_by_market,
+        }
     }
 
     /// Imports a claim file for a client. `progress` hears the bytes read after each chunk;
@@ -199,13 +243,20 @@ impl<S: Store> App<S> {
                 source: source_name.to_owned(),
             };
             if !batch.claims.is_empty() {
-                let outcome = self.store.place_claims(&batch, None, &no_stored_response).await;
-                let placements = placements_of(outcome.map_err(|error| partial_failure(&summary, error.into()))?)?;
+                let outcome = self
+                    .store
+                    .place_claims(&batch, None, &no_stored_response)
+                    .await;
+                let placements = placements_of(
+                    outcome.map_err(|error| partial_failure(&summary, error.into()))?,
+                )?;
                 count_placements(&mut summary, &placements);
             }
             progress(chunk.position_bytes);
         }
-        let read = reader.await.map_err(|error| AppError::Io(format!("the reader stopped: {error}")))?;
+        let read = reader
+            .await
+            .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))?;
         read.map_err(|error| partial_failure(&summary, AppError::Invalid(error.to_string())))?;
         Ok(summary)
     }
@@ -214,7 +265,9 @@ impl<S: Store> App<S> {
 fn placements_of(outcome: PlaceOutcome) -> AppResult<Vec<Placement>> {
     match outcome {
         PlaceOutcome::Placed { placements, .. } => Ok(placements),
-        other => Err(AppError::Invalid(format!("unexpected outcome without an idempotency key: {other:?}"))),
+        other => Err(AppError::Invalid(format!(
+            "unexpected outcome without an idempotency key: {other:?}"
+        ))),
     }
 }
 

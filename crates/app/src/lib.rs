@@ -78,7 +78,12 @@ impl<S: Store> Clone for App<S> {
 impl<S: Store> App<S> {
     pub fn new(store: S, vault: Vault, clock: Arc<dyn Clock>) -> AppResult<Self> {
         let markets = Markets::builtin().map_err(|error| AppError::Invalid(error.to_string()))?;
-        Ok(App { store, vault, markets, clock })
+        Ok(App {
+            store,
+            vault,
+            markets,
+            clock,
+        })
     }
 
     pub fn now_ms(&self) -> i64 {
@@ -87,6 +92,9 @@ impl<S: Store> App<S> {
 
     /// Today's date where the market's customers live (its main time zone).
     pub fn today_in(&self, market: &Market) -> NaiveDate {
-        self.clock.now().with_timezone(&market.main_time_zone()).date_naive()
+        self.clock
+            .now()
+            .with_timezone(&market.main_time_zone())
+            .date_naive()
     }
 }

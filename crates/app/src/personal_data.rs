@@ -1,6 +1,8 @@
 //! A customer's personal data as one sealed record, and the blind indexes to find it by.
 
-use reilu_core::{CustomerDetails, CustomerKind, Email, LanguageTag, MarketCode, Phone, PostalAddress, Secret};
+use reilu_core::{
+    CustomerDetails, CustomerKind, Email, LanguageTag, MarketCode, Phone, PostalAddress, Secret,
+};
 use reilu_vault::Vault;
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +33,8 @@ pub fn seal(vault: &Vault, customer_id: &str, details: &CustomerDetails) -> AppR
         email: details.email.as_ref().map(|email| email.peek().to_owned()),
         phone: details.phone.as_ref().map(|phone| phone.peek().to_owned()),
     };
-    let plaintext = serde_json::to_vec(&fields).map_err(|error| AppError::Invalid(error.to_string()))?;
+    let plaintext =
+        serde_json::to_vec(&fields).map_err(|error| AppError::Invalid(error.to_string()))?;
     Ok(vault.seal(&plaintext, customer_id.as_bytes()))
 }
 
@@ -44,11 +47,13 @@ pub fn open(
     sealed: &[u8],
 ) -> AppResult<CustomerDetails> {
     let plaintext = vault.open(sealed, customer_id.as_bytes())?;
-    let fields: SealedFields = serde_json::from_slice(&plaintext)
-        .map_err(|error| AppError::Invalid(format!("sealed personal data of {customer_id}: {error}")))?;
+    let fields: SealedFields = serde_json::from_slice(&plaintext).map_err(|error| {
+        AppError::Invalid(format!("sealed personal data of {customer_id}: {error}"))
+    })?;
     let email = fields.email.as_deref().map(Email::parse).transpose();
     let phone = fields.phone.as_deref().map(Phone::parse).transpose();
-    let damaged = |what: &str| AppError::Invalid(format!("sealed {what} of {customer_id} no longer parses"));
+    let damaged =
+        |what: &str| AppError::Invalid(format!("sealed {what} of {customer_id} no longer parses"));
     Ok(CustomerDetails {
         kind,
         national_id: Secret::new(fields.national_id),
@@ -66,8 +71,16 @@ pub fn open(
 }
 
 /// The blind index a customer is found by: their identity number within market and kind.
-pub fn national_id_index(vault: &Vault, market: MarketCode, kind: CustomerKind, national_id: &str) -> String {
-    vault.blind_index(&format!("national_id:{market}:{}", kind.as_str()), national_id)
+pub fn national_id_index(
+    vault: &Vault,
+    market: MarketCode,
+    kind: CustomerKind,
+    national_id: &str,
+) -> String {
+    vault.blind_index(
+        &format!("national_id:{market}:{}", kind.as_str()),
+        national_id,
+    )
 }
 
 pub fn email_index(vault: &Vault, email: &Email) -> String {

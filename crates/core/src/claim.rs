@@ -153,10 +153,19 @@ mod tests {
 
     #[test]
     fn client_claim_refs_are_trimmed_and_bounded() {
-        assert_eq!(ClientClaimRef::parse(" INV-1 ").map(|r| r.0), Ok("INV-1".to_owned()));
+        assert_eq!(
+            ClientClaimRef::parse(" INV-1 ").map(|r| r.0),
+            Ok("INV-1".to_owned())
+        );
         assert_eq!(ClientClaimRef::parse("  "), Err(ClientClaimRefError::Empty));
-        assert_eq!(ClientClaimRef::parse(&"x".repeat(65)), Err(ClientClaimRefError::TooLong));
-        assert_eq!(ClientClaimRef::parse("a\u{0}b"), Err(ClientClaimRefError::ControlCharacter));
+        assert_eq!(
+            ClientClaimRef::parse(&"x".repeat(65)),
+            Err(ClientClaimRefError::TooLong)
+        );
+        assert_eq!(
+            ClientClaimRef::parse("a\u{0}b"),
+            Err(ClientClaimRefError::ControlCharacter)
+        );
     }
 
     #[test]
@@ -176,7 +185,15 @@ mod tests {
             language: LanguageTag::parse("fi").unwrap_or_else(|e| panic!("{e}")),
         };
         let shown = format!("{details:?}");
-        for personal in ["131052", "Maija", "Mannerheim", "00100", "Helsinki", "maija@", "4012345"] {
+        for personal in [
+            "131052",
+            "Maija",
+            "Mannerheim",
+            "00100",
+            "Helsinki",
+            "maija@",
+            "4012345",
+        ] {
             assert!(!shown.contains(personal), "{personal} leaked: {shown}");
         }
     }

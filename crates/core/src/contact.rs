@@ -8,7 +8,9 @@ use crate::secret::{EmailMask, Secret, TailMask};
 pub enum ContactError {
     #[error("not a valid e-mail address")]
     Email,
-    #[error("not an E.164 phone number: write + and the country code, then 6 to 14 digits, e.g. +358401234567")]
+    #[error(
+        "not an E.164 phone number: write + and the country code, then 6 to 14 digits, e.g. +358401234567"
+    )]
     Phone,
 }
 
@@ -86,18 +88,47 @@ mod tests {
     #[test]
     fn emails_are_parsed_and_masked() {
         let email = Email::parse(" Matti.Meikalainen@Example.FI ");
-        assert_eq!(email.as_ref().map(|e| e.peek()), Ok("Matti.Meikalainen@example.fi"));
-        assert_eq!(email.map(|e| format!("{e:?}")), Ok("Email(M***@example.fi)".to_owned()));
-        for bad in ["", "plain", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@[1.2.3.4]", "a@example.c"] {
+        assert_eq!(
+            email.as_ref().map(|e| e.peek()),
+            Ok("Matti.Meikalainen@example.fi")
+        );
+        assert_eq!(
+            email.map(|e| format!("{e:?}")),
+            Ok("Email(M***@example.fi)".to_owned())
+        );
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "@example.com",
+            "a@@example.com",
+            "a b@example.com",
+            "a@[1.2.3.4]",
+            "a@example.c",
+        ] {
             assert_eq!(Email::parse(bad), Err(ContactError::Email), "{bad:?}");
         }
     }
 
     #[test]
     fn phones_must_be_e164() {
-        assert_eq!(Phone::parse("+358 40 1234567").as_ref().map(|p| p.peek()), Ok("+358401234567"));
-        assert_eq!(Phone::parse("+358401234567").map(|p| format!("{p:?}")), Ok("Phone(***67)".to_owned()));
-        for bad in ["", "0401234567", "+0401234567", "+35840123456789012", "+358-40-123", "+1234567", "tel:+358401234567"] {
+        assert_eq!(
+            Phone::parse("+358 40 1234567").as_ref().map(|p| p.peek()),
+            Ok("+358401234567")
+        );
+        assert_eq!(
+            Phone::parse("+358401234567").map(|p| format!("{p:?}")),
+            Ok("Phone(***67)".to_owned())
+        );
+        for bad in [
+            "",
+            "0401234567",
+            "+0401234567",
+            "+35840123456789012",
+            "+358-40-123",
+            "+1234567",
+            "tel:+358401234567",
+        ] {
             assert_eq!(Phone::parse(bad), Err(ContactError::Phone), "{bad:?}");
         }
     }

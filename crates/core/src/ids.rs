@@ -30,7 +30,10 @@ macro_rules! record_id {
             pub fn parse(text: &str) -> Result<Self, IdError> {
                 Uuid::try_parse(text.trim())
                     .map($name)
-                    .map_err(|_| IdError { kind: $kind, text: text.chars().take(40).collect() })
+                    .map_err(|_| IdError {
+                        kind: $kind,
+                        text: text.chars().take(40).collect(),
+                    })
             }
 
             pub fn as_uuid(&self) -> Uuid {

@@ -59,7 +59,8 @@ fn is_alpha(text: &str) -> bool {
 }
 
 fn is_region(text: &str) -> bool {
-    (text.len() == 2 && is_alpha(text)) || (text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit()))
+    (text.len() == 2 && is_alpha(text))
+        || (text.len() == 3 && text.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl fmt::Display for LanguageTag {
@@ -102,14 +103,30 @@ mod tests {
             ("es-419", "es-419"),
             ("nb", "nb"),
         ] {
-            assert_eq!(LanguageTag::parse(input).map(|t| t.0), Ok(canonical.to_owned()));
+            assert_eq!(
+                LanguageTag::parse(input).map(|t| t.0),
+                Ok(canonical.to_owned())
+            );
         }
-        assert_eq!(LanguageTag::parse("sv-FI").map(|t| t.primary().to_owned()), Ok("sv".into()));
+        assert_eq!(
+            LanguageTag::parse("sv-FI").map(|t| t.primary().to_owned()),
+            Ok("sv".into())
+        );
     }
 
     #[test]
     fn refuses_what_is_not_a_simple_tag() {
-        for bad in ["", "f", "finnish", "fi-", "fi-FI-FI", "fi-x-private", "1a", "fi-Latn-Latn", "de-DE-1996"] {
+        for bad in [
+            "",
+            "f",
+            "finnish",
+            "fi-",
+            "fi-FI-FI",
+            "fi-x-private",
+            "1a",
+            "fi-Latn-Latn",
+            "de-DE-1996",
+        ] {
             assert!(LanguageTag::parse(bad).is_err(), "{bad:?}");
         }
     }

@@ -8,7 +8,9 @@ pub mod market;
 pub mod money;
 pub mod secret;
 
-pub use claim::{ClaimDraft, ClientClaimRef, CustomerDetails, CustomerKind, InterestTerms, PostalAddress};
+pub use claim::{
+    ClaimDraft, ClientClaimRef, CustomerDetails, CustomerKind, InterestTerms, PostalAddress,
+};
 pub use contact::{ContactError, Email, Phone};
 pub use ids::{CaseId, ClaimId, ClientId, CustomerId, IdError};
 pub use language::LanguageTag;

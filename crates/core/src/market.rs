@@ -150,7 +150,9 @@ impl Markets {
             let market = market_from_record(record)?;
             let code = market.code;
             if by_code.insert(code, market).is_some() {
-                return Err(MarketError::BadData(format!("market {code} is listed twice")));
+                return Err(MarketError::BadData(format!(
+                    "market {code} is listed twice"
+                )));
             }
         }
         Ok(Markets { by_code })
@@ -159,7 +161,9 @@ impl Markets {
     /// The market for a code, or an error naming it if Reilu does not serve it.
     pub fn get(&self, code: &str) -> Result<&Market, MarketError> {
         let code = MarketCode::parse(code)?;
-        self.by_code.get(&code).ok_or_else(|| MarketError::NotServed(code.to_string()))
+        self.by_code
+            .get(&code)
+            .ok_or_else(|| MarketError::NotServed(code.to_string()))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Market> {
@@ -187,16 +191,26 @@ fn market_from_record(record: MarketRecord) -> Result<Market, MarketError> {
     let time_zones = record
         .time_zones
         .iter()
-        .map(|name| name.parse::<Tz>().map_err(|_| bad(format!("unknown time zone {name}"))))
+        .map(|name| {
+            name.parse::<Tz>()
+                .map_err(|_| bad(format!("unknown time zone {name}")))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     if languages.is_empty() || time_zones.is_empty() {
-        return Err(bad("needs at least one language and one time zone".to_owned()));
+        return Err(bad(
+            "needs at least one language and one time zone".to_owned()
+        ));
     }
     let calling_code_ok = record.calling_code.starts_with('+')
         && record.calling_code.len() <= 4
-        && record.calling_code[1..].bytes().all(|byte| byte.is_ascii_digit());
+        && record.calling_code[1..]
+            .bytes()
+            .all(|byte| byte.is_ascii_digit());
     if !calling_code_ok {
-        return Err(bad(format!("calling code {} is not +digits", record.calling_code)));
+        return Err(bad(format!(
+            "calling code {} is not +digits",
+            record.calling_code
+        )));
     }
     Ok(Market {
         code,
@@ -246,17 +260,29 @@ mod tests {
     #[test]
     fn unknown_or_malformed_codes_are_refused_by_name() {
         let markets = Markets::builtin().unwrap_or_else(|error| panic!("{error}"));
-        assert_eq!(markets.get("US").err(), Some(MarketError::NotServed("US".to_owned())));
+        assert_eq!(
+            markets.get("US").err(),
+            Some(MarketError::NotServed("US".to_owned()))
+        );
         assert!(matches!(markets.get("fi"), Err(MarketError::NotACode(_))));
         assert!(matches!(markets.get("FIN"), Err(MarketError::NotACode(_))));
     }
 
     #[test]
     fn bad_market_data_is_a_clear_error() {
-        let twice = format!("{MARKETS_TOML}\n{}", &MARKETS_TOML[MARKETS_TOML.find("[[market]]").unwrap_or(0)..]);
-        assert!(matches!(Markets::load(&twice), Err(MarketError::BadData(_))));
+        let twice = format!(
+            "{MARKETS_TOML}\n{}",
+            &MARKETS_TOML[MARKETS_TOML.find("[[market]]").unwrap_or(0)..]
+        );
+        assert!(matches!(
+            Markets::load(&twice),
+            Err(MarketError::BadData(_))
+        ));
         let bad_zone = MARKETS_TOML.replace("Europe/Helsinki", "Europe/Nowhere");
-        let error = Markets::load(&bad_zone).err().map(|e| e.to_string()).unwrap_or_default();
+        let error = Markets::load(&bad_zone)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(error.contains("Europe/Nowhere"), "{error}");
     }
 }

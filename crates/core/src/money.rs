@@ -35,7 +35,10 @@ const CURRENCIES: &[(&str, u8)] = &[
 ];
 
 impl Currency {
-    pub const EUR: Currency = Currency { code: *b"EUR", minor_digits: 2 };
+    pub const EUR: Currency = Currency {
+        code: *b"EUR",
+        minor_digits: 2,
+    };
 
     /// Parses a three-letter ISO 4217 code (upper case) of a currency Reilu handles.
     pub fn parse(code: &str) -> Result<Self, MoneyError> {
@@ -43,7 +46,10 @@ impl Currency {
         match found {
             Some((known, digits)) => {
                 let bytes = known.as_bytes();
-                Ok(Currency { code: [bytes[0], bytes[1], bytes[2]], minor_digits: *digits })
+                Ok(Currency {
+                    code: [bytes[0], bytes[1], bytes[2]],
+                    minor_digits: *digits,
+                })
             }
             None => Err(MoneyError::UnknownCurrency(code.chars().take(8).collect())),
         }
@@ -95,7 +101,11 @@ pub enum MoneyError {
     #[error("'{0}' is not an amount: write digits with an optional '.' and decimals, e.g. 123.45")]
     NotAnAmount(String),
     #[error("{currency} has {allowed} decimals; '{text}' has more")]
-    TooManyDecimals { text: String, currency: Currency, allowed: u8 },
+    TooManyDecimals {
+        text: String,
+        currency: Currency,
+        allowed: u8,
+    },
 }
 
 /// An amount of money: a signed count of minor units (cents, öre, øre) in one currency.
@@ -111,11 +121,17 @@ pub const AMOUNT_MINOR_MAX: i64 = 1_000_000_000_000_000;
 
 impl Money {
     pub fn from_minor(amount_minor: i64, currency: Currency) -> Self {
-        Money { amount_minor, currency }
+        Money {
+            amount_minor,
+            currency,
+        }
     }
 
     pub fn zero(currency: Currency) -> Self {
-        Money { amount_minor: 0, currency }
+        Money {
+            amount_minor: 0,
+            currency,
+        }
     }
 
     pub fn amount_minor(&self) -> i64 {
@@ -132,27 +148,39 @@ impl Money {
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let sum = self.amount_minor.checked_add(other.amount_minor).ok_or(MoneyError::Overflow)?;
+        let sum = self
+            .amount_minor
+            .checked_add(other.amount_minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money::from_minor(sum, self.currency))
     }
 
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        let difference =
-            self.amount_minor.checked_sub(other.amount_minor).ok_or(MoneyError::Overflow)?;
+        let difference = self
+            .amount_minor
+            .checked_sub(other.amount_minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Money::from_minor(difference, self.currency))
     }
 
     pub fn min(self, other: Money) -> Result<Money, MoneyError> {
         self.same_currency(other)?;
-        Ok(if other.amount_minor < self.amount_minor { other } else { self })
+        Ok(if other.amount_minor < self.amount_minor {
+            other
+        } else {
+            self
+        })
     }
 
     fn same_currency(&self, other: Money) -> Result<(), MoneyError> {
         if self.currency == other.currency {
             Ok(())
         } else {
-            Err(MoneyError::CurrencyMismatch { left: self.currency, right: other.currency })
+            Err(MoneyError::CurrencyMismatch {
+                left: self.currency,
+                right: other.currency,
+            })
         }
     }
 
@@ -188,7 +216,10 @@ impl Money {
 fn combine_major_minor(whole: &str, fraction: &str, minor_digits: u8) -> Result<i64, MoneyError> {
     let mut amount_minor: i64 = 0;
     let padding = usize::from(minor_digits) - fraction.len();
-    let all_digits = whole.bytes().chain(fraction.bytes()).chain(std::iter::repeat_n(b'0', padding));
+    let all_digits = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .chain(std::iter::repeat_n(b'0', padding));
     for byte in all_digits {
         let digit = i64::from(byte - b'0');
         amount_minor = amount_minor
@@ -246,10 +277,18 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_plain_amount() {
-        for bad in ["", ".5", "5.", "-1", "+1", "1,50", "1e3", "1 000", "12.3.4", "abc", " 1"] {
-            assert!(matches!(eur(bad), Err(MoneyError::NotAnAmount(_))), "{bad:?}");
+        for bad in [
+            "", ".5", "5.", "-1", "+1", "1,50", "1e3", "1 000", "12.3.4", "abc", " 1",
+        ] {
+            assert!(
+                matches!(eur(bad), Err(MoneyError::NotAnAmount(_))),
+                "{bad:?}"
+            );
         }
-        assert!(matches!(eur("1.234"), Err(MoneyError::TooManyDecimals { .. })));
+        assert!(matches!(
+            eur("1.234"),
+            Err(MoneyError::TooManyDecimals { .. })
+        ));
         let isk = Currency::parse("ISK").map(|c| Money::parse_major("1.5", c));
         assert!(matches!(isk, Ok(Err(MoneyError::TooManyDecimals { .. }))));
         assert_eq!(eur("99999999999999999999999"), Err(MoneyError::Overflow));
@@ -266,14 +305,26 @@ mod tests {
         ));
         let max = Money::from_minor(i64::MAX, Currency::EUR);
         assert_eq!(max.checked_add(one_euro), Err(MoneyError::Overflow));
-        assert_eq!(one_euro.checked_sub(one_euro).map(|m| m.amount_minor()), Ok(0));
+        assert_eq!(
+            one_euro.checked_sub(one_euro).map(|m| m.amount_minor()),
+            Ok(0)
+        );
     }
 
     #[test]
     fn displays_with_the_currency_decimals() {
-        assert_eq!(Money::from_minor(123_450, Currency::EUR).to_string(), "1234.50 EUR");
-        assert_eq!(Money::from_minor(-5, Currency::EUR).to_string(), "-0.05 EUR");
-        assert_eq!(Money::from_minor(i64::MIN, Currency::EUR).to_string(), "-92233720368547758.08 EUR");
+        assert_eq!(
+            Money::from_minor(123_450, Currency::EUR).to_string(),
+            "1234.50 EUR"
+        );
+        assert_eq!(
+            Money::from_minor(-5, Currency::EUR).to_string(),
+            "-0.05 EUR"
+        );
+        assert_eq!(
+            Money::from_minor(i64::MIN, Currency::EUR).to_string(),
+            "-92233720368547758.08 EUR"
+        );
     }
 
     #[test]

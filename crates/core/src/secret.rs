@@ -58,7 +58,10 @@ pub struct Secret<S: MaskStrategy = Redacted> {
 
 impl<S: MaskStrategy> Secret<S> {
     pub fn new(value: String) -> Self {
-        Secret { value, strategy: PhantomData }
+        Secret {
+            value,
+            strategy: PhantomData,
+        }
     }
 
     /// Borrows the value. Every call site is a place where personal data is read.
@@ -117,7 +120,9 @@ mod tests {
         struct Holder {
             name: Secret,
         }
-        let holder = Holder { name: Secret::new("Matti Meikäläinen".into()) };
+        let holder = Holder {
+            name: Secret::new("Matti Meikäläinen".into()),
+        };
         let shown = format!("{holder:?} {holder:#?}");
         assert!(!shown.contains("Matti"), "{shown}");
         assert_eq!(holder.name.peek(), "Matti Meikäläinen");

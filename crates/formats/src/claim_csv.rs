@@ -40,14 +40,31 @@ pub struct ClaimFileReader<R: Read> {
 impl<R: Read> ClaimFileReader<R> {
     pub fn new(input: R) -> Result<Self, ClaimFileError> {
         let newlines = Arc::new(Mutex::new(NewlineLog::default()));
-        let counted = NewlineCounter { inner: input, log: Arc::clone(&newlines), offset_bytes: 0 };
-        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(counted);
-        let header = reader.byte_headers().map_err(|error| ClaimFileError::Read(error.to_string()))?.clone();
+        let counted = NewlineCounter {
+            inner: input,
+            log: Arc::clone(&newlines),
+            offset_bytes: 0,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(counted);
+        let header = reader
+            .byte_headers()
+            .map_err(|error| ClaimFileError::Read(error.to_string()))?
+            .clone();
         if header.is_empty() || header.iter().all(<[u8]>::is_empty) {
             return Err(ClaimFileError::NoHeader);
         }
         let columns = map_columns(&header)?;
-        Ok(ClaimFileReader { reader, newlines, columns, record: csv::ByteRecord::new(), row: 1, position_bytes: 0 })
+        Ok(ClaimFileReader {
+            reader,
+            newlines,
+            columns,
+            record: csv::ByteRecord::new(),
+            row: 1,
+            position_bytes: 0,
+        })
     }
 
     /// The next data row, or None at the end of the file. An error is returned only when the
@@ -65,7 +82,10 @@ impl<R: Read> ClaimFileReader<R> {
             if self.record.iter().all(<[u8]>::is_empty) {
                 continue;
             }
-            return Ok(Some(ClaimFileRow { row: self.row, claim: self.raw_claim() }));
+            return Ok(Some(ClaimFileRow {
+                row: self.row,
+                claim: self.raw_claim(),
+            }));
         }
     }
 
@@ -91,13 +111,26 @@ impl<R: Read> ClaimFileReader<R> {
             None => self.row + 1,
         };
         let reason = format!("the row cannot be read as CSV: {error}");
-        Ok(ClaimFileRow { row: self.row, claim: Err(FieldError { column: "(row)", reason }) })
+        Ok(ClaimFileRow {
+            row: self.row,
+            claim: Err(FieldError {
+                column: "(row)",
+                reason,
+            }),
+        })
     }
 
     fn raw_claim(&self) -> Result<RawClaim, FieldError> {
         if self.record.len() != self.columns.len() {
-            let reason = format!("has {} fields, the header has {}", self.record.len(), self.columns.len());
-            return Err(FieldError { column: "(row)", reason });
+            let reason = format!(
+                "has {} fields, the header has {}",
+                self.record.len(),
+                self.columns.len()
+            );
+            return Err(FieldError {
+                column: "(row)",
+                reason,
+            });
         }
         let mut raw = RawClaim::default();
         for (field, column) in self.record.iter().zip(&self.columns) {
@@ -106,7 +139,10 @@ impl<R: Read> ClaimFileReader<R> {
                 continue;
             }
             let Ok(text) = std::str::from_utf8(field) else {
-                return Err(FieldError { column, reason: "is not valid UTF-8 text".into() });
+                return Err(FieldError {
+                    column,
+                    reason: "is not valid UTF-8 text".into(),
+                });
             };
             raw.set(column, text.to_owned());
         }
@@ -129,7 +165,11 @@ impl NewlineLog {
     /// reader gives the offset where it began looking, which is before any blank lines it
     /// skipped; those blank lines are counted here too.
     fn count_before(&mut self, offset_bytes: u64) -> u64 {
-        while self.pending_offsets.front().is_some_and(|(offset, _)| *offset < offset_bytes) {
+        while self
+            .pending_offsets
+            .front()
+            .is_some_and(|(offset, _)| *offset < offset_bytes)
+        {
             self.pending_offsets.pop_front();
             self.passed += 1;
         }
@@ -157,11 +197,15 @@ struct NewlineCounter<R> {
 impl<R: Read> Read for NewlineCounter<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
         let count = self.inner.read(buffer)?;
-        let mut log = self.log.lock().map_err(|_| std::io::Error::other("newline log poisoned"))?;
+        let mut log = self
+            .log
+            .lock()
+            .map_err(|_| std::io::Error::other("newline log poisoned"))?;
         for (index, byte) in buffer[..count].iter().enumerate() {
             if *byte == b'\n' {
                 let after_cr = log.last_byte_was_cr;
-                log.pending_offsets.push_back((self.offset_bytes + index as u64, after_cr));
+                log.pending_offsets
+                    .push_back((self.offset_bytes + index as u64, after_cr));
             }
             log.last_byte_was_cr = *byte == b'\r';
         }
@@ -173,8 +217,13 @@ impl<R: Read> Read for NewlineCounter<R> {
 fn map_columns(header: &csv::ByteRecord) -> Result<Vec<Option<&'static str>>, ClaimFileError> {
     let mut columns = Vec::with_capacity(header.len());
     for name in header {
-        let name = String::from_utf8_lossy(name).trim_start_matches('\u{feff}').to_ascii_lowercase();
-        let known = CLAIM_COLUMNS.iter().map(|(column, _)| *column).find(|column| *column == name);
+        let name = String::from_utf8_lossy(name)
+            .trim_start_matches('\u{feff}')
+            .to_ascii_lowercase();
+        let known = CLAIM_COLUMNS
+            .iter()
+            .map(|(column, _)| *column)
+            .find(|column| *column == name);
         if known.is_some() && columns.contains(&known) {
             return Err(ClaimFileError::DuplicateColumn(name));
         }
@@ -222,29 +271,53 @@ customer_address_line1,customer_postcode,customer_city,currency,principal,invoic
         let first = rows[0].1.as_ref().map(|raw| raw.customer_name.clone());
         assert_eq!(first.ok().flatten().as_deref(), Some("Meikäläinen, Maija"));
         assert_eq!(rows[1].0, 4, "the blank line is row 3");
-        let short = rows[1].1.as_ref().err().map(|e| e.reason.clone()).unwrap_or_default();
-        assert!(short.contains("has 10 fields, the header has 13"), "{short}");
+        let short = rows[1]
+            .1
+            .as_ref()
+            .err()
+            .map(|e| e.reason.clone())
+            .unwrap_or_default();
+        assert!(
+            short.contains("has 10 fields, the header has 13"),
+            "{short}"
+        );
     }
 
     #[test]
     fn a_header_without_required_columns_is_refused_by_name() {
         let error = ClaimFileReader::new("client_claim_ref,market\nA,FI\n".as_bytes()).err();
         let message = error.map(|e| e.to_string()).unwrap_or_default();
-        assert!(message.contains("customer_type") && message.contains("due_date"), "{message}");
+        assert!(
+            message.contains("customer_type") && message.contains("due_date"),
+            "{message}"
+        );
         let twice = ClaimFileReader::new(format!("{HEADER},market\n").as_bytes()).err();
         assert!(matches!(twice, Some(ClaimFileError::DuplicateColumn(_))));
-        assert!(matches!(ClaimFileReader::new("".as_bytes()).err(), Some(ClaimFileError::NoHeader)));
+        assert!(matches!(
+            ClaimFileReader::new("".as_bytes()).err(),
+            Some(ClaimFileError::NoHeader)
+        ));
     }
 
     #[test]
     fn invalid_utf8_is_a_row_error_not_a_lost_file() {
         let mut bytes = format!("{HEADER}\n").into_bytes();
         bytes.extend_from_slice(b"A,FI,consumer,131052-308T,\xff\xfe,Katu,00100,Helsinki,EUR,1,2026-01-01,2026-01-02,\n");
-        bytes.extend_from_slice(b"B,FI,consumer,131052-308T,Maija,Katu,00100,Helsinki,EUR,1,2026-01-01,2026-01-02,\n");
+        bytes.extend_from_slice(
+            b"B,FI,consumer,131052-308T,Maija,Katu,00100,Helsinki,EUR,1,2026-01-01,2026-01-02,\n",
+        );
         let mut reader = ClaimFileReader::new(bytes.as_slice()).unwrap_or_else(|e| panic!("{e}"));
-        let first = reader.next_row().ok().flatten().map(|row| row.claim.err().map(|e| e.column));
+        let first = reader
+            .next_row()
+            .ok()
+            .flatten()
+            .map(|row| row.claim.err().map(|e| e.column));
         assert_eq!(first, Some(Some("customer_name")));
-        let second = reader.next_row().ok().flatten().map(|row| row.claim.is_ok());
+        let second = reader
+            .next_row()
+            .ok()
+            .flatten()
+            .map(|row| row.claim.is_ok());
         assert_eq!(second, Some(true));
     }
 }

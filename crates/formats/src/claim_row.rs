@@ -4,8 +4,8 @@
 
 use chrono::NaiveDate;
 use reilu_core::{
-    ClaimDraft, ClientClaimRef, CustomerDetails, CustomerKind, Email, InterestTerms, LanguageTag, Market,
-    Markets, Money, Phone, PostalAddress, Secret,
+    ClaimDraft, ClientClaimRef, CustomerDetails, CustomerKind, Email, InterestTerms, LanguageTag,
+    Market, Markets, Money, Phone, PostalAddress, Secret,
 };
 use serde::{Deserialize, Serialize};
 
@@ -111,7 +111,10 @@ struct Checker<'a> {
 
 impl Checker<'_> {
     fn fail(&mut self, column: &'static str, reason: impl Into<String>) {
-        self.errors.push(FieldError { column, reason: reason.into() });
+        self.errors.push(FieldError {
+            column,
+            reason: reason.into(),
+        });
     }
 
     /// The trimmed text of a field, or None if it is absent or empty.
@@ -138,7 +141,10 @@ impl Checker<'_> {
             "description" => &self.raw.description,
             _ => &None,
         };
-        value.as_deref().map(str::trim).filter(|text| !text.is_empty())
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
     }
 
     fn required(&mut self, column: &'static str) -> Option<&str> {
@@ -151,8 +157,18 @@ impl Checker<'_> {
         }
     }
 
-    fn plain_text(&mut self, column: &'static str, length_max: usize, required: bool) -> Option<String> {
-        let text = if required { self.required(column) } else { self.text(column) }?.to_owned();
+    fn plain_text(
+        &mut self,
+        column: &'static str,
+        length_max: usize,
+        required: bool,
+    ) -> Option<String> {
+        let text = if required {
+            self.required(column)
+        } else {
+            self.text(column)
+        }?
+        .to_owned();
         if text.chars().count() > length_max {
             self.fail(column, format!("longer than {length_max} characters"));
             return None;
@@ -170,11 +186,17 @@ impl Checker<'_> {
         match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 && Some(date) >= earliest => Some(date),
             Ok(_) if text.len() == 10 => {
-                self.fail(column, format!("{text} is before {}-01-01", EARLIEST_DATE.0));
+                self.fail(
+                    column,
+                    format!("{text} is before {}-01-01", EARLIEST_DATE.0),
+                );
                 None
             }
             _ => {
-                self.fail(column, format!("'{}' is not a real date written YYYY-MM-DD", shorten(&text)));
+                self.fail(
+                    column,
+                    format!("'{}' is not a real date written YYYY-MM-DD", shorten(&text)),
+                );
                 None
             }
         }
@@ -187,31 +209,43 @@ fn shorten(text: &str) -> String {
 
 /// Checks every field of a claim. `today` is the customer market's current date: a claim
 /// must already be due to be collected.
-pub fn validate_claim(raw: &RawClaim, markets: &Markets, today: NaiveDate) -> Result<ClaimDraft, Vec<FieldError>> {
-    let mut check = Checker { raw, errors: Vec::new() };
+pub fn validate_claim(
+    raw: &RawClaim,
+    markets: &Markets,
+    today: NaiveDate,
+) -> Result<ClaimDraft, Vec<FieldError>> {
+    let mut check = Checker {
+        raw,
+        errors: Vec::new(),
+    };
     let client_claim_ref = claim_ref(&mut check);
     let market = market(&mut check, markets);
     let customer = market.and_then(|market| customer(&mut check, market));
     let amounts = market.and_then(|market| amounts(&mut check, market));
     let dates = dates(&mut check, today);
     let interest = interest(&mut check);
-    let description = check.plain_text("description", DESCRIPTION_LENGTH_MAX, false).unwrap_or_default();
+    let description = check
+        .plain_text("description", DESCRIPTION_LENGTH_MAX, false)
+        .unwrap_or_default();
     match (client_claim_ref, market, customer, amounts, dates, interest) {
-        (Some(client_claim_ref), Some(market), Some(customer), Some((principal, fees)), Some((invoice, due)), Some(interest))
-            if check.errors.is_empty() =>
-        {
-            Ok(ClaimDraft {
-                client_claim_ref,
-                market: market.code,
-                customer,
-                principal,
-                invoice_date: invoice,
-                due_date: due,
-                interest,
-                creditor_fees: fees,
-                description,
-            })
-        }
+        (
+            Some(client_claim_ref),
+            Some(market),
+            Some(customer),
+            Some((principal, fees)),
+            Some((invoice, due)),
+            Some(interest),
+        ) if check.errors.is_empty() => Ok(ClaimDraft {
+            client_claim_ref,
+            market: market.code,
+            customer,
+            principal,
+            invoice_date: invoice,
+            due_date: due,
+            interest,
+            creditor_fees: fees,
+            description,
+        }),
         _ => {
             debug_assert!(!check.errors.is_empty(), "a refused claim must say why");
             Err(check.errors)
@@ -272,7 +306,10 @@ fn customer_kind(check: &mut Checker<'_>) -> Option<CustomerKind> {
     let text = check.required("customer_type")?.to_owned();
     let kind = CustomerKind::parse(&text.to_ascii_lowercase());
     if kind.is_none() {
-        check.fail("customer_type", format!("'{}' is neither consumer nor business", shorten(&text)));
+        check.fail(
+            "customer_type",
+            format!("'{}' is neither consumer nor business", shorten(&text)),
+        );
     }
     kind
 }
@@ -290,7 +327,10 @@ fn national_id(check: &mut Checker<'_>, market: &Market, kind: CustomerKind) -> 
                 CustomerKind::Consumer => "personal identity number",
                 CustomerKind::Business => "business id",
             };
-            check.fail("customer_national_id", format!("not a valid {} {what}: {error}", market.code));
+            check.fail(
+                "customer_national_id",
+                format!("not a valid {} {what}: {error}", market.code),
+            );
             None
         }
     }
@@ -305,7 +345,13 @@ fn country(check: &mut Checker<'_>, market: &Market) -> Option<String> {
     if upper.len() == 2 && upper.bytes().all(|byte| byte.is_ascii_uppercase()) {
         Some(upper)
     } else {
-        check.fail("customer_country", format!("'{}' is not a two-letter country code (ISO 3166)", shorten(&text)));
+        check.fail(
+            "customer_country",
+            format!(
+                "'{}' is not a two-letter country code (ISO 3166)",
+                shorten(&text)
+            ),
+        );
         None
     }
 }
@@ -316,7 +362,9 @@ fn optional_contact<T, E: std::fmt::Display>(
     column: &'static str,
     parse: impl Fn(&str) -> Result<T, E>,
 ) -> Option<Option<T>> {
-    let Some(text) = check.text(column).map(str::to_owned) else { return Some(None) };
+    let Some(text) = check.text(column).map(str::to_owned) else {
+        return Some(None);
+    };
     match parse(&text) {
         Ok(value) => Some(Some(value)),
         Err(error) => {
@@ -342,7 +390,12 @@ fn language(check: &mut Checker<'_>, market: &Market) -> Option<LanguageTag> {
 fn amounts(check: &mut Checker<'_>, market: &Market) -> Option<(Money, Money)> {
     let currency = check.required("currency")?.to_owned();
     if currency != market.currency.code() {
-        let reason = format!("{} claims are in {}, not '{}'", market.code, market.currency, shorten(&currency));
+        let reason = format!(
+            "{} claims are in {}, not '{}'",
+            market.code,
+            market.currency,
+            shorten(&currency)
+        );
         check.fail("currency", reason);
         return None;
     }
@@ -355,9 +408,20 @@ fn amounts(check: &mut Checker<'_>, market: &Market) -> Option<(Money, Money)> {
     Some((principal?, fees?))
 }
 
-fn money(check: &mut Checker<'_>, column: &'static str, market: &Market, required: bool) -> Option<Money> {
-    let text = if required { check.required(column) } else { check.text(column) };
-    let Some(text) = text.map(str::to_owned) else { return Some(Money::zero(market.currency)) };
+fn money(
+    check: &mut Checker<'_>,
+    column: &'static str,
+    market: &Market,
+    required: bool,
+) -> Option<Money> {
+    let text = if required {
+        check.required(column)
+    } else {
+        check.text(column)
+    };
+    let Some(text) = text.map(str::to_owned) else {
+        return Some(Money::zero(market.currency));
+    };
     match Money::parse_major(&text, market.currency) {
         Ok(amount) => Some(amount),
         Err(error) => {
@@ -372,7 +436,10 @@ fn dates(check: &mut Checker<'_>, today: NaiveDate) -> Option<(NaiveDate, NaiveD
     let due = check.date("due_date");
     let (invoice, due) = (invoice?, due?);
     if due < invoice {
-        check.fail("due_date", format!("{due} is before the invoice date {invoice}"));
+        check.fail(
+            "due_date",
+            format!("{due} is before the invoice date {invoice}"),
+        );
         return None;
     }
     if invoice > today {
@@ -380,7 +447,10 @@ fn dates(check: &mut Checker<'_>, today: NaiveDate) -> Option<(NaiveDate, NaiveD
         return None;
     }
     if due >= today {
-        check.fail("due_date", format!("{due} has not passed yet: the claim is not overdue"));
+        check.fail(
+            "due_date",
+            format!("{due} has not passed yet: the claim is not overdue"),
+        );
         return None;
     }
     Some((invoice, due))
@@ -392,9 +462,14 @@ fn interest(check: &mut Checker<'_>) -> Option<InterestTerms> {
         return Some(InterestTerms::Statutory);
     };
     match percent_to_basis_points(&text) {
-        Some(annual_rate_bp) if annual_rate_bp <= 100 * 100 => Some(InterestTerms::Contractual { annual_rate_bp }),
+        Some(annual_rate_bp) if annual_rate_bp <= 100 * 100 => {
+            Some(InterestTerms::Contractual { annual_rate_bp })
+        }
         _ => {
-            let reason = format!("'{}' is not a yearly rate from 0 to 100 with at most two decimals, e.g. 8.5", shorten(&text));
+            let reason = format!(
+                "'{}' is not a yearly rate from 0 to 100 with at most two decimals, e.g. 8.5",
+                shorten(&text)
+            );
             check.fail("interest_rate_pct", reason);
             None
         }
@@ -405,7 +480,13 @@ fn interest(check: &mut Checker<'_>) -> Option<InterestTerms> {
 fn percent_to_basis_points(text: &str) -> Option<u32> {
     let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
     let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 3 || fraction.len() > 2 || !digits(whole) || !digits(fraction) || text.ends_with('.') {
+    if whole.is_empty()
+        || whole.len() > 3
+        || fraction.len() > 2
+        || !digits(whole)
+        || !digits(fraction)
+        || text.ends_with('.')
+    {
         return None;
     }
     let whole: u32 = whole.parse().ok()?;

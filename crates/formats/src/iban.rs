@@ -18,10 +18,17 @@ pub struct IbanError {
 
 impl AccountIban {
     pub fn parse(text: &str) -> Result<Self, IbanError> {
-        let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         match compact.parse::<iban::Iban>() {
             Ok(parsed) => Ok(AccountIban(parsed.electronic_str().to_owned())),
-            Err(error) => Err(IbanError { text: text.chars().take(40).collect(), reason: error.to_string() }),
+            Err(error) => Err(IbanError {
+                text: text.chars().take(40).collect(),
+                reason: error.to_string(),
+            }),
         }
     }
 
@@ -37,8 +44,12 @@ impl AccountIban {
 impl fmt::Display for AccountIban {
     /// The print format of ISO 13616: groups of four.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let grouped: Vec<String> =
-            self.0.as_bytes().chunks(4).map(|group| String::from_utf8_lossy(group).into_owned()).collect();
+        let grouped: Vec<String> = self
+            .0
+            .as_bytes()
+            .chunks(4)
+            .map(|group| String::from_utf8_lossy(group).into_owned())
+            .collect();
         f.write_str(&grouped.join(" "))
     }
 }
@@ -63,7 +74,10 @@ mod tests {
             ("DE89 3704 0044 0532 0130 00", "DE89370400440532013000"),
             ("GB29 NWBK 6016 1331 9268 19", "GB29NWBK60161331926819"),
         ] {
-            assert_eq!(AccountIban::parse(input).map(|iban| iban.0), Ok(electronic.to_owned()));
+            assert_eq!(
+                AccountIban::parse(input).map(|iban| iban.0),
+                Ok(electronic.to_owned())
+            );
         }
         let shown = AccountIban::parse("FI2112345600000785").map(|iban| iban.to_string());
         assert_eq!(shown, Ok("FI21 1234 5600 0007 85".to_owned()));
@@ -71,7 +85,13 @@ mod tests {
 
     #[test]
     fn refuses_wrong_check_digits_and_lengths() {
-        for bad in ["FI2112345600000786", "FI21123456000007", "XX2112345600000785", "", "not an iban"] {
+        for bad in [
+            "FI2112345600000786",
+            "FI21123456000007",
+            "XX2112345600000785",
+            "",
+            "not an iban",
+        ] {
             assert!(AccountIban::parse(bad).is_err(), "{bad}");
         }
     }

@@ -28,7 +28,10 @@ impl Target {
 }
 
 pub fn sqlite_url(data: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", data.join(DATABASE_FILE_NAME).display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        data.join(DATABASE_FILE_NAME).display()
+    )
 }
 
 /// Creates the data folder (owner-only) if needed, loads the master key from
@@ -52,9 +55,8 @@ pub fn ensure_data_folder(data: &Path) -> anyhow::Result<()> {
 
 fn master_key(data: &Path) -> anyhow::Result<MasterKey> {
     match std::env::var(MASTER_KEY_VARIABLE) {
-        Ok(text) if !text.trim().is_empty() => {
-            MasterKey::from_hex(&text).with_context(|| format!("{MASTER_KEY_VARIABLE} is not a valid key"))
-        }
+        Ok(text) if !text.trim().is_empty() => MasterKey::from_hex(&text)
+            .with_context(|| format!("{MASTER_KEY_VARIABLE} is not a valid key")),
         _ => Ok(load_or_create_key_file(data)?),
     }
 }

@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "reilu", version, about = "Reilu: fair collection, by construction.")]
+#[command(
+    name = "reilu",
+    version,
+    about = "Reilu: fair collection, by construction."
+)]
 struct Cli {
     /// Folder for the embedded database and the master key file.
     #[arg(long, global = true, default_value = "reilu-data", value_name = "DIR")]
@@ -48,7 +52,10 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logging();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -73,7 +80,10 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
-    let target = context::Target { data: cli.data, database_url: cli.database_url };
+    let target = context::Target {
+        data: cli.data,
+        database_url: cli.database_url,
+    };
     match cli.command {
         Command::Serve(args) => commands::serve::run(&target, args).await,
         Command::Client(command) => commands::clients::run(&target, command).await,
@@ -90,5 +100,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -35,17 +35,27 @@ pub(crate) async fn insert(store: &SqlStore, client: &NewClient, at_ms: i64) -> 
 }
 
 pub(crate) async fn list(store: &SqlStore) -> StoreResult<Vec<ClientRow>> {
-    let rows = sqlx::query("SELECT id, name, market, iban, created_at_ms FROM clients ORDER BY created_at_ms, id")
-        .fetch_all(store.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, name, market, iban, created_at_ms FROM clients ORDER BY created_at_ms, id",
+    )
+    .fetch_all(store.pool())
+    .await?;
     rows.iter().map(client_from_row).collect()
 }
 
 /// Looks a client up by `id` or `api_key_hash`; the column name is never user input.
-pub(crate) async fn by_column(store: &SqlStore, column: &'static str, value: &str) -> StoreResult<Option<ClientRow>> {
+pub(crate) async fn by_column(
+    store: &SqlStore,
+    column: &'static str,
+    value: &str,
+) -> StoreResult<Option<ClientRow>> {
     debug_assert!(column == "id" || column == "api_key_hash");
-    let sql = format!("SELECT id, name, market, iban, created_at_ms FROM clients WHERE {column} = $1");
-    let row = sqlx::query(&sql).bind(value).fetch_optional(store.pool()).await?;
+    let sql =
+        format!("SELECT id, name, market, iban, created_at_ms FROM clients WHERE {column} = $1");
+    let row = sqlx::query(&sql)
+        .bind(value)
+        .fetch_optional(store.pool())
+        .await?;
     row.as_ref().map(client_from_row).transpose()
 }
 

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{Any, Row, Transaction};
 
 use crate::models::*;
-use crate::{SqlStore, StoreError, StoreResult, journal};
+use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
 /// Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement and the
 /// widest insert here has 12 columns; 500 rows stay far below that and amortise round trips.
@@ -23,18 +23,24 @@ pub(crate) async fn place_claims(
     respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
 ) -> StoreResult<PlaceOutcome> {
     if batch.claims.len() > CLAIMS_PER_BATCH_MAX {
-        return Err(StoreError::Conflict(format!("a batch holds at most {CLAIMS_PER_BATCH_MAX} claims")));
+        return Err(StoreError::Conflict(format!(
+            "a batch holds at most {CLAIMS_PER_BATCH_MAX} claims"
+        )));
     }
     let mut transaction = store.pool().begin().await?;
     let slot = journal::reserve(&mut transaction).await?;
-    if let Some(request) = idempotency {
-        if let Some(earlier) = claim_idempotency_key(&mut transaction, &batch.client_id, request, batch.at_ms).await? {
-            transaction.rollback().await?;
-            return Ok(earlier);
-        }
+    if let Some(request) = idempotency
+        && let Some(earlier) =
+            claim_idempotency_key(&mut transaction, &batch.client_id, request, batch.at_ms).await?
+    {
+        transaction.rollback().await?;
+        return Ok(earlier);
     }
-    let placements = write_batch(&mut transaction, batch).await?;
-    let accepted = placements.iter().filter(|p| matches!(p, Placement::Accepted { .. })).count();
+    let placements = write_batch(&mut transaction, batch, store.backend()).await?;
+    let accepted = placements
+        .iter()
+        .filter(|p| matches!(p, Placement::Accepted { .. }))
+        .count();
     let payload = serde_json::json!({
         "source": batch.source,
         "accepted": accepted,
@@ -49,11 +55,22 @@ pub(crate) async fn place_claims(
     };
     journal::write(&mut transaction, slot, &entry).await?;
     let response = match idempotency {
-        Some(request) => Some(save_response(&mut transaction, &batch.client_id, request, respond(&placements)).await?),
+        Some(request) => Some(
+            save_response(
+                &mut transaction,
+                &batch.client_id,
+                request,
+                respond(&placements),
+            )
+            .await?,
+        ),
         None => None,
     };
     transaction.commit().await?;
-    Ok(PlaceOutcome::Placed { placements, response })
+    Ok(PlaceOutcome::Placed {
+        placements,
+        response,
+    })
 }
 
 /// Records the key as taken. Returns what to answer instead if it was taken before.
@@ -92,7 +109,8 @@ async fn claim_idempotency_key(
     }
     Ok(Some(match (status, body) {
         (Some(status), Some(body)) => {
-            let status = u16::try_from(status).map_err(|_| StoreError::Corrupt("stored status".into()))?;
+            let status =
+                u16::try_from(status).map_err(|_| StoreError::Corrupt("stored status".into()))?;
             PlaceOutcome::Replayed(StoredResponse { status, body })
         }
         _ => PlaceOutcome::InFlight,
@@ -119,8 +137,12 @@ async fn save_response(
 }
 
 /// Writes what is new in the batch and says per claim what happened.
-async fn write_batch(transaction: &mut Tx, batch: &ClaimBatch) -> StoreResult<Vec<Placement>> {
-    let earlier = existing_claims(transaction, batch).await?;
+async fn write_batch(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    backend: Backend,
+) -> StoreResult<Vec<Placement>> {
+    let earlier = existing_claims(transaction, batch, backend).await?;
     // Claims to write: not placed before and, within the batch, the first with its reference.
     let mut seen: HashSet<&str> = HashSet::new();
     let fresh: Vec<&NewClaim> = batch
@@ -129,9 +151,9 @@ async fn write_batch(transaction: &mut Tx, batch: &ClaimBatch) -> StoreResult<Ve
         .filter(|claim| !earlier.contains_key(&claim.client_claim_ref))
         .filter(|claim| seen.insert(claim.client_claim_ref.as_str()))
         .collect();
-    let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms).await?;
-    let cases = ensure_cases(transaction, batch, &fresh, &customer_ids).await?;
-    insert_claims(transaction, batch, &fresh, &customer_ids, &cases).await?;
+    let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
+    let cases = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
+    insert_claims(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
     let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(fresh.len());
     for claim in &fresh {
         let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
@@ -161,7 +183,9 @@ fn outcome_of(
     earlier: &HashMap<String, String>,
 ) -> StoreResult<Placement> {
     if let Some(claim_id) = earlier.get(&claim.client_claim_ref) {
-        return Ok(Placement::Duplicate { claim_id: claim_id.clone() });
+        return Ok(Placement::Duplicate {
+            claim_id: claim_id.clone(),
+        });
     }
     let placement = lookup(placed, claim.client_claim_ref.as_str())?;
     let is_first = fresh.iter().any(|first| std::ptr::eq(*first, claim));
@@ -170,7 +194,9 @@ fn outcome_of(
     }
     match placement {
         Placement::Accepted { claim_id, .. } | Placement::Duplicate { claim_id } => {
-            Ok(Placement::Duplicate { claim_id: claim_id.clone() })
+            Ok(Placement::Duplicate {
+                claim_id: claim_id.clone(),
+            })
         }
     }
 }
@@ -179,17 +205,27 @@ fn lookup<'m, K, V>(map: &'m HashMap<K, V>, key: &str) -> StoreResult<&'m V>
 where
     K: std::borrow::Borrow<str> + std::hash::Hash + Eq,
 {
-    map.get(key).ok_or_else(|| StoreError::Corrupt(format!("intake lost track of {key}")))
+    map.get(key)
+        .ok_or_else(|| StoreError::Corrupt(format!("intake lost track of {key}")))
 }
 
 /// `client_claim_ref → claim id` for the batch's claims the client placed before.
-async fn existing_claims(transaction: &mut Tx, batch: &ClaimBatch) -> StoreResult<HashMap<String, String>> {
+async fn existing_claims(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    backend: Backend,
+) -> StoreResult<HashMap<String, String>> {
     let mut found = HashMap::new();
-    let refs: Vec<&str> = batch.claims.iter().map(|claim| claim.client_claim_ref.as_str()).collect();
+    let refs: Vec<&str> = batch
+        .claims
+        .iter()
+        .map(|claim| claim.client_claim_ref.as_str())
+        .collect();
     for chunk in refs.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT client_claim_ref, id FROM claims WHERE client_id = $1 AND client_claim_ref IN ({})",
-            placeholders(2, chunk.len())
+            "SELECT client_claim_ref, id FROM claims WHERE client_id = {} AND client_claim_ref IN ({})",
+            placeholders(backend, 1, 1),
+            placeholders(backend, 2, chunk.len())
         );
         let mut query = sqlx::query(&sql).bind(&batch.client_id);
         for claim_ref in chunk {
@@ -207,6 +243,7 @@ async fn ensure_customers(
     transaction: &mut Tx,
     claims: &[&NewClaim],
     at_ms: i64,
+    backend: Backend,
 ) -> StoreResult<HashMap<String, String>> {
     let mut seen = HashSet::new();
     let customers: Vec<&NewCustomer> = claims
@@ -214,45 +251,83 @@ async fn ensure_customers(
         .map(|claim| &claim.customer)
         .filter(|customer| seen.insert(customer.national_id_index.as_str()))
         .collect();
-    for chunk in customers.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO customers (id, market, kind, national_id_index, email_index, phone_index, \
-             language, personal_data, created_at_ms) VALUES {} ON CONFLICT (national_id_index) DO NOTHING",
-            value_rows(chunk.len(), 9)
-        );
-        let mut query = sqlx::query(&sql);
-        for customer in chunk {
-            query = query
-                .bind(&customer.id)
-                .bind(customer.market.as_str())
-                .bind(customer.kind.as_str())
-                .bind(&customer.national_id_index)
-                .bind(customer.email_index.as_deref())
-                .bind(customer.phone_index.as_deref())
-                .bind(&customer.language)
-                .bind(customer.personal_data.as_slice())
-                .bind(at_ms);
-        }
-        query.execute(&mut **transaction).await?;
-    }
     let mut ids = HashMap::with_capacity(customers.len());
     for chunk in customers.chunks(ROWS_PER_STATEMENT) {
+        insert_customers(transaction, chunk, at_ms, backend, &mut ids).await?;
+    }
+    // Customers that existed before (their insert did nothing): look them up.
+    let existing: Vec<&NewCustomer> = customers
+        .iter()
+        .filter(|customer| !ids.contains_key(&customer.national_id_index))
+        .copied()
+        .collect();
+    for chunk in existing.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT national_id_index, id FROM customers WHERE national_id_index IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for customer in chunk {
-            query = query.bind(&customer.national_id_index);
+            query = query.bind(index_bytes(&customer.national_id_index)?);
         }
         for row in query.fetch_all(&mut **transaction).await? {
-            ids.insert(row.try_get(0)?, row.try_get(1)?);
+            let index: Vec<u8> = row.try_get(0)?;
+            ids.insert(hex::encode(index), row.try_get(1)?);
         }
     }
     if ids.len() != customers.len() {
-        return Err(StoreError::Corrupt("a customer was neither inserted nor found".into()));
+        return Err(StoreError::Corrupt(
+            "a customer was neither inserted nor found".into(),
+        ));
     }
     Ok(ids)
+}
+
+/// Inserts the customers that do not exist yet and records the ids of those inserted.
+/// `RETURNING` names exactly the inserted rows, so new customers need no second look-up.
+async fn insert_customers(
+    transaction: &mut Tx,
+    chunk: &[&NewCustomer],
+    at_ms: i64,
+    backend: Backend,
+    ids: &mut HashMap<String, String>,
+) -> StoreResult<()> {
+    let sql = format!(
+        "INSERT INTO customers (id, market, kind, national_id_index, email_index, phone_index, \
+         language, personal_data, created_at_ms) VALUES {} \
+         ON CONFLICT (national_id_index) DO NOTHING RETURNING national_id_index, id",
+        value_rows(backend, chunk.len(), 9)
+    );
+    let mut query = sqlx::query(&sql);
+    for customer in chunk {
+        query = query
+            .bind(&customer.id)
+            .bind(customer.market.as_str())
+            .bind(customer.kind.as_str())
+            .bind(index_bytes(&customer.national_id_index)?)
+            .bind(
+                customer
+                    .email_index
+                    .as_deref()
+                    .map(index_bytes)
+                    .transpose()?,
+            )
+            .bind(
+                customer
+                    .phone_index
+                    .as_deref()
+                    .map(index_bytes)
+                    .transpose()?,
+            )
+            .bind(&customer.language)
+            .bind(customer.personal_data.as_slice())
+            .bind(at_ms);
+    }
+    for row in query.fetch_all(&mut **transaction).await? {
+        let index: Vec<u8> = row.try_get(0)?;
+        ids.insert(hex::encode(index), row.try_get(1)?);
+    }
+    Ok(())
 }
 
 /// `customer id → (case id, case number)` for the client, opening the cases that do not exist.
@@ -261,6 +336,7 @@ async fn ensure_cases(
     batch: &ClaimBatch,
     claims: &[&NewClaim],
     customer_ids: &HashMap<String, String>,
+    backend: Backend,
 ) -> StoreResult<HashMap<String, (String, i64)>> {
     let mut seen = HashSet::new();
     let mut wanted: Vec<(&str, &NewClaim)> = Vec::new();
@@ -270,9 +346,11 @@ async fn ensure_cases(
             wanted.push((customer_id.as_str(), claim));
         }
     }
-    let mut cases = existing_cases(transaction, &batch.client_id, &wanted).await?;
-    let missing: Vec<(&str, &NewClaim)> =
-        wanted.into_iter().filter(|(customer_id, _)| !cases.contains_key(*customer_id)).collect();
+    let mut cases = existing_cases(transaction, &batch.client_id, &wanted, backend).await?;
+    let missing: Vec<(&str, &NewClaim)> = wanted
+        .into_iter()
+        .filter(|(customer_id, _)| !cases.contains_key(*customer_id))
+        .collect();
     if missing.is_empty() {
         return Ok(cases);
     }
@@ -280,14 +358,17 @@ async fn ensure_cases(
     for (chunk_index, chunk) in missing.chunks(ROWS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "INSERT INTO cases (id, case_number, client_id, customer_id, market, currency, opened_at_ms) VALUES {}",
-            value_rows(chunk.len(), 7)
+            value_rows(backend, chunk.len(), 7)
         );
         let mut query = sqlx::query(&sql);
         for (offset, (customer_id, claim)) in chunk.iter().enumerate() {
             let position = i64::try_from(chunk_index * ROWS_PER_STATEMENT + offset)
                 .map_err(|_| StoreError::Corrupt("case count".into()))?;
             let case_number = first_number + position;
-            cases.insert((*customer_id).to_owned(), (claim.case_id.clone(), case_number));
+            cases.insert(
+                (*customer_id).to_owned(),
+                (claim.case_id.clone(), case_number),
+            );
             query = query
                 .bind(&claim.case_id)
                 .bind(case_number)
@@ -306,12 +387,14 @@ async fn existing_cases(
     transaction: &mut Tx,
     client_id: &str,
     wanted: &[(&str, &NewClaim)],
+    backend: Backend,
 ) -> StoreResult<HashMap<String, (String, i64)>> {
     let mut cases = HashMap::with_capacity(wanted.len());
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT customer_id, id, case_number FROM cases WHERE client_id = $1 AND customer_id IN ({})",
-            placeholders(2, chunk.len())
+            "SELECT customer_id, id, case_number FROM cases WHERE client_id = {} AND customer_id IN ({})",
+            placeholders(backend, 1, 1),
+            placeholders(backend, 2, chunk.len())
         );
         let mut query = sqlx::query(&sql).bind(client_id);
         for (customer_id, _) in chunk {
@@ -343,12 +426,13 @@ async fn insert_claims(
     claims: &[&NewClaim],
     customer_ids: &HashMap<String, String>,
     cases: &HashMap<String, (String, i64)>,
+    backend: Backend,
 ) -> StoreResult<()> {
     for chunk in claims.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO claims (id, client_id, client_claim_ref, case_id, currency, principal_minor, \
              creditor_fees_minor, invoice_date, due_date, interest_rate_bp, description, placed_at_ms) VALUES {}",
-            value_rows(chunk.len(), 12)
+            value_rows(backend, chunk.len(), 12)
         );
         let mut query = sqlx::query(&sql);
         for claim in chunk {
@@ -373,8 +457,21 @@ async fn insert_claims(
     Ok(())
 }
 
-/// `$first, $first+1, …` for `count` parameters.
-fn placeholders(first: usize, count: usize) -> String {
+/// Blind indexes travel as hex and are stored as bytes: half the size in the index B-trees,
+/// which are random-ordered and so the costliest part of placing a customer.
+fn index_bytes(hex_text: &str) -> StoreResult<Vec<u8>> {
+    hex::decode(hex_text)
+        .map_err(|_| StoreError::Corrupt(format!("blind index '{hex_text}' is not hex")))
+}
+
+/// `count` parameters numbered from `first`: `$2, $3, …` on PostgreSQL, `?, ?, …` on SQLite.
+/// SQLite looks up a named or numbered parameter (`$n`, `?n`) by a linear scan of the
+/// statement's parameter list, which makes binding a 6,000-parameter insert quadratic (tens
+/// of milliseconds); anonymous `?` parameters are bound by position in constant time.
+fn placeholders(backend: Backend, first: usize, count: usize) -> String {
+    if backend == Backend::Sqlite {
+        return vec!["?"; count].join(", ");
+    }
     let mut text = String::with_capacity(count * 6);
     for number in first..first + count {
         if number > first {
@@ -387,20 +484,23 @@ fn placeholders(first: usize, count: usize) -> String {
 }
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
-fn value_rows(rows: usize, columns: usize) -> String {
+fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
     let mut text = String::with_capacity(rows * columns * 6);
     for row in 0..rows {
         if row > 0 {
             text.push_str(", ");
         }
         text.push('(');
-        text.push_str(&placeholders(1 + row * columns, columns));
+        text.push_str(&placeholders(backend, 1 + row * columns, columns));
         text.push(')');
     }
     text
 }
 
-pub(crate) async fn case_by_number(store: &SqlStore, case_number: i64) -> StoreResult<Option<CaseRow>> {
+pub(crate) async fn case_by_number(
+    store: &SqlStore,
+    case_number: i64,
+) -> StoreResult<Option<CaseRow>> {
     let row = sqlx::query(
         "SELECT c.id, c.case_number, c.client_id, c.customer_id, c.market, c.currency, c.status, \
          cu.kind, cu.language, cu.personal_data, \
@@ -436,7 +536,8 @@ mod tests {
 
     #[test]
     fn placeholder_lists_number_parameters_in_order() {
-        assert_eq!(placeholders(2, 3), "$2, $3, $4");
-        assert_eq!(value_rows(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(placeholders(Backend::Postgres, 2, 3), "$2, $3, $4");
+        assert_eq!(value_rows(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(value_rows(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
     }
 }

@@ -39,7 +39,15 @@ pub fn entry_hash(prev_hash: &str, seq: i64, entry: &NewJournalEntry) -> String 
     let mut hasher = Sha256::new();
     let at_ms = entry.at_ms.to_string();
     let seq = seq.to_string();
-    for field in [prev_hash, &seq, &at_ms, &entry.actor, &entry.kind, &entry.subject, &entry.payload] {
+    for field in [
+        prev_hash,
+        &seq,
+        &at_ms,
+        &entry.actor,
+        &entry.kind,
+        &entry.subject,
+        &entry.payload,
+    ] {
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
     }
@@ -48,11 +56,16 @@ pub fn entry_hash(prev_hash: &str, seq: i64, entry: &NewJournalEntry) -> String 
 
 /// Takes the next sequence number. As the first write of a transaction it also takes the
 /// write lock (SQLite) or the head row's lock (PostgreSQL), so appends never interleave.
-pub(crate) async fn reserve(transaction: &mut Transaction<'static, Any>) -> StoreResult<JournalSlot> {
+pub(crate) async fn reserve(
+    transaction: &mut Transaction<'static, Any>,
+) -> StoreResult<JournalSlot> {
     let row = sqlx::query("UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **transaction)
         .await?;
-    Ok(JournalSlot { seq: row.try_get(0)?, prev_hash: row.try_get(1)? })
+    Ok(JournalSlot {
+        seq: row.try_get(0)?,
+        prev_hash: row.try_get(1)?,
+    })
 }
 
 /// Writes the entry into its reserved slot and moves the head to it.
@@ -96,20 +109,33 @@ pub(crate) async fn verify(pool: &AnyPool) -> StoreResult<JournalVerification> {
         }
         for stored in &page {
             if let Some(reason) = check_entry(stored, expected_seq, &expected_prev) {
-                return Ok(JournalVerification::Broken { seq: stored.seq, reason });
+                return Ok(JournalVerification::Broken {
+                    seq: stored.seq,
+                    reason,
+                });
             }
             expected_prev.clone_from(&stored.hash);
             expected_seq += 1;
         }
     }
-    let head = sqlx::query("SELECT seq, hash FROM journal_head WHERE id = 1").fetch_one(pool).await?;
+    let head = sqlx::query("SELECT seq, hash FROM journal_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
     let head_seq: i64 = head.try_get(0)?;
     let head_hash: String = head.try_get(1)?;
     if head_seq != expected_seq - 1 || head_hash != expected_prev {
-        let reason = format!("the head says entry {head_seq}, the journal ends at {}", expected_seq - 1);
-        return Ok(JournalVerification::Broken { seq: head_seq, reason });
+        let reason = format!(
+            "the head says entry {head_seq}, the journal ends at {}",
+            expected_seq - 1
+        );
+        return Ok(JournalVerification::Broken {
+            seq: head_seq,
+            reason,
+        });
     }
-    Ok(JournalVerification::Intact { entries: expected_seq - 1 })
+    Ok(JournalVerification::Intact {
+        entries: expected_seq - 1,
+    })
 }
 
 fn check_entry(stored: &JournalEntry, expected_seq: i64, expected_prev: &str) -> Option<String> {

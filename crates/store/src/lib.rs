@@ -42,10 +42,18 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Succeeds once the store answers and its schema is migrated.
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
-    fn insert_client(&self, client: &NewClient, at_ms: i64) -> impl Future<Output = StoreResult<()>> + Send;
+    fn insert_client(
+        &self,
+        client: &NewClient,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn list_clients(&self) -> impl Future<Output = StoreResult<Vec<ClientRow>>> + Send;
-    fn client_by_id(&self, id: &str) -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
-    fn client_by_api_key_hash(&self, hash: &str) -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
+    fn client_by_id(&self, id: &str)
+    -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
+    fn client_by_api_key_hash(
+        &self,
+        hash: &str,
+    ) -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
 
     /// Places a batch of validated claims of one client: creates the customers and cases they
     /// need, skips claims the client already placed (same `client_claim_ref`), and says per
@@ -61,11 +69,17 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn counts(&self) -> impl Future<Output = StoreResult<StoreCounts>> + Send;
 
     /// Appends one entry to the journal in its own transaction.
-    fn append_journal(&self, entry: &NewJournalEntry) -> impl Future<Output = StoreResult<i64>> + Send;
+    fn append_journal(
+        &self,
+        entry: &NewJournalEntry,
+    ) -> impl Future<Output = StoreResult<i64>> + Send;
 
     /// Re-computes the hash chain over the whole journal.
     fn verify_journal(&self) -> impl Future<Output = StoreResult<JournalVerification>> + Send;
 
     /// Sealed personal data of a case's customer, for those allowed to read it.
-    fn case_by_number(&self, case_number: i64) -> impl Future<Output = StoreResult<Option<CaseRow>>> + Send;
+    fn case_by_number(
+        &self,
+        case_number: i64,
+    ) -> impl Future<Output = StoreResult<Option<CaseRow>>> + Send;
 }

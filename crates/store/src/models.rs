@@ -70,7 +70,11 @@ pub struct ClaimBatch {
 /// What became of one claim of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Placement {
-    Accepted { claim_id: String, case_id: String, case_number: i64 },
+    Accepted {
+        claim_id: String,
+        case_id: String,
+        case_number: i64,
+    },
     /// The client placed a claim with this reference before; nothing new was created.
     Duplicate { claim_id: String },
 }
@@ -90,7 +94,10 @@ pub struct StoredResponse {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PlaceOutcome {
-    Placed { placements: Vec<Placement>, response: Option<StoredResponse> },
+    Placed {
+        placements: Vec<Placement>,
+        response: Option<StoredResponse>,
+    },
     /// The idempotency key was used before with the same body: here is the answer given then.
     Replayed(StoredResponse),
     /// The idempotency key was used before with another body.

@@ -38,14 +38,17 @@ pub struct SqlStore {
 /// `synchronous = FULL` makes every commit durable (money and the journal live here), and the
 /// busy timeout makes a second writer wait for the first instead of failing.
 const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000;";
+     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; \
+     PRAGMA wal_autocheckpoint = 4000;";
 
 impl SqlStore {
     /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) and migrates the schema.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let backend = Backend::from_url(url).ok_or_else(|| StoreError::Connect {
             url: redact_url(url),
-            source: sqlx::Error::Configuration("the URL must start with sqlite: or postgres://".into()),
+            source: sqlx::Error::Configuration(
+                "the URL must start with sqlite: or postgres://".into(),
+            ),
         })?;
         install_default_drivers();
         let connections_max = match backend {
@@ -66,9 +69,15 @@ impl SqlStore {
         let pool = options
             .connect(url)
             .await
-            .map_err(|source| StoreError::Connect { url: redact_url(url), source })?;
+            .map_err(|source| StoreError::Connect {
+                url: redact_url(url),
+                source,
+            })?;
         let store = SqlStore { pool, backend };
-        crate::migrations::migrator(backend).await?.run(&store.pool).await?;
+        crate::migrations::migrator(backend)
+            .await?
+            .run(&store.pool)
+            .await?;
         Ok(store)
     }
 
@@ -99,9 +108,15 @@ pub fn redact_url(url: &str) -> String {
 
 impl Store for SqlStore {
     async fn ping(&self) -> StoreResult<()> {
-        let row = sqlx::query("SELECT COUNT(*) FROM journal_head").fetch_one(&self.pool).await?;
+        let row = sqlx::query("SELECT COUNT(*) FROM journal_head")
+            .fetch_one(&self.pool)
+            .await?;
         let heads: i64 = row.try_get(0)?;
-        if heads == 1 { Ok(()) } else { Err(StoreError::Corrupt("journal head missing".into())) }
+        if heads == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt("journal head missing".into()))
+        }
     }
 
     async fn insert_client(&self, client: &NewClient, at_ms: i64) -> StoreResult<()> {
@@ -166,8 +181,14 @@ mod tests {
 
     #[test]
     fn urls_are_shown_without_passwords() {
-        assert_eq!(redact_url("postgres://reilu:s3cret@db:5432/reilu"), "postgres://reilu:***@db:5432/reilu");
-        assert_eq!(redact_url("sqlite://./reilu-data/reilu.db"), "sqlite://./reilu-data/reilu.db");
+        assert_eq!(
+            redact_url("postgres://reilu:s3cret@db:5432/reilu"),
+            "postgres://reilu:***@db:5432/reilu"
+        );
+        assert_eq!(
+            redact_url("sqlite://./reilu-data/reilu.db"),
+            "sqlite://./reilu-data/reilu.db"
+        );
         assert_eq!(Backend::from_url("mysql://x"), None);
     }
 }

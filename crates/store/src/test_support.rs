@@ -40,30 +40,43 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// A name no other test of any process uses: process id, a counter and the clock.
 pub fn unique_name(prefix: &str) -> String {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}_{}_{count}_{}", std::process::id(), nanos % 1_000_000_000)
+    format!(
+        "{prefix}_{}_{count}_{}",
+        std::process::id(),
+        nanos % 1_000_000_000
+    )
 }
 
 /// One store per backend under test. A set but unreachable PostgreSQL URL is an error, not a
 /// skip: CI sets it so that both backends are tested.
 pub async fn stores_under_test() -> StoreResult<Vec<TestStore>> {
     let mut stores = vec![sqlite_test_store().await?];
-    if let Ok(server_url) = std::env::var(TEST_DATABASE_URL_VARIABLE) {
-        if !server_url.trim().is_empty() {
-            stores.push(postgres_test_store(server_url.trim()).await?);
-        }
+    if let Ok(server_url) = std::env::var(TEST_DATABASE_URL_VARIABLE)
+        && !server_url.trim().is_empty()
+    {
+        stores.push(postgres_test_store(server_url.trim()).await?);
     }
     Ok(stores)
 }
 
 pub async fn sqlite_test_store() -> StoreResult<TestStore> {
     let folder = std::env::temp_dir().join(unique_name("reilu_test"));
-    std::fs::create_dir_all(&folder)
-        .map_err(|error| StoreError::Conflict(format!("cannot create {}: {error}", folder.display())))?;
+    std::fs::create_dir_all(&folder).map_err(|error| {
+        StoreError::Conflict(format!("cannot create {}: {error}", folder.display()))
+    })?;
     let url = format!("sqlite://{}?mode=rwc", folder.join("reilu.db").display());
     let store = SqlStore::connect(&url).await?;
-    Ok(TestStore { backend_name: "sqlite", url, store, folder: Some(folder) })
+    Ok(TestStore {
+        backend_name: "sqlite",
+        url,
+        store,
+        folder: Some(folder),
+    })
 }
 
 /// Creates a database with a unique name on the server and connects to it.
@@ -72,12 +85,22 @@ pub async fn postgres_test_store(server_url: &str) -> StoreResult<TestStore> {
     let name = unique_name("reilu_t");
     let mut admin = sqlx::AnyConnection::connect(server_url)
         .await
-        .map_err(|source| StoreError::Connect { url: crate::sql_store::redact_url(server_url), source })?;
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+        .map_err(|source| StoreError::Connect {
+            url: crate::sql_store::redact_url(server_url),
+            source,
+        })?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
     admin.close().await?;
     let url = replace_database(server_url, &name);
     let store = SqlStore::connect(&url).await?;
-    Ok(TestStore { backend_name: "postgres", url, store, folder: None })
+    Ok(TestStore {
+        backend_name: "postgres",
+        url,
+        store,
+        folder: None,
+    })
 }
 
 /// `postgres://host:5432/test?x=y` with its database name replaced.
@@ -87,7 +110,10 @@ fn replace_database(server_url: &str, database: &str) -> String {
         None => (server_url, String::new()),
     };
     let authority_start = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let host_end = base[authority_start..].find('/').map(|i| authority_start + i).unwrap_or(base.len());
+    let host_end = base[authority_start..]
+        .find('/')
+        .map(|i| authority_start + i)
+        .unwrap_or(base.len());
     format!("{}/{database}{query}", &base[..host_end])
 }
 
@@ -97,8 +123,17 @@ mod tests {
 
     #[test]
     fn database_names_are_replaced_in_urls() {
-        assert_eq!(replace_database("postgres://127.0.0.1:5432/test", "x"), "postgres://127.0.0.1:5432/x");
-        assert_eq!(replace_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
-        assert_eq!(replace_database("postgres://h:5432", "x"), "postgres://h:5432/x");
+        assert_eq!(
+            replace_database("postgres://127.0.0.1:5432/test", "x"),
+            "postgres://127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            replace_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            replace_database("postgres://h:5432", "x"),
+            "postgres://h:5432/x"
+        );
     }
 }

@@ -37,7 +37,7 @@ fn claim(reference: &str, national_id_index: &str) -> NewClaim {
             market: market("FI"),
             kind: CustomerKind::Consumer,
             national_id_index: national_id_index.into(),
-            email_index: Some(format!("e-{national_id_index}")),
+            email_index: Some(format!("ee{national_id_index}")),
             phone_index: None,
             language: "fi".into(),
             personal_data: vec![1, 2, 3, 4],
@@ -46,11 +46,20 @@ fn claim(reference: &str, national_id_index: &str) -> NewClaim {
 }
 
 fn batch(client_id: &str, claims: Vec<NewClaim>) -> ClaimBatch {
-    ClaimBatch { client_id: client_id.into(), claims, at_ms: 1_764_000_000_000, actor: "test".into(), source: "story".into() }
+    ClaimBatch {
+        client_id: client_id.into(),
+        claims,
+        at_ms: 1_764_000_000_000,
+        actor: "test".into(),
+        source: "story".into(),
+    }
 }
 
 fn no_response(_: &[Placement]) -> StoredResponse {
-    StoredResponse { status: 200, body: String::new() }
+    StoredResponse {
+        status: 200,
+        body: String::new(),
+    }
 }
 
 fn placements(outcome: PlaceOutcome) -> Vec<Placement> {
@@ -61,26 +70,44 @@ fn placements(outcome: PlaceOutcome) -> Vec<Placement> {
 }
 
 async fn stores() -> Vec<TestStore> {
-    stores_under_test().await.unwrap_or_else(|e| panic!("test store: {e}"))
+    stores_under_test()
+        .await
+        .unwrap_or_else(|e| panic!("test store: {e}"))
 }
 
 #[tokio::test]
 async fn clients_are_added_listed_and_found_by_key_hash() {
     for test in stores().await {
         let store = &test.store;
-        store.ping().await.unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        store
+            .ping()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
         let first = client("Kauppa Oy");
-        store.insert_client(&first, 1).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .insert_client(&first, 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let second = client("Sähkö Oy");
-        store.insert_client(&second, 2).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .insert_client(&second, 2)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let listed = store.list_clients().await.unwrap_or_else(|e| panic!("{e}"));
         let names: Vec<_> = listed.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["Kauppa Oy", "Sähkö Oy"], "{}", test.backend_name);
-        let found = store.client_by_api_key_hash(&second.api_key_hash).await.unwrap_or_else(|e| panic!("{e}"));
+        let found = store
+            .client_by_api_key_hash(&second.api_key_hash)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(found.map(|c| c.id), Some(second.id.clone()));
         assert_eq!(store.client_by_id("nobody").await.ok().flatten(), None);
         let twice = store.insert_client(&first, 3).await;
-        assert!(twice.is_err(), "{}: the same client id twice must fail", test.backend_name);
+        assert!(
+            twice.is_err(),
+            "{}: the same client id twice must fail",
+            test.backend_name
+        );
     }
 }
 
@@ -89,28 +116,69 @@ async fn claims_are_placed_once_and_grouped_into_cases() {
     for test in stores().await {
         let store = &test.store;
         let owner = client("Kauppa Oy");
-        store.insert_client(&owner, 1).await.unwrap_or_else(|e| panic!("{e}"));
-        let first = vec![claim("INV-1", "idx-a"), claim("INV-2", "idx-a"), claim("INV-3", "idx-b"), claim("INV-1", "idx-a")];
-        let outcome = store.place_claims(&batch(&owner.id, first), None, &no_response).await;
+        store
+            .insert_client(&owner, 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let first = vec![
+            claim("INV-1", "0a"),
+            claim("INV-2", "0a"),
+            claim("INV-3", "0b"),
+            claim("INV-1", "0a"),
+        ];
+        let outcome = store
+            .place_claims(&batch(&owner.id, first), None, &no_response)
+            .await;
         let placed = placements(outcome.unwrap_or_else(|e| panic!("{}: {e}", test.backend_name)));
         assert_eq!(placed.len(), 4);
         let case_of = |placement: &Placement| match placement {
             Placement::Accepted { case_number, .. } => Some(*case_number),
             Placement::Duplicate { .. } => None,
         };
-        assert_eq!(case_of(&placed[0]), case_of(&placed[1]), "one customer, one client: one case");
+        assert_eq!(
+            case_of(&placed[0]),
+            case_of(&placed[1]),
+            "one customer, one client: one case"
+        );
         assert_ne!(case_of(&placed[0]), case_of(&placed[2]));
-        assert!(matches!(placed[3], Placement::Duplicate { .. }), "a repeat within the batch is a duplicate");
-        let again = vec![claim("INV-3", "idx-b"), claim("INV-4", "idx-b")];
-        let placed_again = placements(store.place_claims(&batch(&owner.id, again), None, &no_response).await.unwrap_or_else(|e| panic!("{e}")));
+        assert!(
+            matches!(placed[3], Placement::Duplicate { .. }),
+            "a repeat within the batch is a duplicate"
+        );
+        let again = vec![claim("INV-3", "0b"), claim("INV-4", "0b")];
+        let placed_again = placements(
+            store
+                .place_claims(&batch(&owner.id, again), None, &no_response)
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        );
         assert!(matches!(placed_again[0], Placement::Duplicate { .. }));
-        assert_eq!(case_of(&placed_again[1]), case_of(&placed[2]), "a new claim joins the open case");
+        assert_eq!(
+            case_of(&placed_again[1]),
+            case_of(&placed[2]),
+            "a new claim joins the open case"
+        );
         let counts = store.counts().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((counts.customers, counts.cases, counts.claims), (2, 2, 4), "{}", test.backend_name);
+        assert_eq!(
+            (counts.customers, counts.cases, counts.claims),
+            (2, 2, 4),
+            "{}",
+            test.backend_name
+        );
         let case_number = case_of(&placed[0]).unwrap_or_default();
-        let case = store.case_by_number(case_number).await.unwrap_or_else(|e| panic!("{e}"));
+        let case = store
+            .case_by_number(case_number)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let case = case.unwrap_or_else(|| panic!("case {case_number} not found"));
-        assert_eq!((case.principal_minor, case.creditor_fees_minor, case.claim_count), (24_690, 1_000, 2));
+        assert_eq!(
+            (
+                case.principal_minor,
+                case.creditor_fees_minor,
+                case.claim_count
+            ),
+            (24_690, 1_000, 2)
+        );
         assert_eq!(case.customer_personal_data, vec![1, 2, 3, 4]);
     }
 }
@@ -120,19 +188,65 @@ async fn idempotency_keys_replay_the_first_answer() {
     for test in stores().await {
         let store = &test.store;
         let owner = client("Kauppa Oy");
-        store.insert_client(&owner, 1).await.unwrap_or_else(|e| panic!("{e}"));
-        let key = IdempotencyRequest { key: "k-1".into(), request_hash: "h-1".into() };
-        let respond = |placed: &[Placement]| StoredResponse { status: 201, body: format!("{} placed", placed.len()) };
-        let first = store.place_claims(&batch(&owner.id, vec![claim("A", "idx-x")]), Some(&key), &respond).await;
+        store
+            .insert_client(&owner, 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let key = IdempotencyRequest {
+            key: "k-1".into(),
+            request_hash: "h-1".into(),
+        };
+        let respond = |placed: &[Placement]| StoredResponse {
+            status: 201,
+            body: format!("{} placed", placed.len()),
+        };
+        let first = store
+            .place_claims(
+                &batch(&owner.id, vec![claim("A", "0c")]),
+                Some(&key),
+                &respond,
+            )
+            .await;
         let first = first.unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
-        assert!(matches!(first, PlaceOutcome::Placed { response: Some(StoredResponse { status: 201, .. }), .. }));
-        let replay = store.place_claims(&batch(&owner.id, vec![claim("B", "idx-y")]), Some(&key), &respond).await;
-        let reused = IdempotencyRequest { key: "k-1".into(), request_hash: "other".into() };
-        let refused = store.place_claims(&batch(&owner.id, vec![claim("B", "idx-y")]), Some(&reused), &respond).await;
-        assert_eq!(replay.ok(), Some(PlaceOutcome::Replayed(StoredResponse { status: 201, body: "1 placed".into() })));
+        assert!(matches!(
+            first,
+            PlaceOutcome::Placed {
+                response: Some(StoredResponse { status: 201, .. }),
+                ..
+            }
+        ));
+        let replay = store
+            .place_claims(
+                &batch(&owner.id, vec![claim("B", "0d")]),
+                Some(&key),
+                &respond,
+            )
+            .await;
+        let reused = IdempotencyRequest {
+            key: "k-1".into(),
+            request_hash: "other".into(),
+        };
+        let refused = store
+            .place_claims(
+                &batch(&owner.id, vec![claim("B", "0d")]),
+                Some(&reused),
+                &respond,
+            )
+            .await;
+        assert_eq!(
+            replay.ok(),
+            Some(PlaceOutcome::Replayed(StoredResponse {
+                status: 201,
+                body: "1 placed".into()
+            }))
+        );
         assert_eq!(refused.ok(), Some(PlaceOutcome::KeyReused));
         let counts = store.counts().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(counts.claims, 1, "{}: a replay places nothing", test.backend_name);
+        assert_eq!(
+            counts.claims, 1,
+            "{}: a replay places nothing",
+            test.backend_name
+        );
     }
 }
 
@@ -141,24 +255,68 @@ async fn the_journal_chains_every_write_and_refuses_changes() {
     for test in stores().await {
         let store = &test.store;
         let owner = client("Kauppa Oy");
-        store.insert_client(&owner, 1).await.unwrap_or_else(|e| panic!("{e}"));
-        store.place_claims(&batch(&owner.id, vec![claim("A", "idx-x")]), None, &no_response).await.unwrap_or_else(|e| panic!("{e}"));
-        let entry = NewJournalEntry { at_ms: 5, actor: "t".into(), kind: "note".into(), subject: "s".into(), payload: "{}".into() };
-        let seq = store.append_journal(&entry).await.unwrap_or_else(|e| panic!("{e}"));
+        store
+            .insert_client(&owner, 1)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .place_claims(
+                &batch(&owner.id, vec![claim("A", "0c")]),
+                None,
+                &no_response,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let entry = NewJournalEntry {
+            at_ms: 5,
+            actor: "t".into(),
+            kind: "note".into(),
+            subject: "s".into(),
+            payload: "{}".into(),
+        };
+        let seq = store
+            .append_journal(&entry)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(seq, 3);
-        let verification = store.verify_journal().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(verification, JournalVerification::Intact { entries: 3 }, "{}", test.backend_name);
-        let changed = sqlx_update(&test, "UPDATE journal SET payload = '{\"x\":1}' WHERE seq = 1").await;
-        assert!(changed.is_err(), "{}: the journal must refuse updates", test.backend_name);
+        let verification = store
+            .verify_journal()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            verification,
+            JournalVerification::Intact { entries: 3 },
+            "{}",
+            test.backend_name
+        );
+        let changed = sqlx_update(
+            &test,
+            "UPDATE journal SET payload = '{\"x\":1}' WHERE seq = 1",
+        )
+        .await;
+        assert!(
+            changed.is_err(),
+            "{}: the journal must refuse updates",
+            test.backend_name
+        );
         let removed = sqlx_update(&test, "DELETE FROM journal WHERE seq = 2").await;
-        assert!(removed.is_err(), "{}: the journal must refuse deletes", test.backend_name);
+        assert!(
+            removed.is_err(),
+            "{}: the journal must refuse deletes",
+            test.backend_name
+        );
     }
 }
 
 /// Runs raw SQL against the test database, as an attacker with database access would.
 async fn sqlx_update(test: &TestStore, sql: &str) -> Result<u64, String> {
     use sqlx::Connection;
-    let mut connection = sqlx::AnyConnection::connect(&test.url).await.map_err(|e| e.to_string())?;
-    let result = sqlx::query(sql).execute(&mut connection).await.map_err(|e| e.to_string())?;
+    let mut connection = sqlx::AnyConnection::connect(&test.url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = sqlx::query(sql)
+        .execute(&mut connection)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(result.rows_affected())
 }

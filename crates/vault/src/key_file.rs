@@ -13,8 +13,15 @@ pub const MASTER_KEY_FILE_NAME: &str = "master.key";
 /// A key file readable by others is refused rather than used: it would expose every record.
 pub fn load_or_create_key_file(dir: &Path) -> Result<MasterKey, VaultError> {
     let path = dir.join(MASTER_KEY_FILE_NAME);
-    let failure = |reason: String| VaultError::KeyFile { path: path.display().to_string(), reason };
-    let created = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path);
+    let failure = |reason: String| VaultError::KeyFile {
+        path: path.display().to_string(),
+        reason,
+    };
+    let created = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path);
     match created {
         Ok(mut file) => {
             let key = MasterKey::generate();
@@ -27,7 +34,9 @@ pub fn load_or_create_key_file(dir: &Path) -> Result<MasterKey, VaultError> {
             let metadata = fs::metadata(&path).map_err(|error| failure(error.to_string()))?;
             let mode = metadata.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
-                return Err(failure(format!("permissions {mode:o} let others read it; chmod 600 it")));
+                return Err(failure(format!(
+                    "permissions {mode:o} let others read it; chmod 600 it"
+                )));
             }
             let text = fs::read_to_string(&path).map_err(|error| failure(error.to_string()))?;
             MasterKey::from_hex(&text).map_err(|error| failure(error.to_string()))
@@ -57,8 +66,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join(MASTER_KEY_FILE_NAME);
         fs::write(&path, MasterKey::generate().to_hex()).unwrap_or_else(|e| panic!("{e}"));
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap_or_else(|e| panic!("{e}"));
-        let error = load_or_create_key_file(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let error = load_or_create_key_file(dir.path())
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(error.contains("chmod 600"), "{error}");
     }
 }

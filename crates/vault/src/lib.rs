@@ -112,7 +112,10 @@ impl Vault {
     pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
         let mut nonce = [0_u8; NONCE_LENGTH];
         rand::thread_rng().fill_bytes(&mut nonce);
-        let payload = Payload { msg: plaintext, aad: context };
+        let payload = Payload {
+            msg: plaintext,
+            aad: context,
+        };
         let encrypted = match self.cipher.encrypt(XNonce::from_slice(&nonce), payload) {
             Ok(encrypted) => encrypted,
             // Encryption fails only for messages over 256 GiB, which we never seal.
@@ -122,7 +125,10 @@ impl Vault {
         sealed.push(SEAL_VERSION);
         sealed.extend_from_slice(&nonce);
         sealed.extend_from_slice(&encrypted);
-        debug_assert_eq!(sealed.len(), 1 + NONCE_LENGTH + plaintext.len() + TAG_LENGTH);
+        debug_assert_eq!(
+            sealed.len(),
+            1 + NONCE_LENGTH + plaintext.len() + TAG_LENGTH
+        );
         sealed
     }
 
@@ -132,8 +138,13 @@ impl Vault {
             return Err(VaultError::CannotOpen);
         }
         let (nonce, encrypted) = sealed[1..].split_at(NONCE_LENGTH);
-        let payload = Payload { msg: encrypted, aad: context };
-        self.cipher.decrypt(XNonce::from_slice(nonce), payload).map_err(|_| VaultError::CannotOpen)
+        let payload = Payload {
+            msg: encrypted,
+            aad: context,
+        };
+        self.cipher
+            .decrypt(XNonce::from_slice(nonce), payload)
+            .map_err(|_| VaultError::CannotOpen)
     }
 
     /// A keyed, deterministic fingerprint of `value` within `domain` (e.g. "national_id:FI"),
@@ -162,16 +173,31 @@ mod tests {
     fn sealed_values_open_only_in_their_context_and_under_their_key() {
         let vault = vault();
         let sealed = vault.seal(b"131052-308T", b"customer-1");
-        assert_eq!(vault.open(&sealed, b"customer-1"), Ok(b"131052-308T".to_vec()));
-        assert_eq!(vault.open(&sealed, b"customer-2"), Err(VaultError::CannotOpen));
+        assert_eq!(
+            vault.open(&sealed, b"customer-1"),
+            Ok(b"131052-308T".to_vec())
+        );
+        assert_eq!(
+            vault.open(&sealed, b"customer-2"),
+            Err(VaultError::CannotOpen)
+        );
         let other = Vault::new(&MasterKey([8; 32]));
-        assert_eq!(other.open(&sealed, b"customer-1"), Err(VaultError::CannotOpen));
+        assert_eq!(
+            other.open(&sealed, b"customer-1"),
+            Err(VaultError::CannotOpen)
+        );
         let mut tampered = sealed.clone();
         if let Some(last) = tampered.last_mut() {
             *last ^= 1;
         }
-        assert_eq!(vault.open(&tampered, b"customer-1"), Err(VaultError::CannotOpen));
-        assert_eq!(vault.open(&sealed[..10], b"customer-1"), Err(VaultError::CannotOpen));
+        assert_eq!(
+            vault.open(&tampered, b"customer-1"),
+            Err(VaultError::CannotOpen)
+        );
+        assert_eq!(
+            vault.open(&sealed[..10], b"customer-1"),
+            Err(VaultError::CannotOpen)
+        );
     }
 
     #[test]
@@ -191,7 +217,10 @@ mod tests {
         assert_eq!(index.len(), BLIND_INDEX_LENGTH * 2);
         assert_eq!(index, vault.blind_index("national_id:FI", "131052-308T"));
         assert_ne!(index, vault.blind_index("national_id:SE", "131052-308T"));
-        assert_ne!(index, Vault::new(&MasterKey([8; 32])).blind_index("national_id:FI", "131052-308T"));
+        assert_ne!(
+            index,
+            Vault::new(&MasterKey([8; 32])).blind_index("national_id:FI", "131052-308T")
+        );
         assert_ne!(vault.blind_index("a", "bc"), vault.blind_index("ab", "c"));
     }
 
@@ -201,7 +230,10 @@ mod tests {
         let mut mac = mac_with_key(b"Jefe");
         mac.update(b"what do ya want for nothing?");
         let digest = hex::encode(mac.finalize().into_bytes());
-        assert_eq!(digest, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        assert_eq!(
+            digest,
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
     }
 
     #[test]
@@ -210,6 +242,9 @@ mod tests {
         let parsed = MasterKey::from_hex(&key.to_hex());
         assert_eq!(parsed.map(|k| k.0), Ok(key.0));
         assert_eq!(format!("{key:?}"), "MasterKey(***)");
-        assert_eq!(MasterKey::from_hex("abc").err(), Some(VaultError::MalformedKey));
+        assert_eq!(
+            MasterKey::from_hex("abc").err(),
+            Some(VaultError::MalformedKey)
+        );
     }
 }

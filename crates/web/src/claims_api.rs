@@ -25,13 +25,24 @@ pub async fn place_claims<S: Store>(
     let client = authenticate(&app, &headers, &client_id).await?;
     let key = idempotency_key(&headers)?;
     let items = parse_items(&body)?;
-    let request = IdempotencyRequest { key, request_hash: hex::encode(Sha256::digest(&body)) };
+    let request = IdempotencyRequest {
+        key,
+        request_hash: hex::encode(Sha256::digest(&body)),
+    };
     match app.place_api_claims(&client, items, Some(request)).await? {
-        ApiBatchOutcome::Answered { status, body, replayed } => {
-            let status = StatusCode::from_u16(status).map_err(|error| ApiError::Internal(error.to_string()))?;
-            let mut response = (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        ApiBatchOutcome::Answered {
+            status,
+            body,
+            replayed,
+        } => {
+            let status = StatusCode::from_u16(status)
+                .map_err(|error| ApiError::Internal(error.to_string()))?;
+            let mut response =
+                (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
             if replayed {
-                response.headers_mut().insert("idempotency-replayed", HeaderValue::from_static("true"));
+                response
+                    .headers_mut()
+                    .insert("idempotency-replayed", HeaderValue::from_static("true"));
             }
             Ok(response)
         }
@@ -41,14 +52,21 @@ pub async fn place_claims<S: Store>(
 }
 
 /// The client the bearer key belongs to, which must be the client in the path.
-async fn authenticate<S: Store>(app: &App<S>, headers: &HeaderMap, client_id: &str) -> Result<ClientRow, ApiError> {
+async fn authenticate<S: Store>(
+    app: &App<S>,
+    headers: &HeaderMap,
+    client_id: &str,
+) -> Result<ClientRow, ApiError> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or(ApiError::Unauthenticated)?;
-    let client = app.client_for_api_key(bearer).await?.ok_or(ApiError::Unauthenticated)?;
+    let client = app
+        .client_for_api_key(bearer)
+        .await?
+        .ok_or(ApiError::Unauthenticated)?;
     if client.id != client_id {
         return Err(ApiError::Forbidden);
     }
@@ -61,11 +79,18 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
             "send an Idempotency-Key header (1 to {IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters, e.g. a UUID) so a retry never places claims twice"
         ))
     };
-    let key = headers.get("idempotency-key").and_then(|value| value.to_str().ok()).ok_or_else(missing)?;
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|value| value.to_str().ok())
+        .ok_or_else(missing)?;
     let well_formed = !key.is_empty()
         && key.len() <= IDEMPOTENCY_KEY_LENGTH_MAX
         && key.bytes().all(|byte| byte.is_ascii_graphic());
-    if well_formed { Ok(key.to_owned()) } else { Err(missing()) }
+    if well_formed {
+        Ok(key.to_owned())
+    } else {
+        Err(missing())
+    }
 }
 
 /// `{"claims": [ {...}, ... ]}`: a body that is not of this shape is refused whole; an item
@@ -74,20 +99,31 @@ fn parse_items(body: &[u8]) -> Result<Vec<Result<RawClaim, Vec<FieldError>>>, Ap
     let value: Value = serde_json::from_slice(body)
         .map_err(|error| ApiError::BadRequest(format!("the body is not JSON: {error}")))?;
     let Some(Value::Array(items)) = value.get("claims") else {
-        return Err(ApiError::BadRequest("the body must be an object with a \"claims\" array".into()));
+        return Err(ApiError::BadRequest(
+            "the body must be an object with a \"claims\" array".into(),
+        ));
     };
     Ok(items.iter().map(item_to_raw).collect())
 }
 
 fn item_to_raw(item: &Value) -> Result<RawClaim, Vec<FieldError>> {
     let Value::Object(fields) = item else {
-        return Err(vec![FieldError { column: "(item)", reason: "must be a JSON object".into() }]);
+        return Err(vec![FieldError {
+            column: "(item)",
+            reason: "must be a JSON object".into(),
+        }]);
     };
     let mut raw = RawClaim::default();
     let mut errors = Vec::new();
     for (name, value) in fields {
         let Some((column, _)) = CLAIM_COLUMNS.iter().find(|(column, _)| column == name) else {
-            errors.push(FieldError { column: "(item)", reason: format!("unknown field '{}'", name.chars().take(40).collect::<String>()) });
+            errors.push(FieldError {
+                column: "(item)",
+                reason: format!(
+                    "unknown field '{}'",
+                    name.chars().take(40).collect::<String>()
+                ),
+            });
             continue;
         };
         match value {
@@ -97,12 +133,21 @@ fn item_to_raw(item: &Value) -> Result<RawClaim, Vec<FieldError>> {
             Value::Null => {}
             Value::Number(_) => errors.push(FieldError {
                 column,
-                reason: "write numbers as strings (\"123.45\") so no digit is lost to floating point".into(),
+                reason:
+                    "write numbers as strings (\"123.45\") so no digit is lost to floating point"
+                        .into(),
             }),
-            _ => errors.push(FieldError { column, reason: "must be a string".into() }),
+            _ => errors.push(FieldError {
+                column,
+                reason: "must be a string".into(),
+            }),
         }
     }
-    if errors.is_empty() { Ok(raw) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(raw)
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -116,7 +161,10 @@ mod tests {
         assert_eq!(items.len(), 3);
         let first = items[0].as_ref().err().cloned().unwrap_or_default();
         let columns: Vec<_> = first.iter().map(|error| error.column).collect();
-        assert!(columns.contains(&"principal") && columns.contains(&"(item)"), "{first:?}");
+        assert!(
+            columns.contains(&"principal") && columns.contains(&"(item)"),
+            "{first:?}"
+        );
         assert!(items[1].is_err());
         assert_eq!(items[2].as_ref().ok(), Some(&RawClaim::default()));
         assert!(parse_items(b"[]").is_err());

@@ -28,7 +28,9 @@ impl From<AppError> for ApiError {
         match error {
             AppError::Invalid(reason) => ApiError::BadRequest(reason),
             AppError::NotFound(what) => ApiError::NotFound(what),
-            AppError::Store(_) | AppError::Vault(_) | AppError::Io(_) => ApiError::Internal(error.to_string()),
+            AppError::Store(_) | AppError::Vault(_) | AppError::Io(_) => {
+                ApiError::Internal(error.to_string())
+            }
         }
     }
 }
@@ -47,6 +49,10 @@ impl IntoResponse for ApiError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        (status, Json(serde_json::json!({ "error": self.to_string() }))).into_response()
+        (
+            status,
+            Json(serde_json::json!({ "error": self.to_string() })),
+        )
+            .into_response()
     }
 }

@@ -29,7 +29,10 @@ pub fn router<S: Store>(app: App<S>) -> Router {
         .route("/", get(pages::home::<S>))
         .route("/healthz", get(healthz::<S>))
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/clients/{client_id}/claims", post(claims_api::place_claims::<S>))
+        .route(
+            "/api/v1/clients/{client_id}/claims",
+            post(claims_api::place_claims::<S>),
+        )
         .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
         .with_state(app)
 }
@@ -40,7 +43,10 @@ async fn healthz<S: Store>(State(app): State<App<S>>) -> impl IntoResponse {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(error) => {
             tracing::error!(%error, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "the store is not reachable\n")
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the store is not reachable\n",
+            )
         }
     }
 }
@@ -59,5 +65,7 @@ pub async fn serve<S: Store>(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

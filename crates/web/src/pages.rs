@@ -22,7 +22,11 @@ pub async fn home<S: Store>(State(app): State<App<S>>) -> Response {
         Ok(counts) => counts,
         Err(error) => {
             tracing::error!(%error, "home page counts");
-            return (StatusCode::SERVICE_UNAVAILABLE, "the store is not reachable").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the store is not reachable",
+            )
+                .into_response();
         }
     };
     let page = HomePage {

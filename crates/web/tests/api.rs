@@ -21,15 +21,35 @@ struct TestApp {
 async fn spawn_apps() -> Vec<TestApp> {
     let mut apps = Vec::new();
     for test_store in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z").unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+            .unwrap_or_else(|e| panic!("{e}"));
         let clock = Arc::new(FixedClock(now.to_utc()));
-        let app: App<SqlStore> = App::new(test_store.store.clone(), Vault::new(&MasterKey::generate()), clock).unwrap_or_else(|e| panic!("{e}"));
-        let client = app.add_client("Kauppa Oy", "FI", "FI2112345600000785").await.unwrap_or_else(|e| panic!("{e}"));
-        let other = app.add_client("Muu Oy", "FI", "FI2112345600000785").await.unwrap_or_else(|e| panic!("{e}"));
+        let app: App<SqlStore> = App::new(
+            test_store.store.clone(),
+            Vault::new(&MasterKey::generate()),
+            clock,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let other = app
+            .add_client("Muu Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
         tokio::spawn(async move {
-            let served = reilu_web::serve(app, addr, |bound| { let _ = sender.send(bound); }, std::future::pending()).await;
+            let served = reilu_web::serve(
+                app,
+                addr,
+                |bound| {
+                    let _ = sender.send(bound);
+                },
+                std::future::pending(),
+            )
+            .await;
             if let Err(error) = served {
                 panic!("server stopped: {error}");
             }
@@ -66,8 +86,19 @@ fn good_claim(reference: &str) -> Value {
 }
 
 impl TestApp {
-    async fn post_claims(&self, key: Option<&str>, idempotency_key: Option<&str>, body: &Value) -> reqwest::Response {
-        let mut request = self.http.post(format!("{}/api/v1/clients/{}/claims", self.address, self.client_id)).json(body);
+    async fn post_claims(
+        &self,
+        key: Option<&str>,
+        idempotency_key: Option<&str>,
+        body: &Value,
+    ) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(format!(
+                "{}/api/v1/clients/{}/claims",
+                self.address, self.client_id
+            ))
+            .json(body);
         if let Some(key) = key {
             request = request.bearer_auth(key);
         }
@@ -81,24 +112,54 @@ impl TestApp {
 #[tokio::test]
 async fn health_and_openapi_are_served() {
     for app in spawn_apps().await {
-        let health = app.http.get(format!("{}/healthz", app.address)).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let health = app
+            .http
+            .get(format!("{}/healthz", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(health.status(), 200);
-        let home = app.http.get(format!("{}/", app.address)).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let home = app
+            .http
+            .get(format!("{}/", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(home.status(), 200);
         let page = home.text().await.unwrap_or_default();
         assert!(page.contains("<dt>Clients</dt><dd>2</dd>"), "{page}");
-        let document: Value = app.http.get(format!("{}/api/v1/openapi.json", app.address)).send().await
-            .unwrap_or_else(|e| panic!("{e}")).json().await.unwrap_or_else(|e| panic!("{e}"));
+        let document: Value = app
+            .http
+            .get(format!("{}/api/v1/openapi.json", app.address))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(document["openapi"], "3.1.0");
         let claim = &document["components"]["schemas"]["Claim"];
-        let documented: Vec<&str> = claim["properties"].as_object().map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+        let documented: Vec<&str> = claim["properties"]
+            .as_object()
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
         let mut columns: Vec<&str> = CLAIM_COLUMNS.iter().map(|(column, _)| *column).collect();
         let mut documented_sorted = documented.clone();
         documented_sorted.sort_unstable();
         columns.sort_unstable();
-        assert_eq!(documented_sorted, columns, "the OpenAPI claim schema must list exactly the claim columns");
-        let required: Vec<&str> = claim["required"].as_array().map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-        let expected: Vec<&str> = CLAIM_COLUMNS.iter().filter(|(_, required)| *required).map(|(column, _)| *column).collect();
+        assert_eq!(
+            documented_sorted, columns,
+            "the OpenAPI claim schema must list exactly the claim columns"
+        );
+        let required: Vec<&str> = claim["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let expected: Vec<&str> = CLAIM_COLUMNS
+            .iter()
+            .filter(|(_, required)| *required)
+            .map(|(column, _)| *column)
+            .collect();
         assert_eq!(required, expected);
     }
 }
@@ -108,13 +169,34 @@ async fn requests_without_the_right_key_or_idempotency_key_are_refused() {
     for app in spawn_apps().await {
         let body = json!({ "claims": [good_claim("A-1")] });
         assert_eq!(app.post_claims(None, Some("k"), &body).await.status(), 401);
-        assert_eq!(app.post_claims(Some("reilu_nope"), Some("k"), &body).await.status(), 401);
-        assert_eq!(app.post_claims(Some(&app.other_api_key), Some("k"), &body).await.status(), 403);
+        assert_eq!(
+            app.post_claims(Some("reilu_nope"), Some("k"), &body)
+                .await
+                .status(),
+            401
+        );
+        assert_eq!(
+            app.post_claims(Some(&app.other_api_key), Some("k"), &body)
+                .await
+                .status(),
+            403
+        );
         let missing = app.post_claims(Some(&app.api_key), None, &body).await;
         assert_eq!(missing.status(), 400);
         let reason: Value = missing.json().await.unwrap_or_default();
-        assert!(reason["error"].as_str().unwrap_or("").contains("Idempotency-Key"), "{reason}");
-        assert_eq!(app.post_claims(Some(&app.api_key), Some("k"), &json!({"nope": 1})).await.status(), 400);
+        assert!(
+            reason["error"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Idempotency-Key"),
+            "{reason}"
+        );
+        assert_eq!(
+            app.post_claims(Some(&app.api_key), Some("k"), &json!({"nope": 1}))
+                .await
+                .status(),
+            400
+        );
     }
 }
 
@@ -125,29 +207,65 @@ async fn a_batch_places_good_claims_reports_bad_ones_and_replays_by_key() {
         bad["principal"] = json!("12.345");
         bad["customer_national_id"] = json!("131052-308U");
         let body = json!({ "claims": [good_claim("A-1"), bad, good_claim("A-3")] });
-        let first = app.post_claims(Some(&app.api_key), Some("batch-1"), &body).await;
+        let first = app
+            .post_claims(Some(&app.api_key), Some("batch-1"), &body)
+            .await;
         assert_eq!(first.status(), 200);
         assert!(first.headers().get("idempotency-replayed").is_none());
         let report: Value = first.json().await.unwrap_or_default();
-        assert_eq!((report["accepted"].as_u64(), report["rejected"].as_u64()), (Some(2), Some(1)), "{report}");
+        assert_eq!(
+            (report["accepted"].as_u64(), report["rejected"].as_u64()),
+            (Some(2), Some(1)),
+            "{report}"
+        );
         assert_eq!(report["items"][1]["status"], "rejected");
-        let columns: Vec<&str> = report["items"][1]["errors"].as_array().map(|e| e.iter().filter_map(|x| x["column"].as_str()).collect()).unwrap_or_default();
+        let columns: Vec<&str> = report["items"][1]["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|x| x["column"].as_str()).collect())
+            .unwrap_or_default();
         assert_eq!(columns, ["customer_national_id", "principal"]);
-        assert_eq!(report["items"][0]["case_id"], report["items"][2]["case_id"], "one customer, one case");
-        let rf = report["items"][0]["references"]["rf"].as_str().unwrap_or("");
+        assert_eq!(
+            report["items"][0]["case_id"], report["items"][2]["case_id"],
+            "one customer, one case"
+        );
+        let rf = report["items"][0]["references"]["rf"]
+            .as_str()
+            .unwrap_or("");
         assert!(rf.starts_with("RF"), "{report}");
-        assert_eq!(report["items"][0]["references"]["national_kind"], "fi_viitenumero");
+        assert_eq!(
+            report["items"][0]["references"]["national_kind"],
+            "fi_viitenumero"
+        );
 
-        let replay = app.post_claims(Some(&app.api_key), Some("batch-1"), &body).await;
-        assert_eq!(replay.headers().get("idempotency-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
+        let replay = app
+            .post_claims(Some(&app.api_key), Some("batch-1"), &body)
+            .await;
+        assert_eq!(
+            replay
+                .headers()
+                .get("idempotency-replayed")
+                .map(|v| v.as_bytes()),
+            Some(&b"true"[..])
+        );
         let replayed: Value = replay.json().await.unwrap_or_default();
         assert_eq!(replayed, report, "a replay returns the first answer");
 
         let changed = json!({ "claims": [good_claim("A-9")] });
-        assert_eq!(app.post_claims(Some(&app.api_key), Some("batch-1"), &changed).await.status(), 422);
+        assert_eq!(
+            app.post_claims(Some(&app.api_key), Some("batch-1"), &changed)
+                .await
+                .status(),
+            422
+        );
 
-        let again = app.post_claims(Some(&app.api_key), Some("batch-2"), &body).await;
+        let again = app
+            .post_claims(Some(&app.api_key), Some("batch-2"), &body)
+            .await;
         let again: Value = again.json().await.unwrap_or_default();
-        assert_eq!((again["accepted"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)), "{again}");
+        assert_eq!(
+            (again["accepted"].as_u64(), again["duplicates"].as_u64()),
+            (Some(0), Some(2)),
+            "{again}"
+        );
     }
 }

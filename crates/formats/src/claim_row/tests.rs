@@ -52,9 +52,20 @@ fn a_good_claim_becomes_a_draft_with_defaults_filled_in() {
     let draft = validate_claim(&finnish(), &markets(), today()).unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(draft.principal.amount_minor(), 12_345);
     assert_eq!(draft.creditor_fees.amount_minor(), 500);
-    assert_eq!(draft.customer.language.as_str(), "fi", "empty language = the market's main one");
-    assert_eq!(draft.customer.address.country, "FI", "empty country = the market");
-    assert_eq!(draft.interest, InterestTerms::Statutory, "empty rate = statutory");
+    assert_eq!(
+        draft.customer.language.as_str(),
+        "fi",
+        "empty language = the market's main one"
+    );
+    assert_eq!(
+        draft.customer.address.country, "FI",
+        "empty country = the market"
+    );
+    assert_eq!(
+        draft.interest,
+        InterestTerms::Statutory,
+        "empty rate = statutory"
+    );
     assert_eq!(draft.customer.national_id.peek(), "131052-308T");
 }
 
@@ -64,7 +75,11 @@ fn each_bad_field_is_named_with_a_reason() {
         ("market", "US", "does not serve"),
         ("market", "", "required"),
         ("customer_type", "person", "neither consumer nor business"),
-        ("customer_national_id", "131052-308U", "not a valid FI personal identity number"),
+        (
+            "customer_national_id",
+            "131052-308U",
+            "not a valid FI personal identity number",
+        ),
         ("customer_email", "maija@", "e-mail"),
         ("customer_phone", "0401234567", "E.164"),
         ("customer_language", "finnish", "language tag"),
@@ -80,8 +95,13 @@ fn each_bad_field_is_named_with_a_reason() {
     ];
     for (column, value, expected) in cases {
         let errors = errors_of(&with(column, value));
-        let matching = errors.iter().any(|(c, reason)| *c == column && reason.contains(expected));
-        assert!(matching, "{column}={value:?}: expected '{expected}', got {errors:?}");
+        let matching = errors
+            .iter()
+            .any(|(c, reason)| *c == column && reason.contains(expected));
+        assert!(
+            matching,
+            "{column}={value:?}: expected '{expected}', got {errors:?}"
+        );
     }
 }
 
@@ -90,7 +110,10 @@ fn all_problems_of_a_row_are_reported_together() {
     let mut raw = with("customer_email", "nope");
     raw.set("principal", "abc".into());
     raw.set("customer_name", "".into());
-    let columns: Vec<_> = errors_of(&raw).into_iter().map(|(column, _)| column).collect();
+    let columns: Vec<_> = errors_of(&raw)
+        .into_iter()
+        .map(|(column, _)| column)
+        .collect();
     assert_eq!(columns, ["customer_name", "customer_email", "principal"]);
 }
 
@@ -102,14 +125,22 @@ fn contractual_rates_are_read_without_floating_point() {
     assert_eq!(percent_to_basis_points("8."), None);
     assert_eq!(percent_to_basis_points("-1"), None);
     let draft = validate_claim(&with("interest_rate_pct", "9.75"), &markets(), today());
-    assert_eq!(draft.map(|d| d.interest).ok(), Some(InterestTerms::Contractual { annual_rate_bp: 975 }));
+    assert_eq!(
+        draft.map(|d| d.interest).ok(),
+        Some(InterestTerms::Contractual {
+            annual_rate_bp: 975
+        })
+    );
     assert!(!errors_of(&with("interest_rate_pct", "101")).is_empty());
 }
 
 #[test]
 fn a_business_claim_needs_a_business_id() {
     let mut raw = with("customer_type", "business");
-    assert!(!errors_of(&raw).is_empty(), "a person's number is no business id");
+    assert!(
+        !errors_of(&raw).is_empty(),
+        "a person's number is no business id"
+    );
     // Y-tunnus 0737546-2 (the Finnish tax administration's example in python-stdnum).
     raw.set("customer_national_id", "0737546-2".into());
     assert_eq!(errors_of(&raw), Vec::new());

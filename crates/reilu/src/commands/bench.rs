@@ -76,7 +76,9 @@ pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitC
 }
 
 async fn intake(args: IntakeArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.dir.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("reilu-bench-{}", std::process::id())));
+    let dir = args.dir.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("reilu-bench-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut reports = Vec::new();
     for rows in [args.rows, args.small_rows] {
@@ -113,14 +115,20 @@ fn run_child(phase: Phase, file: &Path, data: &Path) -> anyhow::Result<PhaseRepo
         .env_remove("REILU_DATABASE_URL")
         .output()?;
     if !output.status.success() {
-        bail!("the {phase_name} phase failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "the {phase_name} phase failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let report = serde_json::from_slice(&output.stdout).context("the phase's report")?;
     Ok(report)
 }
 
 async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseReport> {
-    let target = Target { data: target.data.clone(), database_url: Some(sqlite_url(&target.data)) };
+    let target = Target {
+        data: target.data.clone(),
+        database_url: Some(sqlite_url(&target.data)),
+    };
     let app = open_app(&target).await?;
     let input = std::io::BufReader::new(std::fs::File::open(&args.file)?);
     let started = Instant::now();
@@ -134,16 +142,30 @@ async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseRep
             rows
         }
         Phase::Import => {
-            let client = app.add_client("Bench Oy", "FI", "FI2112345600000785").await?;
-            let summary = app.import_claim_file(&client.id, "bench", input, &|_| {}, &mut |_| Ok(())).await?;
+            let client = app
+                .add_client("Bench Oy", "FI", "FI2112345600000785")
+                .await?;
+            let summary = app
+                .import_claim_file(&client.id, "bench", input, &|_| {}, &mut |_| Ok(()))
+                .await?;
             if summary.rejected > 0 {
-                bail!("the bench file had {} rejected rows: {:?}", summary.rejected, summary.errors.first());
+                bail!(
+                    "the bench file had {} rejected rows: {:?}",
+                    summary.rejected,
+                    summary.errors.first()
+                );
             }
             summary.accepted + summary.duplicates
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    Ok(PhaseReport { phase: args.phase, rows, seconds, rows_per_second: rows as f64 / seconds, peak_rss_mib: peak_rss_mib() })
+    Ok(PhaseReport {
+        phase: args.phase,
+        rows,
+        seconds,
+        rows_per_second: rows as f64 / seconds,
+        peak_rss_mib: peak_rss_mib(),
+    })
 }
 
 /// The process's peak resident memory (VmHWM in /proc/self/status), in MiB.
@@ -152,13 +174,22 @@ fn peak_rss_mib() -> f64 {
     let kib = status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
         .unwrap_or(0.0);
     kib / 1024.0
 }
 
 fn print_table(reports: &[PhaseReport]) {
-    println!("{:<8} {:>10} {:>9} {:>12} {:>10}", "phase", "rows", "seconds", "rows/s", "peak MiB");
+    println!(
+        "{:<8} {:>10} {:>9} {:>12} {:>10}",
+        "phase", "rows", "seconds", "rows/s", "peak MiB"
+    );
     for report in reports {
         println!(
             "{:<8} {:>10} {:>9.2} {:>12.0} {:>10.1}",

@@ -28,18 +28,33 @@ pub struct ShowArgs {
 pub async fn run(target: &Target, command: CaseCommand) -> anyhow::Result<ExitCode> {
     let CaseCommand::Show(args) = command;
     let app = open_app(target).await?;
-    let shown = app.read_case_customer(args.number, &args.reader, &args.purpose).await?;
+    let shown = app
+        .read_case_customer(args.number, &args.reader, &args.purpose)
+        .await?;
     let case = &shown.case;
     let currency = reilu_core::Currency::parse(&case.currency)?;
-    println!("case {} ({}, {}), {} claim(s)", case.case_number, case.market, case.status, case.claim_count);
-    println!("  principal      {}", Money::from_minor(case.principal_minor, currency));
-    println!("  creditor fees  {}", Money::from_minor(case.creditor_fees_minor, currency));
+    println!(
+        "case {} ({}, {}), {} claim(s)",
+        case.case_number, case.market, case.status, case.claim_count
+    );
+    println!(
+        "  principal      {}",
+        Money::from_minor(case.principal_minor, currency)
+    );
+    println!(
+        "  creditor fees  {}",
+        Money::from_minor(case.creditor_fees_minor, currency)
+    );
     println!("  reference      {}", shown.references.rf);
     if let Some(national) = &shown.references.national {
         println!("  national ref   {national}");
     }
     let customer = &shown.customer;
-    println!("customer ({}, language {})", customer.kind.as_str(), customer.language);
+    println!(
+        "customer ({}, language {})",
+        customer.kind.as_str(),
+        customer.language
+    );
     println!("  id             {}", customer.national_id.peek());
     println!("  name           {}", customer.name.peek());
     println!(

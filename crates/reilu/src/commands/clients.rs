@@ -59,14 +59,23 @@ pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<Exit
             if json {
                 let listed: Vec<ListedClient<'_>> = clients
                     .iter()
-                    .map(|c| ListedClient { id: &c.id, name: &c.name, market: &c.market, iban: &c.iban })
+                    .map(|c| ListedClient {
+                        id: &c.id,
+                        name: &c.name,
+                        market: &c.market,
+                        iban: &c.iban,
+                    })
                     .collect();
                 print_json(&listed)?;
             } else {
                 use std::io::Write;
                 let mut out = std::io::stdout().lock();
                 for client in &clients {
-                    writeln!(out, "{}  {}  {}  {}", client.id, client.market, client.iban, client.name)?;
+                    writeln!(
+                        out,
+                        "{}  {}  {}  {}",
+                        client.id, client.market, client.iban, client.name
+                    )?;
                 }
                 writeln!(out, "{} client(s)", clients.len())?;
             }

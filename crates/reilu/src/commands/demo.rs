@@ -44,15 +44,25 @@ pub async fn run(target: &Target, args: DemoArgs) -> anyhow::Result<ExitCode> {
     } else {
         println!(
             "demo portfolio (seed {}, {} cases): {} clients created, {} claims placed, {} already there, {} rejected",
-            args.seed, args.cases, summary.clients_created, summary.claims_accepted, summary.claims_already_there, summary.claims_rejected
+            args.seed,
+            args.cases,
+            summary.clients_created,
+            summary.claims_accepted,
+            summary.claims_already_there,
+            summary.claims_rejected
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Writes at most `rows_max` of the portfolio's claims as a claim file; returns the count.
-pub fn write_claim_file(portfolio: &DemoPortfolio, path: &PathBuf, rows_max: u64) -> anyhow::Result<u64> {
-    let mut writer = csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))?;
+pub fn write_claim_file(
+    portfolio: &DemoPortfolio,
+    path: &PathBuf,
+    rows_max: u64,
+) -> anyhow::Result<u64> {
+    let mut writer = csv::Writer::from_path(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
     writer.write_record(CLAIM_COLUMNS.iter().map(|(column, _)| *column))?;
     let mut rows = 0_u64;
     for (_, claim) in portfolio.claims() {

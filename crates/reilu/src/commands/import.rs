@@ -38,27 +38,47 @@ pub struct ClaimsArgs {
 pub async fn run(target: &Target, command: ImportCommand) -> anyhow::Result<ExitCode> {
     let ImportCommand::Claims(args) = command;
     let app = open_app(target).await?;
-    let file = File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let file =
+        File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let size_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress_bar(size_bytes);
     let mut errors_file = match &args.errors {
-        Some(path) => Some(csv::Writer::from_path(path).with_context(|| format!("cannot create {}", path.display()))?),
+        Some(path) => Some(
+            csv::Writer::from_path(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        ),
         None => None,
     };
     if let Some(writer) = errors_file.as_mut() {
         writer.write_record(["row", "column", "reason"])?;
     }
     let mut on_errors = |errors: &[RowError]| -> Result<(), AppError> {
-        let Some(writer) = errors_file.as_mut() else { return Ok(()) };
+        let Some(writer) = errors_file.as_mut() else {
+            return Ok(());
+        };
         for error in errors {
             let row = error.row.to_string();
-            writer.write_record([row.as_str(), &error.column, &error.reason]).map_err(|e| AppError::Io(e.to_string()))?;
+            writer
+                .write_record([row.as_str(), &error.column, &error.reason])
+                .map_err(|e| AppError::Io(e.to_string()))?;
         }
         Ok(())
     };
-    let source = args.file.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    let source = args
+        .file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let progress = |position: u64| bar.set_position(position);
-    let summary = app.import_claim_file(&args.client, &source, BufReader::new(file), &progress, &mut on_errors).await;
+    let summary = app
+        .import_claim_file(
+            &args.client,
+            &source,
+            BufReader::new(file),
+            &progress,
+            &mut on_errors,
+        )
+        .await;
     bar.finish_and_clear();
     let summary = summary?;
     if let Some(mut writer) = errors_file {
@@ -77,21 +97,31 @@ fn progress_bar(size_bytes: u64) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(size_bytes);
-    let style = ProgressStyle::with_template("{spinner} importing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ");
+    let style = ProgressStyle::with_template(
+        "{spinner} importing [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .progress_chars("=> ");
     bar.set_style(style);
     bar
 }
 
 fn print_summary(summary: &reilu_app::intake::IntakeSummary) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "accepted {}, duplicates {}, rejected {}", summary.accepted, summary.duplicates, summary.rejected)?;
+    writeln!(
+        out,
+        "accepted {}, duplicates {}, rejected {}",
+        summary.accepted, summary.duplicates, summary.rejected
+    )?;
     for error in &summary.errors {
         writeln!(out, "row {}: {}: {}", error.row, error.column, error.reason)?;
     }
     if summary.errors_omitted > 0 {
-        writeln!(out, "… and {} more errors (use --errors FILE to get them all)", summary.errors_omitted)?;
+        writeln!(
+            out,
+            "… and {} more errors (use --errors FILE to get them all)",
+            summary.errors_omitted
+        )?;
     }
     Ok(())
 }

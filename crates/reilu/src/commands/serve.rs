@@ -32,10 +32,20 @@ pub struct ServeArgs {
 
 pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(target).await?;
-    let demo_logins = if args.demo { Some(prepare_demo(target, &app, &args).await?) } else { None };
+    let demo_logins = if args.demo {
+        Some(prepare_demo(target, &app, &args).await?)
+    } else {
+        None
+    };
     let store_shown = match &target.database_url {
         Some(url) if !url.trim().is_empty() => reilu_store::redact_url(url),
-        _ => format!("SQLite file {}", target.data.join(crate::context::DATABASE_FILE_NAME).display()),
+        _ => format!(
+            "SQLite file {}",
+            target
+                .data
+                .join(crate::context::DATABASE_FILE_NAME)
+                .display()
+        ),
     };
     let shutdown = async {
         // If the signal handler cannot be installed, serve until killed.
@@ -61,23 +71,40 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
 
 /// Loads the demo portfolio into an empty store and returns the text that presents the demo
 /// logins; writes them all to the data folder too (owner-only, like the key file).
-async fn prepare_demo(target: &Target, app: &reilu_app::App<reilu_store::SqlStore>, args: &ServeArgs) -> anyhow::Result<String> {
+async fn prepare_demo(
+    target: &Target,
+    app: &reilu_app::App<reilu_store::SqlStore>,
+    args: &ServeArgs,
+) -> anyhow::Result<String> {
     let portfolio = DemoPortfolio::new(args.demo_seed, args.demo_cases, None);
     if app.store.counts().await?.claims == 0 {
-        eprintln!("Loading the demo portfolio ({} cases, seed {})…", args.demo_cases, args.demo_seed);
+        eprintln!(
+            "Loading the demo portfolio ({} cases, seed {})…",
+            args.demo_cases, args.demo_seed
+        );
         let summary = app.load_demo(&portfolio).await?;
-        eprintln!("  {} clients, {} claims placed.", summary.clients_created, summary.claims_accepted);
+        eprintln!(
+            "  {} clients, {} claims placed.",
+            summary.clients_created, summary.claims_accepted
+        );
     }
-    let mut all = String::from("Demo logins: client id and API key (Authorization: Bearer <key>)\n");
+    let mut all =
+        String::from("Demo logins: client id and API key (Authorization: Bearer <key>)\n");
     for client in portfolio.clients() {
-        all.push_str(&format!("{}  {}  {}  {}\n", client.market, client.id, client.api_key, client.name));
+        all.push_str(&format!(
+            "{}  {}  {}  {}\n",
+            client.market, client.id, client.api_key, client.name
+        ));
     }
     let path = target.data.join(DEMO_LOGINS_FILE_NAME);
     write_private(&path, &all)?;
     let mut shown = String::from("Demo logins (client API; every one is in ");
     shown.push_str(&format!("{}):\n", path.display()));
     for client in portfolio.clients().iter().take(3) {
-        shown.push_str(&format!("  {} ({}) client {} key {}\n", client.name, client.market, client.id, client.api_key));
+        shown.push_str(&format!(
+            "  {} ({}) client {} key {}\n",
+            client.name, client.market, client.id, client.api_key
+        ));
     }
     shown.push_str("  Try: reilu case show 100000 --reader you --purpose demo");
     Ok(shown)
