@@ -144,7 +144,10 @@ async fn a_file_larger_than_one_chunk_is_placed_completely() {
         let (summary, _) = import(&app, &client.id, text).await;
         assert_eq!(summary.rejected, 0, "{:?}", summary.errors.first());
         assert_eq!(summary.accepted, rows, "{}", test.backend_name);
-        assert!(rows > reilu_app::intake::ROWS_PER_CHUNK as u64, "the file spans several chunks");
+        assert!(
+            rows > reilu_app::intake::ROWS_PER_CHUNK as u64,
+            "the file spans several chunks"
+        );
     }
 }
 
