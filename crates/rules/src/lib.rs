@@ -1,0 +1,16 @@
+//! The gate: every action on a customer is proposed to one pure function that decides it
+//! against the customer's market law (the rule pack) and the house policy, and says why.
+
+pub mod approved;
+pub mod calendar;
+pub mod decision;
+pub mod explain;
+pub mod messages;
+pub mod gate;
+pub mod model;
+pub mod pack;
+pub mod scenario;
+
+pub use approved::{Approved, ApprovedAction};
+pub use decision::{Decision, Outcome, Reason, Verdict};
+pub use gate::{Gate, GateError, GateOutcome};

@@ -1,0 +1,109 @@
+//! Rendering reasons in the customer's language. Catalogs are data
+//! (`rules/messages/<lang>.toml`), compiled in and checked at start: every language has every
+//! message, and every placeholder a message uses is one its reasons give.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::decision::Reason;
+
+/// The languages Reilu writes to customers in; English is the fallback.
+pub const LANGUAGES: [&str; 3] = ["en", "fi", "sv"];
+
+const CATALOGS: [(&str, &str); 3] = [
+    ("en", include_str!("../../../rules/messages/en.toml")),
+    ("fi", include_str!("../../../rules/messages/fi.toml")),
+    ("sv", include_str!("../../../rules/messages/sv.toml")),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    #[error("rules/messages/{language}.toml: {message}")]
+    Catalog { language: String, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Catalog {
+    messages: BTreeMap<String, String>,
+    #[serde(default)]
+    terms: BTreeMap<String, String>,
+}
+
+/// Every catalog, checked against the English one.
+#[derive(Debug, Clone)]
+pub struct Messages {
+    catalogs: Vec<(&'static str, BTreeMap<String, String>, BTreeMap<String, String>)>,
+}
+
+impl Messages {
+    pub fn builtin() -> Result<Self, MessageError> {
+        let mut catalogs = Vec::new();
+        for (language, text) in CATALOGS {
+            let catalog: Catalog = toml::from_str(text)
+                .map_err(|error| MessageError::Catalog { language: language.into(), message: error.to_string() })?;
+            catalogs.push((language, catalog.messages, catalog.terms));
+        }
+        let messages = Messages { catalogs };
+        messages.check_complete()?;
+        Ok(messages)
+    }
+
+    /// Every language has the same message keys and terms as English.
+    fn check_complete(&self) -> Result<(), MessageError> {
+        let Some((_, english, english_terms)) = self.catalogs.first() else { return Ok(()) };
+        for (language, messages, terms) in &self.catalogs {
+            let missing = english.keys().find(|key| !messages.contains_key(*key));
+            let extra = messages.keys().find(|key| !english.contains_key(*key));
+            let missing_term = english_terms.keys().find(|key| !terms.contains_key(*key));
+            if let Some(key) = missing.or(extra).or(missing_term) {
+                return Err(MessageError::Catalog { language: (*language).into(), message: format!("`{key}` is not in every language") });
+            }
+        }
+        Ok(())
+    }
+
+    /// The message keys, for tests that check every key the gate uses is written.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.catalogs.first().into_iter().flat_map(|(_, messages, _)| messages.keys().map(String::as_str))
+    }
+
+    /// A reason in a language (its primary subtag: `sv-FI` → `sv`), English if not written.
+    pub fn render(&self, language: &str, reason: &Reason) -> String {
+        let primary = language.split(['-', '_']).next().unwrap_or("en");
+        let chosen = self.catalogs.iter().find(|(code, _, _)| *code == primary).or_else(|| self.catalogs.first());
+        let Some((_, messages, terms)) = chosen else { return reason.message_key.to_owned() };
+        let Some(template) = messages.get(reason.message_key) else { return reason.message_key.to_owned() };
+        fill(template, &reason.params, terms)
+    }
+}
+
+/// Replaces each `{name}` with its parameter, translated through the terms where it is one.
+fn fill(template: &str, params: &[(&'static str, String)], terms: &BTreeMap<String, String>) -> String {
+    let mut text = template.to_owned();
+    for (name, value) in params {
+        let shown = terms.get(value).map_or(value.as_str(), String::as_str);
+        text = text.replace(&format!("{{{name}}}"), shown);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogs_load_and_are_complete() {
+        let messages = Messages::builtin();
+        assert!(messages.is_ok(), "{messages:?}");
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_terms_translated() {
+        let mut terms = BTreeMap::new();
+        terms.insert("dispute".to_owned(), "riitautus".to_owned());
+        let filled = fill("Emme pyydä maksua, kun {hold} on kesken.", &[("hold", "dispute".to_owned())], &terms);
+        assert_eq!(filled, "Emme pyydä maksua, kun riitautus on kesken.");
+    }
+}

@@ -1,0 +1,142 @@
+//! Typed values of rules, in the units the gate computes with: minor units of the pack's
+//! currency, days, basis points (1/100 of a percent), local clock times.
+
+use chrono::{NaiveTime, Weekday};
+
+use crate::model::{Channel, HoldKind};
+
+/// A cap on an amount, depending on the claim's principal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cap {
+    /// One amount whatever the principal.
+    Amount { amount_minor: i64 },
+    /// By principal bracket, inclusive at the top; the last bracket has no top.
+    Brackets(Vec<Bracket>),
+    /// Marginal percentages of the principal (like income tax), then a minimum and maximum.
+    Tiers { tiers: Vec<Tier>, minimum_minor: i64, maximum_minor: Option<i64> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bracket {
+    /// The bracket covers principals up to and including this; None = no top.
+    pub up_to_minor: Option<i64>,
+    pub amount_minor: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tier {
+    pub up_to_minor: Option<i64>,
+    /// The share of the principal within this tier, in basis points.
+    pub rate_bp: u32,
+}
+
+impl Cap {
+    /// The cap for a claim of `principal_minor`.
+    pub fn for_principal(&self, principal_minor: i64) -> i64 {
+        match self {
+            Cap::Amount { amount_minor } => *amount_minor,
+            Cap::Brackets(brackets) => brackets
+                .iter()
+                .find(|bracket| bracket.up_to_minor.is_none_or(|top| principal_minor <= top))
+                .map_or(0, |bracket| bracket.amount_minor),
+            Cap::Tiers { tiers, minimum_minor, maximum_minor } => {
+                let total = tiered_amount(tiers, principal_minor);
+                let floored = total.max(*minimum_minor);
+                maximum_minor.map_or(floored, |maximum| floored.min(maximum))
+            }
+        }
+    }
+}
+
+/// Sum over tiers of (the part of the principal in the tier × the tier's rate), rounded half
+/// up to the minor unit once at the end (i128 so no product can overflow).
+fn tiered_amount(tiers: &[Tier], principal_minor: i64) -> i64 {
+    let mut lower: i64 = 0;
+    let mut total_bp_minor: i128 = 0;
+    for tier in tiers {
+        let upper = tier.up_to_minor.unwrap_or(i64::MAX);
+        if principal_minor <= lower {
+            break;
+        }
+        let in_tier = principal_minor.min(upper) - lower;
+        total_bp_minor += i128::from(in_tier) * i128::from(tier.rate_bp);
+        lower = upper;
+    }
+    let rounded = (total_bp_minor + 5_000) / 10_000;
+    i64::try_from(rounded).unwrap_or(i64::MAX)
+}
+
+/// Allowed local contact hours per weekday, Monday first; None = closed all day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeeklyHours(pub [Option<(NaiveTime, NaiveTime)>; 7]);
+
+impl WeeklyHours {
+    pub fn on(&self, weekday: Weekday) -> Option<(NaiveTime, NaiveTime)> {
+        self.0[weekday.num_days_from_monday() as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LimitationStart {
+    /// From the due date (or the last interruption).
+    DueDate,
+    /// From the end of the year in which the claim fell due (BGB § 199).
+    EndOfYear,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Cap(Cap),
+    Days(u32),
+    Count(u32),
+    Frequency { count: u32, window_days: u32, channels: Vec<Channel> },
+    Hours(WeeklyHours),
+    Flag(bool),
+    /// Basis points.
+    Percent(u32),
+    Limitation { years: u32, from: LimitationStart, final_years: Option<u32> },
+    Items(Vec<String>),
+    Advice { body: String, url: String },
+    Holds(Vec<HoldKind>),
+    FewInstalments { count: u32, amount_minor: i64 },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_are_inclusive_at_the_top() {
+        let cap = Cap::Brackets(vec![
+            Bracket { up_to_minor: Some(10_000), amount_minor: 1_400 },
+            Bracket { up_to_minor: Some(100_000), amount_minor: 2_400 },
+            Bracket { up_to_minor: None, amount_minor: 5_000 },
+        ]);
+        assert_eq!(cap.for_principal(10_000), 1_400);
+        assert_eq!(cap.for_principal(10_001), 2_400);
+        assert_eq!(cap.for_principal(100_000), 2_400);
+        assert_eq!(cap.for_principal(100_001), 5_000);
+    }
+
+    #[test]
+    fn tiers_reproduce_the_dutch_worked_example() {
+        // Besluit vergoeding voor buitengerechtelijke incassokosten, art. 2: 15 % of the first
+        // €2,500, 10 % of the next €2,500, 5 % of the next €5,000, 1 % of the next €190,000,
+        // 0.5 % above; at least €40, at most €6,775. €3,000 gives €425 (the decree's example).
+        let cap = Cap::Tiers {
+            tiers: vec![
+                Tier { up_to_minor: Some(250_000), rate_bp: 1_500 },
+                Tier { up_to_minor: Some(500_000), rate_bp: 1_000 },
+                Tier { up_to_minor: Some(1_000_000), rate_bp: 500 },
+                Tier { up_to_minor: Some(20_000_000), rate_bp: 100 },
+                Tier { up_to_minor: None, rate_bp: 50 },
+            ],
+            minimum_minor: 4_000,
+            maximum_minor: Some(677_500),
+        };
+        assert_eq!(cap.for_principal(300_000), 42_500);
+        assert_eq!(cap.for_principal(10_000), 4_000, "the €40 minimum");
+        assert_eq!(cap.for_principal(1_000_000_000), 677_500, "the €6,775 maximum");
+        assert_eq!(cap.for_principal(250_000), 37_500);
+    }
+}
