@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use reilu_core::{Market, Markets};
+use reilu_rules::Gate;
 use reilu_store::{Store, StoreError};
 use reilu_vault::{Vault, VaultError};
 
@@ -55,12 +56,14 @@ impl Clock for FixedClock {
     }
 }
 
-/// The application: the store, the vault, the markets and the clock, shared by every
-/// workflow and request.
+/// The application: the store, the vault, the markets, the gate and the clock, shared by
+/// every workflow and request.
 pub struct App<S: Store> {
     pub store: S,
     pub vault: Vault,
     pub markets: Markets,
+    /// Every action on a customer is decided here; loaded and validated at start.
+    pub gate: Arc<Gate>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -70,20 +73,30 @@ impl<S: Store> Clone for App<S> {
             store: self.store.clone(),
             vault: self.vault.clone(),
             markets: self.markets.clone(),
+            gate: Arc::clone(&self.gate),
             clock: Arc::clone(&self.clock),
         }
     }
 }
 
 impl<S: Store> App<S> {
+    /// With the rule packs built into Reilu.
     pub fn new(store: S, vault: Vault, clock: Arc<dyn Clock>) -> AppResult<Self> {
         let markets = Markets::builtin().map_err(|error| AppError::Invalid(error.to_string()))?;
+        let gate = Gate::builtin(&markets).map_err(|error| AppError::Invalid(error.to_string()))?;
         Ok(App {
             store,
             vault,
             markets,
+            gate: Arc::new(gate),
             clock,
         })
+    }
+
+    /// With another gate (rule packs read from disk).
+    pub fn with_gate(mut self, gate: Gate) -> Self {
+        self.gate = Arc::new(gate);
+        self
     }
 
     pub fn now_ms(&self) -> i64 {

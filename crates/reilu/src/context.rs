@@ -13,6 +13,8 @@ use reilu_vault::{MasterKey, Vault, load_or_create_key_file};
 pub struct Target {
     pub data: PathBuf,
     pub database_url: Option<String>,
+    /// Rule packs from disk instead of the built-in ones.
+    pub rules: Option<PathBuf>,
 }
 
 pub const MASTER_KEY_VARIABLE: &str = "REILU_MASTER_KEY";
@@ -41,7 +43,12 @@ pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
     let master = master_key(&target.data)?;
     let url = target.database_url();
     let store = SqlStore::connect(&url).await?;
-    let app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
+    let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
+    if target.rules.is_some() {
+        // A broken pack stops every command here: nothing runs on rules that do not load.
+        let book = crate::commands::rules::load_book(target, &app.markets)?;
+        app = app.with_gate(reilu_rules::Gate::new(book)?);
+    }
     Ok(app)
 }
 

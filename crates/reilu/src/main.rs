@@ -22,6 +22,9 @@ struct Cli {
     /// Database URL (postgres://… or sqlite://…); default: the SQLite file in --data.
     #[arg(long, global = true, env = "REILU_DATABASE_URL", value_name = "URL")]
     database_url: Option<String>,
+    /// Folder of rule packs (house.toml and <market>.toml) to use instead of the built-in ones.
+    #[arg(long, global = true, env = "REILU_RULES_DIR", value_name = "DIR")]
+    rules: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +44,9 @@ enum Command {
     /// Look at a case (reading personal data is journaled).
     #[command(subcommand)]
     Case(commands::case::CaseCommand),
+    /// The gate's rule packs and calendars.
+    #[command(subcommand)]
+    Rules(commands::rules::RulesCommand),
     /// Check the journal's hash chain.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
@@ -83,6 +89,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let target = context::Target {
         data: cli.data,
         database_url: cli.database_url,
+        rules: cli.rules,
     };
     match cli.command {
         Command::Serve(args) => commands::serve::run(&target, args).await,
@@ -90,6 +97,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Import(command) => commands::import::run(&target, command).await,
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
+        Command::Rules(command) => commands::rules::run(&target, command).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }

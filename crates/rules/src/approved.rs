@@ -12,14 +12,34 @@ use crate::model::{Channel, ContactPurpose, FeeKind, Instalment};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApprovedAction {
-    Contact { channel: Channel, at: DateTime<Utc>, purpose: ContactPurpose },
-    Fee { fee: FeeKind, amount: Money },
-    Interest { from: NaiveDate, to: NaiveDate, amount: Money },
-    PaymentPlan { instalments: Vec<Instalment>, setup_fee: Money },
+    Contact {
+        channel: Channel,
+        at: DateTime<Utc>,
+        purpose: ContactPurpose,
+    },
+    Fee {
+        fee: FeeKind,
+        amount: Money,
+    },
+    Interest {
+        from: NaiveDate,
+        to: NaiveDate,
+        amount: Money,
+    },
+    PaymentPlan {
+        instalments: Vec<Instalment>,
+        setup_fee: Money,
+    },
     Escalation,
-    Sale { buyer: String },
-    WriteOff { amount: Money },
-    Waiver { amount: Money },
+    Sale {
+        buyer: String,
+    },
+    WriteOff {
+        amount: Money,
+    },
+    Waiver {
+        amount: Money,
+    },
 }
 
 /// An approved action for one case, stamped with when it was decided.
@@ -32,8 +52,16 @@ pub struct Approved {
 
 impl Approved {
     /// Only the gate builds approvals.
-    pub(crate) fn new(action: ApprovedAction, market: MarketCode, decided_at: DateTime<Utc>) -> Self {
-        Approved { action, market, decided_at }
+    pub(crate) fn new(
+        action: ApprovedAction,
+        market: MarketCode,
+        decided_at: DateTime<Utc>,
+    ) -> Self {
+        Approved {
+            action,
+            market,
+            decided_at,
+        }
     }
 
     pub fn action(&self) -> &ApprovedAction {

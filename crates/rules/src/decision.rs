@@ -33,7 +33,10 @@ fn serialize_arc_str<S: Serializer>(value: &Arc<str>, serializer: S) -> Result<S
     serializer.serialize_str(value)
 }
 
-fn serialize_params<S: Serializer>(params: &[(&'static str, String)], serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_params<S: Serializer>(
+    params: &[(&'static str, String)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = serializer.serialize_map(Some(params.len()))?;
     for (key, value) in params {
@@ -46,7 +49,8 @@ fn serialize_params<S: Serializer>(params: &[(&'static str, String)], serializer
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub principle: u8,
-    pub rule_id: String,
+    #[serde(serialize_with = "serialize_arc_str")]
+    pub rule_id: Arc<str>,
     pub source: Source,
     #[serde(serialize_with = "serialize_arc_str")]
     pub citation: Arc<str>,
@@ -58,10 +62,15 @@ pub struct Reason {
 }
 
 impl Reason {
-    pub fn from_rule(rule: &Rule, outcome: Outcome, message_key: &'static str, params: Vec<(&'static str, String)>) -> Self {
+    pub fn from_rule(
+        rule: &Rule,
+        outcome: Outcome,
+        message_key: &'static str,
+        params: Vec<(&'static str, String)>,
+    ) -> Self {
         Reason {
             principle: rule.principle.number(),
-            rule_id: rule.id.clone(),
+            rule_id: Arc::clone(&rule.id),
             source: rule.source,
             citation: Arc::clone(&rule.citation),
             outcome,
@@ -87,12 +96,23 @@ pub struct Decision {
     pub reasons: Vec<Reason>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
-    pub packs: Vec<PackStamp>,
+    /// The packs in force: shared with the rule book, not copied per decision.
+    #[serde(serialize_with = "serialize_stamps")]
+    pub packs: Arc<[PackStamp]>,
+}
+
+fn serialize_stamps<S: Serializer>(
+    stamps: &Arc<[PackStamp]>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(stamps.iter())
 }
 
 impl Decision {
     /// The reasons that forbade the proposal.
     pub fn denials(&self) -> impl Iterator<Item = &Reason> {
-        self.reasons.iter().filter(|reason| reason.outcome == Outcome::Denied)
+        self.reasons
+            .iter()
+            .filter(|reason| reason.outcome == Outcome::Denied)
     }
 }

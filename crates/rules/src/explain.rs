@@ -17,7 +17,11 @@ pub fn explain(decision: &Decision, messages: &Messages, language: &str) -> Stri
     let _ = writeln!(text, "Proposal: {}", decision.proposal);
     let _ = writeln!(text, "Verdict:  {verdict}");
     for change in &decision.changes {
-        let _ = writeln!(text, "Change:   {}: {} -> {}", change.field, change.from, change.to);
+        let _ = writeln!(
+            text,
+            "Change:   {}: {} -> {}",
+            change.field, change.from, change.to
+        );
     }
     let _ = writeln!(text, "Reasons:");
     if decision.reasons.is_empty() {
@@ -33,11 +37,26 @@ pub fn explain(decision: &Decision, messages: &Messages, language: &str) -> Stri
             Outcome::Changed => "changes",
             Outcome::Applied => "applies",
         };
-        let _ = writeln!(text, "  - {} ({source}, principle {}) {outcome}", reason.rule_id, reason.principle);
+        let _ = writeln!(
+            text,
+            "  - {} ({source}, principle {}) {outcome}",
+            reason.rule_id, reason.principle
+        );
         let _ = writeln!(text, "    {}", reason.citation);
         let _ = writeln!(text, "    \"{}\"", messages.render(language, reason));
     }
-    let packs: Vec<String> = decision.packs.iter().map(|stamp| format!("{} {} (sha256 {})", stamp.pack, stamp.version, &stamp.sha256[..12.min(stamp.sha256.len())])).collect();
+    let packs: Vec<String> = decision
+        .packs
+        .iter()
+        .map(|stamp| {
+            format!(
+                "{} {} (sha256 {})",
+                stamp.pack,
+                stamp.version,
+                &stamp.sha256[..12.min(stamp.sha256.len())]
+            )
+        })
+        .collect();
     let _ = writeln!(text, "Rule packs: {}", packs.join(", "));
     text
 }
@@ -45,10 +64,16 @@ pub fn explain(decision: &Decision, messages: &Messages, language: &str) -> Stri
 /// The decision as JSON, each reason carrying its message rendered in `language`.
 pub fn explain_json(decision: &Decision, messages: &Messages, language: &str) -> serde_json::Value {
     let mut value = serde_json::to_value(decision).unwrap_or(serde_json::Value::Null);
-    if let Some(reasons) = value.get_mut("reasons").and_then(serde_json::Value::as_array_mut) {
+    if let Some(reasons) = value
+        .get_mut("reasons")
+        .and_then(serde_json::Value::as_array_mut)
+    {
         for (json, reason) in reasons.iter_mut().zip(&decision.reasons) {
             if let Some(object) = json.as_object_mut() {
-                object.insert("message".into(), serde_json::Value::String(messages.render(language, reason)));
+                object.insert(
+                    "message".into(),
+                    serde_json::Value::String(messages.render(language, reason)),
+                );
             }
         }
     }

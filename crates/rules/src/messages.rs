@@ -31,18 +31,27 @@ struct Catalog {
     terms: BTreeMap<String, String>,
 }
 
+/// One language's messages and terms.
+type LanguageCatalog = (
+    &'static str,
+    BTreeMap<String, String>,
+    BTreeMap<String, String>,
+);
+
 /// Every catalog, checked against the English one.
 #[derive(Debug, Clone)]
 pub struct Messages {
-    catalogs: Vec<(&'static str, BTreeMap<String, String>, BTreeMap<String, String>)>,
+    catalogs: Vec<LanguageCatalog>,
 }
 
 impl Messages {
     pub fn builtin() -> Result<Self, MessageError> {
         let mut catalogs = Vec::new();
         for (language, text) in CATALOGS {
-            let catalog: Catalog = toml::from_str(text)
-                .map_err(|error| MessageError::Catalog { language: language.into(), message: error.to_string() })?;
+            let catalog: Catalog = toml::from_str(text).map_err(|error| MessageError::Catalog {
+                language: language.into(),
+                message: error.to_string(),
+            })?;
             catalogs.push((language, catalog.messages, catalog.terms));
         }
         let messages = Messages { catalogs };
@@ -52,13 +61,18 @@ impl Messages {
 
     /// Every language has the same message keys and terms as English.
     fn check_complete(&self) -> Result<(), MessageError> {
-        let Some((_, english, english_terms)) = self.catalogs.first() else { return Ok(()) };
+        let Some((_, english, english_terms)) = self.catalogs.first() else {
+            return Ok(());
+        };
         for (language, messages, terms) in &self.catalogs {
             let missing = english.keys().find(|key| !messages.contains_key(*key));
             let extra = messages.keys().find(|key| !english.contains_key(*key));
             let missing_term = english_terms.keys().find(|key| !terms.contains_key(*key));
             if let Some(key) = missing.or(extra).or(missing_term) {
-                return Err(MessageError::Catalog { language: (*language).into(), message: format!("`{key}` is not in every language") });
+                return Err(MessageError::Catalog {
+                    language: (*language).into(),
+                    message: format!("`{key}` is not in every language"),
+                });
             }
         }
         Ok(())
@@ -66,21 +80,36 @@ impl Messages {
 
     /// The message keys, for tests that check every key the gate uses is written.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.catalogs.first().into_iter().flat_map(|(_, messages, _)| messages.keys().map(String::as_str))
+        self.catalogs
+            .first()
+            .into_iter()
+            .flat_map(|(_, messages, _)| messages.keys().map(String::as_str))
     }
 
     /// A reason in a language (its primary subtag: `sv-FI` → `sv`), English if not written.
     pub fn render(&self, language: &str, reason: &Reason) -> String {
         let primary = language.split(['-', '_']).next().unwrap_or("en");
-        let chosen = self.catalogs.iter().find(|(code, _, _)| *code == primary).or_else(|| self.catalogs.first());
-        let Some((_, messages, terms)) = chosen else { return reason.message_key.to_owned() };
-        let Some(template) = messages.get(reason.message_key) else { return reason.message_key.to_owned() };
+        let chosen = self
+            .catalogs
+            .iter()
+            .find(|(code, _, _)| *code == primary)
+            .or_else(|| self.catalogs.first());
+        let Some((_, messages, terms)) = chosen else {
+            return reason.message_key.to_owned();
+        };
+        let Some(template) = messages.get(reason.message_key) else {
+            return reason.message_key.to_owned();
+        };
         fill(template, &reason.params, terms)
     }
 }
 
 /// Replaces each `{name}` with its parameter, translated through the terms where it is one.
-fn fill(template: &str, params: &[(&'static str, String)], terms: &BTreeMap<String, String>) -> String {
+fn fill(
+    template: &str,
+    params: &[(&'static str, String)],
+    terms: &BTreeMap<String, String>,
+) -> String {
     let mut text = template.to_owned();
     for (name, value) in params {
         let shown = terms.get(value).map_or(value.as_str(), String::as_str);
@@ -103,7 +132,11 @@ mod tests {
     fn placeholders_are_filled_and_terms_translated() {
         let mut terms = BTreeMap::new();
         terms.insert("dispute".to_owned(), "riitautus".to_owned());
-        let filled = fill("Emme pyydä maksua, kun {hold} on kesken.", &[("hold", "dispute".to_owned())], &terms);
+        let filled = fill(
+            "Emme pyydä maksua, kun {hold} on kesken.",
+            &[("hold", "dispute".to_owned())],
+            &terms,
+        );
         assert_eq!(filled, "Emme pyydä maksua, kun riitautus on kesken.");
     }
 }

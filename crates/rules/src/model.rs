@@ -56,7 +56,13 @@ pub enum Channel {
 }
 
 impl Channel {
-    pub const ALL: [Channel; 5] = [Channel::Letter, Channel::Email, Channel::Sms, Channel::Phone, Channel::Visit];
+    pub const ALL: [Channel; 5] = [
+        Channel::Letter,
+        Channel::Email,
+        Channel::Sms,
+        Channel::Phone,
+        Channel::Visit,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -269,15 +275,47 @@ pub struct Context {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Proposal {
-    Contact { channel: Channel, at: DateTime<Utc>, recipient: Recipient, purpose: ContactPurpose },
-    ChargeFee { fee: FeeKind, amount: Money },
-    AccrueInterest { from: NaiveDate, to: NaiveDate },
-    OfferPaymentPlan { instalments: Vec<Instalment>, #[serde(default)] statement: Option<IncomeExpense>, setup_fee: Money },
-    AcceptPaymentPlan { instalments: Vec<Instalment>, #[serde(default)] statement: Option<IncomeExpense>, setup_fee: Money },
-    EscalateToLegal { #[serde(default)] second_approver: Option<String> },
-    SellDebt { buyer: String },
-    WriteOff { amount: Money, #[serde(default)] second_approver: Option<String> },
-    Waive { amount: Money },
+    Contact {
+        channel: Channel,
+        at: DateTime<Utc>,
+        recipient: Recipient,
+        purpose: ContactPurpose,
+    },
+    ChargeFee {
+        fee: FeeKind,
+        amount: Money,
+    },
+    AccrueInterest {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    OfferPaymentPlan {
+        instalments: Vec<Instalment>,
+        #[serde(default)]
+        statement: Option<IncomeExpense>,
+        setup_fee: Money,
+    },
+    AcceptPaymentPlan {
+        instalments: Vec<Instalment>,
+        #[serde(default)]
+        statement: Option<IncomeExpense>,
+        setup_fee: Money,
+    },
+    EscalateToLegal {
+        #[serde(default)]
+        second_approver: Option<String>,
+    },
+    SellDebt {
+        buyer: String,
+    },
+    WriteOff {
+        amount: Money,
+        #[serde(default)]
+        second_approver: Option<String>,
+    },
+    Waive {
+        amount: Money,
+    },
 }
 
 impl Proposal {

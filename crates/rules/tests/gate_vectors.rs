@@ -30,7 +30,12 @@ fn case(market: &str, kind: CustomerKind, principal: Money, due: &str) -> CaseVi
         customer_kind: kind,
         time_zone: markets.get(market).unwrap().main_time_zone(),
         original_principal: principal,
-        balances: Balances { principal, interest: zero, collection_costs: zero, creditor_fees: zero },
+        balances: Balances {
+            principal,
+            interest: zero,
+            collection_costs: zero,
+            creditor_fees: zero,
+        },
         due_date: date(due),
         limitation_interrupted_on: None,
         holds: Vec::new(),
@@ -48,11 +53,21 @@ fn finnish(principal: &str) -> CaseView {
 }
 
 fn system(now: &str) -> Context {
-    Context { now: at(now), actor: Actor::System }
+    Context {
+        now: at(now),
+        actor: Actor::System,
+    }
 }
 
 fn agent(now: &str, trained: bool) -> Context {
-    Context { now: at(now), actor: Actor::Agent { id: "agent-1".into(), vulnerability_trained: trained, conflicted: false } }
+    Context {
+        now: at(now),
+        actor: Actor::Agent {
+            id: "agent-1".into(),
+            vulnerability_trained: trained,
+            conflicted: false,
+        },
+    }
 }
 
 fn fee(kind: FeeKind, amount: Money) -> Proposal {
@@ -60,16 +75,29 @@ fn fee(kind: FeeKind, amount: Money) -> Proposal {
 }
 
 fn call(when: &str) -> Proposal {
-    Proposal::Contact { channel: Channel::Phone, at: at(when), recipient: Recipient::Customer, purpose: ContactPurpose::Payment }
+    Proposal::Contact {
+        channel: Channel::Phone,
+        at: at(when),
+        recipient: Recipient::Customer,
+        purpose: ContactPurpose::Payment,
+    }
 }
 
 fn rule_ids(outcome: &GateOutcome, kind: Outcome) -> Vec<String> {
-    outcome.decision.reasons.iter().filter(|r| r.outcome == kind).map(|r| r.rule_id.clone()).collect()
+    outcome
+        .decision
+        .reasons
+        .iter()
+        .filter(|r| r.outcome == kind)
+        .map(|r| r.rule_id.to_string())
+        .collect()
 }
 
 fn approved_amount(outcome: &GateOutcome) -> Option<Money> {
     match outcome.approved.as_ref().map(|a| a.action().clone()) {
-        Some(ApprovedAction::Fee { amount, .. } | ApprovedAction::Interest { amount, .. }) => Some(amount),
+        Some(ApprovedAction::Fee { amount, .. } | ApprovedAction::Interest { amount, .. }) => {
+            Some(amount)
+        }
         _ => None,
     }
 }
@@ -88,21 +116,79 @@ fn finnish_consumer_fee_caps_at_bracket_edges() {
     let gate = gate();
     // (principal, fee, proposed, expected approved amount, deciding rule) — perintälaki § 10 a.
     let vectors = [
-        ("100.00", FeeKind::Reminder, "6.00", "5.00", "FI-fee-reminder-consumer"),
-        ("100.00", FeeKind::Demand, "24.00", "14.00", "FI-fee-demand-consumer"),
-        ("100.01", FeeKind::Demand, "24.00", "24.00", "FI-fee-demand-consumer"),
-        ("1000.00", FeeKind::Demand, "50.00", "24.00", "FI-fee-demand-consumer"),
-        ("1000.01", FeeKind::Demand, "60.00", "50.00", "FI-fee-demand-consumer"),
-        ("1000.01", FeeKind::RepeatDemand, "30.00", "25.00", "FI-fee-repeat-demand-consumer"),
+        (
+            "100.00",
+            FeeKind::Reminder,
+            "6.00",
+            "5.00",
+            "FI-fee-reminder-consumer",
+        ),
+        (
+            "100.00",
+            FeeKind::Demand,
+            "24.00",
+            "14.00",
+            "FI-fee-demand-consumer",
+        ),
+        (
+            "100.01",
+            FeeKind::Demand,
+            "24.00",
+            "24.00",
+            "FI-fee-demand-consumer",
+        ),
+        (
+            "1000.00",
+            FeeKind::Demand,
+            "50.00",
+            "24.00",
+            "FI-fee-demand-consumer",
+        ),
+        (
+            "1000.01",
+            FeeKind::Demand,
+            "60.00",
+            "50.00",
+            "FI-fee-demand-consumer",
+        ),
+        (
+            "1000.01",
+            FeeKind::RepeatDemand,
+            "30.00",
+            "25.00",
+            "FI-fee-repeat-demand-consumer",
+        ),
         // The house's "no fee above the principal" binds before the law for a tiny claim.
-        ("4.00", FeeKind::Reminder, "5.00", "2.00", "HOUSE-costs-proportionate"),
+        (
+            "4.00",
+            FeeKind::Reminder,
+            "5.00",
+            "2.00",
+            "HOUSE-costs-proportionate",
+        ),
     ];
     for (principal, kind, proposed, expected, rule) in vectors {
         let outcome = gate.decide(&fee(kind, eur(proposed)), &finnish(principal), &system(NOW));
-        assert_eq!(approved_amount(&outcome), Some(eur(expected)), "{principal} {kind:?}: {:?}", outcome.decision);
-        let deciding = [rule_ids(&outcome, Outcome::Changed), rule_ids(&outcome, Outcome::Applied)].concat();
-        assert!(deciding.contains(&rule.to_owned()), "{principal} {kind:?}: {deciding:?}");
-        let expected_verdict = if proposed == expected { Verdict::Allow } else { Verdict::AllowWithChanges };
+        assert_eq!(
+            approved_amount(&outcome),
+            Some(eur(expected)),
+            "{principal} {kind:?}: {:?}",
+            outcome.decision
+        );
+        let deciding = [
+            rule_ids(&outcome, Outcome::Changed),
+            rule_ids(&outcome, Outcome::Applied),
+        ]
+        .concat();
+        assert!(
+            deciding.contains(&rule.to_owned()),
+            "{principal} {kind:?}: {deciding:?}"
+        );
+        let expected_verdict = if proposed == expected {
+            Verdict::Allow
+        } else {
+            Verdict::AllowWithChanges
+        };
         assert_eq!(outcome.decision.verdict, expected_verdict);
     }
 }
@@ -112,18 +198,62 @@ fn the_stricter_of_law_and_house_caps_the_total_and_says_which() {
     let gate = gate();
     // Principal €80: perintälaki § 10 d allows €60 in total, the house half the principal, €40.
     let mut case = finnish("80.00");
-    case.fee_history.push(FeeRecord { kind: FeeKind::Reminder, amount: eur("5.00"), at: at("2026-10-01T10:00:00Z") });
-    case.fee_history.push(FeeRecord { kind: FeeKind::Demand, amount: eur("14.00"), at: at("2026-10-20T10:00:00Z") });
-    case.fee_history.push(FeeRecord { kind: FeeKind::RepeatDemand, amount: eur("7.00"), at: at("2026-11-05T10:00:00Z") });
-    let outcome = gate.decide(&fee(FeeKind::RepeatDemand, eur("7.00")), &case, &system(NOW));
-    assert_eq!(approved_amount(&outcome), Some(eur("7.00")), "{:?}", outcome.decision);
-    case.fee_history.push(FeeRecord { kind: FeeKind::RepeatDemand, amount: eur("7.00"), at: at("2026-11-20T10:00:00Z") });
-    let capped = gate.decide(&fee(FeeKind::RepeatDemand, eur("7.00")), &case, &system(NOW));
-    assert_eq!(approved_amount(&capped), Some(eur("7.00")), "€33 charged, €40 house total: €7 left");
-    case.fee_history.push(FeeRecord { kind: FeeKind::RepeatDemand, amount: eur("5.00"), at: at("2026-11-21T10:00:00Z") });
-    let last = gate.decide(&fee(FeeKind::RepeatDemand, eur("7.00")), &case, &system(NOW));
+    case.fee_history.push(FeeRecord {
+        kind: FeeKind::Reminder,
+        amount: eur("5.00"),
+        at: at("2026-10-01T10:00:00Z"),
+    });
+    case.fee_history.push(FeeRecord {
+        kind: FeeKind::Demand,
+        amount: eur("14.00"),
+        at: at("2026-10-20T10:00:00Z"),
+    });
+    case.fee_history.push(FeeRecord {
+        kind: FeeKind::RepeatDemand,
+        amount: eur("7.00"),
+        at: at("2026-11-05T10:00:00Z"),
+    });
+    let outcome = gate.decide(
+        &fee(FeeKind::RepeatDemand, eur("7.00")),
+        &case,
+        &system(NOW),
+    );
+    assert_eq!(
+        approved_amount(&outcome),
+        Some(eur("7.00")),
+        "{:?}",
+        outcome.decision
+    );
+    case.fee_history.push(FeeRecord {
+        kind: FeeKind::RepeatDemand,
+        amount: eur("7.00"),
+        at: at("2026-11-20T10:00:00Z"),
+    });
+    let capped = gate.decide(
+        &fee(FeeKind::RepeatDemand, eur("7.00")),
+        &case,
+        &system(NOW),
+    );
+    assert_eq!(
+        approved_amount(&capped),
+        Some(eur("7.00")),
+        "€33 charged, €40 house total: €7 left"
+    );
+    case.fee_history.push(FeeRecord {
+        kind: FeeKind::RepeatDemand,
+        amount: eur("5.00"),
+        at: at("2026-11-21T10:00:00Z"),
+    });
+    let last = gate.decide(
+        &fee(FeeKind::RepeatDemand, eur("7.00")),
+        &case,
+        &system(NOW),
+    );
     assert_eq!(approved_amount(&last), Some(eur("2.00")));
-    assert_eq!(rule_ids(&last, Outcome::Changed), ["HOUSE-costs-proportionate"]);
+    assert_eq!(
+        rule_ids(&last, Outcome::Changed),
+        ["HOUSE-costs-proportionate"]
+    );
 }
 
 #[test]
@@ -133,8 +263,15 @@ fn a_reminder_fee_waits_fourteen_days_after_the_due_date() {
     let case = case("FI", CustomerKind::Consumer, eur("200.00"), "2026-11-12");
     let early = gate.decide(&fee(FeeKind::Reminder, eur("5.00")), &case, &system(NOW));
     assert_eq!(early.decision.verdict, Verdict::Deny);
-    assert_eq!(rule_ids(&early, Outcome::Denied), ["FI-fee-reminder-timing-consumer"]);
-    let on_time = gate.decide(&fee(FeeKind::Reminder, eur("5.00")), &case, &system("2026-11-26T10:00:00Z"));
+    assert_eq!(
+        rule_ids(&early, Outcome::Denied),
+        ["FI-fee-reminder-timing-consumer"]
+    );
+    let on_time = gate.decide(
+        &fee(FeeKind::Reminder, eur("5.00")),
+        &case,
+        &system("2026-11-26T10:00:00Z"),
+    );
     assert_eq!(on_time.decision.verdict, Verdict::Allow);
 }
 
@@ -142,10 +279,21 @@ fn a_reminder_fee_waits_fourteen_days_after_the_due_date() {
 fn without_encoded_law_no_fee_is_charged() {
     let gate = gate();
     let austrian = case("AT", CustomerKind::Consumer, eur("500.00"), "2026-01-15");
-    let outcome = gate.decide(&fee(FeeKind::Reminder, eur("5.00")), &austrian, &system(NOW));
+    let outcome = gate.decide(
+        &fee(FeeKind::Reminder, eur("5.00")),
+        &austrian,
+        &system(NOW),
+    );
     assert_eq!(outcome.decision.verdict, Verdict::Deny);
-    assert_eq!(rule_ids(&outcome, Outcome::Denied), ["HOUSE-charges-need-law"]);
-    assert_eq!(outcome.decision.packs.len(), 2, "the AT pack and the house pack are stamped");
+    assert_eq!(
+        rule_ids(&outcome, Outcome::Denied),
+        ["HOUSE-charges-need-law"]
+    );
+    assert_eq!(
+        outcome.decision.packs.len(),
+        2,
+        "the AT pack and the house pack are stamped"
+    );
 }
 
 #[test]
@@ -164,11 +312,23 @@ fn contact_hours_are_the_customers_local_time_across_daylight_saving() {
     for (proposed, moved_to) in vectors {
         let outcome = gate.decide(&call(proposed), &case, &system("2026-03-01T00:00:00Z"));
         let expected = moved_to.map_or(at(proposed), at);
-        assert_eq!(approved_at(&outcome), Some(expected), "{proposed}: {:?}", outcome.decision);
-        let verdict = if moved_to.is_some() { Verdict::AllowWithChanges } else { Verdict::Allow };
+        assert_eq!(
+            approved_at(&outcome),
+            Some(expected),
+            "{proposed}: {:?}",
+            outcome.decision
+        );
+        let verdict = if moved_to.is_some() {
+            Verdict::AllowWithChanges
+        } else {
+            Verdict::Allow
+        };
         assert_eq!(outcome.decision.verdict, verdict, "{proposed}");
         if moved_to.is_some() {
-            assert_eq!(rule_ids(&outcome, Outcome::Changed), ["HOUSE-contact-hours"]);
+            assert_eq!(
+                rule_ids(&outcome, Outcome::Changed),
+                ["HOUSE-contact-hours"]
+            );
         }
     }
 }
@@ -178,55 +338,120 @@ fn holidays_and_house_days_move_contacts_to_the_next_allowed_day() {
     let gate = gate();
     let case = finnish("200.00");
     // Independence Day, Monday 6 December 2027 (FI public holiday) → Tuesday 08:00 local.
-    let outcome = gate.decide(&call("2027-12-06T09:00:00Z"), &case, &system("2027-12-01T00:00:00Z"));
+    let outcome = gate.decide(
+        &call("2027-12-06T09:00:00Z"),
+        &case,
+        &system("2027-12-01T00:00:00Z"),
+    );
     assert_eq!(approved_at(&outcome), Some(at("2027-12-07T06:00:00Z")));
     // The holiday moves it to the next day; the hours then move it to the opening time.
-    assert_eq!(rule_ids(&outcome, Outcome::Changed), ["HOUSE-contact-no-public-holidays", "HOUSE-contact-hours"]);
+    assert_eq!(
+        rule_ids(&outcome, Outcome::Changed),
+        ["HOUSE-contact-no-public-holidays", "HOUSE-contact-hours"]
+    );
     // Christmas Eve 2026 (house day), Christmas and St Stephen's (holidays), Sunday (closed)
     // → Monday 28 December 08:00.
-    let christmas = gate.decide(&call("2026-12-24T09:00:00Z"), &case, &system("2026-12-01T00:00:00Z"));
-    assert_eq!(approved_at(&christmas), Some(at("2026-12-28T06:00:00Z")), "{:?}", christmas.decision);
+    let christmas = gate.decide(
+        &call("2026-12-24T09:00:00Z"),
+        &case,
+        &system("2026-12-01T00:00:00Z"),
+    );
+    assert_eq!(
+        approved_at(&christmas),
+        Some(at("2026-12-28T06:00:00Z")),
+        "{:?}",
+        christmas.decision
+    );
 }
 
 #[test]
 fn the_fourth_attempt_in_seven_days_waits_until_one_leaves_the_window() {
     let gate = gate();
     let mut case = finnish("200.00");
-    for when in ["2026-11-19T08:00:00Z", "2026-11-20T08:00:00Z", "2026-11-23T08:00:00Z"] {
-        case.contact_history.push(ContactRecord { at: at(when), channel: Channel::Letter });
+    for when in [
+        "2026-11-19T08:00:00Z",
+        "2026-11-20T08:00:00Z",
+        "2026-11-23T08:00:00Z",
+    ] {
+        case.contact_history.push(ContactRecord {
+            at: at(when),
+            channel: Channel::Letter,
+        });
     }
     let outcome = gate.decide(&call("2026-11-25T10:00:00Z"), &case, &system(NOW));
-    assert_eq!(approved_at(&outcome), Some(at("2026-11-26T08:00:01Z")), "{:?}", outcome.decision);
-    assert_eq!(rule_ids(&outcome, Outcome::Changed), ["HOUSE-contact-frequency"]);
+    assert_eq!(
+        approved_at(&outcome),
+        Some(at("2026-11-26T08:00:01Z")),
+        "{:?}",
+        outcome.decision
+    );
+    assert_eq!(
+        rule_ids(&outcome, Outcome::Changed),
+        ["HOUSE-contact-frequency"]
+    );
 }
 
 #[test]
 fn holds_stop_payment_contact_but_not_service() {
     let gate = gate();
-    for hold in [HoldKind::Dispute, HoldKind::VulnerabilityPause, HoldKind::BreathingSpace] {
+    for hold in [
+        HoldKind::Dispute,
+        HoldKind::VulnerabilityPause,
+        HoldKind::BreathingSpace,
+    ] {
         let mut case = finnish("200.00");
-        case.holds.push(Hold { kind: hold, since: date("2026-11-01"), until: None });
+        case.holds.push(Hold {
+            kind: hold,
+            since: date("2026-11-01"),
+            until: None,
+        });
         let outcome = gate.decide(&call("2026-11-25T10:00:00Z"), &case, &system(NOW));
         assert_eq!(outcome.decision.verdict, Verdict::Deny, "{hold:?}");
         assert!(outcome.approved.is_none());
-        let service = Proposal::Contact { channel: Channel::Email, at: at("2026-11-25T10:00:00Z"), recipient: Recipient::Customer, purpose: ContactPurpose::Service };
-        assert_ne!(gate.decide(&service, &case, &system(NOW)).decision.verdict, Verdict::Deny, "{hold:?}");
+        let service = Proposal::Contact {
+            channel: Channel::Email,
+            at: at("2026-11-25T10:00:00Z"),
+            recipient: Recipient::Customer,
+            purpose: ContactPurpose::Service,
+        };
+        assert_ne!(
+            gate.decide(&service, &case, &system(NOW)).decision.verdict,
+            Verdict::Deny,
+            "{hold:?}"
+        );
         let fee = gate.decide(&fee(FeeKind::Demand, eur("5.00")), &case, &system(NOW));
         assert_eq!(fee.decision.verdict, Verdict::Deny, "{hold:?}");
     }
     // A dispute that ended lets collection resume.
     let mut case = finnish("200.00");
-    case.holds.push(Hold { kind: HoldKind::Dispute, since: date("2026-10-01"), until: Some(date("2026-11-01")) });
-    assert_ne!(gate.decide(&call("2026-11-25T10:00:00Z"), &case, &system(NOW)).decision.verdict, Verdict::Deny);
+    case.holds.push(Hold {
+        kind: HoldKind::Dispute,
+        since: date("2026-10-01"),
+        until: Some(date("2026-11-01")),
+    });
+    assert_ne!(
+        gate.decide(&call("2026-11-25T10:00:00Z"), &case, &system(NOW))
+            .decision
+            .verdict,
+        Verdict::Deny
+    );
 }
 
 #[test]
 fn nobody_but_the_customer_is_contacted_about_the_debt() {
     let gate = gate();
-    let proposal = Proposal::Contact { channel: Channel::Phone, at: at(NOW), recipient: Recipient::ThirdParty, purpose: ContactPurpose::Payment };
+    let proposal = Proposal::Contact {
+        channel: Channel::Phone,
+        at: at(NOW),
+        recipient: Recipient::ThirdParty,
+        purpose: ContactPurpose::Payment,
+    };
     let outcome = gate.decide(&proposal, &finnish("200.00"), &system(NOW));
     assert_eq!(outcome.decision.verdict, Verdict::Deny);
-    assert_eq!(rule_ids(&outcome, Outcome::Denied), ["HOUSE-no-third-parties"]);
+    assert_eq!(
+        rule_ids(&outcome, Outcome::Denied),
+        ["HOUSE-no-third-parties"]
+    );
 }
 
 #[test]
@@ -236,12 +461,30 @@ fn a_time_barred_claim_is_not_collected_or_taken_to_court() {
     let barred = case("FI", CustomerKind::Consumer, eur("500.00"), "2022-06-01");
     let outcome = gate.decide(&call(NOW), &barred, &system(NOW));
     assert_eq!(outcome.decision.verdict, Verdict::Deny);
-    let reason = outcome.decision.denials().next().map(|r| (r.rule_id.clone(), r.params.clone()));
-    assert_eq!(reason, Some(("HOUSE-time-barred".into(), vec![("barred_on", "2025-06-01".into()), ("limitation_rule", "FI-limitation".into())])));
+    let reason = outcome
+        .decision
+        .denials()
+        .next()
+        .map(|r| (r.rule_id.to_string(), r.params.clone()));
+    assert_eq!(
+        reason,
+        Some((
+            "HOUSE-time-barred".into(),
+            vec![
+                ("barred_on", "2025-06-01".into()),
+                ("limitation_rule", "FI-limitation".into())
+            ]
+        ))
+    );
     // An interruption (a demand received in 2024) starts a new period.
     let mut interrupted = barred.clone();
     interrupted.limitation_interrupted_on = Some(date("2024-03-01"));
-    assert_ne!(gate.decide(&call(NOW), &interrupted, &system(NOW)).decision.verdict, Verdict::Deny);
+    assert_ne!(
+        gate.decide(&call(NOW), &interrupted, &system(NOW))
+            .decision
+            .verdict,
+        Verdict::Deny
+    );
 }
 
 #[test]
@@ -249,68 +492,172 @@ fn statutory_interest_accrues_by_period_and_refuses_an_unencoded_one() {
     let gate = gate();
     let mut case = finnish("1000.00");
     case.due_date = date("2024-12-01");
-    let interest = |from: &str, to: &str| Proposal::AccrueInterest { from: date(from), to: date(to) };
+    let interest = |from: &str, to: &str| Proposal::AccrueInterest {
+        from: date(from),
+        to: date(to),
+    };
     // Korkolaki § 4: 10.5 % in 2025 H1. 181 days × 1000 × 10.5 % / 365 = 52.0685 → 52.07.
     let first_half = gate.decide(&interest("2025-01-01", "2025-07-01"), &case, &system(NOW));
-    assert_eq!(approved_amount(&first_half), Some(eur("52.07")), "{:?}", first_half.decision);
+    assert_eq!(
+        approved_amount(&first_half),
+        Some(eur("52.07")),
+        "{:?}",
+        first_half.decision
+    );
     // Across the rate change: 30 days at 10.5 % + 31 days at 9.5 % = 8.6301 + 8.0685 → 16.70.
     let across = gate.decide(&interest("2025-06-01", "2025-08-01"), &case, &system(NOW));
     assert_eq!(approved_amount(&across), Some(eur("16.70")));
-    assert_eq!(rule_ids(&across, Outcome::Applied), ["FI-interest-2025H1-consumer", "FI-interest-2025H2-consumer"]);
+    assert_eq!(
+        rule_ids(&across, Outcome::Applied),
+        ["FI-interest-2025H1-consumer", "FI-interest-2025H2-consumer"]
+    );
     // 2026 H2 has no rate in the pack: refused, naming the first day without one.
     let unencoded = gate.decide(&interest("2026-06-01", "2026-08-01"), &case, &system(NOW));
     assert_eq!(unencoded.decision.verdict, Verdict::Deny);
-    let params = unencoded.decision.denials().next().map(|r| r.params.clone()).unwrap_or_default();
-    assert!(params.contains(&("date", "2026-07-01".into())), "{params:?}");
+    let params = unencoded
+        .decision
+        .denials()
+        .next()
+        .map(|r| r.params.clone())
+        .unwrap_or_default();
+    assert!(
+        params.contains(&("date", "2026-07-01".into())),
+        "{params:?}"
+    );
     // During a breathing space nothing accrues.
     let mut paused = case.clone();
-    paused.holds.push(Hold { kind: HoldKind::BreathingSpace, since: date("2026-01-01"), until: None });
-    assert_eq!(gate.decide(&interest("2026-01-01", "2026-02-01"), &paused, &system(NOW)).decision.verdict, Verdict::Deny);
+    paused.holds.push(Hold {
+        kind: HoldKind::BreathingSpace,
+        since: date("2026-01-01"),
+        until: None,
+    });
+    assert_eq!(
+        gate.decide(&interest("2026-01-01", "2026-02-01"), &paused, &system(NOW))
+            .decision
+            .verdict,
+        Verdict::Deny
+    );
 }
 
 fn plan(amounts: &[(&str, &str)], statement: Option<IncomeExpense>, setup_fee: &str) -> Proposal {
-    let instalments = amounts.iter().map(|(due, amount)| Instalment { due: date(due), amount: eur(amount) }).collect();
-    Proposal::OfferPaymentPlan { instalments, statement, setup_fee: eur(setup_fee) }
+    let instalments = amounts
+        .iter()
+        .map(|(due, amount)| Instalment {
+            due: date(due),
+            amount: eur(amount),
+        })
+        .collect();
+    Proposal::OfferPaymentPlan {
+        instalments,
+        statement,
+        setup_fee: eur(setup_fee),
+    }
 }
 
 #[test]
 fn payment_plans_fit_the_budget_and_carry_no_setup_fee() {
     let gate = gate();
     let case = finnish("300.00");
-    let statement = IncomeExpense { monthly_income: eur("1500.00"), monthly_expenses: eur("1300.00"), dependants: 0 };
-    let three = [("2026-12-01", "100.00"), ("2027-01-01", "100.00"), ("2027-02-01", "100.00")];
+    let statement = IncomeExpense {
+        monthly_income: eur("1500.00"),
+        monthly_expenses: eur("1300.00"),
+        dependants: 0,
+    };
+    let three = [
+        ("2026-12-01", "100.00"),
+        ("2027-01-01", "100.00"),
+        ("2027-02-01", "100.00"),
+    ];
     let good = gate.decide(&plan(&three, Some(statement), "20.00"), &case, &system(NOW));
-    assert_eq!(good.decision.verdict, Verdict::AllowWithChanges, "{:?}", good.decision);
-    assert_eq!(good.decision.changes[0].to, "0.00 EUR", "house policy: no plan fee");
-    assert!(good.decision.reasons.iter().any(|r| r.message_key == "plan.debt_advice"));
+    assert_eq!(
+        good.decision.verdict,
+        Verdict::AllowWithChanges,
+        "{:?}",
+        good.decision
+    );
+    assert_eq!(
+        good.decision.changes[0].to, "0.00 EUR",
+        "house policy: no plan fee"
+    );
+    assert!(
+        good.decision
+            .reasons
+            .iter()
+            .any(|r| r.message_key == "plan.debt_advice")
+    );
     // 60 % of €200 disposable is €120: one €300 instalment is too much.
-    let lump = gate.decide(&plan(&[("2026-12-01", "300.00")], Some(statement), "0.00"), &case, &system(NOW));
+    let lump = gate.decide(
+        &plan(&[("2026-12-01", "300.00")], Some(statement), "0.00"),
+        &case,
+        &system(NOW),
+    );
     assert_eq!(lump.decision.verdict, Verdict::Deny);
-    assert_eq!(lump.decision.denials().next().map(|r| r.message_key), Some("plan.unaffordable"));
+    assert_eq!(
+        lump.decision.denials().next().map(|r| r.message_key),
+        Some("plan.unaffordable")
+    );
     let no_statement = gate.decide(&plan(&three, None, "0.00"), &case, &system(NOW));
-    assert_eq!(no_statement.decision.denials().next().map(|r| r.message_key), Some("plan.needs_statement"));
-    let short = gate.decide(&plan(&[("2026-12-01", "100.00")], Some(statement), "0.00"), &case, &system(NOW));
-    assert_eq!(short.decision.denials().next().map(|r| r.message_key), Some("plan.invalid"));
+    assert_eq!(
+        no_statement
+            .decision
+            .denials()
+            .next()
+            .map(|r| r.message_key),
+        Some("plan.needs_statement")
+    );
+    let short = gate.decide(
+        &plan(&[("2026-12-01", "100.00")], Some(statement), "0.00"),
+        &case,
+        &system(NOW),
+    );
+    assert_eq!(
+        short.decision.denials().next().map(|r| r.message_key),
+        Some("plan.invalid")
+    );
 }
 
 #[test]
 fn legal_steps_need_four_eyes_a_demand_and_its_time_to_pay() {
     let gate = gate();
     let mut case = finnish("2000.00");
-    let escalate = |second: Option<&str>| Proposal::EscalateToLegal { second_approver: second.map(str::to_owned) };
+    let escalate = |second: Option<&str>| Proposal::EscalateToLegal {
+        second_approver: second.map(str::to_owned),
+    };
     let by_system = gate.decide(&escalate(Some("agent-2")), &case, &system(NOW));
-    assert_eq!(by_system.decision.denials().next().map(|r| r.message_key), Some("four_eyes.agent_needed"));
+    assert_eq!(
+        by_system.decision.denials().next().map(|r| r.message_key),
+        Some("four_eyes.agent_needed")
+    );
     let alone = gate.decide(&escalate(Some("agent-1")), &case, &agent(NOW, false));
-    assert!(alone.decision.denials().any(|r| r.message_key == "four_eyes.second_approver"));
+    assert!(
+        alone
+            .decision
+            .denials()
+            .any(|r| r.message_key == "four_eyes.second_approver")
+    );
     let no_demand = gate.decide(&escalate(Some("agent-2")), &case, &agent(NOW, false));
-    assert_eq!(no_demand.decision.denials().next().map(|r| r.message_key), Some("escalation.no_demand"));
+    assert_eq!(
+        no_demand.decision.denials().next().map(|r| r.message_key),
+        Some("escalation.no_demand")
+    );
     case.first_demand_sent_at = Some(at("2026-11-20T10:00:00Z"));
     let running = gate.decide(&escalate(Some("agent-2")), &case, &agent(NOW, false));
-    assert_eq!(running.decision.denials().next().map(|r| r.message_key), Some("escalation.demand_period_running"));
+    assert_eq!(
+        running.decision.denials().next().map(|r| r.message_key),
+        Some("escalation.demand_period_running")
+    );
     case.first_demand_sent_at = Some(at("2026-10-20T10:00:00Z"));
     let allowed = gate.decide(&escalate(Some("agent-2")), &case, &agent(NOW, false));
-    assert_eq!(allowed.decision.verdict, Verdict::Allow, "{:?}", allowed.decision);
-    assert_eq!(allowed.approved.map(|a| a.action().clone()), Some(ApprovedAction::Escalation));
+    assert_eq!(
+        allowed.decision.verdict,
+        Verdict::Allow,
+        "{:?}",
+        allowed.decision
+    );
+    assert_eq!(
+        allowed.approved.map(|a| a.action().clone()),
+        Some(ApprovedAction::Escalation)
+    );
 }
 
 #[test]
@@ -319,7 +666,10 @@ fn vulnerable_customers_are_served_only_by_trained_agents() {
     let mut case = finnish("200.00");
     case.vulnerable = true;
     let untrained = gate.decide(&call(NOW), &case, &agent(NOW, false));
-    assert_eq!(rule_ids(&untrained, Outcome::Denied), ["HOUSE-vulnerability-trained-only"]);
+    assert_eq!(
+        rule_ids(&untrained, Outcome::Denied),
+        ["HOUSE-vulnerability-trained-only"]
+    );
     let trained = gate.decide(&call(NOW), &case, &agent(NOW, true));
     assert_ne!(trained.decision.verdict, Verdict::Deny);
 }
@@ -327,9 +677,22 @@ fn vulnerable_customers_are_served_only_by_trained_agents() {
 #[test]
 fn malformed_proposals_are_refused_with_a_reason() {
     let gate = gate();
-    let negative = gate.decide(&fee(FeeKind::Reminder, Money::from_minor(-500, Currency::EUR)), &finnish("200.00"), &system(NOW));
+    let negative = gate.decide(
+        &fee(FeeKind::Reminder, Money::from_minor(-500, Currency::EUR)),
+        &finnish("200.00"),
+        &system(NOW),
+    );
     assert_eq!(negative.decision.verdict, Verdict::Deny);
     assert_eq!(rule_ids(&negative, Outcome::Denied), ["GATE-input"]);
     let sek = Money::from_minor(500, Currency::parse("SEK").unwrap());
-    assert_eq!(gate.decide(&fee(FeeKind::Reminder, sek), &finnish("200.00"), &system(NOW)).decision.verdict, Verdict::Deny);
+    assert_eq!(
+        gate.decide(
+            &fee(FeeKind::Reminder, sek),
+            &finnish("200.00"),
+            &system(NOW)
+        )
+        .decision
+        .verdict,
+        Verdict::Deny
+    );
 }

@@ -16,33 +16,67 @@ fn the_shipped_packs_load_for_every_market() {
         let pack = book.market_pack(market.code).unwrap();
         assert_eq!(pack.stamp.sha256.len(), 64);
         if market.flags.law_encoded {
-            assert_eq!(pack.status, PackStatus::Encoded, "{} is law-encoded in markets.toml", market.code);
+            assert_eq!(
+                pack.status,
+                PackStatus::Encoded,
+                "{} is law-encoded in markets.toml",
+                market.code
+            );
         }
     }
 }
 
-const GOOD_HEADER: &str = "[pack]\nmarket = \"FI\"\nversion = \"1\"\ntitle = \"t\"\nstatus = \"encoded\"\n";
+const GOOD_HEADER: &str =
+    "[pack]\nmarket = \"FI\"\nversion = \"1\"\ntitle = \"t\"\nstatus = \"encoded\"\n";
 
 fn error_of(rules: &str) -> String {
     let text = format!("{GOOD_HEADER}{rules}");
-    parse_pack("rules/fi.toml", &text, &markets()).err().map(|e| e.to_string()).unwrap_or_default()
+    parse_pack("rules/fi.toml", &text, &markets())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default()
 }
 
 #[test]
 fn a_broken_pack_is_an_error_naming_file_line_and_field() {
-    let rule = |extra: &str| format!("\n[[rule]]\nid = \"X\"\nparameter = \"fee.reminder\"\nprinciple = 5\ncitation = \"c\"\neffective_from = 2020-01-01\n{extra}\n");
-    assert_eq!(error_of(&rule("amount = \"5.001\"")), "rules/fi.toml:13: field `amount`: an amount in EUR written as a quoted decimal, e.g. \"14.00\"");
-    assert!(error_of(&rule("days = 3")).contains("field `days`: `days` does not belong to parameter fee.reminder"));
+    let rule = |extra: &str| {
+        format!(
+            "\n[[rule]]\nid = \"X\"\nparameter = \"fee.reminder\"\nprinciple = 5\ncitation = \"c\"\neffective_from = 2020-01-01\n{extra}\n"
+        )
+    };
+    assert_eq!(
+        error_of(&rule("amount = \"5.001\"")),
+        "rules/fi.toml:13: field `amount`: an amount in EUR written as a quoted decimal, e.g. \"14.00\""
+    );
+    assert!(
+        error_of(&rule("days = 3"))
+            .contains("field `days`: `days` does not belong to parameter fee.reminder")
+    );
     assert!(error_of(&rule("")).contains("needs the field `amount`"));
-    let unknown = error_of("\n[[rule]]\nid = \"X\"\nparameter = \"fee.nonsense\"\nprinciple = 5\ncitation = \"c\"\neffective_from = 2020-01-01\namount = \"1\"\n");
-    assert!(unknown.starts_with("rules/fi.toml:9: field `parameter`: unknown parameter 'fee.nonsense'"), "{unknown}");
-    let brackets = rule("brackets = [ { up_to = \"100\", amount = \"1\" }, { up_to = \"50\", amount = \"2\" }, { amount = \"3\" } ]");
+    let unknown = error_of(
+        "\n[[rule]]\nid = \"X\"\nparameter = \"fee.nonsense\"\nprinciple = 5\ncitation = \"c\"\neffective_from = 2020-01-01\namount = \"1\"\n",
+    );
+    assert!(
+        unknown.starts_with("rules/fi.toml:9: field `parameter`: unknown parameter 'fee.nonsense'"),
+        "{unknown}"
+    );
+    let brackets = rule(
+        "brackets = [ { up_to = \"100\", amount = \"1\" }, { up_to = \"50\", amount = \"2\" }, { amount = \"3\" } ]",
+    );
     assert!(error_of(&brackets).contains("must rise"));
     let unknown_field = error_of(&rule("amount = \"1\"\ncolour = \"red\""));
-    assert!(unknown_field.contains("colour") && unknown_field.starts_with("rules/fi.toml:"), "{unknown_field}");
+    assert!(
+        unknown_field.contains("colour") && unknown_field.starts_with("rules/fi.toml:"),
+        "{unknown_field}"
+    );
     let syntax = error_of("\n[[rule]\n");
-    assert!(syntax.starts_with("rules/fi.toml:7: field `(syntax)`"), "{syntax}");
-    let principle = error_of("\n[[rule]]\nid = \"X\"\nparameter = \"fee.reminder\"\nprinciple = 11\ncitation = \"c\"\neffective_from = 2020-01-01\namount = \"1\"\n");
+    assert!(
+        syntax.starts_with("rules/fi.toml:7: field `(syntax)`"),
+        "{syntax}"
+    );
+    let principle = error_of(
+        "\n[[rule]]\nid = \"X\"\nparameter = \"fee.reminder\"\nprinciple = 11\ncitation = \"c\"\neffective_from = 2020-01-01\namount = \"1\"\n",
+    );
     assert!(principle.contains("field `principle`"), "{principle}");
     let twice = format!("{}{}", rule("amount = \"1\""), rule("amount = \"2\""));
     assert!(error_of(&twice).contains("used twice"));

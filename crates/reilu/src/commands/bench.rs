@@ -128,6 +128,7 @@ async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseRep
     let target = Target {
         data: target.data.clone(),
         database_url: Some(sqlite_url(&target.data)),
+        rules: None,
     };
     let app = open_app(&target).await?;
     let input = std::io::BufReader::new(std::fs::File::open(&args.file)?);

@@ -6,6 +6,7 @@ pub mod clients;
 pub mod demo;
 pub mod import;
 pub mod journal;
+pub mod rules;
 pub mod serve;
 
 /// Prints a value as pretty JSON on stdout.

@@ -47,6 +47,13 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .display()
         ),
     };
+    let house = app.gate.book().house().stamp.clone();
+    let packs = format!(
+        "{} markets and the house policy {} (sha256 {})",
+        app.gate.book().market_packs().count(),
+        house.version,
+        &house.sha256[..12]
+    );
     let shutdown = async {
         // If the signal handler cannot be installed, serve until killed.
         if tokio::signal::ctrl_c().await.is_err() {
@@ -58,6 +65,7 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("  store:      {store_shown}");
         println!("  health:     http://{bound}/healthz");
         println!("  client API: http://{bound}/api/v1/openapi.json");
+        println!("  rule packs: {packs}");
         if let Some(logins) = &demo_logins {
             println!("{logins}");
         }

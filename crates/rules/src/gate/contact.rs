@@ -31,10 +31,14 @@ pub(super) fn decide(
         judgement.deny_for_holds(Parameter::CollectionStoppedBy, "collection.hold");
         judgement.deny_if_time_barred();
     }
-    if judgement.case.channels_refused.contains(&channel) {
-        if let Some(rule) = judgement.flag(Parameter::ContactRespectRefusals) {
-            judgement.deny(rule, "contact.channel_refused", vec![("channel", channel.as_str().to_owned())]);
-        }
+    if judgement.case.channels_refused.contains(&channel)
+        && let Some(rule) = judgement.flag(Parameter::ContactRespectRefusals)
+    {
+        judgement.deny(
+            rule,
+            "contact.channel_refused",
+            vec![("channel", channel.as_str().to_owned())],
+        );
     }
     if judgement.is_denied() {
         return None;
@@ -42,14 +46,25 @@ pub(super) fn decide(
     let slot = find_slot(judgement, channel, at.max(judgement.context.now))?;
     if slot != at {
         let zone = judgement.case.time_zone;
-        judgement.changes.push(Change { field: "at", from: local_text(at, zone), to: local_text(slot, zone) });
+        judgement.changes.push(Change {
+            field: "at",
+            from: local_text(at, zone),
+            to: local_text(slot, zone),
+        });
     }
-    Some(ApprovedAction::Contact { channel, at: slot, purpose })
+    Some(ApprovedAction::Contact {
+        channel,
+        at: slot,
+        purpose,
+    })
 }
 
 fn check_who(judgement: &mut Judgement<'_>, recipient: Recipient) {
     if recipient == Recipient::ThirdParty {
-        let rules: Vec<&Rule> = judgement.rules(Parameter::ContactThirdPartyForbidden, judgement.today).filter(|r| matches!(r.value, Value::Flag(true))).collect();
+        let rules: Vec<&Rule> = judgement
+            .rules(Parameter::ContactThirdPartyForbidden, judgement.today)
+            .filter(|r| matches!(r.value, Value::Flag(true)))
+            .collect();
         for rule in rules {
             judgement.deny(rule, "contact.third_party", Vec::new());
         }
@@ -58,12 +73,22 @@ fn check_who(judgement: &mut Judgement<'_>, recipient: Recipient) {
 
 /// Agent-level rules: conflicts of interest and vulnerability training.
 pub(super) fn check_agent(judgement: &mut Judgement<'_>) {
-    let Actor::Agent { vulnerability_trained, conflicted, .. } = &judgement.context.actor else { return };
+    let Actor::Agent {
+        vulnerability_trained,
+        conflicted,
+        ..
+    } = &judgement.context.actor
+    else {
+        return;
+    };
     let (trained, conflicted) = (*vulnerability_trained, *conflicted);
     if conflicted && let Some(rule) = judgement.flag(Parameter::ConflictedAgentBlocked) {
         judgement.deny(rule, "agent.conflicted", Vec::new());
     }
-    if judgement.case.vulnerable && !trained && let Some(rule) = judgement.flag(Parameter::VulnerabilityTrainedOnly) {
+    if judgement.case.vulnerable
+        && !trained
+        && let Some(rule) = judgement.flag(Parameter::VulnerabilityTrainedOnly)
+    {
         judgement.deny(rule, "agent.not_trained", Vec::new());
     }
 }
@@ -76,7 +101,11 @@ struct Blocked<'r> {
 }
 
 /// The earliest instant at or after `start` that keeps every day, hour and frequency rule.
-fn find_slot(judgement: &mut Judgement<'_>, channel: Channel, start: DateTime<Utc>) -> Option<DateTime<Utc>> {
+fn find_slot(
+    judgement: &mut Judgement<'_>,
+    channel: Channel,
+    start: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let mut candidate = start;
     let mut movers: Vec<(&Rule, &'static str)> = Vec::new();
     for _ in 0..SLOT_SEARCH_STEPS_MAX {
@@ -100,7 +129,12 @@ fn find_slot(judgement: &mut Judgement<'_>, channel: Channel, start: DateTime<Ut
     None
 }
 
-fn record_slot_reasons(judgement: &mut Judgement<'_>, channel: Channel, slot: DateTime<Utc>, movers: &[(&Rule, &'static str)]) {
+fn record_slot_reasons(
+    judgement: &mut Judgement<'_>,
+    channel: Channel,
+    slot: DateTime<Utc>,
+    movers: &[(&Rule, &'static str)],
+) {
     let when = local_text(slot, judgement.case.time_zone);
     for (rule, key) in movers {
         judgement.changed(rule, key, vec![("at", when.clone())]);
@@ -134,20 +168,37 @@ fn next_day_start(judgement: &Judgement<'_>, date: NaiveDate) -> DateTime<Utc> {
 
 fn blocked_by_day<'g>(judgement: &Judgement<'g>, at: DateTime<Utc>) -> Option<Blocked<'g>> {
     let date = at.with_timezone(&judgement.case.time_zone).date_naive();
-    let kind = judgement.gate.calendars.kind_of(judgement.case.market.as_str(), date)?;
+    let kind = judgement
+        .gate
+        .calendars
+        .kind_of(judgement.case.market.as_str(), date)?;
     let (parameter, key) = match kind {
         DayKind::PublicHoliday => (Parameter::ContactNoPublicHolidays, "contact.moved_holiday"),
         DayKind::NoContactDay => (Parameter::ContactNoHouseDays, "contact.moved_house_day"),
     };
-    let rule = judgement.rules(parameter, date).find(|rule| matches!(rule.value, Value::Flag(true)))?;
-    Some(Blocked { rule, key, next: next_day_start(judgement, date) })
+    let rule = judgement
+        .rules(parameter, date)
+        .find(|rule| matches!(rule.value, Value::Flag(true)))?;
+    Some(Blocked {
+        rule,
+        key,
+        next: next_day_start(judgement, date),
+    })
 }
 
 /// The intersection of every hour window in force for the day; None when closed.
-fn window_on<'g>(judgement: &Judgement<'g>, date: NaiveDate) -> Result<Option<(NaiveTime, NaiveTime)>, &'g Rule> {
-    let mut window: Option<(NaiveTime, NaiveTime)> = Some((NaiveTime::MIN, NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN)));
+fn window_on<'g>(
+    judgement: &Judgement<'g>,
+    date: NaiveDate,
+) -> Result<Option<(NaiveTime, NaiveTime)>, &'g Rule> {
+    let mut window: Option<(NaiveTime, NaiveTime)> = Some((
+        NaiveTime::MIN,
+        NaiveTime::from_hms_opt(23, 59, 59).unwrap_or(NaiveTime::MIN),
+    ));
     for rule in judgement.rules(Parameter::ContactHours, date) {
-        let Value::Hours(hours) = &rule.value else { continue };
+        let Value::Hours(hours) = &rule.value else {
+            continue;
+        };
         match (window, hours.on(date.weekday())) {
             (Some((start, end)), Some((rule_start, rule_end))) => {
                 let narrowed = (start.max(rule_start), end.min(rule_end));
@@ -162,7 +213,11 @@ fn window_on<'g>(judgement: &Judgement<'g>, date: NaiveDate) -> Result<Option<(N
     Ok(window)
 }
 
-fn blocked_by_hours<'g>(judgement: &Judgement<'g>, channel: Channel, at: DateTime<Utc>) -> Option<Blocked<'g>> {
+fn blocked_by_hours<'g>(
+    judgement: &Judgement<'g>,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> Option<Blocked<'g>> {
     if channel == Channel::Letter {
         return None;
     }
@@ -171,32 +226,68 @@ fn blocked_by_hours<'g>(judgement: &Judgement<'g>, channel: Channel, at: DateTim
     let (start, end) = match window_on(judgement, date) {
         Ok(Some(window)) => window,
         Ok(None) => return None,
-        Err(closing) => return Some(Blocked { rule: closing, key: "contact.moved_hours", next: next_day_start(judgement, date) }),
+        Err(closing) => {
+            return Some(Blocked {
+                rule: closing,
+                key: "contact.moved_hours",
+                next: next_day_start(judgement, date),
+            });
+        }
     };
     let time = local.time();
     if time >= start && time < end {
         return None;
     }
     let binding = binding_hours_rule(judgement, date, time, start, end)?;
-    let next = if time < start { instant_at(judgement, date, start) } else { next_day_start(judgement, date) };
-    Some(Blocked { rule: binding, key: "contact.moved_hours", next })
+    let next = if time < start {
+        instant_at(judgement, date, start)
+    } else {
+        next_day_start(judgement, date)
+    };
+    Some(Blocked {
+        rule: binding,
+        key: "contact.moved_hours",
+        next,
+    })
 }
 
 /// The rule whose window excludes `time` (law first, as `rules` yields it).
-fn binding_hours_rule<'g>(judgement: &Judgement<'g>, date: NaiveDate, time: NaiveTime, start: NaiveTime, end: NaiveTime) -> Option<&'g Rule> {
+fn binding_hours_rule<'g>(
+    judgement: &Judgement<'g>,
+    date: NaiveDate,
+    time: NaiveTime,
+    start: NaiveTime,
+    end: NaiveTime,
+) -> Option<&'g Rule> {
     let mut rules = judgement.rules(Parameter::ContactHours, date);
     rules.find(|rule| match &rule.value {
-        Value::Hours(hours) => hours.on(date.weekday()).is_none_or(|(rule_start, rule_end)| {
-            (time < start && rule_start == start) || (time >= end && rule_end == end) || time < rule_start || time >= rule_end
-        }),
+        Value::Hours(hours) => hours
+            .on(date.weekday())
+            .is_none_or(|(rule_start, rule_end)| {
+                (time < start && rule_start == start)
+                    || (time >= end && rule_end == end)
+                    || time < rule_start
+                    || time >= rule_end
+            }),
         _ => false,
     })
 }
 
-fn blocked_by_frequency<'g>(judgement: &Judgement<'g>, channel: Channel, at: DateTime<Utc>) -> Option<Blocked<'g>> {
+fn blocked_by_frequency<'g>(
+    judgement: &Judgement<'g>,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> Option<Blocked<'g>> {
     let date = at.with_timezone(&judgement.case.time_zone).date_naive();
     for rule in judgement.rules(Parameter::ContactFrequency, date) {
-        let Value::Frequency { count, window_days, channels } = &rule.value else { continue };
+        let Value::Frequency {
+            count,
+            window_days,
+            channels,
+        } = &rule.value
+        else {
+            continue;
+        };
         if !channels.contains(&channel) {
             continue;
         }
@@ -205,7 +296,9 @@ fn blocked_by_frequency<'g>(judgement: &Judgement<'g>, channel: Channel, at: Dat
             .case
             .contact_history
             .iter()
-            .filter(|record| channels.contains(&record.channel) && record.at > at - window && record.at <= at)
+            .filter(|record| {
+                channels.contains(&record.channel) && record.at > at - window && record.at <= at
+            })
             .map(|record| record.at)
             .collect();
         let allowed = usize::try_from(*count).unwrap_or(usize::MAX);
@@ -216,7 +309,11 @@ fn blocked_by_frequency<'g>(judgement: &Judgement<'g>, channel: Channel, at: Dat
         in_window.sort_unstable();
         let leaving = in_window[in_window.len() - allowed];
         let next = (leaving + window + Duration::seconds(1)).max(at + Duration::seconds(1));
-        return Some(Blocked { rule, key: "contact.moved_frequency", next });
+        return Some(Blocked {
+            rule,
+            key: "contact.moved_frequency",
+            next,
+        });
     }
     None
 }

@@ -11,7 +11,11 @@ use crate::decision::Change;
 use crate::model::FeeKind;
 use crate::pack::{Parameter, Rule, Value};
 
-pub(super) fn decide(judgement: &mut Judgement<'_>, fee: FeeKind, amount: Money) -> Option<ApprovedAction> {
+pub(super) fn decide(
+    judgement: &mut Judgement<'_>,
+    fee: FeeKind,
+    amount: Money,
+) -> Option<ApprovedAction> {
     if !judgement.valid_amount(amount) {
         return None;
     }
@@ -20,7 +24,10 @@ pub(super) fn decide(judgement: &mut Judgement<'_>, fee: FeeKind, amount: Money)
         return None;
     }
     let capped = cap_amount(judgement, fee, amount, None)?;
-    Some(ApprovedAction::Fee { fee, amount: capped })
+    Some(ApprovedAction::Fee {
+        fee,
+        amount: capped,
+    })
 }
 
 /// Everything that forbids a fee outright, whatever its amount.
@@ -42,40 +49,88 @@ fn check_legal_basis(judgement: &mut Judgement<'_>, fee: FeeKind) {
         return;
     }
     if let Some(rule) = judgement.flag(Parameter::ChargesRequireLegalBasis) {
-        let params = vec![("fee", fee.as_str().to_owned()), ("market", judgement.market().to_string())];
+        let params = vec![
+            ("fee", fee.as_str().to_owned()),
+            ("market", judgement.market().to_string()),
+        ];
         judgement.deny(rule, "fee.no_legal_basis", params);
     }
 }
 
 fn check_count(judgement: &mut Judgement<'_>, fee: FeeKind) {
-    let charged = judgement.case.fee_history.iter().filter(|record| record.kind == fee).count();
-    let rules: Vec<&Rule> = judgement.rules(Parameter::FeeMaxCount(fee), judgement.today).collect();
+    let charged = judgement
+        .case
+        .fee_history
+        .iter()
+        .filter(|record| record.kind == fee)
+        .count();
+    let rules: Vec<&Rule> = judgement
+        .rules(Parameter::FeeMaxCount(fee), judgement.today)
+        .collect();
     for rule in rules {
-        let Value::Count(count) = rule.value else { continue };
+        let Value::Count(count) = rule.value else {
+            continue;
+        };
         if charged >= usize::try_from(count).unwrap_or(usize::MAX) {
-            judgement.deny(rule, "fee.count_reached", vec![("fee", fee.as_str().to_owned()), ("count", count.to_string())]);
+            judgement.deny(
+                rule,
+                "fee.count_reached",
+                vec![
+                    ("fee", fee.as_str().to_owned()),
+                    ("count", count.to_string()),
+                ],
+            );
         }
     }
 }
 
 fn check_timing(judgement: &mut Judgement<'_>, fee: FeeKind) {
     let today = judgement.today;
-    let after_due: Vec<&Rule> = judgement.rules(Parameter::FeeMinDaysAfterDue(fee), today).collect();
+    let after_due: Vec<&Rule> = judgement
+        .rules(Parameter::FeeMinDaysAfterDue(fee), today)
+        .collect();
     for rule in after_due {
-        let Value::Days(days) = rule.value else { continue };
+        let Value::Days(days) = rule.value else {
+            continue;
+        };
         let allowed_from = judgement.case.due_date + Duration::days(i64::from(days));
         if today < allowed_from {
-            judgement.deny(rule, "fee.too_early", vec![("fee", fee.as_str().to_owned()), ("date", allowed_from.to_string())]);
+            judgement.deny(
+                rule,
+                "fee.too_early",
+                vec![
+                    ("fee", fee.as_str().to_owned()),
+                    ("date", allowed_from.to_string()),
+                ],
+            );
         }
     }
-    let last = judgement.case.fee_history.iter().filter(|record| record.kind == fee).map(|record| record.at).max();
+    let last = judgement
+        .case
+        .fee_history
+        .iter()
+        .filter(|record| record.kind == fee)
+        .map(|record| record.at)
+        .max();
     let Some(last) = last else { return };
-    let between: Vec<&Rule> = judgement.rules(Parameter::FeeMinDaysBetween(fee), today).collect();
+    let between: Vec<&Rule> = judgement
+        .rules(Parameter::FeeMinDaysBetween(fee), today)
+        .collect();
     for rule in between {
-        let Value::Days(days) = rule.value else { continue };
-        let allowed_from = last.with_timezone(&judgement.case.time_zone).date_naive() + Duration::days(i64::from(days));
+        let Value::Days(days) = rule.value else {
+            continue;
+        };
+        let allowed_from = last.with_timezone(&judgement.case.time_zone).date_naive()
+            + Duration::days(i64::from(days));
         if today < allowed_from {
-            judgement.deny(rule, "fee.too_early", vec![("fee", fee.as_str().to_owned()), ("date", allowed_from.to_string())]);
+            judgement.deny(
+                rule,
+                "fee.too_early",
+                vec![
+                    ("fee", fee.as_str().to_owned()),
+                    ("date", allowed_from.to_string()),
+                ],
+            );
         }
     }
 }
@@ -89,7 +144,12 @@ struct Limit<'r> {
 
 /// Caps `amount` to the strictest limit; denies when the limit is nothing. `instalments`
 /// is the plan's instalment count, for plan fees.
-pub(super) fn cap_amount(judgement: &mut Judgement<'_>, fee: FeeKind, amount: Money, instalments: Option<usize>) -> Option<Money> {
+pub(super) fn cap_amount(
+    judgement: &mut Judgement<'_>,
+    fee: FeeKind,
+    amount: Money,
+    instalments: Option<usize>,
+) -> Option<Money> {
     let limits = limits(judgement, fee, instalments);
     let strictest = limits.iter().min_by_key(|limit| limit.amount_minor);
     let Some(strictest) = strictest else {
@@ -98,41 +158,76 @@ pub(super) fn cap_amount(judgement: &mut Judgement<'_>, fee: FeeKind, amount: Mo
     let fee_name = fee.as_str().to_owned();
     let currency = amount.currency();
     if strictest.amount_minor <= 0 {
-        let key = if strictest.key == "fee.total_reached" { "fee.total_reached" } else { "fee.not_allowed" };
+        let key = if strictest.key == "fee.total_reached" {
+            "fee.total_reached"
+        } else {
+            "fee.not_allowed"
+        };
         judgement.deny(strictest.rule, key, vec![("fee", fee_name)]);
         return None;
     }
     let cap = Money::from_minor(strictest.amount_minor, currency);
     if amount.amount_minor() > strictest.amount_minor {
-        judgement.changed(strictest.rule, strictest.key, vec![("fee", fee_name), ("cap", cap.to_string())]);
-        judgement.changes.push(Change { field: "amount", from: amount.to_string(), to: cap.to_string() });
+        judgement.changed(
+            strictest.rule,
+            strictest.key,
+            vec![("fee", fee_name), ("cap", cap.to_string())],
+        );
+        judgement.changes.push(Change {
+            field: "amount",
+            from: amount.to_string(),
+            to: cap.to_string(),
+        });
         return Some(cap);
     }
-    judgement.applied(strictest.rule, "fee.within_cap", vec![("fee", fee_name), ("cap", cap.to_string())]);
+    judgement.applied(
+        strictest.rule,
+        "fee.within_cap",
+        vec![("fee", fee_name), ("cap", cap.to_string())],
+    );
     Some(amount)
 }
 
-fn limits<'g>(judgement: &Judgement<'g>, fee: FeeKind, instalments: Option<usize>) -> Vec<Limit<'g>> {
+fn limits<'g>(
+    judgement: &Judgement<'g>,
+    fee: FeeKind,
+    instalments: Option<usize>,
+) -> Vec<Limit<'g>> {
     let principal_minor = judgement.case.original_principal.amount_minor();
     let today = judgement.today;
     let mut limits = Vec::new();
     for rule in judgement.rules(Parameter::Fee(fee), today) {
         if let Value::Cap(cap) = &rule.value {
-            limits.push(Limit { amount_minor: cap.for_principal(principal_minor), rule, key: "fee.capped" });
+            limits.push(Limit {
+                amount_minor: cap.for_principal(principal_minor),
+                rule,
+                key: "fee.capped",
+            });
         }
     }
     if let Some(count) = instalments {
         for rule in judgement.rules(Parameter::PlanFeeFewInstalments, today) {
-            if let Value::FewInstalments { count: few, amount_minor } = rule.value
+            if let Value::FewInstalments {
+                count: few,
+                amount_minor,
+            } = rule.value
                 && count <= usize::try_from(few).unwrap_or(0)
             {
-                limits.push(Limit { amount_minor, rule, key: "fee.capped" });
+                limits.push(Limit {
+                    amount_minor,
+                    rule,
+                    key: "fee.capped",
+                });
             }
         }
     }
     for rule in judgement.rules(Parameter::FeeMaxPercentOfPrincipal, today) {
         if let Value::Percent(bp) = rule.value {
-            limits.push(Limit { amount_minor: share_of(principal_minor, bp), rule, key: "fee.capped_proportion" });
+            limits.push(Limit {
+                amount_minor: share_of(principal_minor, bp),
+                rule,
+                key: "fee.capped_proportion",
+            });
         }
     }
     limits.extend(total_limits(judgement));
@@ -142,17 +237,30 @@ fn limits<'g>(judgement: &Judgement<'g>, fee: FeeKind, instalments: Option<usize
 /// What is left under the caps on all collection costs together.
 fn total_limits<'g>(judgement: &Judgement<'g>) -> Vec<Limit<'g>> {
     let principal_minor = judgement.case.original_principal.amount_minor();
-    let charged_minor: i64 = judgement.case.fee_history.iter().map(|record| record.amount.amount_minor()).sum();
+    let charged_minor: i64 = judgement
+        .case
+        .fee_history
+        .iter()
+        .map(|record| record.amount.amount_minor())
+        .sum();
     let mut limits = Vec::new();
     for rule in judgement.rules(Parameter::FeeTotal, judgement.today) {
         if let Value::Cap(cap) = &rule.value {
-            limits.push(Limit { amount_minor: remaining(cap.for_principal(principal_minor), charged_minor), rule, key: "fee.total_reached" });
+            limits.push(Limit {
+                amount_minor: remaining(cap.for_principal(principal_minor), charged_minor),
+                rule,
+                key: "fee.total_reached",
+            });
         }
     }
     for rule in judgement.rules(Parameter::FeeTotalMaxPercentOfPrincipal, judgement.today) {
         if let Value::Percent(bp) = rule.value {
             let total = share_of(principal_minor, bp);
-            limits.push(Limit { amount_minor: remaining(total, charged_minor), rule, key: "fee.total_reached" });
+            limits.push(Limit {
+                amount_minor: remaining(total, charged_minor),
+                rule,
+                key: "fee.total_reached",
+            });
         }
     }
     limits

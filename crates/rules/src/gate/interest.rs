@@ -16,7 +16,11 @@ use crate::pack::{Parameter, Rule, Value};
 const ACCRUAL_DAYS_MAX: i64 = 3660;
 const DAYS_PER_YEAR: i128 = 365;
 
-pub(super) fn decide(judgement: &mut Judgement<'_>, from: NaiveDate, to: NaiveDate) -> Option<ApprovedAction> {
+pub(super) fn decide(
+    judgement: &mut Judgement<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Option<ApprovedAction> {
     let days = (to - from).num_days();
     if days <= 0 || days > ACCRUAL_DAYS_MAX || to > judgement.today + Duration::days(1) {
         let params = vec![("from", from.to_string()), ("to", to.to_string())];
@@ -36,7 +40,12 @@ pub(super) fn decide(judgement: &mut Judgement<'_>, from: NaiveDate, to: NaiveDa
 
 /// Interest on `principal_minor` for each day in `[from, to)`, or None (with a reason) if a
 /// day has no statutory rate.
-fn accrue(judgement: &mut Judgement<'_>, from: NaiveDate, to: NaiveDate, principal_minor: i64) -> Option<i64> {
+fn accrue(
+    judgement: &mut Judgement<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+    principal_minor: i64,
+) -> Option<i64> {
     let mut total_bp_minor_days: i128 = 0;
     let mut day = from;
     let mut rules_used: Vec<&Rule> = Vec::new();
@@ -55,8 +64,13 @@ fn accrue(judgement: &mut Judgement<'_>, from: NaiveDate, to: NaiveDate, princip
     let rounded = (total_bp_minor_days + divisor / 2) / divisor;
     let accrued = i64::try_from(rounded).ok()?;
     for rule in rules_used {
-        let Value::Percent(bp) = rule.value else { continue };
-        let params = vec![("rate", format_percent(bp)), ("from", rule.effective_from.to_string())];
+        let Value::Percent(bp) = rule.value else {
+            continue;
+        };
+        let params = vec![
+            ("rate", format_percent(bp)),
+            ("from", rule.effective_from.to_string()),
+        ];
         judgement.applied(rule, "interest.rate", params);
     }
     Some(accrued)
@@ -75,7 +89,10 @@ fn rate_on<'g>(judgement: &Judgement<'g>, day: NaiveDate) -> Option<(&'g Rule, u
 fn deny_missing_rate(judgement: &mut Judgement<'_>, day: NaiveDate) {
     // No rule carries a missing rate, so the reason cites the house's refusal to guess.
     if let Some(rule) = judgement.flag(Parameter::ChargesRequireLegalBasis) {
-        let params = vec![("date", day.to_string()), ("market", judgement.market().to_string())];
+        let params = vec![
+            ("date", day.to_string()),
+            ("market", judgement.market().to_string()),
+        ];
         judgement.deny(rule, "interest.no_rate", params);
     }
 }

@@ -34,17 +34,31 @@ pub(super) fn decide(
     }
     let setup_fee = plan_fee(judgement, setup_fee, instalments.len())?;
     refer_to_debt_advice(judgement);
-    Some(ApprovedAction::PaymentPlan { instalments: instalments.to_vec(), setup_fee })
+    Some(ApprovedAction::PaymentPlan {
+        instalments: instalments.to_vec(),
+        setup_fee,
+    })
 }
 
 /// Dates strictly rising from today, amounts positive in the case's currency, adding up to
 /// the balance.
-fn well_formed(judgement: &mut Judgement<'_>, instalments: &[Instalment], setup_fee: Money) -> bool {
+fn well_formed(
+    judgement: &mut Judgement<'_>,
+    instalments: &[Instalment],
+    setup_fee: Money,
+) -> bool {
     let currency = judgement.case.original_principal.currency();
     let rising = instalments.windows(2).all(|pair| pair[0].due < pair[1].due);
-    let from_today = instalments.first().is_some_and(|first| first.due >= judgement.today);
-    let amounts_ok = instalments.iter().all(|instalment| instalment.amount.is_positive() && instalment.amount.currency() == currency);
-    let total_minor: i64 = instalments.iter().map(|instalment| instalment.amount.amount_minor()).sum();
+    let from_today = instalments
+        .first()
+        .is_some_and(|first| first.due >= judgement.today);
+    let amounts_ok = instalments.iter().all(|instalment| {
+        instalment.amount.is_positive() && instalment.amount.currency() == currency
+    });
+    let total_minor: i64 = instalments
+        .iter()
+        .map(|instalment| instalment.amount.amount_minor())
+        .sum();
     let owed_minor = owed(judgement);
     let fee_ok = setup_fee.currency() == currency && setup_fee.amount_minor() >= 0;
     let count_ok = !instalments.is_empty() && instalments.len() <= INSTALMENTS_MAX;
@@ -52,7 +66,10 @@ fn well_formed(judgement: &mut Judgement<'_>, instalments: &[Instalment], setup_
         return true;
     }
     let params = vec![
-        ("total", Money::from_minor(total_minor, currency).to_string()),
+        (
+            "total",
+            Money::from_minor(total_minor, currency).to_string(),
+        ),
         ("owed", Money::from_minor(owed_minor, currency).to_string()),
     ];
     judgement.reject_input("plan.invalid", params);
@@ -61,23 +78,40 @@ fn well_formed(judgement: &mut Judgement<'_>, instalments: &[Instalment], setup_
 
 fn owed(judgement: &Judgement<'_>) -> i64 {
     let balances = &judgement.case.balances;
-    [balances.principal, balances.interest, balances.collection_costs, balances.creditor_fees]
-        .iter()
-        .map(Money::amount_minor)
-        .sum()
+    [
+        balances.principal,
+        balances.interest,
+        balances.collection_costs,
+        balances.creditor_fees,
+    ]
+    .iter()
+    .map(Money::amount_minor)
+    .sum()
 }
 
 /// A consumer's plan is sized from their statement: the largest monthly amount may take only
 /// the house's share of income left after essential expenses.
-fn check_affordable(judgement: &mut Judgement<'_>, instalments: &[Instalment], statement: Option<&IncomeExpense>) {
-    let Some(rule) = judgement.rules(Parameter::PlanMaxPercentOfDisposable, judgement.today).next() else { return };
-    let Value::Percent(bp) = rule.value else { return };
+fn check_affordable(
+    judgement: &mut Judgement<'_>,
+    instalments: &[Instalment],
+    statement: Option<&IncomeExpense>,
+) {
+    let Some(rule) = judgement
+        .rules(Parameter::PlanMaxPercentOfDisposable, judgement.today)
+        .next()
+    else {
+        return;
+    };
+    let Value::Percent(bp) = rule.value else {
+        return;
+    };
     let Some(statement) = statement else {
         judgement.deny(rule, "plan.needs_statement", Vec::new());
         return;
     };
     let currency = judgement.case.original_principal.currency();
-    let disposable_minor = statement.monthly_income.amount_minor() - statement.monthly_expenses.amount_minor();
+    let disposable_minor =
+        statement.monthly_income.amount_minor() - statement.monthly_expenses.amount_minor();
     if disposable_minor <= 0 {
         judgement.deny(rule, "plan.no_disposable_income", Vec::new());
         return;
@@ -86,7 +120,13 @@ fn check_affordable(judgement: &mut Judgement<'_>, instalments: &[Instalment], s
     let largest_minor = largest_monthly(instalments);
     let affordable = Money::from_minor(affordable_minor, currency).to_string();
     if largest_minor > affordable_minor {
-        let params = vec![("largest", Money::from_minor(largest_minor, currency).to_string()), ("affordable", affordable)];
+        let params = vec![
+            (
+                "largest",
+                Money::from_minor(largest_minor, currency).to_string(),
+            ),
+            ("affordable", affordable),
+        ];
         judgement.deny(rule, "plan.unaffordable", params);
     } else {
         judgement.applied(rule, "plan.affordable", vec![("affordable", affordable)]);
@@ -114,7 +154,12 @@ fn plan_fee(judgement: &mut Judgement<'_>, setup_fee: Money, instalments: usize)
     }
     let zero = Money::zero(setup_fee.currency());
     let denials_before = judgement.reasons.len();
-    let capped = fees::cap_amount(judgement, FeeKind::PaymentPlan, setup_fee, Some(instalments));
+    let capped = fees::cap_amount(
+        judgement,
+        FeeKind::PaymentPlan,
+        setup_fee,
+        Some(instalments),
+    );
     match capped {
         Some(capped) => Some(capped),
         None => {
@@ -124,7 +169,11 @@ fn plan_fee(judgement: &mut Judgement<'_>, setup_fee: Money, instalments: usize)
                 reason.outcome = crate::decision::Outcome::Changed;
                 reason.message_key = "plan.fee_waived";
             }
-            judgement.changes.push(Change { field: "setup_fee", from: setup_fee.to_string(), to: zero.to_string() });
+            judgement.changes.push(Change {
+                field: "setup_fee",
+                from: setup_fee.to_string(),
+                to: zero.to_string(),
+            });
             Some(zero)
         }
     }
@@ -132,7 +181,12 @@ fn plan_fee(judgement: &mut Judgement<'_>, setup_fee: Money, instalments: usize)
 
 /// Tells the customer where free public debt advice is, on every plan.
 fn refer_to_debt_advice(judgement: &mut Judgement<'_>) {
-    let Some(rule) = judgement.rules(Parameter::DebtAdvice, judgement.today).next() else { return };
+    let Some(rule) = judgement
+        .rules(Parameter::DebtAdvice, judgement.today)
+        .next()
+    else {
+        return;
+    };
     if let Value::Advice { body, url } = &rule.value {
         let params = vec![("body", body.clone()), ("url", url.clone())];
         judgement.applied(rule, "plan.debt_advice", params);

@@ -141,7 +141,9 @@ impl RawRule {
             ("url", &self.url),
             ("holds", &self.holds),
         ];
-        all.into_iter().filter_map(|(name, field)| field.as_ref().map(|field| (name, field))).collect()
+        all.into_iter()
+            .filter_map(|(name, field)| field.as_ref().map(|field| (name, field)))
+            .collect()
     }
 }
 
@@ -153,11 +155,18 @@ pub(super) struct Lines<'a> {
 
 impl Lines<'_> {
     pub fn line_of(&self, offset: usize) -> usize {
-        self.text.get(..offset).map_or(1, |before| before.matches('\n').count() + 1)
+        self.text
+            .get(..offset)
+            .map_or(1, |before| before.matches('\n').count() + 1)
     }
 
     pub fn error(&self, offset: usize, field: &str, message: impl Into<String>) -> PackError {
-        PackError { file: self.file.to_owned(), line: self.line_of(offset), field: field.to_owned(), message: message.into() }
+        PackError {
+            file: self.file.to_owned(),
+            line: self.line_of(offset),
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -174,22 +183,39 @@ pub(super) fn convert_rule(
         return Err(lines.error(rule.id.span().start, "id", "a rule needs an id"));
     }
     let parameter = Parameter::parse(rule.parameter.get_ref()).ok_or_else(|| {
-        lines.error(rule.parameter.span().start, "parameter", format!("unknown parameter '{}'", rule.parameter.get_ref()))
+        lines.error(
+            rule.parameter.span().start,
+            "parameter",
+            format!("unknown parameter '{}'", rule.parameter.get_ref()),
+        )
     })?;
-    let principle = Principle::from_number(*rule.principle.get_ref())
-        .ok_or_else(|| lines.error(rule.principle.span().start, "principle", "a principle is a number from 1 to 10"))?;
+    let principle = Principle::from_number(*rule.principle.get_ref()).ok_or_else(|| {
+        lines.error(
+            rule.principle.span().start,
+            "principle",
+            "a principle is a number from 1 to 10",
+        )
+    })?;
     let citation = rule.citation.get_ref().trim();
     if citation.is_empty() {
-        return Err(lines.error(rule.citation.span().start, "citation", "every rule cites its source"));
+        return Err(lines.error(
+            rule.citation.span().start,
+            "citation",
+            "every rule cites its source",
+        ));
     }
     let effective_from = date_field(&rule.effective_from, lines, "effective_from")?;
-    let effective_to = rule.effective_to.as_ref().map(|to| date_field(to, lines, "effective_to")).transpose()?;
+    let effective_to = rule
+        .effective_to
+        .as_ref()
+        .map(|to| date_field(to, lines, "effective_to"))
+        .transpose()?;
     if effective_to.is_some_and(|to| to < effective_from) {
         return Err(lines.error(raw.span().start, "effective_to", "ends before it starts"));
     }
     let value = convert_value(parameter, rule, lines, currency)?;
     Ok(Rule {
-        id,
+        id: Arc::from(id),
         parameter,
         applies_to: applies_to(rule, lines)?,
         principle,
@@ -204,31 +230,52 @@ pub(super) fn convert_rule(
 }
 
 fn applies_to(rule: &RawRule, lines: &Lines<'_>) -> Result<AppliesTo, PackError> {
-    let Some(field) = &rule.applies_to else { return Ok(AppliesTo::All) };
+    let Some(field) = &rule.applies_to else {
+        return Ok(AppliesTo::All);
+    };
     match field.get_ref().as_str() {
         "all" => Ok(AppliesTo::All),
         "consumer" => Ok(AppliesTo::Consumer),
         "business" => Ok(AppliesTo::Business),
-        other => Err(lines.error(field.span().start, "applies_to", format!("'{other}' is not all, consumer or business"))),
+        other => Err(lines.error(
+            field.span().start,
+            "applies_to",
+            format!("'{other}' is not all, consumer or business"),
+        )),
     }
 }
 
 fn confidence(rule: &RawRule, lines: &Lines<'_>) -> Result<Confidence, PackError> {
-    let Some(field) = &rule.confidence else { return Ok(Confidence::High) };
+    let Some(field) = &rule.confidence else {
+        return Ok(Confidence::High);
+    };
     match field.get_ref().as_str() {
         "high" => Ok(Confidence::High),
         "confirm" => Ok(Confidence::Confirm),
-        other => Err(lines.error(field.span().start, "confidence", format!("'{other}' is not high or confirm"))),
+        other => Err(lines.error(
+            field.span().start,
+            "confidence",
+            format!("'{other}' is not high or confirm"),
+        )),
     }
 }
 
-fn date_field(field: &Spanned<DateText>, lines: &Lines<'_>, name: &str) -> Result<NaiveDate, PackError> {
+fn date_field(
+    field: &Spanned<DateText>,
+    lines: &Lines<'_>,
+    name: &str,
+) -> Result<NaiveDate, PackError> {
     let text = match field.get_ref() {
         DateText::Native(datetime) => datetime.to_string(),
         DateText::Text(text) => text.clone(),
     };
-    NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-        .map_err(|_| lines.error(field.span().start, name, format!("'{text}' is not a date YYYY-MM-DD")))
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
+        lines.error(
+            field.span().start,
+            name,
+            format!("'{text}' is not a date YYYY-MM-DD"),
+        )
+    })
 }
 
 /// The value fields each kind of parameter takes.
@@ -258,16 +305,29 @@ struct ValueFields<'r> {
 
 impl ValueFields<'_> {
     fn get(&self, name: &str) -> Option<&Spanned<toml::Value>> {
-        self.rule.values().into_iter().find(|(field, _)| *field == name).map(|(_, value)| value)
+        self.rule
+            .values()
+            .into_iter()
+            .find(|(field, _)| *field == name)
+            .map(|(_, value)| value)
     }
 
     fn required(&self, name: &str) -> Result<&Spanned<toml::Value>, PackError> {
         self.get(name).ok_or_else(|| {
-            self.lines.error(self.rule.parameter.span().start, name, format!("parameter {} needs the field `{name}`", self.parameter_name))
+            self.lines.error(
+                self.rule.parameter.span().start,
+                name,
+                format!("parameter {} needs the field `{name}`", self.parameter_name),
+            )
         })
     }
 
-    fn fail(&self, field: &Spanned<toml::Value>, name: &str, message: impl Into<String>) -> PackError {
+    fn fail(
+        &self,
+        field: &Spanned<toml::Value>,
+        name: &str,
+        message: impl Into<String>,
+    ) -> PackError {
         self.lines.error(field.span().start, name, message)
     }
 
@@ -282,25 +342,49 @@ impl ValueFields<'_> {
 
     fn text(&self, name: &str) -> Result<String, PackError> {
         let field = self.required(name)?;
-        field.get_ref().as_str().map(str::to_owned).ok_or_else(|| self.fail(field, name, "a quoted text"))
+        field
+            .get_ref()
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| self.fail(field, name, "a quoted text"))
     }
 
     fn texts(&self, name: &str) -> Result<Vec<String>, PackError> {
         let field = self.required(name)?;
-        let array = field.get_ref().as_array().ok_or_else(|| self.fail(field, name, "a list of quoted texts"))?;
+        let array = field
+            .get_ref()
+            .as_array()
+            .ok_or_else(|| self.fail(field, name, "a list of quoted texts"))?;
         array
             .iter()
-            .map(|item| item.as_str().map(str::to_owned).ok_or_else(|| self.fail(field, name, "a list of quoted texts")))
+            .map(|item| {
+                item.as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| self.fail(field, name, "a list of quoted texts"))
+            })
             .collect()
     }
 }
 
-fn convert_value(parameter: Parameter, rule: &RawRule, lines: &Lines<'_>, currency: Option<Currency>) -> Result<Value, PackError> {
+fn convert_value(
+    parameter: Parameter,
+    rule: &RawRule,
+    lines: &Lines<'_>,
+    currency: Option<Currency>,
+) -> Result<Value, PackError> {
     let kind = parameter.value_kind();
-    let fields = ValueFields { rule, lines, parameter_name: parameter.name() };
+    let fields = ValueFields {
+        rule,
+        lines,
+        parameter_name: parameter.name(),
+    };
     for (name, field) in rule.values() {
         if !allowed_fields(kind).contains(&name) {
-            let message = format!("`{name}` does not belong to parameter {} (it takes {})", fields.parameter_name, allowed_fields(kind).join(", "));
+            let message = format!(
+                "`{name}` does not belong to parameter {} (it takes {})",
+                fields.parameter_name,
+                allowed_fields(kind).join(", ")
+            );
             return Err(lines.error(field.span().start, name, message));
         }
     }
@@ -312,21 +396,37 @@ fn convert_value(parameter: Parameter, rule: &RawRule, lines: &Lines<'_>, curren
         ValueKind::Hours => convert_hours(&fields).map(Value::Hours),
         ValueKind::Flag => {
             let field = fields.required("flag")?;
-            field.get_ref().as_bool().map(Value::Flag).ok_or_else(|| fields.fail(field, "flag", "true or false"))
+            field
+                .get_ref()
+                .as_bool()
+                .map(Value::Flag)
+                .ok_or_else(|| fields.fail(field, "flag", "true or false"))
         }
         ValueKind::Percent => {
             let field = fields.required("percent")?;
             let text = fields.text("percent")?;
-            percent_to_bp(&text).map(Value::Percent).ok_or_else(|| fields.fail(field, "percent", "a percentage with at most two decimals, e.g. \"11.5\""))
+            percent_to_bp(&text).map(Value::Percent).ok_or_else(|| {
+                fields.fail(
+                    field,
+                    "percent",
+                    "a percentage with at most two decimals, e.g. \"11.5\"",
+                )
+            })
         }
         ValueKind::Limitation => convert_limitation(&fields),
         ValueKind::Items => fields.texts("items").map(Value::Items),
-        ValueKind::Advice => Ok(Value::Advice { body: fields.text("body")?, url: fields.text("url")? }),
+        ValueKind::Advice => Ok(Value::Advice {
+            body: fields.text("body")?,
+            url: fields.text("url")?,
+        }),
         ValueKind::Holds => convert_holds(&fields).map(Value::Holds),
         ValueKind::FewInstalments => {
             let count = fields.unsigned("count")?;
             let amount_minor = money_field(&fields, "amount", currency)?;
-            Ok(Value::FewInstalments { count, amount_minor })
+            Ok(Value::FewInstalments {
+                count,
+                amount_minor,
+            })
         }
     }
 }
@@ -346,66 +446,139 @@ pub(super) fn percent_to_bp(text: &str) -> Option<u32> {
 /// An amount in the pack's currency; the house pack has none and may only write "0".
 fn parse_amount(text: &str, currency: Option<Currency>) -> Option<i64> {
     match currency {
-        Some(currency) => Money::parse_major(text.trim(), currency).ok().map(|money| money.amount_minor()),
+        Some(currency) => Money::parse_major(text.trim(), currency)
+            .ok()
+            .map(|money| money.amount_minor()),
         None => (text.trim().trim_end_matches(".00").trim_end_matches(".0") == "0").then_some(0),
     }
 }
 
-fn money_field(fields: &ValueFields<'_>, name: &str, currency: Option<Currency>) -> Result<i64, PackError> {
+fn money_field(
+    fields: &ValueFields<'_>,
+    name: &str,
+    currency: Option<Currency>,
+) -> Result<i64, PackError> {
     let field = fields.required(name)?;
     let text = fields.text(name)?;
     parse_amount(&text, currency).ok_or_else(|| amount_error(fields, field, name, currency))
 }
 
-fn amount_error(fields: &ValueFields<'_>, field: &Spanned<toml::Value>, name: &str, currency: Option<Currency>) -> PackError {
+fn amount_error(
+    fields: &ValueFields<'_>,
+    field: &Spanned<toml::Value>,
+    name: &str,
+    currency: Option<Currency>,
+) -> PackError {
     let message = match currency {
-        Some(currency) => format!("an amount in {currency} written as a quoted decimal, e.g. \"14.00\""),
-        None => "the house pack has no currency: amounts may only be \"0\"; use percentages".to_owned(),
+        Some(currency) => {
+            format!("an amount in {currency} written as a quoted decimal, e.g. \"14.00\"")
+        }
+        None => {
+            "the house pack has no currency: amounts may only be \"0\"; use percentages".to_owned()
+        }
     };
     fields.fail(field, name, message)
 }
 
 fn convert_cap(fields: &ValueFields<'_>, currency: Option<Currency>) -> Result<Cap, PackError> {
     if fields.get("amount").is_some() {
-        return Ok(Cap::Amount { amount_minor: money_field(fields, "amount", currency)? });
+        return Ok(Cap::Amount {
+            amount_minor: money_field(fields, "amount", currency)?,
+        });
     }
     if let Some(field) = fields.get("brackets") {
-        let raw: Vec<RawBracket> = field.get_ref().clone().try_into().map_err(|error: toml::de::Error| fields.fail(field, "brackets", error.message().to_owned()))?;
+        let raw: Vec<RawBracket> =
+            field
+                .get_ref()
+                .clone()
+                .try_into()
+                .map_err(|error: toml::de::Error| {
+                    fields.fail(field, "brackets", error.message().to_owned())
+                })?;
         let brackets = raw
             .iter()
             .map(|bracket| {
-                let up_to_minor = bracket.up_to.as_deref().map(|text| parse_amount(text, currency)).map(|v| v.ok_or(()));
-                let up_to_minor = up_to_minor.transpose().map_err(|()| amount_error(fields, field, "brackets.up_to", currency))?;
-                let amount_minor = parse_amount(&bracket.amount, currency).ok_or_else(|| amount_error(fields, field, "brackets.amount", currency))?;
-                Ok(Bracket { up_to_minor, amount_minor })
+                let up_to_minor = bracket
+                    .up_to
+                    .as_deref()
+                    .map(|text| parse_amount(text, currency))
+                    .map(|v| v.ok_or(()));
+                let up_to_minor = up_to_minor
+                    .transpose()
+                    .map_err(|()| amount_error(fields, field, "brackets.up_to", currency))?;
+                let amount_minor = parse_amount(&bracket.amount, currency)
+                    .ok_or_else(|| amount_error(fields, field, "brackets.amount", currency))?;
+                Ok(Bracket {
+                    up_to_minor,
+                    amount_minor,
+                })
             })
             .collect::<Result<Vec<_>, PackError>>()?;
-        check_ascending(brackets.iter().map(|b| b.up_to_minor), fields, field, "brackets")?;
+        check_ascending(
+            brackets.iter().map(|b| b.up_to_minor),
+            fields,
+            field,
+            "brackets",
+        )?;
         return Ok(Cap::Brackets(brackets));
     }
     if let Some(field) = fields.get("tiers") {
         return convert_tiers(fields, field, currency);
     }
-    Err(fields.required("amount").err().unwrap_or_else(|| fields.lines.error(0, "amount", "a cap needs amount, brackets or tiers")))
+    Err(fields.required("amount").err().unwrap_or_else(|| {
+        fields
+            .lines
+            .error(0, "amount", "a cap needs amount, brackets or tiers")
+    }))
 }
 
-fn convert_tiers(fields: &ValueFields<'_>, field: &Spanned<toml::Value>, currency: Option<Currency>) -> Result<Cap, PackError> {
-    let raw: Vec<RawTier> = field.get_ref().clone().try_into().map_err(|error: toml::de::Error| fields.fail(field, "tiers", error.message().to_owned()))?;
+fn convert_tiers(
+    fields: &ValueFields<'_>,
+    field: &Spanned<toml::Value>,
+    currency: Option<Currency>,
+) -> Result<Cap, PackError> {
+    let raw: Vec<RawTier> =
+        field
+            .get_ref()
+            .clone()
+            .try_into()
+            .map_err(|error: toml::de::Error| {
+                fields.fail(field, "tiers", error.message().to_owned())
+            })?;
     let tiers = raw
         .iter()
         .map(|tier| {
             let up_to_minor = match tier.up_to.as_deref() {
-                Some(text) => Some(parse_amount(text, currency).ok_or_else(|| amount_error(fields, field, "tiers.up_to", currency))?),
+                Some(text) => Some(
+                    parse_amount(text, currency)
+                        .ok_or_else(|| amount_error(fields, field, "tiers.up_to", currency))?,
+                ),
                 None => None,
             };
-            let rate_bp = percent_to_bp(&tier.percent).ok_or_else(|| fields.fail(field, "tiers.percent", "a percentage, e.g. \"15\""))?;
-            Ok(Tier { up_to_minor, rate_bp })
+            let rate_bp = percent_to_bp(&tier.percent)
+                .ok_or_else(|| fields.fail(field, "tiers.percent", "a percentage, e.g. \"15\""))?;
+            Ok(Tier {
+                up_to_minor,
+                rate_bp,
+            })
         })
         .collect::<Result<Vec<_>, PackError>>()?;
     check_ascending(tiers.iter().map(|t| t.up_to_minor), fields, field, "tiers")?;
-    let minimum_minor = if fields.get("minimum").is_some() { money_field(fields, "minimum", currency)? } else { 0 };
-    let maximum_minor = if fields.get("maximum").is_some() { Some(money_field(fields, "maximum", currency)?) } else { None };
-    Ok(Cap::Tiers { tiers, minimum_minor, maximum_minor })
+    let minimum_minor = if fields.get("minimum").is_some() {
+        money_field(fields, "minimum", currency)?
+    } else {
+        0
+    };
+    let maximum_minor = if fields.get("maximum").is_some() {
+        Some(money_field(fields, "maximum", currency)?)
+    } else {
+        None
+    };
+    Ok(Cap::Tiers {
+        tiers,
+        minimum_minor,
+        maximum_minor,
+    })
 }
 
 /// Bracket tops must rise, and only the last may be open.
@@ -420,7 +593,11 @@ fn check_ascending(
     let closed: Vec<i64> = tops.iter().filter_map(|top| *top).collect();
     let rising = closed.windows(2).all(|pair| pair[0] < pair[1]);
     if tops.is_empty() || !open_last || closed.len() + 1 != tops.len() || !rising {
-        return Err(fields.fail(field, name, "tops (up_to) must rise, and only the last entry has no up_to"));
+        return Err(fields.fail(
+            field,
+            name,
+            "tops (up_to) must rise, and only the last entry has no up_to",
+        ));
     }
     Ok(())
 }
@@ -437,17 +614,42 @@ fn convert_frequency(fields: &ValueFields<'_>) -> Result<Value, PackError> {
         Some(field) => fields
             .texts("channels")?
             .iter()
-            .map(|name| Channel::ALL.into_iter().find(|c| c.as_str() == name).ok_or_else(|| fields.fail(field, "channels", format!("unknown channel '{name}'"))))
+            .map(|name| {
+                Channel::ALL
+                    .into_iter()
+                    .find(|c| c.as_str() == name)
+                    .ok_or_else(|| {
+                        fields.fail(field, "channels", format!("unknown channel '{name}'"))
+                    })
+            })
             .collect::<Result<Vec<_>, _>>()?,
     };
-    Ok(Value::Frequency { count, window_days, channels })
+    Ok(Value::Frequency {
+        count,
+        window_days,
+        channels,
+    })
 }
 
-const DAY_NAMES: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const DAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 fn convert_hours(fields: &ValueFields<'_>) -> Result<WeeklyHours, PackError> {
     let field = fields.required("hours")?;
-    let table = field.get_ref().as_table().ok_or_else(|| fields.fail(field, "hours", "a table of days, e.g. { weekdays = \"08:00-20:00\", sunday = \"closed\" }"))?;
+    let table = field.get_ref().as_table().ok_or_else(|| {
+        fields.fail(
+            field,
+            "hours",
+            "a table of days, e.g. { weekdays = \"08:00-20:00\", sunday = \"closed\" }",
+        )
+    })?;
     let mut week: [Option<Option<(NaiveTime, NaiveTime)>>; 7] = [None; 7];
     for (key, value) in table {
         let days: Vec<usize> = match key.as_str() {
@@ -455,16 +657,32 @@ fn convert_hours(fields: &ValueFields<'_>) -> Result<WeeklyHours, PackError> {
             "weekend" => vec![5, 6],
             name => match DAY_NAMES.iter().position(|day| *day == name) {
                 Some(index) => vec![index],
-                None => return Err(fields.fail(field, "hours", format!("'{name}' is not a day (monday…sunday, weekdays, weekend)"))),
+                None => {
+                    return Err(fields.fail(
+                        field,
+                        "hours",
+                        format!("'{name}' is not a day (monday…sunday, weekdays, weekend)"),
+                    ));
+                }
             },
         };
-        let window = value.as_str().and_then(parse_window).ok_or_else(|| fields.fail(field, "hours", format!("{key}: write \"HH:MM-HH:MM\" or \"closed\"")))?;
+        let window = value.as_str().and_then(parse_window).ok_or_else(|| {
+            fields.fail(
+                field,
+                "hours",
+                format!("{key}: write \"HH:MM-HH:MM\" or \"closed\""),
+            )
+        })?;
         for day in days {
             week[day] = Some(window);
         }
     }
     if let Some(missing) = week.iter().position(Option::is_none) {
-        return Err(fields.fail(field, "hours", format!("{} is not given", DAY_NAMES[missing])));
+        return Err(fields.fail(
+            field,
+            "hours",
+            format!("{} is not given", DAY_NAMES[missing]),
+        ));
     }
     Ok(WeeklyHours(week.map(Option::flatten)))
 }
@@ -487,11 +705,25 @@ fn convert_limitation(fields: &ValueFields<'_>) -> Result<Value, PackError> {
         Some(field) => match fields.text("from")?.as_str() {
             "due_date" => LimitationStart::DueDate,
             "end_of_year" => LimitationStart::EndOfYear,
-            other => return Err(fields.fail(field, "from", format!("'{other}' is not due_date or end_of_year"))),
+            other => {
+                return Err(fields.fail(
+                    field,
+                    "from",
+                    format!("'{other}' is not due_date or end_of_year"),
+                ));
+            }
         },
     };
-    let final_years = if fields.get("final_years").is_some() { Some(fields.unsigned("final_years")?) } else { None };
-    Ok(Value::Limitation { years, from, final_years })
+    let final_years = if fields.get("final_years").is_some() {
+        Some(fields.unsigned("final_years")?)
+    } else {
+        None
+    };
+    Ok(Value::Limitation {
+        years,
+        from,
+        final_years,
+    })
 }
 
 fn convert_holds(fields: &ValueFields<'_>) -> Result<Vec<HoldKind>, PackError> {
@@ -500,7 +732,8 @@ fn convert_holds(fields: &ValueFields<'_>) -> Result<Vec<HoldKind>, PackError> {
         .texts("holds")?
         .iter()
         .map(|name| {
-            let known: Result<HoldKind, _> = serde_json::from_value(serde_json::Value::String(name.clone()));
+            let known: Result<HoldKind, _> =
+                serde_json::from_value(serde_json::Value::String(name.clone()));
             known.map_err(|_| fields.fail(field, "holds", format!("unknown hold '{name}'")))
         })
         .collect()

@@ -58,7 +58,8 @@ pub enum Confidence {
 /// One rule: an id, the parameter it sets, its citation and dates, and its value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    pub id: String,
+    /// Shared with every reason that cites the rule.
+    pub id: Arc<str>,
     pub parameter: Parameter,
     pub applies_to: AppliesTo,
     pub principle: Principle,
@@ -74,6 +75,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether the rule covers customers of this kind.
+    pub fn applies_to_kind(&self, kind: CustomerKind) -> bool {
+        self.applies_to.covers(kind)
+    }
+
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.effective_from <= date && self.effective_to.is_none_or(|to| date <= to)
     }
@@ -117,7 +123,11 @@ pub struct PackError {
 
 impl fmt::Display for PackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: field `{}`: {}", self.file, self.line, self.field, self.message)
+        write!(
+            f,
+            "{}:{}: field `{}`: {}",
+            self.file, self.line, self.field, self.message
+        )
     }
 }
 
@@ -133,20 +143,34 @@ pub fn parse_pack(file: &str, text: &str, markets: &Markets) -> Result<Pack, Pac
     let status = match header.status.as_str() {
         "encoded" => PackStatus::Encoded,
         "house_only" => PackStatus::HouseOnly,
-        other => return Err(lines.error(0, "pack.status", format!("'{other}' is not encoded or house_only"))),
+        other => {
+            return Err(lines.error(
+                0,
+                "pack.status",
+                format!("'{other}' is not encoded or house_only"),
+            ));
+        }
     };
     let mut rules = Vec::with_capacity(raw.rule.len());
     let mut seen_ids = std::collections::HashSet::new();
     for raw_rule in &raw.rule {
         let rule = load::convert_rule(raw_rule, &lines, source, currency)?;
-        if !seen_ids.insert(rule.id.clone()) {
-            return Err(lines.error(raw_rule.span().start, "id", format!("the id {} is used twice", rule.id)));
+        if !seen_ids.insert(Arc::clone(&rule.id)) {
+            return Err(lines.error(
+                raw_rule.span().start,
+                "id",
+                format!("the id {} is used twice", rule.id),
+            ));
         }
         rules.push(Arc::new(rule));
     }
     let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
     Ok(Pack {
-        stamp: PackStamp { pack: header.market.clone(), version: header.version.clone(), sha256 },
+        stamp: PackStamp {
+            pack: header.market.clone(),
+            version: header.version.clone(),
+            sha256,
+        },
         title: header.title.clone(),
         status,
         sources: header.sources.clone(),
@@ -155,11 +179,17 @@ pub fn parse_pack(file: &str, text: &str, markets: &Markets) -> Result<Pack, Pac
     })
 }
 
-fn pack_source(header: &load::RawHeader, lines: &load::Lines<'_>, markets: &Markets) -> Result<(Source, Option<Currency>), PackError> {
+fn pack_source(
+    header: &load::RawHeader,
+    lines: &load::Lines<'_>,
+    markets: &Markets,
+) -> Result<(Source, Option<Currency>), PackError> {
     if header.market == "house" {
         return Ok((Source::House, None));
     }
-    let market = markets.get(&header.market).map_err(|error| lines.error(0, "pack.market", error.to_string()))?;
+    let market = markets
+        .get(&header.market)
+        .map_err(|error| lines.error(0, "pack.market", error.to_string()))?;
     Ok((Source::Law, Some(market.currency)))
 }
 
@@ -177,6 +207,8 @@ pub struct RuleBook {
     house: Pack,
     markets: HashMap<MarketCode, Pack>,
     index: HashMap<(Owner, Parameter), Vec<Arc<Rule>>>,
+    /// Per market, the stamps of its pack and the house's, built once.
+    stamps: HashMap<MarketCode, Arc<[PackStamp]>>,
 }
 
 /// The packs shipped with Reilu, compiled in so that the binary and the tests always have
@@ -185,7 +217,10 @@ const BUILTIN_PACKS: &[(&str, &str)] = &include!("builtin_list.rs");
 
 impl RuleBook {
     pub fn builtin(markets: &Markets) -> Result<Self, PackError> {
-        let texts: Vec<(String, String)> = BUILTIN_PACKS.iter().map(|(name, text)| (format!("rules/{name}"), (*text).to_owned())).collect();
+        let texts: Vec<(String, String)> = BUILTIN_PACKS
+            .iter()
+            .map(|(name, text)| (format!("rules/{name}"), (*text).to_owned()))
+            .collect();
         Self::from_texts(&texts, markets)
     }
 
@@ -213,23 +248,72 @@ impl RuleBook {
             if pack.stamp.pack == "house" {
                 house = Some(pack);
             } else {
-                let code = MarketCode::parse(&pack.stamp.pack).map_err(|error| PackError { file: file.clone(), line: 1, field: "pack.market".into(), message: error.to_string() })?;
+                let code = MarketCode::parse(&pack.stamp.pack).map_err(|error| PackError {
+                    file: file.clone(),
+                    line: 1,
+                    field: "pack.market".into(),
+                    message: error.to_string(),
+                })?;
                 packs.insert(code, pack);
             }
         }
-        let house = house.ok_or_else(|| PackError { file: "rules/house.toml".into(), line: 0, field: "(file)".into(), message: "the house pack is missing".into() })?;
-        if let Some(missing) = markets.iter().find(|market| !packs.contains_key(&market.code)) {
-            return Err(PackError { file: format!("rules/{}.toml", missing.code.as_str().to_lowercase()), line: 0, field: "(file)".into(), message: "every served market needs a pack".into() });
+        let house = house.ok_or_else(|| PackError {
+            file: "rules/house.toml".into(),
+            line: 0,
+            field: "(file)".into(),
+            message: "the house pack is missing".into(),
+        })?;
+        if let Some(missing) = markets
+            .iter()
+            .find(|market| !packs.contains_key(&market.code))
+        {
+            return Err(PackError {
+                file: format!("rules/{}.toml", missing.code.as_str().to_lowercase()),
+                line: 0,
+                field: "(file)".into(),
+                message: "every served market needs a pack".into(),
+            });
         }
         let index = build_index(&house, &packs);
-        Ok(RuleBook { house, markets: packs, index })
+        let stamps = packs
+            .iter()
+            .map(|(code, pack)| {
+                (
+                    *code,
+                    Arc::from(vec![pack.stamp.clone(), house.stamp.clone()]),
+                )
+            })
+            .collect();
+        Ok(RuleBook {
+            house,
+            markets: packs,
+            index,
+            stamps,
+        })
     }
 
     /// Law rules first, then house rules, that set `parameter` for this customer on `date`.
-    pub fn rules<'a>(&'a self, market: MarketCode, kind: CustomerKind, parameter: Parameter, date: NaiveDate) -> impl Iterator<Item = &'a Rule> + 'a {
-        let law = self.index.get(&(Owner::Market(market), parameter)).map(Vec::as_slice).unwrap_or(&[]);
-        let house = self.index.get(&(Owner::House, parameter)).map(Vec::as_slice).unwrap_or(&[]);
-        law.iter().chain(house.iter()).map(Arc::as_ref).filter(move |rule| rule.applies_to.covers(kind) && rule.in_force_on(date))
+    pub fn rules<'a>(
+        &'a self,
+        market: MarketCode,
+        kind: CustomerKind,
+        parameter: Parameter,
+        date: NaiveDate,
+    ) -> impl Iterator<Item = &'a Rule> + 'a {
+        let law = self
+            .index
+            .get(&(Owner::Market(market), parameter))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let house = self
+            .index
+            .get(&(Owner::House, parameter))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        law.iter()
+            .chain(house.iter())
+            .map(Arc::as_ref)
+            .filter(move |rule| rule.applies_to.covers(kind) && rule.in_force_on(date))
     }
 
     pub fn market_pack(&self, market: MarketCode) -> Option<&Pack> {
@@ -241,13 +325,11 @@ impl RuleBook {
     }
 
     /// Stamps of the packs in force for a market: its own, then the house's.
-    pub fn stamps(&self, market: MarketCode) -> Vec<PackStamp> {
-        let mut stamps = Vec::with_capacity(2);
-        if let Some(pack) = self.markets.get(&market) {
-            stamps.push(pack.stamp.clone());
+    pub fn stamps(&self, market: MarketCode) -> Arc<[PackStamp]> {
+        match self.stamps.get(&market) {
+            Some(stamps) => Arc::clone(stamps),
+            None => Arc::from(vec![self.house.stamp.clone()]),
         }
-        stamps.push(self.house.stamp.clone());
-        stamps
     }
 
     pub fn market_packs(&self) -> impl Iterator<Item = (&MarketCode, &Pack)> {
@@ -255,14 +337,23 @@ impl RuleBook {
     }
 }
 
-fn build_index(house: &Pack, packs: &HashMap<MarketCode, Pack>) -> HashMap<(Owner, Parameter), Vec<Arc<Rule>>> {
+fn build_index(
+    house: &Pack,
+    packs: &HashMap<MarketCode, Pack>,
+) -> HashMap<(Owner, Parameter), Vec<Arc<Rule>>> {
     let mut index: HashMap<(Owner, Parameter), Vec<Arc<Rule>>> = HashMap::new();
     for rule in &house.rules {
-        index.entry((Owner::House, rule.parameter)).or_default().push(Arc::clone(rule));
+        index
+            .entry((Owner::House, rule.parameter))
+            .or_default()
+            .push(Arc::clone(rule));
     }
     for (code, pack) in packs {
         for rule in &pack.rules {
-            index.entry((Owner::Market(*code), rule.parameter)).or_default().push(Arc::clone(rule));
+            index
+                .entry((Owner::Market(*code), rule.parameter))
+                .or_default()
+                .push(Arc::clone(rule));
         }
     }
     index

@@ -164,9 +164,15 @@ impl Parameter {
         match self {
             Parameter::Fee(kind) => format!("fee.{}", kind.as_str()),
             Parameter::FeeMaxCount(kind) => format!("fee.{}.max_count", kind.as_str()),
-            Parameter::FeeMinDaysAfterDue(kind) => format!("fee.{}.min_days_after_due", kind.as_str()),
+            Parameter::FeeMinDaysAfterDue(kind) => {
+                format!("fee.{}.min_days_after_due", kind.as_str())
+            }
             Parameter::FeeMinDaysBetween(kind) => format!("fee.{}.min_days_between", kind.as_str()),
-            other => ALL_SIMPLE.iter().find(|(_, p)| *p == other).map(|(n, _)| (*n).to_owned()).unwrap_or_default(),
+            other => ALL_SIMPLE
+                .iter()
+                .find(|(_, p)| *p == other)
+                .map(|(n, _)| (*n).to_owned())
+                .unwrap_or_default(),
         }
     }
 
@@ -188,28 +194,61 @@ impl Parameter {
 
 const ALL_SIMPLE: [(&str, Parameter); 24] = [
     ("contact.hours", Parameter::ContactHours),
-    ("contact.no_public_holidays", Parameter::ContactNoPublicHolidays),
+    (
+        "contact.no_public_holidays",
+        Parameter::ContactNoPublicHolidays,
+    ),
     ("contact.no_house_days", Parameter::ContactNoHouseDays),
     ("contact.frequency", Parameter::ContactFrequency),
-    ("contact.third_party_forbidden", Parameter::ContactThirdPartyForbidden),
-    ("contact.respect_refusals", Parameter::ContactRespectRefusals),
-    ("charges.require_legal_basis", Parameter::ChargesRequireLegalBasis),
+    (
+        "contact.third_party_forbidden",
+        Parameter::ContactThirdPartyForbidden,
+    ),
+    (
+        "contact.respect_refusals",
+        Parameter::ContactRespectRefusals,
+    ),
+    (
+        "charges.require_legal_basis",
+        Parameter::ChargesRequireLegalBasis,
+    ),
     ("collection.stopped_by", Parameter::CollectionStoppedBy),
-    ("vulnerability.trained_agents_only", Parameter::VulnerabilityTrainedOnly),
+    (
+        "vulnerability.trained_agents_only",
+        Parameter::VulnerabilityTrainedOnly,
+    ),
     ("conflicts.agent_blocked", Parameter::ConflictedAgentBlocked),
     ("fee.total", Parameter::FeeTotal),
-    ("fee.max_percent_of_principal", Parameter::FeeMaxPercentOfPrincipal),
-    ("fee.total.max_percent_of_principal", Parameter::FeeTotalMaxPercentOfPrincipal),
-    ("fee.payment_plan.few_instalments", Parameter::PlanFeeFewInstalments),
+    (
+        "fee.max_percent_of_principal",
+        Parameter::FeeMaxPercentOfPrincipal,
+    ),
+    (
+        "fee.total.max_percent_of_principal",
+        Parameter::FeeTotalMaxPercentOfPrincipal,
+    ),
+    (
+        "fee.payment_plan.few_instalments",
+        Parameter::PlanFeeFewInstalments,
+    ),
     ("demand.days_to_pay", Parameter::DemandDaysToPay),
-    ("demand.min_days_after_reminder", Parameter::DemandMinDaysAfterReminder),
+    (
+        "demand.min_days_after_reminder",
+        Parameter::DemandMinDaysAfterReminder,
+    ),
     ("demand.first.items", Parameter::DemandFirstItems),
     ("interest.late_rate", Parameter::InterestLateRate),
     ("interest.frozen_by", Parameter::InterestFrozenBy),
     ("limitation", Parameter::Limitation),
-    ("limitation.no_collection_when_barred", Parameter::TimeBarredNoCollection),
+    (
+        "limitation.no_collection_when_barred",
+        Parameter::TimeBarredNoCollection,
+    ),
     ("debt_advice", Parameter::DebtAdvice),
-    ("plan.max_percent_of_disposable_income", Parameter::PlanMaxPercentOfDisposable),
+    (
+        "plan.max_percent_of_disposable_income",
+        Parameter::PlanMaxPercentOfDisposable,
+    ),
     ("four_eyes", Parameter::FourEyes),
 ];
 
@@ -236,9 +275,16 @@ mod tests {
     #[test]
     fn every_parameter_name_parses_back_to_itself() {
         for parameter in Parameter::all() {
-            assert_eq!(Parameter::parse(&parameter.name()), Some(parameter), "{parameter:?}");
+            assert_eq!(
+                Parameter::parse(&parameter.name()),
+                Some(parameter),
+                "{parameter:?}"
+            );
         }
-        assert_eq!(Parameter::parse("fee.reminder"), Some(Parameter::Fee(FeeKind::Reminder)));
+        assert_eq!(
+            Parameter::parse("fee.reminder"),
+            Some(Parameter::Fee(FeeKind::Reminder))
+        );
         assert_eq!(Parameter::parse("fee.nonsense"), None);
         assert_eq!(Parameter::parse("fee.reminder.colour"), None);
     }

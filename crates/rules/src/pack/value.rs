@@ -13,7 +13,11 @@ pub enum Cap {
     /// By principal bracket, inclusive at the top; the last bracket has no top.
     Brackets(Vec<Bracket>),
     /// Marginal percentages of the principal (like income tax), then a minimum and maximum.
-    Tiers { tiers: Vec<Tier>, minimum_minor: i64, maximum_minor: Option<i64> },
+    Tiers {
+        tiers: Vec<Tier>,
+        minimum_minor: i64,
+        maximum_minor: Option<i64>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +43,11 @@ impl Cap {
                 .iter()
                 .find(|bracket| bracket.up_to_minor.is_none_or(|top| principal_minor <= top))
                 .map_or(0, |bracket| bracket.amount_minor),
-            Cap::Tiers { tiers, minimum_minor, maximum_minor } => {
+            Cap::Tiers {
+                tiers,
+                minimum_minor,
+                maximum_minor,
+            } => {
                 let total = tiered_amount(tiers, principal_minor);
                 let floored = total.max(*minimum_minor);
                 maximum_minor.map_or(floored, |maximum| floored.min(maximum))
@@ -89,16 +97,30 @@ pub enum Value {
     Cap(Cap),
     Days(u32),
     Count(u32),
-    Frequency { count: u32, window_days: u32, channels: Vec<Channel> },
+    Frequency {
+        count: u32,
+        window_days: u32,
+        channels: Vec<Channel>,
+    },
     Hours(WeeklyHours),
     Flag(bool),
     /// Basis points.
     Percent(u32),
-    Limitation { years: u32, from: LimitationStart, final_years: Option<u32> },
+    Limitation {
+        years: u32,
+        from: LimitationStart,
+        final_years: Option<u32>,
+    },
     Items(Vec<String>),
-    Advice { body: String, url: String },
+    Advice {
+        body: String,
+        url: String,
+    },
     Holds(Vec<HoldKind>),
-    FewInstalments { count: u32, amount_minor: i64 },
+    FewInstalments {
+        count: u32,
+        amount_minor: i64,
+    },
 }
 
 #[cfg(test)]
@@ -108,9 +130,18 @@ mod tests {
     #[test]
     fn brackets_are_inclusive_at_the_top() {
         let cap = Cap::Brackets(vec![
-            Bracket { up_to_minor: Some(10_000), amount_minor: 1_400 },
-            Bracket { up_to_minor: Some(100_000), amount_minor: 2_400 },
-            Bracket { up_to_minor: None, amount_minor: 5_000 },
+            Bracket {
+                up_to_minor: Some(10_000),
+                amount_minor: 1_400,
+            },
+            Bracket {
+                up_to_minor: Some(100_000),
+                amount_minor: 2_400,
+            },
+            Bracket {
+                up_to_minor: None,
+                amount_minor: 5_000,
+            },
         ]);
         assert_eq!(cap.for_principal(10_000), 1_400);
         assert_eq!(cap.for_principal(10_001), 2_400);
@@ -125,18 +156,37 @@ mod tests {
         // 0.5 % above; at least €40, at most €6,775. €3,000 gives €425 (the decree's example).
         let cap = Cap::Tiers {
             tiers: vec![
-                Tier { up_to_minor: Some(250_000), rate_bp: 1_500 },
-                Tier { up_to_minor: Some(500_000), rate_bp: 1_000 },
-                Tier { up_to_minor: Some(1_000_000), rate_bp: 500 },
-                Tier { up_to_minor: Some(20_000_000), rate_bp: 100 },
-                Tier { up_to_minor: None, rate_bp: 50 },
+                Tier {
+                    up_to_minor: Some(250_000),
+                    rate_bp: 1_500,
+                },
+                Tier {
+                    up_to_minor: Some(500_000),
+                    rate_bp: 1_000,
+                },
+                Tier {
+                    up_to_minor: Some(1_000_000),
+                    rate_bp: 500,
+                },
+                Tier {
+                    up_to_minor: Some(20_000_000),
+                    rate_bp: 100,
+                },
+                Tier {
+                    up_to_minor: None,
+                    rate_bp: 50,
+                },
             ],
             minimum_minor: 4_000,
             maximum_minor: Some(677_500),
         };
         assert_eq!(cap.for_principal(300_000), 42_500);
         assert_eq!(cap.for_principal(10_000), 4_000, "the €40 minimum");
-        assert_eq!(cap.for_principal(1_000_000_000), 677_500, "the €6,775 maximum");
+        assert_eq!(
+            cap.for_principal(1_000_000_000),
+            677_500,
+            "the €6,775 maximum"
+        );
         assert_eq!(cap.for_principal(250_000), 37_500);
     }
 }

@@ -56,6 +56,9 @@ pub(super) const CH: &[Rule] = &[
     fixed(3, 19, "Regional: St Joseph's Day (NW, SZ, TI, UR, VS)").house(),
     easter(-2, "Regional: Good Friday (all cantons except TI, VS)").house(),
     easter(1, "Regional: Easter Monday (most cantons)").house(),
+    // Näfelser Fahrt: the first Thursday of April (a week later when that is Maundy
+    // Thursday, which the engine does not model: that year the earlier Thursday is listed).
+    on_or_after(4, 1, Thu, "Regional: Näfels Procession (GL)").house(),
     fixed(
         5,
         1,
@@ -72,6 +75,8 @@ pub(super) const CH: &[Rule] = &[
     fixed(8, 15, "Regional: Assumption Day (Catholic cantons)").house(),
     // Thursday after the first Sunday of September.
     on_or_after(9, 5, Thu, "Regional: Genevan Fast (GE)").house(),
+    // Monday after the second Sunday of September.
+    on_or_after(9, 9, Mon, "Regional: Knabenschiessen (city of Zurich)").house(),
     // Monday after the third Sunday of September.
     on_or_after(9, 16, Mon, "Regional: Federal Fast Monday (VD)").house(),
     fixed(9, 25, "Regional: St Nicholas of Flüe (OW)").house(),
@@ -158,6 +163,13 @@ pub(super) const DE: &[Rule] = &[
     easter(
         60,
         "Regional: Corpus Christi (BW, BY, HE, NW, RP, SL, parts of SN and TH)",
+    )
+    .house(),
+    once(
+        2028,
+        6,
+        17,
+        "Regional: 75th anniversary of the 1953 uprising (BE)",
     )
     .house(),
     fixed(8, 8, "Regional: Peace Festival (Augsburg)").house(),

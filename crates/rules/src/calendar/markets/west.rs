@@ -57,7 +57,15 @@ pub(super) const FR: &[Rule] = &[
     fixed(4, 27, "Regional: Abolition of Slavery (Mayotte)").house(),
     fixed(5, 22, "Regional: Abolition of Slavery (Martinique)").house(),
     fixed(5, 27, "Regional: Abolition of Slavery (Guadeloupe)").house(),
+    fixed(5, 28, "Regional: Abolition of Slavery (Saint-Martin)").house(),
     fixed(6, 10, "Regional: Abolition of Slavery (French Guiana)").house(),
+    fixed(
+        7,
+        21,
+        "Regional: Victor Schœlcher Day (Guadeloupe, Martinique)",
+    )
+    .house(),
+    fixed(10, 9, "Regional: Abolition of Slavery (Saint-Barthélemy)").house(),
     fixed(12, 20, "Regional: Abolition of Slavery (Réunion)").house(),
 ];
 

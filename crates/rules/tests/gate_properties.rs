@@ -1,0 +1,169 @@
+//! Properties the gate keeps for any input: no allowed fee above its cap, no allowed contact
+//! outside the window or on a forbidden day, the frequency cap over any sequence, and no
+//! payment contact while a dispute or pause runs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
+use proptest::prelude::*;
+use reilu_core::{Currency, CustomerKind, MarketCode, Markets, Money};
+use reilu_rules::model::*;
+use reilu_rules::{ApprovedAction, Gate};
+
+fn gate() -> &'static Gate {
+    static GATE: OnceLock<Gate> = OnceLock::new();
+    GATE.get_or_init(|| Gate::builtin(&Markets::builtin().unwrap()).unwrap())
+}
+
+const MARKETS: [&str; 4] = ["FI", "SE", "DE", "AT"];
+
+fn case(market: &str, principal_minor: i64) -> CaseView {
+    let markets = Markets::builtin().unwrap();
+    let market = markets.get(market).unwrap();
+    let principal = Money::from_minor(principal_minor, market.currency);
+    let zero = Money::zero(market.currency);
+    CaseView {
+        market: MarketCode::parse(market.code.as_str()).unwrap(),
+        customer_kind: CustomerKind::Consumer,
+        time_zone: market.main_time_zone(),
+        original_principal: principal,
+        balances: Balances {
+            principal,
+            interest: zero,
+            collection_costs: zero,
+            creditor_fees: zero,
+        },
+        due_date: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        limitation_interrupted_on: None,
+        holds: Vec::new(),
+        vulnerable: false,
+        contact_history: Vec::new(),
+        fee_history: Vec::new(),
+        channels_refused: Vec::new(),
+        first_demand_sent_at: None,
+        plans_charged: 0,
+    }
+}
+
+fn instant(minutes_from_start: i64) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-07-01T00:00:00Z")
+        .unwrap()
+        .to_utc()
+        + Duration::minutes(minutes_from_start)
+}
+
+fn context(now: DateTime<Utc>) -> Context {
+    Context {
+        now,
+        actor: Actor::System,
+    }
+}
+
+const FEE_KINDS: [FeeKind; 4] = [
+    FeeKind::Reminder,
+    FeeKind::Demand,
+    FeeKind::RepeatDemand,
+    FeeKind::CollectionCosts,
+];
+const CHANNELS: [Channel; 4] = [Channel::Email, Channel::Sms, Channel::Phone, Channel::Visit];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn no_allowed_fee_exceeds_its_caps(
+        market in 0..MARKETS.len(),
+        principal_minor in 1_i64..5_000_000,
+        kind in 0..FEE_KINDS.len(),
+        amount_minor in 1_i64..100_000,
+        charged_minor in 0_i64..20_000,
+    ) {
+        let mut case = case(MARKETS[market], principal_minor);
+        let currency = case.original_principal.currency();
+        if charged_minor > 0 {
+            case.fee_history.push(FeeRecord { kind: FeeKind::Reminder, amount: Money::from_minor(charged_minor, currency), at: instant(0) });
+        }
+        let proposal = Proposal::ChargeFee { fee: FEE_KINDS[kind], amount: Money::from_minor(amount_minor, currency) };
+        let now = instant(60 * 24 * 150);
+        let outcome = gate().decide(&proposal, &case, &context(now));
+        if let Some(ApprovedAction::Fee { amount, .. }) = outcome.approved.as_ref().map(|a| a.action().clone()) {
+            prop_assert!(amount.amount_minor() <= amount_minor, "never more than proposed");
+            prop_assert!(amount.amount_minor() > 0);
+            prop_assert!(amount.amount_minor() <= principal_minor, "house: no fee above the principal");
+            prop_assert!(charged_minor + amount.amount_minor() <= principal_minor / 2, "house: total costs at most half the principal");
+            let law_caps: Vec<i64> = gate().book()
+                .rules(case.market, CustomerKind::Consumer, reilu_rules::pack::Parameter::Fee(FEE_KINDS[kind]), now.date_naive())
+                .filter_map(|rule| match &rule.value { reilu_rules::pack::Value::Cap(cap) => Some(cap.for_principal(principal_minor)), _ => None })
+                .collect();
+            prop_assert!(!law_caps.is_empty(), "a fee needs a law cap");
+            prop_assert!(law_caps.iter().all(|cap| amount.amount_minor() <= *cap), "within every law cap");
+        }
+    }
+
+    #[test]
+    fn no_allowed_contact_lands_outside_the_window_or_on_a_forbidden_day(
+        market in 0..MARKETS.len(),
+        minutes in 0_i64..(60 * 24 * 540),
+        channel in 0..CHANNELS.len(),
+    ) {
+        let case = case(MARKETS[market], 50_000);
+        let proposed = instant(minutes);
+        let proposal = Proposal::Contact { channel: CHANNELS[channel], at: proposed, recipient: Recipient::Customer, purpose: ContactPurpose::Payment };
+        let outcome = gate().decide(&proposal, &case, &context(instant(0)));
+        let Some(ApprovedAction::Contact { at, .. }) = outcome.approved.as_ref().map(|a| a.action().clone()) else {
+            return Err(TestCaseError::fail(format!("a plain contact is never denied: {:?}", outcome.decision)));
+        };
+        prop_assert!(at >= proposed, "a contact is only ever moved later");
+        let local = at.with_timezone(&case.time_zone);
+        prop_assert!(local.time() >= NaiveTime::from_hms_opt(8, 0, 0).unwrap(), "{local}");
+        prop_assert!(local.time() < NaiveTime::from_hms_opt(20, 0, 0).unwrap(), "{local}");
+        prop_assert!(local.weekday() != Weekday::Sun, "{local}");
+        prop_assert!(gate().calendars().kind_of(MARKETS[market], local.date_naive()).is_none(), "{local} is a holiday or house day");
+    }
+
+    #[test]
+    fn the_frequency_cap_holds_over_any_sequence_of_proposals(
+        gaps_minutes in proptest::collection::vec(0_i64..(60 * 30), 1..25),
+        channels in proptest::collection::vec(0..CHANNELS.len(), 25),
+    ) {
+        let mut case = case("FI", 50_000);
+        let mut clock = instant(0);
+        for (index, gap) in gaps_minutes.iter().enumerate() {
+            clock += Duration::minutes(*gap);
+            let proposal = Proposal::Contact { channel: CHANNELS[channels[index]], at: clock, recipient: Recipient::Customer, purpose: ContactPurpose::Payment };
+            let outcome = gate().decide(&proposal, &case, &context(clock));
+            if let Some(ApprovedAction::Contact { at, channel, .. }) = outcome.approved.as_ref().map(|a| a.action().clone()) {
+                case.contact_history.push(ContactRecord { at, channel });
+                clock = clock.max(at);
+            }
+        }
+        let mut times: Vec<DateTime<Utc>> = case.contact_history.iter().map(|record| record.at).collect();
+        times.sort_unstable();
+        for (index, start) in times.iter().enumerate() {
+            let in_window = times[index..].iter().take_while(|t| **t < *start + Duration::days(7)).count();
+            prop_assert!(in_window <= 3, "{in_window} contacts in the 7 days from {start}");
+        }
+    }
+
+    #[test]
+    fn a_case_on_hold_is_never_contacted_about_payment(
+        hold in 0..3_usize,
+        minutes in 0_i64..(60 * 24 * 90),
+        channel in 0..CHANNELS.len(),
+    ) {
+        let kinds = [HoldKind::Dispute, HoldKind::VulnerabilityPause, HoldKind::BreathingSpace];
+        let mut case = case("FI", 50_000);
+        case.holds.push(Hold { kind: kinds[hold], since: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(), until: None });
+        let proposal = Proposal::Contact { channel: CHANNELS[channel], at: instant(minutes), recipient: Recipient::Customer, purpose: ContactPurpose::Payment };
+        let outcome = gate().decide(&proposal, &case, &context(instant(minutes)));
+        prop_assert!(outcome.approved.is_none());
+        prop_assert_eq!(outcome.decision.verdict, reilu_rules::Verdict::Deny);
+    }
+}
+
+#[test]
+fn the_fee_cap_property_also_covers_the_currency() {
+    let sek = Currency::parse("SEK").unwrap();
+    assert_eq!(case("SE", 100).original_principal.currency(), sek);
+}
