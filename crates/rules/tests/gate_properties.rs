@@ -123,6 +123,19 @@ proptest! {
     }
 
     #[test]
+    fn no_letter_goes_out_on_a_sunday_or_a_forbidden_day(market in 0..MARKETS.len(), minutes in 0_i64..(60 * 24 * 540)) {
+        let case = case(MARKETS[market], 50_000);
+        let proposal = Proposal::Contact { channel: Channel::Letter, at: instant(minutes), recipient: Recipient::Customer, purpose: ContactPurpose::Payment };
+        let outcome = gate().decide(&proposal, &case, &context(instant(0)));
+        let Some(ApprovedAction::Contact { at, .. }) = outcome.approved.as_ref().map(|a| a.action().clone()) else {
+            return Err(TestCaseError::fail(format!("{:?}", outcome.decision)));
+        };
+        let local = at.with_timezone(&case.time_zone);
+        prop_assert!(local.weekday() != Weekday::Sun, "{local}");
+        prop_assert!(gate().calendars().kind_of(MARKETS[market], local.date_naive()).is_none(), "{local}");
+    }
+
+    #[test]
     fn the_frequency_cap_holds_over_any_sequence_of_proposals(
         gaps_minutes in proptest::collection::vec(0_i64..(60 * 30), 1..25),
         channels in proptest::collection::vec(0..CHANNELS.len(), 25),

@@ -2,8 +2,8 @@
 //!
 //! A contact that breaks only a time rule (outside the hours, on a no-contact day, over a
 //! frequency cap) is moved to the next slot that keeps every rule; anything else is denied.
-//! Hour windows apply to every channel but letters, whose delivery time nobody controls; the
-//! day rules and frequency caps apply to letters too.
+//! The time of day does not bind letters, whose delivery time nobody controls; but a day the
+//! hours close entirely (Sunday), the day rules and the frequency caps bind letters too.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 
@@ -218,9 +218,6 @@ fn blocked_by_hours<'g>(
     channel: Channel,
     at: DateTime<Utc>,
 ) -> Option<Blocked<'g>> {
-    if channel == Channel::Letter {
-        return None;
-    }
     let local = at.with_timezone(&judgement.case.time_zone);
     let date = local.date_naive();
     let (start, end) = match window_on(judgement, date) {
@@ -234,6 +231,10 @@ fn blocked_by_hours<'g>(
             });
         }
     };
+    // A letter's time of day is nobody's to choose, but a closed day is closed to it too.
+    if channel == Channel::Letter {
+        return None;
+    }
     let time = local.time();
     if time >= start && time < end {
         return None;
