@@ -339,21 +339,47 @@ fn http_get(address: &str, path: &str) -> String {
 }
 
 fn reilu(args: &[&str]) -> Output {
-    Command::new(REILU).args(args).env("RUST_LOG", "warn").output().unwrap_or_else(|e| panic!("{e}"))
+    Command::new(REILU)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn repository_file(relative: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(relative).display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(relative)
+        .display()
+        .to_string()
 }
 
 #[test]
 fn rules_calendar_prints_the_documented_json() {
-    let output = reilu(&["rules", "calendar", "--market", "FI", "--year", "2027", "--json"]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = reilu(&[
+        "rules", "calendar", "--market", "FI", "--year", "2027", "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let days: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
-    let independence = days.as_array().and_then(|days| days.iter().find(|day| day["date"] == "2027-12-06")).cloned();
-    assert_eq!(independence.map(|day| (day["kind"].clone(), day["name"].clone())), Some((Value::from("public_holiday"), Value::from("Independence Day"))));
-    let eve = days.as_array().and_then(|days| days.iter().find(|day| day["date"] == "2027-12-24")).map(|day| day["kind"].clone());
+    let independence = days
+        .as_array()
+        .and_then(|days| days.iter().find(|day| day["date"] == "2027-12-06"))
+        .cloned();
+    assert_eq!(
+        independence.map(|day| (day["kind"].clone(), day["name"].clone())),
+        Some((
+            Value::from("public_holiday"),
+            Value::from("Independence Day")
+        ))
+    );
+    let eve = days
+        .as_array()
+        .and_then(|days| days.iter().find(|day| day["date"] == "2027-12-24"))
+        .map(|day| day["kind"].clone());
     assert_eq!(eve, Some(Value::from("no_contact_day")));
     let bad = reilu(&["rules", "calendar", "--market", "XX", "--year", "2027"]);
     assert!(!bad.status.success());
@@ -366,16 +392,29 @@ fn rules_explain_decides_a_scenario_in_words_and_json() {
     let scenario = repository_file("rules/examples/demand-fee-over-cap.json");
     let words = reilu(&["rules", "explain", &scenario, "--lang", "sv"]);
     let text = String::from_utf8_lossy(&words.stdout);
-    assert!(words.status.success(), "{}", String::from_utf8_lossy(&words.stderr));
-    assert!(text.contains("Verdict:  allow with changes") && text.contains("FI-fee-demand-consumer"), "{text}");
-    assert!(text.contains("Lagen begränsar avgiften"), "explained in Swedish: {text}");
+    assert!(
+        words.status.success(),
+        "{}",
+        String::from_utf8_lossy(&words.stderr)
+    );
+    assert!(
+        text.contains("Verdict:  allow with changes") && text.contains("FI-fee-demand-consumer"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Lagen begränsar avgiften"),
+        "explained in Swedish: {text}"
+    );
     let json = reilu(&["rules", "explain", &scenario, "--json"]);
     let decision: Value = serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(decision["verdict"], "allow_with_changes");
     assert_eq!(decision["reasons"][0]["source"], "law");
     assert_eq!(decision["reasons"][0]["principle"], 5);
     assert_eq!(decision["packs"][0]["pack"], "FI");
-    assert_eq!(decision["packs"][0]["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(
+        decision["packs"][0]["sha256"].as_str().map(str::len),
+        Some(64)
+    );
     let broken = reilu(&["rules", "explain", &repository_file("README.md")]);
     assert!(!broken.status.success());
 }
@@ -385,10 +424,17 @@ fn a_broken_rule_pack_stops_the_platform_with_file_line_and_field() {
     let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let rules = folder.path().join("rules");
     std::fs::create_dir(&rules).unwrap_or_else(|e| panic!("{e}"));
-    for entry in std::fs::read_dir(repository_file("rules")).unwrap_or_else(|e| panic!("{e}")).flatten() {
+    for entry in std::fs::read_dir(repository_file("rules"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
         if entry.path().extension().is_some_and(|ext| ext == "toml") {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-            let text = if entry.file_name() == "se.toml" { text.replacen("amount = \"60.00\"", "amount = \"sixty\"", 1) } else { text };
+            let text = if entry.file_name() == "se.toml" {
+                text.replacen("amount = \"60.00\"", "amount = \"sixty\"", 1)
+            } else {
+                text
+            };
             std::fs::write(rules.join(entry.file_name()), text).unwrap_or_else(|e| panic!("{e}"));
         }
     }
@@ -396,13 +442,31 @@ fn a_broken_rule_pack_stops_the_platform_with_file_line_and_field() {
     let check = reilu(&["--rules", &rules_arg, "rules", "check"]);
     assert!(!check.status.success());
     let stderr = String::from_utf8_lossy(&check.stderr);
-    assert!(stderr.contains("se.toml:") && stderr.contains("field `amount`"), "{stderr}");
+    assert!(
+        stderr.contains("se.toml:") && stderr.contains("field `amount`"),
+        "{stderr}"
+    );
     let data = folder.path().join("data").display().to_string();
-    let serve = reilu(&["--rules", &rules_arg, "--data", &data, "serve", "--addr", "127.0.0.1:0"]);
-    assert!(!serve.status.success(), "the platform does not start on a broken pack");
+    let serve = reilu(&[
+        "--rules",
+        &rules_arg,
+        "--data",
+        &data,
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    assert!(
+        !serve.status.success(),
+        "the platform does not start on a broken pack"
+    );
     let good = reilu(&["rules", "check", "--json"]);
     let coverage: Value = serde_json::from_slice(&good.stdout).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(coverage["FI"]["status"], "encoded");
     assert_eq!(coverage["AT"]["status"], "house_only");
-    assert!(coverage["FI"]["law"].as_array().is_some_and(|law| law.contains(&Value::from("fee.demand"))));
+    assert!(
+        coverage["FI"]["law"]
+            .as_array()
+            .is_some_and(|law| law.contains(&Value::from("fee.demand")))
+    );
 }
