@@ -47,6 +47,8 @@ enum Command {
     /// The gate's rule packs and calendars.
     #[command(subcommand)]
     Rules(commands::rules::RulesCommand),
+    /// Verify every invariant: the journal's chain, balanced postings, account balances, client money.
+    Check,
     /// Check the journal's hash chain.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
@@ -98,6 +100,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
+        Command::Check => commands::check::run(&target).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }

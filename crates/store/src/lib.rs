@@ -7,6 +7,7 @@
 mod clients;
 mod intake;
 mod journal;
+mod ledger;
 mod migrations;
 mod models;
 mod sql_store;
@@ -15,6 +16,7 @@ pub mod test_support;
 use std::future::Future;
 
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
+pub use ledger::entries_hash;
 pub use models::*;
 pub use sql_store::{Backend, SqlStore, redact_url};
 
@@ -76,6 +78,19 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Re-computes the hash chain over the whole journal.
     fn verify_journal(&self) -> impl Future<Output = StoreResult<JournalVerification>> + Send;
+
+    /// Writes a balanced posting and its account balances in one transaction, once per
+    /// idempotency key.
+    fn post(&self, posting: &NewPosting) -> impl Future<Output = StoreResult<PostOutcome>> + Send;
+
+    /// Kept balances of the accounts whose code starts with `prefix`: (account, currency, minor).
+    fn balances(
+        &self,
+        prefix: &str,
+    ) -> impl Future<Output = StoreResult<Vec<(String, String, i64)>>> + Send;
+
+    /// Re-derives every ledger invariant from the entries.
+    fn check_ledger(&self) -> impl Future<Output = StoreResult<LedgerCheck>> + Send;
 
     /// Sealed personal data of a case's customer, for those allowed to read it.
     fn case_by_number(

@@ -141,3 +141,44 @@ pub struct CaseRow {
     pub creditor_fees_minor: i64,
     pub claim_count: i64,
 }
+
+/// One entry of a posting as stored: the account code, currency and signed minor units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostingEntryRow {
+    pub account: String,
+    pub currency: String,
+    pub amount_minor: i64,
+}
+
+/// A balanced posting to write (built by reilu-ledger).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPosting {
+    pub kind: String,
+    pub at_ms: i64,
+    /// The posting this one corrects, if it is a correction.
+    pub corrects: Option<i64>,
+    /// A natural key (e.g. the bank's entry reference) that makes the posting happen once.
+    pub idempotency_key: Option<String>,
+    pub description: String,
+    pub actor: String,
+    pub entries: Vec<PostingEntryRow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostOutcome {
+    Posted {
+        posting_id: i64,
+    },
+    /// A posting with the same idempotency key exists; nothing was written.
+    AlreadyPosted {
+        posting_id: i64,
+    },
+}
+
+/// What `check_ledger` found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LedgerCheck {
+    pub postings: u64,
+    pub accounts: usize,
+    pub problems: Vec<String>,
+}

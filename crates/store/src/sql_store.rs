@@ -6,7 +6,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::models::*;
-use crate::{Store, StoreError, StoreResult, clients, intake, journal};
+use crate::{Store, StoreError, StoreResult, clients, intake, journal, ledger};
 
 /// Which database a [`SqlStore`] talks to; chosen once from the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +168,18 @@ impl Store for SqlStore {
 
     async fn verify_journal(&self) -> StoreResult<journal::JournalVerification> {
         journal::verify(&self.pool).await
+    }
+
+    async fn post(&self, posting: &NewPosting) -> StoreResult<PostOutcome> {
+        ledger::post(self, posting).await
+    }
+
+    async fn balances(&self, prefix: &str) -> StoreResult<Vec<(String, String, i64)>> {
+        ledger::balances(self, prefix).await
+    }
+
+    async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
+        ledger::check(&self.pool).await
     }
 
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {

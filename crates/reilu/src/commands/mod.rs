@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod case;
+pub mod check;
 pub mod clients;
 pub mod demo;
 pub mod import;

@@ -1,0 +1,272 @@
+//! Ledger postings in the store: written append-only with their account balances in one
+//! transaction, and checked end to end by `check_ledger`.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Row};
+
+use crate::models::{LedgerCheck, NewJournalEntry, NewPosting, PostOutcome, PostingEntryRow};
+use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
+
+/// Postings read per query by the check, so memory stays flat however long the ledger.
+const CHECK_PAGE_POSTINGS: i64 = 2000;
+
+/// SHA-256 over a posting's entries in line order; stored with the posting so that an entry
+/// changed behind the database's back (the triggers stop it through SQL) is found.
+pub fn entries_hash(entries: &[PostingEntryRow]) -> String {
+    let mut hasher = Sha256::new();
+    for entry in entries {
+        for field in [
+            entry.account.as_str(),
+            entry.currency.as_str(),
+            &entry.amount_minor.to_string(),
+        ] {
+            hasher.update((field.len() as u64).to_be_bytes());
+            hasher.update(field.as_bytes());
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Entries of one posting balance per currency (the write path's assertion; the read path
+/// repeats it in `check_ledger`).
+fn balanced(entries: &[PostingEntryRow]) -> bool {
+    let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
+    for entry in entries {
+        *sums.entry(entry.currency.as_str()).or_insert(0) += i128::from(entry.amount_minor);
+    }
+    entries.len() >= 2
+        && sums.values().all(|sum| *sum == 0)
+        && entries.iter().all(|entry| entry.amount_minor != 0)
+}
+
+pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<PostOutcome> {
+    if !balanced(&posting.entries) {
+        return Err(StoreError::Conflict(format!(
+            "posting '{}' does not balance",
+            posting.description
+        )));
+    }
+    let mut transaction = store.pool().begin().await?;
+    let slot = journal::reserve(&mut transaction).await?;
+    if let Some(key) = &posting.idempotency_key {
+        let earlier = sqlx::query("SELECT id FROM postings WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&mut *transaction)
+            .await?;
+        if let Some(row) = earlier {
+            transaction.rollback().await?;
+            return Ok(PostOutcome::AlreadyPosted {
+                posting_id: row.try_get(0)?,
+            });
+        }
+    }
+    let id_row = sqlx::query("UPDATE counters SET next_value = next_value + 1 WHERE name = 'posting' RETURNING next_value")
+        .fetch_one(&mut *transaction)
+        .await?;
+    let posting_id: i64 = id_row.try_get::<i64, _>(0)? - 1;
+    sqlx::query(
+        "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(posting_id)
+    .bind(&posting.kind)
+    .bind(posting.at_ms)
+    .bind(posting.corrects)
+    .bind(posting.idempotency_key.as_deref())
+    .bind(&posting.description)
+    .bind(entries_hash(&posting.entries))
+    .execute(&mut *transaction)
+    .await?;
+    write_entries(&mut transaction, posting_id, posting, store.backend()).await?;
+    let payload = serde_json::json!({ "posting_id": posting_id, "kind": posting.kind, "corrects": posting.corrects });
+    let entry = NewJournalEntry {
+        at_ms: posting.at_ms,
+        actor: posting.actor.clone(),
+        kind: "ledger.posted".into(),
+        subject: format!("posting:{posting_id}"),
+        payload: payload.to_string(),
+    };
+    journal::write(&mut transaction, slot, &entry).await?;
+    transaction.commit().await?;
+    Ok(PostOutcome::Posted { posting_id })
+}
+
+async fn write_entries(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    posting_id: i64,
+    posting: &NewPosting,
+    backend: Backend,
+) -> StoreResult<()> {
+    let placeholder = |n: usize| {
+        if backend == Backend::Sqlite {
+            "?".to_owned()
+        } else {
+            format!("${n}")
+        }
+    };
+    let rows: Vec<String> = (0..posting.entries.len())
+        .map(|row| {
+            format!(
+                "({}, {}, {}, {}, {})",
+                placeholder(row * 5 + 1),
+                placeholder(row * 5 + 2),
+                placeholder(row * 5 + 3),
+                placeholder(row * 5 + 4),
+                placeholder(row * 5 + 5)
+            )
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
+        rows.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for (line, entry) in posting.entries.iter().enumerate() {
+        let line = i64::try_from(line).map_err(|_| StoreError::Corrupt("line".into()))?;
+        query = query
+            .bind(posting_id)
+            .bind(line)
+            .bind(&entry.account)
+            .bind(&entry.currency)
+            .bind(entry.amount_minor);
+    }
+    query.execute(&mut **transaction).await?;
+    for entry in &posting.entries {
+        sqlx::query(
+            "INSERT INTO account_balances (account, currency, balance_minor) VALUES ($1, $2, $3) \
+             ON CONFLICT (account, currency) DO UPDATE SET balance_minor = account_balances.balance_minor + excluded.balance_minor",
+        )
+        .bind(&entry.account)
+        .bind(&entry.currency)
+        .bind(entry.amount_minor)
+        .execute(&mut **transaction)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Balances of accounts whose code starts with `prefix`, by currency.
+pub(crate) async fn balances(
+    store: &SqlStore,
+    prefix: &str,
+) -> StoreResult<Vec<(String, String, i64)>> {
+    let rows = sqlx::query("SELECT account, currency, balance_minor FROM account_balances WHERE account LIKE $1 ORDER BY account, currency")
+        .bind(format!("{prefix}%"))
+        .fetch_all(store.pool())
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect()
+}
+
+/// Every invariant of the ledger, re-derived from the entries: each posting balances and is
+/// unchanged (its hash), each account's kept balance equals the sum of its entries, and per
+/// currency the client-money bank holds exactly what is owed to clients, unallocated,
+/// overpaid and the company's own.
+pub(crate) async fn check(pool: &AnyPool) -> StoreResult<LedgerCheck> {
+    let mut report = LedgerCheck::default();
+    let mut sums: BTreeMap<(String, String), i128> = BTreeMap::new();
+    let mut after: i64 = 0;
+    loop {
+        let postings = sqlx::query(
+            "SELECT id, entries_sha256 FROM postings WHERE id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(CHECK_PAGE_POSTINGS)
+        .fetch_all(pool)
+        .await?;
+        let Some(last) = postings.last() else { break };
+        let last_id: i64 = last.try_get(0)?;
+        let entries = sqlx::query("SELECT posting_id, account, currency, amount_minor FROM ledger_entries WHERE posting_id > $1 AND posting_id <= $2 ORDER BY posting_id, line")
+            .bind(after)
+            .bind(last_id)
+            .fetch_all(pool)
+            .await?;
+        let mut by_posting: BTreeMap<i64, Vec<PostingEntryRow>> = BTreeMap::new();
+        for row in &entries {
+            let entry = PostingEntryRow {
+                account: row.try_get(1)?,
+                currency: row.try_get(2)?,
+                amount_minor: row.try_get(3)?,
+            };
+            *sums
+                .entry((entry.account.clone(), entry.currency.clone()))
+                .or_insert(0) += i128::from(entry.amount_minor);
+            by_posting.entry(row.try_get(0)?).or_default().push(entry);
+        }
+        for posting in &postings {
+            let id: i64 = posting.try_get(0)?;
+            let stored_hash: String = posting.try_get(1)?;
+            let entries = by_posting.remove(&id).unwrap_or_default();
+            report.postings += 1;
+            if !balanced(&entries) {
+                report
+                    .problems
+                    .push(format!("posting {id} does not balance"));
+            } else if entries_hash(&entries) != stored_hash {
+                report
+                    .problems
+                    .push(format!("posting {id} was changed after it was written"));
+            }
+        }
+        after = last_id;
+    }
+    compare_balances(pool, &sums, &mut report).await?;
+    check_client_money(&sums, &mut report);
+    Ok(report)
+}
+
+async fn compare_balances(
+    pool: &AnyPool,
+    sums: &BTreeMap<(String, String), i128>,
+    report: &mut LedgerCheck,
+) -> StoreResult<()> {
+    let kept = sqlx::query("SELECT account, currency, balance_minor FROM account_balances")
+        .fetch_all(pool)
+        .await?;
+    let mut seen = 0_usize;
+    for row in &kept {
+        let key: (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let balance: i64 = row.try_get(2)?;
+        let derived = sums.get(&key).copied().unwrap_or(0);
+        if i128::from(balance) != derived {
+            report.problems.push(format!(
+                "account {} {} shows {balance} but its entries sum to {derived}",
+                key.0, key.1
+            ));
+        }
+        seen += 1;
+    }
+    if seen != sums.len() {
+        report.problems.push(format!(
+            "{} accounts have entries but no kept balance",
+            sums.len().saturating_sub(seen)
+        ));
+    }
+    report.accounts = seen;
+    Ok(())
+}
+
+/// Client money: the bank accounts must hold exactly what the liabilities say.
+fn check_client_money(sums: &BTreeMap<(String, String), i128>, report: &mut LedgerCheck) {
+    let mut by_currency: BTreeMap<&str, i128> = BTreeMap::new();
+    for ((account, currency), sum) in sums {
+        let counts = ["client_money_bank:", "client_liability:", "overpaid:"]
+            .iter()
+            .any(|prefix| account.starts_with(prefix))
+            || account == "unallocated"
+            || account == "company_revenue";
+        if counts {
+            *by_currency.entry(currency.as_str()).or_insert(0) += sum;
+        }
+    }
+    for (currency, difference) in by_currency {
+        if difference != 0 {
+            report.problems.push(format!(
+                "{currency}: the client-money bank accounts differ by {difference} minor units from what is owed to clients, unallocated, overpaid and the company's"
+            ));
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Ledger postings in the store, on SQLite and (with REILU_TEST_DATABASE_URL) PostgreSQL.
+
+use reilu_store::test_support::{TestStore, stores_under_test};
+use reilu_store::*;
+
+fn entry(account: &str, amount_minor: i64) -> PostingEntryRow {
+    PostingEntryRow {
+        account: account.into(),
+        currency: "EUR".into(),
+        amount_minor,
+    }
+}
+
+fn payment(key: &str, amount_minor: i64) -> NewPosting {
+    NewPosting {
+        kind: "payment_unmatched".into(),
+        at_ms: 1,
+        corrects: None,
+        idempotency_key: Some(key.into()),
+        description: "bank entry".into(),
+        actor: "test".into(),
+        entries: vec![
+            entry("client_money_bank:FI2112345600000785", amount_minor),
+            entry("unallocated", -amount_minor),
+        ],
+    }
+}
+
+async fn raw(test: &TestStore, sql: &str) -> Result<u64, String> {
+    use sqlx::Connection;
+    let mut connection = sqlx::AnyConnection::connect(&test.url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = sqlx::query(sql)
+        .execute(&mut connection)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(result.rows_affected())
+}
+
+#[tokio::test]
+async fn postings_balance_happen_once_and_keep_balances() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let store = &test.store;
+        let first = store
+            .post(&payment("bank:1", 12_345))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert_eq!(first, PostOutcome::Posted { posting_id: 1 });
+        let again = store
+            .post(&payment("bank:1", 12_345))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            again,
+            PostOutcome::AlreadyPosted { posting_id: 1 },
+            "the same bank entry posts once"
+        );
+        store
+            .post(&payment("bank:2", 655))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut unbalanced = payment("bank:3", 100);
+        unbalanced.entries[1].amount_minor = -99;
+        assert!(
+            store.post(&unbalanced).await.is_err(),
+            "an unbalanced posting is refused before it is written"
+        );
+        let bank = store
+            .balances("client_money_bank:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            bank,
+            vec![(
+                "client_money_bank:FI2112345600000785".into(),
+                "EUR".into(),
+                13_000
+            )]
+        );
+        let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (check.postings, check.accounts, check.problems.clone()),
+            (2, 2, Vec::<String>::new()),
+            "{}",
+            test.backend_name
+        );
+        assert!(
+            raw(
+                &test,
+                "UPDATE ledger_entries SET amount_minor = 1 WHERE posting_id = 1"
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            raw(&test, "DELETE FROM postings WHERE id = 2")
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_finds_an_entry_changed_behind_the_triggers() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        if test.backend_name != "sqlite" {
+            continue;
+        }
+        test.store
+            .post(&payment("bank:1", 12_345))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        raw(&test, "DROP TRIGGER ledger_entries_are_append_only_update")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        raw(
+            &test,
+            "UPDATE ledger_entries SET amount_minor = 99999 WHERE posting_id = 1 AND line = 0",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let check = test
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = check.problems.join("; ");
+        assert!(text.contains("posting 1 does not balance"), "{text}");
+        assert!(text.contains("client-money bank accounts differ"), "{text}");
+        assert!(
+            text.contains("shows 12345 but its entries sum to 99999"),
+            "{text}"
+        );
+    }
+}
