@@ -25,7 +25,7 @@ use crate::{App, AppError, AppResult};
 /// random-ordered customer index it touches, so larger chunks write far less per row (at a
 /// million customers, 8,000 rows a chunk write half as much per row as 1,000); a chunk's
 /// memory (about 1 KiB a row) stays under 10 MiB.
-pub const ROWS_PER_CHUNK: usize = 8000;
+pub const ROWS_PER_CHUNK: usize = 16_000;
 /// Chunks prepared ahead of the writer.
 const CHUNKS_IN_FLIGHT: usize = 2;
 /// Row errors kept for the summary; more are counted, and all go to the errors sink.

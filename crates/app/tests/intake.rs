@@ -108,7 +108,7 @@ async fn a_file_larger_than_one_chunk_is_placed_completely() {
             .add_client("Kauppa Oy", "FI", "FI2112345600000785")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let portfolio = reilu_app::demo::DemoPortfolio::new(9, 6000, None);
+        let portfolio = reilu_app::demo::DemoPortfolio::new(9, 11_000, None);
         let mut text = format!("{HEADER}\n");
         let mut rows = 0;
         for (_, claim) in portfolio.claims() {

@@ -12,7 +12,7 @@ use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 /// widest insert here has 12 columns; 500 rows stay far below that and amortise round trips.
 const ROWS_PER_STATEMENT: usize = 500;
 /// A batch larger than this is a caller's bug: intake streams files in smaller chunks.
-pub const CLAIMS_PER_BATCH_MAX: usize = 10_000;
+pub const CLAIMS_PER_BATCH_MAX: usize = 20_000;
 
 type Tx = Transaction<'static, Any>;
 
@@ -154,6 +154,7 @@ async fn write_batch(
     let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
     let cases = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
     insert_claims(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
+    post_receivables(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
     let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(fresh.len());
     for claim in &fresh {
         let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
@@ -168,7 +169,7 @@ async fn write_batch(
     let placements = batch
         .claims
         .iter()
-        .map(|claim| outcome_of(claim, &fresh, &placed, &earlier))
+        .map(|claim| outcome_of(claim, &placed, &earlier))
         .collect::<StoreResult<Vec<_>>>()?;
     debug_assert_eq!(placements.len(), batch.claims.len());
     Ok(placements)
@@ -178,7 +179,6 @@ async fn write_batch(
 /// placed before is a duplicate of that claim.
 fn outcome_of(
     claim: &NewClaim,
-    fresh: &[&NewClaim],
     placed: &HashMap<&str, Placement>,
     earlier: &HashMap<String, String>,
 ) -> StoreResult<Placement> {
@@ -188,7 +188,9 @@ fn outcome_of(
         });
     }
     let placement = lookup(placed, claim.client_claim_ref.as_str())?;
-    let is_first = fresh.iter().any(|first| std::ptr::eq(*first, claim));
+    // Every claim carries its own fresh id, so the placement names the first of its reference.
+    let is_first =
+        matches!(placement, Placement::Accepted { claim_id, .. } if *claim_id == claim.claim_id);
     if is_first {
         return Ok(placement.clone());
     }
@@ -462,6 +464,64 @@ async fn insert_claims(
 fn index_bytes(hex_text: &str) -> StoreResult<Vec<u8>> {
     hex::decode(hex_text)
         .map_err(|_| StoreError::Corrupt(format!("blind index '{hex_text}' is not hex")))
+}
+
+/// One posting for the batch: each new claim becomes a receivable of its case (principal and
+/// the creditor's fees), owed to the client. The ledger then holds every case's debt from the
+/// moment it is placed.
+async fn post_receivables(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    claims: &[&NewClaim],
+    customer_ids: &HashMap<String, String>,
+    cases: &HashMap<String, (String, i64)>,
+    backend: Backend,
+) -> StoreResult<()> {
+    if claims.is_empty() {
+        return Ok(());
+    }
+    let mut entries = Vec::with_capacity(claims.len() + 2);
+    let mut owed_by_currency: HashMap<&str, i64> = HashMap::new();
+    for claim in claims {
+        let customer_id = lookup(customer_ids, &claim.customer.national_id_index)?;
+        let (_, case_number) = lookup(cases, customer_id)?;
+        for (component, amount_minor) in [
+            ("principal", claim.principal_minor),
+            ("creditor_fees", claim.creditor_fees_minor),
+        ] {
+            if amount_minor > 0 {
+                entries.push(PostingEntryRow {
+                    account: format!("receivable:{case_number}:{component}"),
+                    currency: claim.currency.clone(),
+                    amount_minor,
+                });
+                let owed = owed_by_currency.entry(claim.currency.as_str()).or_insert(0);
+                *owed = owed
+                    .checked_add(amount_minor)
+                    .ok_or_else(|| StoreError::Corrupt("claims overflow".into()))?;
+            }
+        }
+    }
+    let mut currencies: Vec<(&str, i64)> = owed_by_currency.into_iter().collect();
+    currencies.sort_unstable();
+    for (currency, owed) in currencies {
+        entries.push(PostingEntryRow {
+            account: format!("client_claims:{}", batch.client_id),
+            currency: currency.to_owned(),
+            amount_minor: -owed,
+        });
+    }
+    let posting = NewPosting {
+        kind: "claims_placed".into(),
+        at_ms: batch.at_ms,
+        corrects: None,
+        idempotency_key: None,
+        description: format!("{} claims placed from {}", claims.len(), batch.source),
+        actor: batch.actor.clone(),
+        entries,
+    };
+    crate::ledger::write_posting(transaction, &posting, backend).await?;
+    Ok(())
 }
 
 /// `count` parameters numbered from `first`: `$2, $3, …` on PostgreSQL, `?, ?, …` on SQLite.

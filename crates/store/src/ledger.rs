@@ -62,24 +62,7 @@ pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<
             });
         }
     }
-    let id_row = sqlx::query("UPDATE counters SET next_value = next_value + 1 WHERE name = 'posting' RETURNING next_value")
-        .fetch_one(&mut *transaction)
-        .await?;
-    let posting_id: i64 = id_row.try_get::<i64, _>(0)? - 1;
-    sqlx::query(
-        "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(posting_id)
-    .bind(&posting.kind)
-    .bind(posting.at_ms)
-    .bind(posting.corrects)
-    .bind(posting.idempotency_key.as_deref())
-    .bind(&posting.description)
-    .bind(entries_hash(&posting.entries))
-    .execute(&mut *transaction)
-    .await?;
-    write_entries(&mut transaction, posting_id, posting, store.backend()).await?;
+    let posting_id = write_posting(&mut transaction, posting, store.backend()).await?;
     let payload = serde_json::json!({ "posting_id": posting_id, "kind": posting.kind, "corrects": posting.corrects });
     let entry = NewJournalEntry {
         at_ms: posting.at_ms,
@@ -93,56 +76,118 @@ pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<
     Ok(PostOutcome::Posted { posting_id })
 }
 
+/// Writes a posting, its entries and the account balances inside the caller's transaction
+/// (which has taken the journal's slot, so writes are serialised); returns its id.
+pub(crate) async fn write_posting(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    posting: &NewPosting,
+    backend: Backend,
+) -> StoreResult<i64> {
+    if !balanced(&posting.entries) {
+        return Err(StoreError::Conflict(format!(
+            "posting '{}' does not balance",
+            posting.description
+        )));
+    }
+    let id_row = sqlx::query("UPDATE counters SET next_value = next_value + 1 WHERE name = 'posting' RETURNING next_value")
+        .fetch_one(&mut **transaction)
+        .await?;
+    let posting_id: i64 = id_row.try_get::<i64, _>(0)? - 1;
+    sqlx::query(
+        "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(posting_id)
+    .bind(&posting.kind)
+    .bind(posting.at_ms)
+    .bind(posting.corrects)
+    .bind(posting.idempotency_key.as_deref())
+    .bind(&posting.description)
+    .bind(entries_hash(&posting.entries))
+    .execute(&mut **transaction)
+    .await?;
+    write_entries(transaction, posting_id, &posting.entries, backend).await?;
+    write_balances(transaction, &posting.entries, backend).await?;
+    Ok(posting_id)
+}
+
+/// Rows per multi-row statement; see the intake's ROWS_PER_STATEMENT for why.
+const ROWS_PER_STATEMENT: usize = 500;
+
+fn placeholder_rows(backend: Backend, rows: usize, columns: usize) -> String {
+    let mut text = String::with_capacity(rows * columns * 4);
+    for row in 0..rows {
+        text.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns {
+            if column > 0 {
+                text.push_str(", ");
+            }
+            match backend {
+                // Anonymous parameters: SQLite binds named ones in quadratic time.
+                Backend::Sqlite => text.push('?'),
+                Backend::Postgres => text.push_str(&format!("${}", row * columns + column + 1)),
+            }
+        }
+        text.push(')');
+    }
+    text
+}
+
 async fn write_entries(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     posting_id: i64,
-    posting: &NewPosting,
+    entries: &[PostingEntryRow],
     backend: Backend,
 ) -> StoreResult<()> {
-    let placeholder = |n: usize| {
-        if backend == Backend::Sqlite {
-            "?".to_owned()
-        } else {
-            format!("${n}")
+    for (chunk_index, chunk) in entries.chunks(ROWS_PER_STATEMENT).enumerate() {
+        let sql = format!(
+            "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
+            placeholder_rows(backend, chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for (offset, entry) in chunk.iter().enumerate() {
+            let line = i64::try_from(chunk_index * ROWS_PER_STATEMENT + offset)
+                .map_err(|_| StoreError::Corrupt("line".into()))?;
+            query = query
+                .bind(posting_id)
+                .bind(line)
+                .bind(&entry.account)
+                .bind(&entry.currency)
+                .bind(entry.amount_minor);
         }
-    };
-    let rows: Vec<String> = (0..posting.entries.len())
-        .map(|row| {
-            format!(
-                "({}, {}, {}, {}, {})",
-                placeholder(row * 5 + 1),
-                placeholder(row * 5 + 2),
-                placeholder(row * 5 + 3),
-                placeholder(row * 5 + 4),
-                placeholder(row * 5 + 5)
-            )
-        })
-        .collect();
-    let sql = format!(
-        "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
-        rows.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for (line, entry) in posting.entries.iter().enumerate() {
-        let line = i64::try_from(line).map_err(|_| StoreError::Corrupt("line".into()))?;
-        query = query
-            .bind(posting_id)
-            .bind(line)
-            .bind(&entry.account)
-            .bind(&entry.currency)
-            .bind(entry.amount_minor);
+        query.execute(&mut **transaction).await?;
     }
-    query.execute(&mut **transaction).await?;
-    for entry in &posting.entries {
-        sqlx::query(
-            "INSERT INTO account_balances (account, currency, balance_minor) VALUES ($1, $2, $3) \
+    Ok(())
+}
+
+/// Adds the entries to the kept balances, one row per account and currency (summed first:
+/// PostgreSQL refuses to update one row twice in a statement).
+async fn write_balances(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    entries: &[PostingEntryRow],
+    backend: Backend,
+) -> StoreResult<()> {
+    let mut sums: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    for entry in entries {
+        let sum = sums
+            .entry((entry.account.as_str(), entry.currency.as_str()))
+            .or_insert(0);
+        *sum = sum
+            .checked_add(entry.amount_minor)
+            .ok_or_else(|| StoreError::Corrupt("balance overflow".into()))?;
+    }
+    let sums: Vec<((&str, &str), i64)> = sums.into_iter().collect();
+    for chunk in sums.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO account_balances (account, currency, balance_minor) VALUES {} \
              ON CONFLICT (account, currency) DO UPDATE SET balance_minor = account_balances.balance_minor + excluded.balance_minor",
-        )
-        .bind(&entry.account)
-        .bind(&entry.currency)
-        .bind(entry.amount_minor)
-        .execute(&mut **transaction)
-        .await?;
+            placeholder_rows(backend, chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql);
+        for ((account, currency), amount_minor) in chunk {
+            query = query.bind(*account).bind(*currency).bind(*amount_minor);
+        }
+        query.execute(&mut **transaction).await?;
     }
     Ok(())
 }

@@ -42,7 +42,8 @@ CREATE TABLE cases (
     opened_at_ms BIGINT NOT NULL,
     UNIQUE (client_id, customer_id)
 );
-CREATE INDEX cases_customer ON cases (customer_id);
+-- Cases by customer alone (a customer's cases across clients) get their index with the portal,
+-- which is the first reader; until then it would only cost every placement a write.
 
 CREATE TABLE claims (
     id TEXT PRIMARY KEY,

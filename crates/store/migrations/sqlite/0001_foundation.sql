@@ -1,4 +1,6 @@
 -- Reilu's foundation schema for the embedded SQLite store.
+-- Small rows keyed by text are WITHOUT ROWID tables: the row lives in its primary-key B-tree
+-- instead of a rowid table plus a separate key index, one B-tree less to write per row.
 -- Money is INTEGER minor units with its currency; instants are INTEGER milliseconds since
 -- the Unix epoch (UTC); calendar dates are TEXT YYYY-MM-DD. Personal data is only ever a
 -- sealed BLOB or a keyed blind index.
@@ -44,8 +46,9 @@ CREATE TABLE cases (
     status TEXT NOT NULL DEFAULT 'open',
     opened_at_ms INTEGER NOT NULL,
     UNIQUE (client_id, customer_id)
-);
-CREATE INDEX cases_customer ON cases (customer_id);
+) WITHOUT ROWID;
+-- Cases by customer alone (a customer's cases across clients) get their index with the portal,
+-- which is the first reader; until then it would only cost every placement a write.
 
 CREATE TABLE claims (
     id TEXT PRIMARY KEY,
@@ -61,7 +64,7 @@ CREATE TABLE claims (
     description TEXT NOT NULL,
     placed_at_ms INTEGER NOT NULL,
     UNIQUE (client_id, client_claim_ref)
-);
+) WITHOUT ROWID;
 CREATE INDEX claims_case ON claims (case_id);
 
 CREATE TABLE idempotency (
