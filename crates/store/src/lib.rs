@@ -10,6 +10,7 @@ mod journal;
 mod ledger;
 mod migrations;
 mod models;
+mod payments;
 mod sql_store;
 pub mod test_support;
 
@@ -91,6 +92,27 @@ pub trait Store: Clone + Send + Sync + 'static {
 
     /// Re-derives every ledger invariant from the entries.
     fn check_ledger(&self) -> impl Future<Output = StoreResult<LedgerCheck>> + Send;
+
+    /// Records bank entries once per account and bank reference, posting each as instructed
+    /// (allocated to a case, unallocated, or not at all), all in one transaction.
+    fn record_payments(
+        &self,
+        batch: &[PaymentInstruction],
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<Vec<PaymentOutcome>>> + Send;
+
+    /// The unmatched payments queue, oldest first.
+    fn unmatched_payments(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<UnmatchedPayment>>> + Send;
+
+    /// (case number, client id, market, currency) of the given cases that exist.
+    fn case_owners(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<Vec<(i64, String, String, String)>>> + Send;
 
     /// Sealed personal data of a case's customer, for those allowed to read it.
     fn case_by_number(

@@ -21,6 +21,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "ledger",
         include_str!("../migrations/sqlite/0002_ledger.sql"),
     ),
+    (
+        3,
+        "bank_entries",
+        include_str!("../migrations/sqlite/0003_bank_entries.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -32,6 +37,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "ledger",
         include_str!("../migrations/postgres/0002_ledger.sql"),
+    ),
+    (
+        3,
+        "bank_entries",
+        include_str!("../migrations/postgres/0003_bank_entries.sql"),
     ),
 ];
 

@@ -182,3 +182,70 @@ pub struct LedgerCheck {
     pub accounts: usize,
     pub problems: Vec<String>,
 }
+
+/// A bank entry as recorded (no personal data: the debtor's name is not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankEntryRecord {
+    pub account_iban: String,
+    pub bank_reference: String,
+    pub message_id: String,
+    /// `credit` or `debit`.
+    pub direction: String,
+    pub reversal: bool,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub booking_date: Option<String>,
+    pub structured_reference: Option<String>,
+    /// The unstructured remittance lines, joined by newlines.
+    pub unstructured: String,
+}
+
+/// Where a bank entry goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PaymentTarget {
+    /// Allocated to the case in this order (from the market's rule pack).
+    Case {
+        case_number: i64,
+        client_id: String,
+        allocation_order: Vec<reilu_ledger::Component>,
+    },
+    /// Held as unallocated money in the unmatched queue.
+    Unmatched,
+    /// Recorded, not posted: not a payment to collect.
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentInstruction {
+    pub entry: BankEntryRecord,
+    pub target: PaymentTarget,
+    /// Why: "matched by RF reference …", "no reference found", …
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentOutcome {
+    Matched {
+        posting_id: i64,
+        case_number: i64,
+    },
+    Unmatched {
+        posting_id: i64,
+    },
+    Ignored,
+    /// This account's bank reference was recorded before; nothing was written.
+    AlreadyRecorded,
+}
+
+/// A payment waiting in the unmatched queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmatchedPayment {
+    pub account_iban: String,
+    pub bank_reference: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub booking_date: Option<String>,
+    pub structured_reference: Option<String>,
+    pub unstructured: String,
+    pub reason: String,
+}

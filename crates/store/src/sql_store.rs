@@ -6,7 +6,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::models::*;
-use crate::{Store, StoreError, StoreResult, clients, intake, journal, ledger};
+use crate::{Store, StoreError, StoreResult, clients, intake, journal, ledger, payments};
 
 /// Which database a [`SqlStore`] talks to; chosen once from the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +180,26 @@ impl Store for SqlStore {
 
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
         ledger::check(&self.pool).await
+    }
+
+    async fn record_payments(
+        &self,
+        batch: &[PaymentInstruction],
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<Vec<PaymentOutcome>> {
+        payments::record_payments(self, batch, actor, at_ms).await
+    }
+
+    async fn unmatched_payments(&self, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
+        payments::unmatched(self, limit).await
+    }
+
+    async fn case_owners(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<Vec<(i64, String, String, String)>> {
+        payments::case_owners(self, case_numbers).await
     }
 
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {
