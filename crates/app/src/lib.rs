@@ -7,6 +7,7 @@ pub mod clients;
 pub mod demo;
 mod demo_data;
 pub mod intake;
+pub mod payments;
 pub mod personal_data;
 
 use std::sync::Arc;

@@ -92,6 +92,8 @@ pub enum Parameter {
     PlanMaxPercentOfDisposable,
     /// Write-offs and legal escalation need a second, different approver.
     FourEyes,
+    /// The order in which a payment pays off the debt's components.
+    PaymentAllocationOrder,
 }
 
 const FEE_KINDS: [FeeKind; 6] = FeeKind::ALL;
@@ -123,6 +125,7 @@ impl Parameter {
             "debt_advice" => Some(Parameter::DebtAdvice),
             "plan.max_percent_of_disposable_income" => Some(Parameter::PlanMaxPercentOfDisposable),
             "four_eyes" => Some(Parameter::FourEyes),
+            "payment.allocation_order" => Some(Parameter::PaymentAllocationOrder),
             _ => None,
         };
         simple.or_else(|| parse_fee_parameter(name))
@@ -153,7 +156,7 @@ impl Parameter {
             | Parameter::InterestLateRate
             | Parameter::PlanMaxPercentOfDisposable => ValueKind::Percent,
             Parameter::PlanFeeFewInstalments => ValueKind::FewInstalments,
-            Parameter::DemandFirstItems => ValueKind::Items,
+            Parameter::DemandFirstItems | Parameter::PaymentAllocationOrder => ValueKind::Items,
             Parameter::Limitation => ValueKind::Limitation,
             Parameter::DebtAdvice => ValueKind::Advice,
         }
@@ -192,7 +195,7 @@ impl Parameter {
     }
 }
 
-const ALL_SIMPLE: [(&str, Parameter); 24] = [
+const ALL_SIMPLE: [(&str, Parameter); 25] = [
     ("contact.hours", Parameter::ContactHours),
     (
         "contact.no_public_holidays",
@@ -250,6 +253,10 @@ const ALL_SIMPLE: [(&str, Parameter); 24] = [
         Parameter::PlanMaxPercentOfDisposable,
     ),
     ("four_eyes", Parameter::FourEyes),
+    (
+        "payment.allocation_order",
+        Parameter::PaymentAllocationOrder,
+    ),
 ];
 
 fn parse_fee_parameter(name: &str) -> Option<Parameter> {

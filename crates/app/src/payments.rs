@@ -1,0 +1,347 @@
+//! Payments in: bank entries matched to cases by their reference and posted through the
+//! ledger, exactly once each. A file is read twice: first to the end without writing
+//! anything, so a malformed or hostile file posts nothing; then in chunks, each recorded in one
+//! transaction, so a crash part-way loses nothing and a re-run posts only the rest.
+
+use std::collections::HashMap;
+
+use reilu_formats::reference::parse_any;
+use reilu_ledger::Component;
+use reilu_rules::pack::{Parameter, Value};
+use reilu_store::{BankEntryRecord, PaymentInstruction, PaymentOutcome, PaymentTarget, Store};
+use serde::Serialize;
+
+use crate::{App, AppError, AppResult};
+
+/// Entries recorded per transaction.
+pub const PAYMENTS_PER_CHUNK: usize = 2000;
+
+/// A bank entry as the payment workflow needs it, whatever file it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingPayment {
+    pub record: BankEntryRecord,
+    pub credit: bool,
+    /// A returned payment or a reversal: money that went back, not a payment to allocate.
+    pub returned: bool,
+    pub unstructured_lines: Vec<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PaymentSummary {
+    pub entries: u64,
+    pub matched: u64,
+    pub unmatched: u64,
+    pub ignored: u64,
+    /// Entries recorded by an earlier import of this or an overlapping file.
+    pub already_recorded: u64,
+}
+
+/// The case a payment names, and how it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    pub case_number: u64,
+    pub how: String,
+}
+
+/// Finds the case a payment is for: its structured reference first, then any reference
+/// written in its free text. Only references whose check digits hold are taken, so a typo
+/// lands in the unmatched queue instead of on another customer's case.
+pub fn find_reference(payment: &IncomingPayment) -> Option<Match> {
+    if let Some(structured) = payment.record.structured_reference.as_deref()
+        && let Some(parsed) = parse_any(structured)
+    {
+        return Some(Match {
+            case_number: parsed.case_number,
+            how: format!("structured reference {}", parsed.canonical),
+        });
+    }
+    for line in &payment.unstructured_lines {
+        for token in line.split(|c: char| c.is_whitespace() || c == ',' || c == ';' || c == ':') {
+            if token.len() < 4 {
+                continue;
+            }
+            if let Some(parsed) = parse_any(token) {
+                return Some(Match {
+                    case_number: parsed.case_number,
+                    how: format!("reference {} in the message text", parsed.canonical),
+                });
+            }
+        }
+    }
+    None
+}
+
+/// Owner of a case: client, market, currency.
+#[derive(Debug, Clone)]
+struct Owner {
+    client_id: String,
+    market: String,
+    currency: String,
+}
+
+impl<S: Store> App<S> {
+    /// Imports payments from a replayable source: `read` hands every entry of the file to its
+    /// callback, and is called twice on a blocking thread (validate, then post). Chunks go to
+    /// the writer through a bounded channel, so memory does not grow with the file.
+    pub async fn import_payments<F>(&self, read: F) -> AppResult<PaymentSummary>
+    where
+        F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()>
+            + Send
+            + Sync
+            + 'static,
+    {
+        let read = std::sync::Arc::new(read);
+        let validate = std::sync::Arc::clone(&read);
+        let entries = tokio::task::spawn_blocking(move || {
+            let mut entries: u64 = 0;
+            validate(&mut |_| {
+                entries += 1;
+                Ok(())
+            })
+            .map(|()| entries)
+        })
+        .await
+        .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
+        let mut summary = PaymentSummary {
+            entries,
+            ..PaymentSummary::default()
+        };
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<IncomingPayment>>(2);
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut chunk = Vec::with_capacity(PAYMENTS_PER_CHUNK);
+            read(&mut |payment| {
+                chunk.push(payment);
+                if chunk.len() >= PAYMENTS_PER_CHUNK {
+                    sender
+                        .blocking_send(std::mem::take(&mut chunk))
+                        .map_err(|_| AppError::Io("the writer stopped".into()))?;
+                }
+                Ok(())
+            })?;
+            sender
+                .blocking_send(chunk)
+                .map_err(|_| AppError::Io("the writer stopped".into()))
+        });
+        while let Some(batch) = receiver.recv().await {
+            self.record_chunk(&batch, &mut summary).await?;
+        }
+        reader
+            .await
+            .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
+        let handled =
+            summary.matched + summary.unmatched + summary.ignored + summary.already_recorded;
+        if handled != summary.entries {
+            // Everything read was recorded exactly once; only the count differs, so the file
+            // changed between the two readings. Say so rather than report wrong totals.
+            return Err(AppError::Invalid(format!(
+                "the file changed while it was imported ({} entries, then {handled})",
+                summary.entries
+            )));
+        }
+        Ok(summary)
+    }
+
+    async fn record_chunk(
+        &self,
+        batch: &[IncomingPayment],
+        summary: &mut PaymentSummary,
+    ) -> AppResult<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let found: Vec<Option<Match>> = batch.iter().map(find_reference).collect();
+        let numbers: Vec<i64> = found
+            .iter()
+            .flatten()
+            .filter_map(|m| i64::try_from(m.case_number).ok())
+            .collect();
+        let owners: HashMap<i64, Owner> = self
+            .store
+            .case_owners(&numbers)
+            .await?
+            .into_iter()
+            .map(|(number, client_id, market, currency)| {
+                (
+                    number,
+                    Owner {
+                        client_id,
+                        market,
+                        currency,
+                    },
+                )
+            })
+            .collect();
+        let instructions: Vec<PaymentInstruction> = batch
+            .iter()
+            .zip(&found)
+            .map(|(payment, found)| self.instruct(payment, found.as_ref(), &owners))
+            .collect();
+        let outcomes = self
+            .store
+            .record_payments(&instructions, "import:payments", self.now_ms())
+            .await?;
+        for outcome in outcomes {
+            match outcome {
+                PaymentOutcome::Matched { .. } => summary.matched += 1,
+                PaymentOutcome::Unmatched { .. } => summary.unmatched += 1,
+                PaymentOutcome::Ignored => summary.ignored += 1,
+                PaymentOutcome::AlreadyRecorded => summary.already_recorded += 1,
+            }
+        }
+        Ok(())
+    }
+
+    /// Where one payment goes, and why.
+    fn instruct(
+        &self,
+        payment: &IncomingPayment,
+        found: Option<&Match>,
+        owners: &HashMap<i64, Owner>,
+    ) -> PaymentInstruction {
+        let (target, reason) = self.target_of(payment, found, owners);
+        PaymentInstruction {
+            entry: payment.record.clone(),
+            target,
+            reason,
+        }
+    }
+
+    fn target_of(
+        &self,
+        payment: &IncomingPayment,
+        found: Option<&Match>,
+        owners: &HashMap<i64, Owner>,
+    ) -> (PaymentTarget, String) {
+        if !payment.credit {
+            return (
+                PaymentTarget::Ignored,
+                "a debit is not a payment to collect".into(),
+            );
+        }
+        if payment.returned {
+            return (
+                PaymentTarget::Unmatched,
+                "a returned or reversed payment: an agent reconciles it with the original".into(),
+            );
+        }
+        let Some(found) = found else {
+            return (
+                PaymentTarget::Unmatched,
+                "no valid payment reference in the structured reference or the message".into(),
+            );
+        };
+        let owner = i64::try_from(found.case_number)
+            .ok()
+            .and_then(|number| owners.get(&number));
+        let Some(owner) = owner else {
+            return (
+                PaymentTarget::Unmatched,
+                format!("{} names no case", found.how),
+            );
+        };
+        if owner.currency != payment.record.currency {
+            return (
+                PaymentTarget::Unmatched,
+                format!(
+                    "{} names a case in {}, the payment is in {}",
+                    found.how, owner.currency, payment.record.currency
+                ),
+            );
+        }
+        let order = self.allocation_order(&owner.market);
+        let case_number = i64::try_from(found.case_number).unwrap_or(0);
+        (
+            PaymentTarget::Case {
+                case_number,
+                client_id: owner.client_id.clone(),
+                allocation_order: order,
+            },
+            format!("matched by {}", found.how),
+        )
+    }
+
+    /// The market's allocation order (law first, then the house's), as components.
+    pub fn allocation_order(&self, market: &str) -> Vec<Component> {
+        let Ok(code) = reilu_core::MarketCode::parse(market) else {
+            return Vec::new();
+        };
+        let today = self.clock.now().date_naive();
+        let rule = self
+            .gate
+            .book()
+            .rules(
+                code,
+                reilu_core::CustomerKind::Consumer,
+                Parameter::PaymentAllocationOrder,
+                today,
+            )
+            .next();
+        match rule.map(|rule| &rule.value) {
+            Some(Value::Items(items)) => items
+                .iter()
+                .filter_map(|item| Component::parse(item))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(structured: Option<&str>, lines: &[&str]) -> IncomingPayment {
+        IncomingPayment {
+            record: BankEntryRecord {
+                account_iban: "FI2112345600000785".into(),
+                bank_reference: "X".into(),
+                message_id: "M".into(),
+                direction: "credit".into(),
+                reversal: false,
+                amount_minor: 100,
+                currency: "EUR".into(),
+                booking_date: None,
+                structured_reference: structured.map(str::to_owned),
+                unstructured: lines.join("\n"),
+            },
+            credit: true,
+            returned: false,
+            unstructured_lines: lines.iter().map(|line| (*line).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn references_are_found_structured_first_then_in_the_text() {
+        let rf = reilu_formats::reference::for_case("FI", 100_123).rf;
+        assert_eq!(
+            find_reference(&payment(Some(&rf), &[])).map(|m| m.case_number),
+            Some(100_123)
+        );
+        let national = reilu_formats::reference::for_case("FI", 100_456)
+            .national
+            .map(|(_, text)| text)
+            .unwrap_or_default();
+        let in_text = format!("Invoice payment, ref: {national}");
+        assert_eq!(
+            find_reference(&payment(None, &[&in_text])).map(|m| m.case_number),
+            Some(100_456)
+        );
+        assert_eq!(
+            find_reference(&payment(None, &["thanks for waiting"])),
+            None
+        );
+        // A mistyped RF reference (check digits wrong) is not taken.
+        let mut typo = rf.clone();
+        typo.pop();
+        typo.push('9');
+        if typo != rf {
+            assert_eq!(
+                find_reference(&payment(Some(&typo), &[]))
+                    .map(|m| m.case_number)
+                    .filter(|n| *n == 100_123),
+                None
+            );
+        }
+    }
+}
