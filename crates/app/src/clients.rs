@@ -13,6 +13,14 @@ const CLIENT_NAME_LENGTH_MAX: usize = 200;
 /// API keys start with this, so a leaked key is recognisable by secret scanners.
 pub const API_KEY_PREFIX: &str = "reilu_";
 
+/// How a client is created: its API key, id and commission.
+#[derive(Debug, Clone)]
+pub struct ClientTerms {
+    pub api_key: String,
+    pub id: uuid::Uuid,
+    pub commission_bp: i64,
+}
+
 /// A client just created, with its API key: shown once, never stored.
 #[derive(Debug, Clone, Serialize)]
 pub struct CreatedClient {
@@ -33,26 +41,47 @@ pub fn new_api_key() -> String {
 }
 
 impl<S: Store> App<S> {
-    /// Creates a client for a market Reilu serves, paid out to a valid IBAN.
+    /// Creates a client for a market Reilu serves, paid out to a valid IBAN, with no
+    /// commission agreed.
     pub async fn add_client(
         &self,
         name: &str,
         market: &str,
         iban: &str,
     ) -> AppResult<CreatedClient> {
-        self.add_client_with_key(name, market, iban, &new_api_key(), uuid::Uuid::now_v7())
-            .await
+        self.add_client_with_terms(name, market, iban, 0).await
     }
 
-    /// As [`App::add_client`], with the key and id given (the demo derives them from its seed).
+    /// Creates a client with the commission the company keeps of what it collects
+    /// (basis points: 1000 = 10 %).
+    pub async fn add_client_with_terms(
+        &self,
+        name: &str,
+        market: &str,
+        iban: &str,
+        commission_bp: i64,
+    ) -> AppResult<CreatedClient> {
+        let terms = ClientTerms {
+            api_key: new_api_key(),
+            id: uuid::Uuid::now_v7(),
+            commission_bp,
+        };
+        self.add_client_with_key(name, market, iban, &terms).await
+    }
+
+    /// As [`App::add_client`], with the key, id and commission given (the demo derives them
+    /// from its seed).
     pub async fn add_client_with_key(
         &self,
         name: &str,
         market: &str,
         iban: &str,
-        api_key: &str,
-        id: uuid::Uuid,
+        terms: &ClientTerms,
     ) -> AppResult<CreatedClient> {
+        let (api_key, id) = (terms.api_key.as_str(), terms.id);
+        if !(0..=10_000).contains(&terms.commission_bp) {
+            return Err(AppError::Invalid("a commission is from 0 to 100 %".into()));
+        }
         let name = name.trim();
         if name.is_empty()
             || name.chars().count() > CLIENT_NAME_LENGTH_MAX
@@ -74,6 +103,7 @@ impl<S: Store> App<S> {
             market: market.code,
             iban: iban.as_str().to_owned(),
             api_key_hash: api_key_hash(api_key),
+            commission_bp: terms.commission_bp,
         };
         self.store.insert_client(&client, self.now_ms()).await?;
         Ok(CreatedClient {

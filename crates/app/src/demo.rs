@@ -11,6 +11,9 @@ use reilu_formats::national_id::{self, PartyKind};
 
 use crate::demo_data::{MATERIAL, MarketMaterial};
 
+/// The commission demo clients agreed to: 10 % of what is collected.
+const DEMO_COMMISSION_BP: i64 = 1000;
+
 /// Claims buffered per demo client before they are placed: small, because there is one
 /// buffer per client.
 const DEMO_ROWS_PER_CHUNK: usize = 1000;
@@ -367,14 +370,13 @@ impl<S: reilu_store::Store> crate::App<S> {
                 .await?
                 .is_none()
             {
-                self.add_client_with_key(
-                    &client.name,
-                    client.market,
-                    &client.iban,
-                    &client.api_key,
-                    client.id,
-                )
-                .await?;
+                let terms = crate::clients::ClientTerms {
+                    api_key: client.api_key.clone(),
+                    id: client.id,
+                    commission_bp: DEMO_COMMISSION_BP,
+                };
+                self.add_client_with_key(&client.name, client.market, &client.iban, &terms)
+                    .await?;
                 summary.clients_created += 1;
             }
         }

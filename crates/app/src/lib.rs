@@ -9,6 +9,7 @@ mod demo_data;
 pub mod intake;
 pub mod payments;
 pub mod personal_data;
+pub mod remit;
 
 use std::sync::Arc;
 

@@ -10,14 +10,15 @@ pub(crate) async fn insert(store: &SqlStore, client: &NewClient, at_ms: i64) -> 
     let mut transaction = store.pool().begin().await?;
     let slot = journal::reserve(&mut transaction).await?;
     sqlx::query(
-        "INSERT INTO clients (id, name, market, iban, api_key_hash, created_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO clients (id, name, market, iban, api_key_hash, commission_bp, created_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&client.id)
     .bind(&client.name)
     .bind(client.market.as_str())
     .bind(&client.iban)
     .bind(&client.api_key_hash)
+    .bind(client.commission_bp)
     .bind(at_ms)
     .execute(&mut *transaction)
     .await?;
@@ -36,7 +37,7 @@ pub(crate) async fn insert(store: &SqlStore, client: &NewClient, at_ms: i64) -> 
 
 pub(crate) async fn list(store: &SqlStore) -> StoreResult<Vec<ClientRow>> {
     let rows = sqlx::query(
-        "SELECT id, name, market, iban, created_at_ms FROM clients ORDER BY created_at_ms, id",
+        "SELECT id, name, market, iban, commission_bp, created_at_ms FROM clients ORDER BY created_at_ms, id",
     )
     .fetch_all(store.pool())
     .await?;
@@ -50,8 +51,9 @@ pub(crate) async fn by_column(
     value: &str,
 ) -> StoreResult<Option<ClientRow>> {
     debug_assert!(column == "id" || column == "api_key_hash");
-    let sql =
-        format!("SELECT id, name, market, iban, created_at_ms FROM clients WHERE {column} = $1");
+    let sql = format!(
+        "SELECT id, name, market, iban, commission_bp, created_at_ms FROM clients WHERE {column} = $1"
+    );
     let row = sqlx::query(&sql)
         .bind(value)
         .fetch_optional(store.pool())
@@ -66,6 +68,7 @@ fn client_from_row(row: &AnyRow) -> StoreResult<ClientRow> {
         name: row.try_get("name").map_err(read)?,
         market: row.try_get("market").map_err(read)?,
         iban: row.try_get("iban").map_err(read)?,
+        commission_bp: row.try_get("commission_bp").map_err(read)?,
         created_at_ms: row.try_get("created_at_ms").map_err(read)?,
     })
 }

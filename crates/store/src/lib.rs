@@ -11,6 +11,7 @@ mod ledger;
 mod migrations;
 mod models;
 mod payments;
+mod remittances;
 mod sql_store;
 pub mod test_support;
 
@@ -113,6 +114,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<Vec<(i64, String, String, String)>>> + Send;
+
+    /// Records a client's remittance with its posting, once per run date, client and currency.
+    fn record_remittance(
+        &self,
+        remittance: &Remittance,
+        posting: &NewPosting,
+    ) -> impl Future<Output = StoreResult<PostOutcome>> + Send;
+
+    /// The remittances of a run date, ordered for writing payment files.
+    fn remittances_on(
+        &self,
+        run_date: &str,
+    ) -> impl Future<Output = StoreResult<Vec<Remittance>>> + Send;
 
     /// Sealed personal data of a case's customer, for those allowed to read it.
     fn case_by_number(

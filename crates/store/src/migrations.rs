@@ -26,6 +26,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "bank_entries",
         include_str!("../migrations/sqlite/0003_bank_entries.sql"),
     ),
+    (
+        4,
+        "remittances",
+        include_str!("../migrations/sqlite/0004_remittances.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -42,6 +47,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "bank_entries",
         include_str!("../migrations/postgres/0003_bank_entries.sql"),
+    ),
+    (
+        4,
+        "remittances",
+        include_str!("../migrations/postgres/0004_remittances.sql"),
     ),
 ];
 

@@ -11,6 +11,8 @@ pub struct NewClient {
     pub iban: String,
     /// SHA-256 of the client's API key; the key itself is shown once and never stored.
     pub api_key_hash: String,
+    /// The commission the company keeps of what it collects, in basis points.
+    pub commission_bp: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +21,7 @@ pub struct ClientRow {
     pub name: String,
     pub market: String,
     pub iban: String,
+    pub commission_bp: i64,
     pub created_at_ms: i64,
 }
 
@@ -248,4 +251,19 @@ pub struct UnmatchedPayment {
     pub structured_reference: Option<String>,
     pub unstructured: String,
     pub reason: String,
+}
+
+/// What one client is paid in one currency on a run date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Remittance {
+    pub run_date: String,
+    pub client_id: String,
+    pub currency: String,
+    pub owed_minor: i64,
+    pub commission_minor: i64,
+    pub paid_minor: i64,
+    /// The client-money account paid from.
+    pub debtor_iban: String,
+    /// The client's account paid to.
+    pub creditor_iban: String,
 }

@@ -6,7 +6,9 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::models::*;
-use crate::{Store, StoreError, StoreResult, clients, intake, journal, ledger, payments};
+use crate::{
+    Store, StoreError, StoreResult, clients, intake, journal, ledger, payments, remittances,
+};
 
 /// Which database a [`SqlStore`] talks to; chosen once from the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,6 +202,18 @@ impl Store for SqlStore {
         case_numbers: &[i64],
     ) -> StoreResult<Vec<(i64, String, String, String)>> {
         payments::case_owners(self, case_numbers).await
+    }
+
+    async fn record_remittance(
+        &self,
+        remittance: &Remittance,
+        posting: &NewPosting,
+    ) -> StoreResult<PostOutcome> {
+        remittances::record(self, remittance, posting).await
+    }
+
+    async fn remittances_on(&self, run_date: &str) -> StoreResult<Vec<Remittance>> {
+        remittances::on_date(self, run_date).await
     }
 
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {

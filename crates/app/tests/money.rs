@@ -1,0 +1,193 @@
+//! Payments allocated to cases and client money paid out, end to end, on every backend.
+
+use std::sync::Arc;
+
+use reilu_app::payments::IncomingPayment;
+use reilu_app::{App, FixedClock};
+use reilu_store::test_support::stores_under_test;
+use reilu_store::{BankEntryRecord, SqlStore, Store};
+use reilu_vault::{MasterKey, Vault};
+
+const HEADER: &str = "client_claim_ref,market,customer_type,customer_national_id,customer_name,customer_address_line1,customer_postcode,customer_city,currency,principal,invoice_date,due_date,creditor_fees";
+const ROWS: &str = "\
+INV-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,EUR,100.00,2026-09-01,2026-09-15,5.00
+INV-2,DE,consumer,65929970489,Max Mustermann,Hauptstraße 1,10115,Berlin,EUR,200.00,2026-09-01,2026-09-15,
+";
+const BANK: &str = "FI2112345600000785";
+
+async fn app_on(store: SqlStore) -> App<SqlStore> {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+        .unwrap_or_else(|e| panic!("{e}"));
+    App::new(
+        store,
+        Vault::new(&MasterKey::generate()),
+        Arc::new(FixedClock(now.to_utc())),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn payment(
+    reference: &str,
+    amount_minor: i64,
+    structured: Option<String>,
+    text: &str,
+) -> IncomingPayment {
+    IncomingPayment {
+        record: BankEntryRecord {
+            account_iban: BANK.into(),
+            bank_reference: reference.into(),
+            message_id: "CAMT-1".into(),
+            direction: "credit".into(),
+            reversal: false,
+            amount_minor,
+            currency: "EUR".into(),
+            booking_date: Some("2026-11-24".into()),
+            structured_reference: structured,
+            unstructured: text.into(),
+        },
+        credit: true,
+        returned: false,
+        unstructured_lines: vec![text.into()],
+    }
+}
+
+#[tokio::test]
+async fn payments_are_matched_allocated_and_remitted_once() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        let client = app
+            .add_client_with_terms("Kauppa Oy", "FI", "FI2112345600000785", 1000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{HEADER}\n{ROWS}");
+        let summary = app
+            .import_claim_file(
+                &client.id,
+                "t.csv",
+                std::io::Cursor::new(text.into_bytes()),
+                &|_| {},
+                &mut |_| Ok(()),
+            )
+            .await;
+        assert_eq!(
+            summary.map(|s| s.accepted).ok(),
+            Some(2),
+            "{}",
+            test.backend_name
+        );
+        let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
+        let national = reilu_formats::reference::for_case("FI", 100_000)
+            .national
+            .map(|(_, text)| text)
+            .unwrap_or_default();
+        let payments = vec![
+            payment("E-1", 5_000, Some(rf.clone()), ""),
+            payment("E-2", 6_000, None, &format!("Lasku, viite {national}")),
+            payment("E-3", 1_234, None, "no reference at all"),
+        ];
+        let again = payments.clone();
+        let imported = app
+            .import_payments(move |sink| {
+                for payment in &payments {
+                    sink(payment.clone())?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert_eq!(
+            (
+                imported.matched,
+                imported.unmatched,
+                imported.already_recorded
+            ),
+            (2, 1, 0)
+        );
+        let repeat = app
+            .import_payments(move |sink| again.iter().try_for_each(|p| sink(p.clone())))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            repeat.already_recorded, 3,
+            "an overlapping file posts nothing twice"
+        );
+        // 50 + 60 paid against 100 principal + 5 fees on a FI case (house order: costs,
+        // interest, principal, creditor fees): 100 principal, 5 fees, 5 overpaid.
+        let owed = app
+            .store
+            .balances("overpaid:100000")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(owed, vec![("overpaid:100000".into(), "EUR".into(), -500)]);
+        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let first = app
+            .remit(day, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert_eq!(first.paid_now, 1);
+        assert_eq!(
+            (
+                first.lines[0].owed.as_str(),
+                first.lines[0].commission.as_str(),
+                first.lines[0].paid.as_str()
+            ),
+            ("105.00 EUR", "10.50 EUR", "94.50 EUR")
+        );
+        let second = app
+            .remit(day, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (second.paid_now, second.lines.len()),
+            (0, 1),
+            "run twice for the same date, paid once"
+        );
+        let check = app
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
+        );
+        let xml = first
+            .files
+            .iter()
+            .find(|f| f.extension().is_some_and(|e| e == "xml"))
+            .cloned()
+            .unwrap_or_default();
+        validate_against_epc(&xml);
+        assert!(
+            first
+                .files
+                .iter()
+                .any(|f| f.extension().is_some_and(|e| e == "html"))
+        );
+    }
+}
+
+fn validate_against_epc(file: &std::path::Path) {
+    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/iso20022/pain.001.001.09.EPC132-08-2023-SCT.xsd");
+    let output = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(file)
+        .output();
+    match output {
+        Ok(output) => assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(_) if std::env::var("REILU_REQUIRE_ORACLES").is_err() => {
+            eprintln!("skipped: xmllint not installed")
+        }
+        Err(error) => panic!("xmllint is required: {error}"),
+    }
+}

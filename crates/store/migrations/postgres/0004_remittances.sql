@@ -1,0 +1,19 @@
+-- Client contracts: the commission the company keeps of what it collects for a client, in
+-- basis points. Remittances: what was paid to each client on a run date, written with its
+-- ledger posting, so the payment files of a date can be written again from here.
+
+ALTER TABLE clients ADD COLUMN commission_bp BIGINT NOT NULL DEFAULT 0;
+
+CREATE TABLE remittances (
+    run_date TEXT NOT NULL,
+    client_id TEXT NOT NULL REFERENCES clients (id),
+    currency TEXT NOT NULL,
+    owed_minor BIGINT NOT NULL,
+    commission_minor BIGINT NOT NULL,
+    paid_minor BIGINT NOT NULL CHECK (paid_minor > 0),
+    debtor_iban TEXT NOT NULL,
+    creditor_iban TEXT NOT NULL,
+    posting_id BIGINT NOT NULL REFERENCES postings (id),
+    created_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (run_date, client_id, currency)
+);
