@@ -10,6 +10,7 @@ pub mod intake;
 pub mod payments;
 pub mod personal_data;
 pub mod remit;
+pub mod statement;
 
 use std::sync::Arc;
 

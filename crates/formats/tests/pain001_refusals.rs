@@ -207,9 +207,12 @@ fn invalid_bics() {
     assert_eq!(values(&xml, "DbtrAgt/FinInstnId/BICFI"), ["NDEAFIHH"]);
 }
 
+/// A field, how to make it too long, and the length that results and the limit.
+type LongCase = (Field, fn(&mut CreditTransferFile), usize, usize);
+
 #[test]
 fn over_long_fields() {
-    let cases: [(Field, fn(&mut CreditTransferFile), usize, usize); 5] = [
+    let cases: [LongCase; 5] = [
         (Field::MessageId, |f| f.message_id = "M".repeat(36), 36, 35),
         (
             Field::InitiatingParty,

@@ -143,13 +143,13 @@ pub fn xmllint(xml: &str, xsd: &Path, name: &str) -> Result<(), String> {
 
 /// Asserts that the document validates against the schema, when the oracle is there.
 pub fn assert_valid(xml: &str, xsd: &Path, name: &str) {
-    if oracle_ready(xsd) {
-        if let Err(report) = xmllint(xml, xsd, name) {
-            panic!(
-                "{name} does not validate against {}:\n{report}",
-                xsd.display()
-            );
-        }
+    if oracle_ready(xsd)
+        && let Err(report) = xmllint(xml, xsd, name)
+    {
+        panic!(
+            "{name} does not validate against {}:\n{report}",
+            xsd.display()
+        );
     }
 }
 

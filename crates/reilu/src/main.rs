@@ -47,6 +47,8 @@ enum Command {
     /// The gate's rule packs and calendars.
     #[command(subcommand)]
     Rules(commands::rules::RulesCommand),
+    /// Pay clients what was collected for them, less commission (pain.001 files and reports).
+    Remit(commands::remit::RemitArgs),
     /// Verify every invariant: the journal's chain, balanced postings, account balances, client money.
     Check,
     /// Check the journal's hash chain.
@@ -101,6 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
         Command::Check => commands::check::run(&target).await,
+        Command::Remit(args) => commands::remit::run(&target, args).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }

@@ -315,3 +315,48 @@ fn check_client_money(sums: &BTreeMap<(String, String), i128>, report: &mut Ledg
         }
     }
 }
+
+/// One account's entries in a period, with the balance before it.
+pub(crate) async fn statement(
+    store: &SqlStore,
+    account: &str,
+    from_ms: i64,
+    to_ms: i64,
+) -> StoreResult<crate::models::AccountStatement> {
+    let opening = sqlx::query(
+        "SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM ledger_entries e JOIN postings p ON p.id = e.posting_id \
+         WHERE e.account = $1 AND p.at_ms < $2 GROUP BY e.currency ORDER BY e.currency",
+    )
+    .bind(account)
+    .bind(from_ms)
+    .fetch_all(store.pool())
+    .await?;
+    let lines = sqlx::query(
+        "SELECT p.at_ms, p.id, p.kind, p.description, e.currency, e.amount_minor FROM ledger_entries e \
+         JOIN postings p ON p.id = e.posting_id WHERE e.account = $1 AND p.at_ms >= $2 AND p.at_ms < $3 ORDER BY p.id, e.line",
+    )
+    .bind(account)
+    .bind(from_ms)
+    .bind(to_ms)
+    .fetch_all(store.pool())
+    .await?;
+    Ok(crate::models::AccountStatement {
+        opening: opening
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<StoreResult<Vec<_>>>()?,
+        lines: lines
+            .iter()
+            .map(|row| {
+                Ok(crate::models::StatementLine {
+                    at_ms: row.try_get(0)?,
+                    posting_id: row.try_get(1)?,
+                    kind: row.try_get(2)?,
+                    description: row.try_get(3)?,
+                    currency: row.try_get(4)?,
+                    amount_minor: row.try_get(5)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?,
+    })
+}

@@ -128,6 +128,14 @@ pub trait Store: Clone + Send + Sync + 'static {
         run_date: &str,
     ) -> impl Future<Output = StoreResult<Vec<Remittance>>> + Send;
 
+    /// An account's entries in `[from_ms, to_ms)` with its balance before.
+    fn account_statement(
+        &self,
+        account: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> impl Future<Output = StoreResult<AccountStatement>> + Send;
+
     /// Sealed personal data of a case's customer, for those allowed to read it.
     fn case_by_number(
         &self,

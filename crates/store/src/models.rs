@@ -267,3 +267,22 @@ pub struct Remittance {
     /// The client's account paid to.
     pub creditor_iban: String,
 }
+
+/// An account's movements in a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountStatement {
+    /// Balance before the period, per currency (debit positive).
+    pub opening: Vec<(String, i64)>,
+    pub lines: Vec<StatementLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementLine {
+    pub at_ms: i64,
+    pub posting_id: i64,
+    pub kind: String,
+    pub description: String,
+    pub currency: String,
+    /// Debit positive, credit negative.
+    pub amount_minor: i64,
+}

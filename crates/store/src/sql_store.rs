@@ -216,6 +216,15 @@ impl Store for SqlStore {
         remittances::on_date(self, run_date).await
     }
 
+    async fn account_statement(
+        &self,
+        account: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> StoreResult<AccountStatement> {
+        ledger::statement(self, account, from_ms, to_ms).await
+    }
+
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {
         intake::case_by_number(self, case_number).await
     }

@@ -52,7 +52,7 @@ pub async fn place_claims<S: Store>(
 }
 
 /// The client the bearer key belongs to, which must be the client in the path.
-async fn authenticate<S: Store>(
+pub(crate) async fn authenticate<S: Store>(
     app: &App<S>,
     headers: &HeaderMap,
     client_id: &str,

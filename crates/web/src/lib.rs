@@ -5,6 +5,7 @@
 mod claims_api;
 mod error;
 mod pages;
+mod statement_api;
 
 use std::net::SocketAddr;
 
@@ -29,6 +30,10 @@ pub fn router<S: Store>(app: App<S>) -> Router {
         .route("/", get(pages::home::<S>))
         .route("/healthz", get(healthz::<S>))
         .route("/api/v1/openapi.json", get(openapi))
+        .route(
+            "/api/v1/clients/{client_id}/statement",
+            get(statement_api::statement::<S>),
+        )
         .route(
             "/api/v1/clients/{client_id}/claims",
             post(claims_api::place_claims::<S>),

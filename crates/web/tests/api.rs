@@ -269,3 +269,64 @@ async fn a_batch_places_good_claims_reports_bad_ones_and_replays_by_key() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_client_reads_its_own_statement_as_json_or_csv() {
+    for app in spawn_apps().await {
+        let url = |query: &str| {
+            format!(
+                "{}/api/v1/clients/{}/statement?{query}",
+                app.address, app.client_id
+            )
+        };
+        let get = |url: String, key: &str| app.http.get(url).bearer_auth(key).send();
+        let json = get(url("from=2026-11-01&to=2026-11-30"), &app.api_key)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json.status(), 200);
+        let body: Value = json.json().await.unwrap_or_default();
+        assert_eq!(body["client_id"], app.client_id.as_str());
+        assert_eq!(
+            body["rows"].as_array().map(Vec::len),
+            Some(0),
+            "nothing collected yet"
+        );
+        let csv = get(
+            url("from=2026-11-01&to=2026-11-30&format=csv"),
+            &app.api_key,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            csv.headers().get("content-type").map(|v| v.as_bytes()),
+            Some(&b"text/csv; charset=utf-8"[..])
+        );
+        assert!(
+            csv.text()
+                .await
+                .unwrap_or_default()
+                .starts_with("booked_at,posting_id")
+        );
+        assert_eq!(
+            get(url("from=2026-11-01&to=2026-11-30"), &app.other_api_key)
+                .await
+                .map(|r| r.status().as_u16())
+                .ok(),
+            Some(403)
+        );
+        assert_eq!(
+            get(url("from=2026-13-01&to=2026-11-30"), &app.api_key)
+                .await
+                .map(|r| r.status().as_u16())
+                .ok(),
+            Some(400)
+        );
+        assert_eq!(
+            get(url("from=2026-11-30&to=2026-11-01"), &app.api_key)
+                .await
+                .map(|r| r.status().as_u16())
+                .ok(),
+            Some(400)
+        );
+    }
+}

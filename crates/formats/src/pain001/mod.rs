@@ -13,7 +13,10 @@
 //! once at `PmtInf` level, where the guidelines recommend them), amounts carry two decimals and lie
 //! between 0.01 and 999 999 999.99 (AT-T002), names are at most 70 characters. A batch in any other
 //! currency is a plain pain.001.001.09 payment: no service level and no charge bearer (the
-//! agreement with the debtor's bank applies), amounts with the currency's own ISO 4217 decimals.
+//! agreement with the debtor's bank applies), amounts with the currency's own ISO 4217 decimals
+//! (none for ISK). The character set and the length limits below apply to both profiles: ISO
+//! allows 140-character names, but one limit keeps a creditor's name the same in every file.
+//! Whether an IBAN's country belongs to SEPA is not checked here.
 //!
 //! # Characters
 //!
@@ -27,11 +30,11 @@
 //! * A Latin letter with a diacritic loses the diacritic (`ä→a`, `ø→o`, `ł→l`, `ș→s`). Letters
 //!   that are not "base letter + mark" are spelled out (`ß→ss`, `æ→ae`, `œ→oe`, `þ→th`). We do
 //!   not use language-specific spellings such as German `ä→ae`: a payee's language is unknown
-//!   here, and `ae` is wrong for Finnish, Swedish or Estonian names (`Mäkinen` is `Makinen` in
-//!   every Finnish bank's ASCII records, never `Maekinen`). Dropping the mark is the one rule that
-//!   is right in every Latin-script language, it is what banks themselves do when they convert
-//!   names to this set, and so it keeps the name recognisable to the payee's bank when it
-//!   compares names (Verification of Payee).
+//!   here, and `ae` is wrong for Finnish, Swedish or Estonian names (`Mäkinen` is written
+//!   `Makinen` in ASCII, not `Maekinen`). Dropping the mark is the one rule that is acceptable in
+//!   every Latin-script language, it is the usual conversion when banks reduce names to this set,
+//!   and the result stays recognisable when the payee's bank compares names (Verification of
+//!   Payee matching tolerates missing diacritics far better than respelled words).
 //! * Typographic punctuation becomes its plain equivalent (curly quotes and `"` → `'`, dashes
 //!   and `_` → `-`, `<[{` → `(`, `>]}` → `)`, `\` → `/`, `&` → `+`); any whitespace becomes a
 //!   space, and leading and trailing spaces are dropped.

@@ -29,6 +29,9 @@ pub struct AddArgs {
     /// The account client money is paid out to.
     #[arg(long)]
     iban: String,
+    /// The commission the company keeps of what it collects, in percent (e.g. 12.5).
+    #[arg(long, default_value = "0")]
+    commission_pct: String,
     #[arg(long)]
     json: bool,
 }
@@ -45,7 +48,14 @@ pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<Exit
     let app = open_app(target).await?;
     match command {
         ClientCommand::Add(args) => {
-            let created = app.add_client(&args.name, &args.market, &args.iban).await?;
+            let commission_bp = percent_to_bp(&args.commission_pct).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--commission-pct must be a percentage from 0 to 100 with at most two decimals"
+                )
+            })?;
+            let created = app
+                .add_client_with_terms(&args.name, &args.market, &args.iban, commission_bp)
+                .await?;
             if args.json {
                 print_json(&created)?;
             } else {
@@ -82,4 +92,20 @@ pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<Exit
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// "12.5" → 1250 basis points; None for anything else.
+fn percent_to_bp(text: &str) -> Option<i64> {
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    if whole.is_empty()
+        || whole.len() > 3
+        || fraction.len() > 2
+        || !digits(whole)
+        || !digits(fraction)
+    {
+        return None;
+    }
+    let bp = whole.parse::<i64>().ok()? * 100 + format!("{fraction:0<2}").parse::<i64>().ok()?;
+    (bp <= 10_000).then_some(bp)
 }

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod demo;
 pub mod import;
 pub mod journal;
+pub mod remit;
 pub mod rules;
 pub mod serve;
 
