@@ -4,6 +4,7 @@
 pub mod api_batch;
 pub mod cases;
 pub mod clients;
+pub mod decisions;
 pub mod demo;
 mod demo_data;
 pub mod intake;

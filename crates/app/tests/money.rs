@@ -191,3 +191,120 @@ fn validate_against_epc(file: &std::path::Path) {
         Err(error) => panic!("xmllint is required: {error}"),
     }
 }
+
+#[tokio::test]
+async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record() {
+    use reilu_rules::model::{Actor, Context, FeeKind, Proposal};
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{HEADER}\n{ROWS}");
+        app.import_claim_file(
+            &client.id,
+            "t.csv",
+            std::io::Cursor::new(text.into_bytes()),
+            &|_| {},
+            &mut |_| Ok(()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_utc();
+        let context = Context {
+            now,
+            actor: Actor::System,
+        };
+        let eur = |minor| reilu_core::Money::from_minor(minor, reilu_core::Currency::EUR);
+        let journal_before = app
+            .store
+            .counts()
+            .await
+            .map(|c| c.journal_entries)
+            .unwrap_or_default();
+        // Perintälaki § 10 a: a payment demand on €100 is capped at €14.
+        let fee = app
+            .propose(
+                100_000,
+                &Proposal::ChargeFee {
+                    fee: FeeKind::Demand,
+                    amount: eur(2_400),
+                },
+                &context,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            fee.outcome.decision.verdict,
+            reilu_rules::Verdict::AllowWithChanges
+        );
+        assert!(fee.posting_id.is_some());
+        let costs = app
+            .store
+            .balances("receivable:100000:collection_costs")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            costs,
+            vec![(
+                "receivable:100000:collection_costs".into(),
+                "EUR".into(),
+                1_400
+            )]
+        );
+        // A German business fee for a consumer has no legal basis: denied, nothing booked.
+        let denied = app
+            .propose(
+                100_001,
+                &Proposal::ChargeFee {
+                    fee: FeeKind::BusinessCompensation,
+                    amount: eur(4_000),
+                },
+                &context,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (denied.outcome.decision.verdict, denied.posting_id),
+            (reilu_rules::Verdict::Deny, None)
+        );
+        let interest = app
+            .propose(
+                100_000,
+                &Proposal::AccrueInterest {
+                    from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+                    to: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap_or_default(),
+                },
+                &context,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            interest.posting_id.is_some(),
+            "{:?}",
+            interest.outcome.decision
+        );
+        let journal_after = app
+            .store
+            .counts()
+            .await
+            .map(|c| c.journal_entries)
+            .unwrap_or_default();
+        assert_eq!(
+            journal_after - journal_before,
+            5,
+            "three decisions and two postings on record"
+        );
+        assert_eq!(
+            app.store
+                .check_ledger()
+                .await
+                .map(|c| c.problems)
+                .unwrap_or_default(),
+            Vec::<String>::new()
+        );
+    }
+}

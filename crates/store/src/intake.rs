@@ -566,7 +566,8 @@ pub(crate) async fn case_by_number(
          cu.kind, cu.language, cu.personal_data, \
          (SELECT CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
          (SELECT CAST(COALESCE(SUM(creditor_fees_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
-         (SELECT COUNT(*) FROM claims WHERE case_id = c.id) \
+         (SELECT COUNT(*) FROM claims WHERE case_id = c.id), \
+         (SELECT MIN(due_date) FROM claims WHERE case_id = c.id) \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.case_number = $1",
     )
     .bind(case_number)
@@ -587,6 +588,7 @@ pub(crate) async fn case_by_number(
         principal_minor: row.try_get(10)?,
         creditor_fees_minor: row.try_get(11)?,
         claim_count: row.try_get(12)?,
+        earliest_due_date: row.try_get(13)?,
     }))
 }
 

@@ -143,6 +143,8 @@ pub struct CaseRow {
     pub principal_minor: i64,
     pub creditor_fees_minor: i64,
     pub claim_count: i64,
+    /// The earliest due date of the case's claims, YYYY-MM-DD.
+    pub earliest_due_date: String,
 }
 
 /// One entry of a posting as stored: the account code, currency and signed minor units.
