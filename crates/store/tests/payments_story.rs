@@ -63,6 +63,7 @@ async fn payments_are_recorded_once_allocated_and_balanced() {
             market: MarketCode::parse("FI").unwrap_or_else(|e| panic!("{e}")),
             iban: "FI2112345600000785".into(),
             api_key_hash: unique_name("h"),
+            commission_bp: 0,
         };
         store
             .insert_client(&client, 1)

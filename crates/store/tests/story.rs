@@ -16,6 +16,7 @@ fn client(name: &str) -> NewClient {
         market: market("FI"),
         iban: "FI2112345600000785".into(),
         api_key_hash: unique_name("hash"),
+        commission_bp: 0,
     }
 }
 
