@@ -111,6 +111,79 @@ pub(crate) async fn write_posting(
     Ok(posting_id)
 }
 
+/// Writes many postings at once inside the caller's transaction: one counter update for all
+/// their ids, multi-row inserts for postings and entries, and each account's balance updated
+/// once with the sum of its entries. Returns the ids in the order given.
+pub(crate) async fn write_postings(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    postings: &[NewPosting],
+    backend: Backend,
+) -> StoreResult<Vec<i64>> {
+    if postings.is_empty() {
+        return Ok(Vec::new());
+    }
+    if let Some(unbalanced) = postings.iter().find(|posting| !balanced(&posting.entries)) {
+        return Err(StoreError::Conflict(format!(
+            "posting '{}' does not balance",
+            unbalanced.description
+        )));
+    }
+    let count =
+        i64::try_from(postings.len()).map_err(|_| StoreError::Corrupt("posting count".into()))?;
+    let row = sqlx::query("UPDATE counters SET next_value = next_value + $1 WHERE name = 'posting' RETURNING next_value")
+        .bind(count)
+        .fetch_one(&mut **transaction)
+        .await?;
+    let first_id: i64 = row.try_get::<i64, _>(0)? - count;
+    let ids: Vec<i64> = (0..count).map(|offset| first_id + offset).collect();
+    for (chunk_index, chunk) in postings.chunks(ROWS_PER_STATEMENT).enumerate() {
+        let sql = format!(
+            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) VALUES {}",
+            placeholder_rows(backend, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for (offset, posting) in chunk.iter().enumerate() {
+            query = query
+                .bind(ids[chunk_index * ROWS_PER_STATEMENT + offset])
+                .bind(&posting.kind)
+                .bind(posting.at_ms)
+                .bind(posting.corrects)
+                .bind(posting.idempotency_key.as_deref())
+                .bind(&posting.description)
+                .bind(entries_hash(&posting.entries));
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    let mut lines: Vec<(i64, i64, &PostingEntryRow)> = Vec::new();
+    for (posting, id) in postings.iter().zip(&ids) {
+        for (line, entry) in posting.entries.iter().enumerate() {
+            lines.push((*id, i64::try_from(line).unwrap_or(i64::MAX), entry));
+        }
+    }
+    for chunk in lines.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
+            placeholder_rows(backend, chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, line, entry) in chunk {
+            query = query
+                .bind(*id)
+                .bind(*line)
+                .bind(&entry.account)
+                .bind(&entry.currency)
+                .bind(entry.amount_minor);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    let all_entries: Vec<PostingEntryRow> = postings
+        .iter()
+        .flat_map(|posting| posting.entries.iter().cloned())
+        .collect();
+    write_balances(transaction, &all_entries, backend).await?;
+    Ok(ids)
+}
+
 /// Rows per multi-row statement; see the intake's ROWS_PER_STATEMENT for why.
 const ROWS_PER_STATEMENT: usize = 500;
 

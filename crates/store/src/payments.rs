@@ -2,13 +2,13 @@
 //! allocated and posted in the same transaction as its record, so a crash between the two
 //! cannot happen and a re-run skips what is already recorded.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use reilu_core::{Currency, Money};
 use reilu_ledger::{Component, Posting, allocate, payment_received, payment_unmatched};
 use sqlx::Row;
 
-use crate::ledger::write_posting;
+use crate::ledger::write_postings;
 use crate::models::{
     BankEntryRecord, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
     PaymentTarget, PostingEntryRow, UnmatchedPayment,
@@ -29,28 +29,41 @@ pub(crate) async fn record_payments(
             "a batch holds at most {PAYMENTS_PER_BATCH_MAX} payments"
         )));
     }
+    let backend = store.backend();
     let mut transaction = store.pool().begin().await?;
     let slot = journal::reserve(&mut transaction).await?;
-    let recorded = already_recorded(&mut transaction, batch).await?;
-    let mut outcomes = Vec::with_capacity(batch.len());
+    let recorded = already_recorded(&mut transaction, batch, backend).await?;
     let mut seen_in_batch: HashSet<(&str, &str)> = HashSet::new();
-    for instruction in batch {
-        let key = (
-            instruction.entry.account_iban.as_str(),
-            instruction.entry.bank_reference.as_str(),
-        );
-        if recorded.contains(&(key.0.to_owned(), key.1.to_owned())) || !seen_in_batch.insert(key) {
-            outcomes.push(PaymentOutcome::AlreadyRecorded);
-            continue;
-        }
-        outcomes
-            .push(record_one(&mut transaction, instruction, actor, at_ms, store.backend()).await?);
+    let fresh: Vec<bool> = batch
+        .iter()
+        .map(|instruction| {
+            let key = (
+                instruction.entry.account_iban.as_str(),
+                instruction.entry.bank_reference.as_str(),
+            );
+            !recorded.contains(&(key.0.to_owned(), key.1.to_owned())) && seen_in_batch.insert(key)
+        })
+        .collect();
+    let mut owed = outstanding(&mut transaction, batch, &fresh, backend).await?;
+    let mut planned: Vec<Planned> = Vec::with_capacity(batch.len());
+    for (instruction, is_fresh) in batch.iter().zip(&fresh) {
+        planned.push(if *is_fresh {
+            plan(instruction, &mut owed, actor, at_ms)?
+        } else {
+            Planned::Skip
+        });
     }
-    let posted = outcomes
+    let postings: Vec<NewPosting> = planned
+        .iter()
+        .filter_map(|plan| plan.posting().cloned())
+        .collect();
+    let ids = write_postings(&mut transaction, &postings, backend).await?;
+    let outcomes = record_entries(&mut transaction, batch, &planned, &ids, at_ms, backend).await?;
+    let recorded_now = outcomes
         .iter()
         .filter(|outcome| !matches!(outcome, PaymentOutcome::AlreadyRecorded))
         .count();
-    let payload = serde_json::json!({ "entries": batch.len(), "recorded": posted });
+    let payload = serde_json::json!({ "entries": batch.len(), "recorded": recorded_now });
     let entry = NewJournalEntry {
         at_ms,
         actor: actor.to_owned(),
@@ -65,9 +78,79 @@ pub(crate) async fn record_payments(
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
+/// What to do with one bank entry of a batch.
+enum Planned {
+    Skip,
+    Matched {
+        case_number: i64,
+        posting: NewPosting,
+    },
+    Unmatched {
+        posting: NewPosting,
+    },
+    Ignored,
+}
+
+impl Planned {
+    fn posting(&self) -> Option<&NewPosting> {
+        match self {
+            Planned::Matched { posting, .. } | Planned::Unmatched { posting } => Some(posting),
+            Planned::Skip | Planned::Ignored => None,
+        }
+    }
+}
+
+/// Receivables of the batch's cases, keyed by (case, currency), read once per batch; the
+/// plan updates them as it allocates, so two payments of one case in a batch see each other.
+type Owed = HashMap<(i64, String), Vec<(Component, Money)>>;
+
+fn plan(
+    instruction: &PaymentInstruction,
+    owed: &mut Owed,
+    actor: &str,
+    at_ms: i64,
+) -> StoreResult<Planned> {
+    let entry = &instruction.entry;
+    let currency =
+        Currency::parse(&entry.currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let amount = Money::from_minor(entry.amount_minor, currency);
+    match &instruction.target {
+        PaymentTarget::Case {
+            case_number,
+            client_id,
+            allocation_order,
+        } => {
+            let balances = owed
+                .entry((*case_number, entry.currency.clone()))
+                .or_default();
+            let allocation = allocate(amount, balances, allocation_order).map_err(ledger_error)?;
+            for (component, part) in &allocation.parts {
+                if let Some((_, left)) = balances.iter_mut().find(|(c, _)| c == component) {
+                    *left = Money::from_minor(left.amount_minor() - part.amount_minor(), currency);
+                }
+            }
+            let posting =
+                payment_received(&entry.account_iban, *case_number, client_id, &allocation)
+                    .map_err(ledger_error)?;
+            Ok(Planned::Matched {
+                case_number: *case_number,
+                posting: to_rows(&posting, entry, actor, at_ms),
+            })
+        }
+        PaymentTarget::Unmatched => {
+            let posting = payment_unmatched(&entry.account_iban, amount).map_err(ledger_error)?;
+            Ok(Planned::Unmatched {
+                posting: to_rows(&posting, entry, actor, at_ms),
+            })
+        }
+        PaymentTarget::Ignored => Ok(Planned::Ignored),
+    }
+}
+
 async fn already_recorded(
     transaction: &mut Tx,
     batch: &[PaymentInstruction],
+    backend: Backend,
 ) -> StoreResult<HashSet<(String, String)>> {
     let mut found = HashSet::new();
     let references: Vec<&str> = batch
@@ -75,12 +158,9 @@ async fn already_recorded(
         .map(|instruction| instruction.entry.bank_reference.as_str())
         .collect();
     for chunk in references.chunks(500) {
-        let list: Vec<String> = (0..chunk.len())
-            .map(|index| format!("${}", index + 1))
-            .collect();
         let sql = format!(
             "SELECT account_iban, bank_reference FROM bank_entries WHERE bank_reference IN ({})",
-            list.join(", ")
+            list(backend, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for reference in chunk {
@@ -93,93 +173,63 @@ async fn already_recorded(
     Ok(found)
 }
 
-async fn record_one(
-    transaction: &mut Tx,
-    instruction: &PaymentInstruction,
-    actor: &str,
-    at_ms: i64,
-    backend: Backend,
-) -> StoreResult<PaymentOutcome> {
-    let entry = &instruction.entry;
-    let currency =
-        Currency::parse(&entry.currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    let amount = Money::from_minor(entry.amount_minor, currency);
-    let (posting, outcome, case_number) = match &instruction.target {
-        PaymentTarget::Case {
-            case_number,
-            client_id,
-            allocation_order,
-        } => {
-            let outstanding = outstanding(transaction, *case_number, currency).await?;
-            let allocation =
-                allocate(amount, &outstanding, allocation_order).map_err(ledger_error)?;
-            let posting =
-                payment_received(&entry.account_iban, *case_number, client_id, &allocation)
-                    .map_err(ledger_error)?;
-            (Some(posting), "matched", Some(*case_number))
-        }
-        PaymentTarget::Unmatched => (
-            Some(payment_unmatched(&entry.account_iban, amount).map_err(ledger_error)?),
-            "unmatched",
-            None,
-        ),
-        PaymentTarget::Ignored => (None, "ignored", None),
-    };
-    let posting_id = match posting {
-        Some(posting) => Some(
-            write_posting(
-                transaction,
-                &to_rows(&posting, entry, actor, at_ms),
-                backend,
-            )
-            .await?,
-        ),
-        None => None,
-    };
-    insert_entry(
-        transaction,
-        entry,
-        outcome,
-        case_number,
-        posting_id,
-        &instruction.reason,
-        at_ms,
-    )
-    .await?;
-    Ok(match outcome {
-        "matched" => PaymentOutcome::Matched {
-            posting_id: posting_id.unwrap_or(0),
-            case_number: case_number.unwrap_or(0),
-        },
-        "unmatched" => PaymentOutcome::Unmatched {
-            posting_id: posting_id.unwrap_or(0),
-        },
-        _ => PaymentOutcome::Ignored,
-    })
+/// `count` parameters: anonymous on SQLite (named ones bind in quadratic time), `$n` on PostgreSQL.
+fn list(backend: Backend, count: usize) -> String {
+    match backend {
+        Backend::Sqlite => vec!["?"; count].join(", "),
+        Backend::Postgres => (1..=count)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 fn ledger_error(error: reilu_ledger::LedgerError) -> StoreError {
     StoreError::Conflict(error.to_string())
 }
 
-/// What a case owes now, by component, in the payment's currency (within the transaction,
-/// so an earlier payment of the same file is already counted).
+/// What the batch's cases owe now, by component.
 async fn outstanding(
     transaction: &mut Tx,
-    case_number: i64,
-    currency: Currency,
-) -> StoreResult<Vec<(Component, Money)>> {
-    let rows = sqlx::query("SELECT account, balance_minor FROM account_balances WHERE account LIKE $1 AND currency = $2")
-        .bind(format!("receivable:{case_number}:%"))
-        .bind(currency.code())
-        .fetch_all(&mut **transaction)
-        .await?;
-    let mut owed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let account: String = row.try_get(0)?;
-        let balance: i64 = row.try_get(1)?;
-        if let Some(component) = account.rsplit(':').next().and_then(Component::parse) {
-            owed.push((component, Money::from_minor(balance, currency)));
+    batch: &[PaymentInstruction],
+    fresh: &[bool],
+    backend: Backend,
+) -> StoreResult<Owed> {
+    let mut accounts: Vec<String> = Vec::new();
+    for (instruction, is_fresh) in batch.iter().zip(fresh) {
+        if let (true, PaymentTarget::Case { case_number, .. }) = (is_fresh, &instruction.target) {
+            accounts.extend(
+                Component::ALL
+                    .iter()
+                    .map(|component| format!("receivable:{case_number}:{}", component.as_str())),
+            );
+        }
+    }
+    accounts.sort_unstable();
+    accounts.dedup();
+    let mut owed: Owed = HashMap::new();
+    for chunk in accounts.chunks(500) {
+        let sql = format!(
+            "SELECT account, currency, balance_minor FROM account_balances WHERE account IN ({})",
+            list(backend, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for account in chunk {
+            query = query.bind(account.as_str());
+        }
+        for row in query.fetch_all(&mut **transaction).await? {
+            let (account, currency, balance): (String, String, i64) =
+                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+            let mut parts = account.split(':').skip(1);
+            let case_number: Option<i64> = parts.next().and_then(|number| number.parse().ok());
+            let component = parts.next().and_then(Component::parse);
+            let money_currency = Currency::parse(&currency)
+                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+            if let (Some(case_number), Some(component)) = (case_number, component) {
+                owed.entry((case_number, currency))
+                    .or_default()
+                    .push((component, Money::from_minor(balance, money_currency)));
+            }
         }
     }
     Ok(owed)
@@ -196,7 +246,7 @@ fn to_rows(posting: &Posting, entry: &BankEntryRecord, actor: &str, at_ms: i64) 
         )),
         description: format!(
             "bank entry {} on {}",
-            entry.bank_reference, entry.account_iban
+            entry.account_iban, entry.bank_reference
         ),
         actor: actor.to_owned(),
         entries: posting
@@ -211,38 +261,97 @@ fn to_rows(posting: &Posting, entry: &BankEntryRecord, actor: &str, at_ms: i64) 
     }
 }
 
-async fn insert_entry(
+const BANK_ENTRY_COLUMNS: usize = 15;
+
+/// Inserts the batch's new bank entries with their outcome and posting, and says per entry
+/// what happened.
+async fn record_entries(
     transaction: &mut Tx,
-    entry: &BankEntryRecord,
-    outcome: &str,
-    case_number: Option<i64>,
-    posting_id: Option<i64>,
-    reason: &str,
+    batch: &[PaymentInstruction],
+    planned: &[Planned],
+    ids: &[i64],
     at_ms: i64,
-) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
-         booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(&entry.account_iban)
-    .bind(&entry.bank_reference)
-    .bind(&entry.message_id)
-    .bind(&entry.direction)
-    .bind(i64::from(entry.reversal))
-    .bind(entry.amount_minor)
-    .bind(&entry.currency)
-    .bind(entry.booking_date.as_deref())
-    .bind(entry.structured_reference.as_deref())
-    .bind(&entry.unstructured)
-    .bind(outcome)
-    .bind(case_number)
-    .bind(posting_id)
-    .bind(reason)
-    .bind(at_ms)
-    .execute(&mut **transaction)
-    .await?;
-    Ok(())
+    backend: Backend,
+) -> StoreResult<Vec<PaymentOutcome>> {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut rows: Vec<(&PaymentInstruction, &'static str, Option<i64>, Option<i64>)> = Vec::new();
+    let mut next_id = ids.iter();
+    for (instruction, plan) in batch.iter().zip(planned) {
+        let posting_id = if plan.posting().is_some() {
+            next_id.next().copied()
+        } else {
+            None
+        };
+        let (outcome, row) = match plan {
+            Planned::Skip => (PaymentOutcome::AlreadyRecorded, None),
+            Planned::Matched { case_number, .. } => (
+                PaymentOutcome::Matched {
+                    posting_id: posting_id.unwrap_or(0),
+                    case_number: *case_number,
+                },
+                Some(("matched", Some(*case_number))),
+            ),
+            Planned::Unmatched { .. } => (
+                PaymentOutcome::Unmatched {
+                    posting_id: posting_id.unwrap_or(0),
+                },
+                Some(("unmatched", None)),
+            ),
+            Planned::Ignored => (PaymentOutcome::Ignored, Some(("ignored", None))),
+        };
+        if let Some((label, case_number)) = row {
+            rows.push((instruction, label, case_number, posting_id));
+        }
+        outcomes.push(outcome);
+    }
+    for chunk in rows.chunks(500) {
+        let values = placeholder_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS);
+        let sql = format!(
+            "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
+             booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {values}"
+        );
+        let mut query = sqlx::query(&sql);
+        for (instruction, label, case_number, posting_id) in chunk {
+            let entry = &instruction.entry;
+            query = query
+                .bind(&entry.account_iban)
+                .bind(&entry.bank_reference)
+                .bind(&entry.message_id)
+                .bind(&entry.direction)
+                .bind(i64::from(entry.reversal))
+                .bind(entry.amount_minor)
+                .bind(&entry.currency)
+                .bind(entry.booking_date.as_deref())
+                .bind(entry.structured_reference.as_deref())
+                .bind(&entry.unstructured)
+                .bind(*label)
+                .bind(*case_number)
+                .bind(*posting_id)
+                .bind(&instruction.reason)
+                .bind(at_ms);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(outcomes)
+}
+
+fn placeholder_rows(backend: Backend, rows: usize, columns: usize) -> String {
+    let one = format!("({})", list(backend, columns));
+    match backend {
+        Backend::Sqlite => vec![one; rows].join(", "),
+        Backend::Postgres => (0..rows)
+            .map(|row| {
+                format!(
+                    "({})",
+                    (1..=columns)
+                        .map(|column| format!("${}", row * columns + column))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// The unmatched queue, oldest first.
