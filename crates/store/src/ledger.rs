@@ -187,7 +187,7 @@ pub(crate) async fn write_postings(
 /// Rows per multi-row statement; see the intake's ROWS_PER_STATEMENT for why.
 const ROWS_PER_STATEMENT: usize = 500;
 
-fn placeholder_rows(backend: Backend, rows: usize, columns: usize) -> String {
+pub(crate) fn placeholder_rows(backend: Backend, rows: usize, columns: usize) -> String {
     let mut text = String::with_capacity(rows * columns * 4);
     for row in 0..rows {
         text.push_str(if row == 0 { "(" } else { ", (" });

@@ -4,6 +4,7 @@
 //! backend has its own migrations. The store knows no keys: personal data reaches it sealed
 //! by the vault, and it hands sealed bytes back.
 
+pub mod bench_limit;
 mod clients;
 mod intake;
 mod journal;

@@ -147,27 +147,44 @@ fn plan(
     }
 }
 
+/// Which of the batch's (account, bank reference) pairs were recorded before. Queried per
+/// account so the look-up walks the primary key (account first) instead of scanning.
 async fn already_recorded(
     transaction: &mut Tx,
     batch: &[PaymentInstruction],
     backend: Backend,
 ) -> StoreResult<HashSet<(String, String)>> {
+    let mut by_account: HashMap<&str, Vec<&str>> = HashMap::new();
+    for instruction in batch {
+        by_account
+            .entry(instruction.entry.account_iban.as_str())
+            .or_default()
+            .push(instruction.entry.bank_reference.as_str());
+    }
     let mut found = HashSet::new();
-    let references: Vec<&str> = batch
-        .iter()
-        .map(|instruction| instruction.entry.bank_reference.as_str())
-        .collect();
-    for chunk in references.chunks(500) {
-        let sql = format!(
-            "SELECT account_iban, bank_reference FROM bank_entries WHERE bank_reference IN ({})",
-            list(backend, chunk.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for reference in chunk {
-            query = query.bind(*reference);
-        }
-        for row in query.fetch_all(&mut **transaction).await? {
-            found.insert((row.try_get(0)?, row.try_get(1)?));
+    for (account, references) in by_account {
+        for chunk in references.chunks(500) {
+            let first = match backend {
+                Backend::Sqlite => "?".to_owned(),
+                Backend::Postgres => "$1".to_owned(),
+            };
+            let rest = match backend {
+                Backend::Sqlite => list(backend, chunk.len()),
+                Backend::Postgres => (2..=chunk.len() + 1)
+                    .map(|n| format!("${n}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            let sql = format!(
+                "SELECT account_iban, bank_reference FROM bank_entries WHERE account_iban = {first} AND bank_reference IN ({rest})"
+            );
+            let mut query = sqlx::query(&sql).bind(account);
+            for reference in chunk {
+                query = query.bind(*reference);
+            }
+            for row in query.fetch_all(&mut **transaction).await? {
+                found.insert((row.try_get(0)?, row.try_get(1)?));
+            }
         }
     }
     Ok(found)

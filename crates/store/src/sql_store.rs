@@ -43,6 +43,12 @@ const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchro
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; \
      PRAGMA wal_autocheckpoint = 4000;";
 
+/// PostgreSQL: plan each execution of a prepared statement with its own parameters. Tables
+/// here start empty and grow fast; a generic plan chosen while a table was small (a
+/// sequential scan) would otherwise stay cached on the connection while the table grows to
+/// millions of rows (seen: bank-entry look-ups 14x slower after 200,000 payments).
+const POSTGRES_CONNECTION_SETUP: &str = "SET plan_cache_mode = force_custom_plan";
+
 impl SqlStore {
     /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) and migrates the schema.
     pub async fn connect(url: &str) -> StoreResult<Self> {
@@ -62,9 +68,10 @@ impl SqlStore {
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |connection, _| {
                 Box::pin(async move {
-                    if backend == Backend::Sqlite {
-                        connection.execute(SQLITE_CONNECTION_SETUP).await?;
-                    }
+                    match backend {
+                        Backend::Sqlite => connection.execute(SQLITE_CONNECTION_SETUP).await?,
+                        Backend::Postgres => connection.execute(POSTGRES_CONNECTION_SETUP).await?,
+                    };
                     Ok(())
                 })
             });

@@ -19,6 +19,16 @@ use crate::context::{Target, open_app, sqlite_url};
 pub enum BenchCommand {
     /// Claim intake from a generated file: parse-only limit vs. import into SQLite.
     Intake(IntakeArgs),
+    /// Durable ledger postings per second against a plain batched insert of the same rows.
+    Ledger {
+        #[arg(long, default_value_t = 200_000)]
+        postings: usize,
+        /// Also run on PostgreSQL: a server URL (fresh databases are created there).
+        #[arg(long, value_name = "URL")]
+        postgres: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// One phase of `bench intake`, in its own process (used by `bench intake`).
     #[command(hide = true)]
     IntakePhase(PhaseArgs),
@@ -67,6 +77,32 @@ struct PhaseReport {
 pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Intake(args) => intake(args).await,
+        BenchCommand::Ledger {
+            postings,
+            postgres,
+            json,
+        } => {
+            let rows = crate::commands::bench_ledger::ledger(postings, postgres.as_deref()).await?;
+            if json {
+                print_json(&rows)?;
+            } else {
+                println!(
+                    "{:<9} {:>9} {:>15} {:>15} {:>8}",
+                    "backend", "postings", "ledger/s", "plain insert/s", "ratio"
+                );
+                for row in &rows {
+                    println!(
+                        "{:<9} {:>9} {:>15.0} {:>15.0} {:>7.0}%",
+                        row.backend,
+                        row.postings,
+                        row.ledger_per_second,
+                        row.plain_per_second,
+                        row.ratio_percent
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         BenchCommand::IntakePhase(args) => {
             let report = run_phase(target, &args).await?;
             println!("{}", serde_json::to_string(&report)?);

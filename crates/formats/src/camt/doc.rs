@@ -1,0 +1,356 @@
+//! The reading state of one camt document: where the reader is, what it has collected, and
+//! what each element's end means.
+
+use quick_xml::events::BytesStart;
+use reilu_core::Currency;
+
+use super::error::{CamtError, Limit, Position, excerpt};
+use super::namespace_kind;
+use super::path::{Shape, Slot, Tag, tag_of};
+use super::record::{EntryState, Totals, TxState};
+use super::values::{non_empty, parse_currency};
+use super::{BankEntry, CamtHeader, CamtKind, MAX_ATTRIBUTES, MAX_DEPTH, MAX_TEXT_BYTES};
+use crate::iban::AccountIban;
+
+/// An element whose text is being collected, and the depth it sits at.
+#[derive(Debug, Clone, Copy)]
+struct Capture {
+    slot: Slot,
+    depth: usize,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Doc {
+    path: Vec<Tag>,
+    slots: Vec<Slot>,
+    shape: Option<Shape>,
+    kind: Option<(CamtKind, &'static str)>,
+    root_closed: bool,
+    message_id: Option<String>,
+    account: Option<String>,
+    entry: Option<EntryState>,
+    tx: Option<TxState>,
+    capture: Option<Capture>,
+    currency: Option<Currency>,
+    text: String,
+    pub(crate) totals: Totals,
+}
+
+impl Doc {
+    pub(crate) fn new() -> Self {
+        Doc {
+            path: Vec::with_capacity(MAX_DEPTH),
+            slots: Vec::with_capacity(MAX_DEPTH),
+            text: String::with_capacity(256),
+            ..Doc::default()
+        }
+    }
+
+    /// A start tag (or the start half of an empty element).
+    pub(crate) fn start(
+        &mut self,
+        element: &BytesStart<'_>,
+        at: Position,
+    ) -> Result<(), CamtError> {
+        if self.root_closed {
+            return Err(CamtError::OutsideRoot { at });
+        }
+        if self.path.len() >= MAX_DEPTH {
+            return Err(CamtError::TooLarge {
+                at,
+                limit: Limit::Depth,
+            });
+        }
+        let tag = tag_of(element.local_name().as_ref());
+        if self.path.is_empty() {
+            self.open_root(element, tag, at)?;
+        }
+        self.path.push(tag);
+        let slot = match self.shape {
+            Some(shape) => shape.slot(&self.path),
+            None => Slot::None,
+        };
+        self.slots.push(slot);
+        let currency = read_attributes(element, slot.is_amount(), at)?;
+        match slot {
+            Slot::None => {}
+            Slot::Report => self.account = None,
+            Slot::Entry => self.begin_entry(at)?,
+            Slot::Transaction => self.begin_transaction(),
+            leaf => {
+                self.check_order(leaf, at)?;
+                if leaf.is_amount() {
+                    self.currency = Some(currency.ok_or(CamtError::Missing {
+                        at,
+                        what: "an <Amt> has no Ccy attribute",
+                    })?);
+                }
+                self.capture = Some(Capture {
+                    slot: leaf,
+                    depth: self.path.len(),
+                });
+                self.text.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// `Document`: the namespace tells the message and its version.
+    fn open_root(
+        &mut self,
+        element: &BytesStart<'_>,
+        tag: Tag,
+        at: Position,
+    ) -> Result<(), CamtError> {
+        if tag != Tag::Document {
+            let name = String::from_utf8_lossy(element.name().as_ref()).into_owned();
+            return Err(CamtError::NotDocument {
+                element: excerpt(&name),
+            });
+        }
+        let prefix = element
+            .name()
+            .prefix()
+            .map(|prefix| prefix.as_ref().to_vec());
+        let mut namespace = String::new();
+        for attribute in element.attributes() {
+            let attribute = attribute.map_err(|error| xml_error(at, &error))?;
+            let key = attribute.key.as_ref();
+            let declares = match &prefix {
+                None => key == b"xmlns",
+                Some(prefix) => key.strip_prefix(b"xmlns:") == Some(prefix.as_slice()),
+            };
+            if declares {
+                let value = attribute
+                    .unescape_value()
+                    .map_err(|error| xml_error(at, &error))?;
+                namespace = value.into_owned();
+            }
+        }
+        let (kind, version) = namespace_kind(&namespace).ok_or_else(|| CamtError::NotCamt {
+            namespace: excerpt(&namespace),
+        })?;
+        self.shape = Some(Shape::new(kind, version == "001.08"));
+        self.kind = Some((kind, version));
+        Ok(())
+    }
+
+    fn begin_entry(&mut self, at: Position) -> Result<(), CamtError> {
+        if self.account.is_none() {
+            return Err(CamtError::Missing {
+                at,
+                what: "<Ntry> comes before the account's Acct/Id/IBAN",
+            });
+        }
+        self.entry = Some(EntryState::default());
+        Ok(())
+    }
+
+    fn begin_transaction(&mut self) {
+        if let Some(entry) = self.entry.as_mut() {
+            entry.in_details = true;
+        }
+        self.tx = Some(TxState::default());
+    }
+
+    /// Entry-level elements must come before the entry's first transaction: the transactions
+    /// already handed out were built from them.
+    fn check_order(&self, slot: Slot, at: Position) -> Result<(), CamtError> {
+        let element = match slot {
+            Slot::EntryRef => "NtryRef",
+            Slot::EntryAmount => "Amt",
+            Slot::EntryDirection => "CdtDbtInd",
+            Slot::Reversal => "RvslInd",
+            Slot::Status | Slot::StatusProprietary => "Sts",
+            Slot::BookingDate(_) => "BookgDt",
+            Slot::ValueDate(_) => "ValDt",
+            Slot::EntryServicerRef => "AcctSvcrRef",
+            _ => return Ok(()),
+        };
+        match &self.entry {
+            Some(entry) if entry.in_details => Err(CamtError::OutOfOrder { at, element }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Text, CDATA or a resolved reference inside the current element.
+    pub(crate) fn text(&mut self, text: &str, at: Position) -> Result<(), CamtError> {
+        match self.capture {
+            Some(capture) if capture.depth == self.path.len() => {
+                if self.text.len() + text.len() > MAX_TEXT_BYTES {
+                    return Err(CamtError::TooLarge {
+                        at,
+                        limit: Limit::TextBytes,
+                    });
+                }
+                self.text.push_str(text);
+            }
+            _ if text.len() > MAX_TEXT_BYTES => {
+                return Err(CamtError::TooLarge {
+                    at,
+                    limit: Limit::TextBytes,
+                });
+            }
+            _ if self.path.is_empty()
+                && !text.trim_matches(super::values::is_xml_space).is_empty() =>
+            {
+                return Err(CamtError::OutsideRoot { at });
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// An end tag (or the end half of an empty element); returns the bank entry it completes.
+    pub(crate) fn end(&mut self, at: Position) -> Result<Option<BankEntry>, CamtError> {
+        let slot = self.slots.pop().unwrap_or(Slot::None);
+        let depth = self.path.len();
+        self.path.pop();
+        if self.path.is_empty() {
+            self.root_closed = true;
+        }
+        if let Some(capture) = self.capture
+            && capture.depth == depth
+        {
+            self.capture = None;
+            self.leaf(capture.slot, at)?;
+        }
+        match slot {
+            Slot::Entry => self.end_entry(at).map(Some),
+            Slot::Transaction => self.end_transaction(at),
+            _ => Ok(None),
+        }
+    }
+
+    fn end_transaction(&mut self, at: Position) -> Result<Option<BankEntry>, CamtError> {
+        let (Some(entry), Some(tx)) = (self.entry.as_mut(), self.tx.take()) else {
+            return Ok(None);
+        };
+        entry.transactions += 1;
+        let Some(previous) = entry.pending.replace(tx) else {
+            return Ok(None);
+        };
+        let account = self.account.as_deref().unwrap_or_default();
+        let position = entry.transactions - 1;
+        entry
+            .transaction(previous, position, true, account, at)
+            .map(Some)
+    }
+
+    fn end_entry(&mut self, at: Position) -> Result<BankEntry, CamtError> {
+        let account = self.account.as_deref().unwrap_or_default();
+        let mut entry = self.entry.take().unwrap_or_default();
+        match entry.pending.take() {
+            None => entry.entry_only(account, at),
+            Some(tx) => {
+                let count = entry.transactions;
+                entry.transaction(tx, count, count > 1, account, at)
+            }
+        }
+    }
+}
+
+impl Doc {
+    /// The collected text of a leaf element, read according to its slot.
+    fn leaf(&mut self, slot: Slot, at: Position) -> Result<(), CamtError> {
+        let text = self.text.as_str();
+        let currency = self.currency.take();
+        match slot {
+            Slot::MsgId => self.message_id = non_empty(text),
+            Slot::AccountIban => {
+                let iban = AccountIban::parse(text).map_err(|error| CamtError::BadAccount {
+                    at,
+                    reason: error.to_string(),
+                })?;
+                self.account = Some(iban.as_str().to_owned());
+            }
+            _ => {
+                if let Some(tx) = self.tx.as_mut()
+                    && tx.read(slot, text, currency, at)?
+                {
+                    return Ok(());
+                }
+                if let Some(entry) = self.entry.as_mut() {
+                    entry.read(slot, text, currency, at)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// At the end of the input: the summary, or why the file is incomplete.
+    pub(crate) fn finish(self, at: Position) -> Result<(CamtHeader, Totals), CamtError> {
+        if !self.path.is_empty() {
+            return Err(CamtError::Truncated {
+                element: self.open_element().to_owned(),
+                at,
+            });
+        }
+        let Some((kind, version)) = self.kind else {
+            return Err(CamtError::NoRoot);
+        };
+        let message_id = self.message_id.ok_or(CamtError::Missing {
+            at,
+            what: "the file has no GrpHdr/MsgId",
+        })?;
+        let header = CamtHeader {
+            kind,
+            version: version.to_owned(),
+            message_id,
+        };
+        Ok((header, self.totals))
+    }
+
+    /// The element a truncated file ends in: the entry if one was open, else the innermost
+    /// element of the message's frame.
+    pub(crate) fn open_element(&self) -> &'static str {
+        if self.entry.is_some() {
+            return "Ntry";
+        }
+        self.path
+            .iter()
+            .rev()
+            .find_map(|tag| match tag {
+                Tag::Acct => Some("Acct"),
+                Tag::Stmt => Some("Stmt"),
+                Tag::Ntfctn => Some("Ntfctn"),
+                Tag::GrpHdr => Some("GrpHdr"),
+                Tag::BkToCstmrStmt => Some("BkToCstmrStmt"),
+                Tag::BkToCstmrDbtCdtNtfctn => Some("BkToCstmrDbtCdtNtfctn"),
+                _ => None,
+            })
+            .unwrap_or("Document")
+    }
+}
+
+/// Counts a start tag's attributes against [`MAX_ATTRIBUTES`] and, for an amount, reads `Ccy`.
+fn read_attributes(
+    element: &BytesStart<'_>,
+    want_currency: bool,
+    at: Position,
+) -> Result<Option<Currency>, CamtError> {
+    let mut currency = None;
+    for (index, attribute) in element.attributes().enumerate() {
+        if index >= MAX_ATTRIBUTES {
+            return Err(CamtError::TooLarge {
+                at,
+                limit: Limit::Attributes,
+            });
+        }
+        let attribute = attribute.map_err(|error| xml_error(at, &error))?;
+        if want_currency && attribute.key.local_name().as_ref() == b"Ccy" {
+            let value = attribute
+                .unescape_value()
+                .map_err(|error| xml_error(at, &error))?;
+            currency = Some(parse_currency(&value, at)?);
+        }
+    }
+    Ok(currency)
+}
+
+pub(crate) fn xml_error(at: Position, error: &dyn std::fmt::Display) -> CamtError {
+    CamtError::Xml {
+        at,
+        message: error.to_string(),
+    }
+}

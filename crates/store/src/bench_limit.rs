@@ -1,0 +1,92 @@
+//! The limit the ledger benchmark measures against: the same rows a batch of payments
+//! writes (postings, their entries, the bank entries), inserted plainly in batches — no
+//! idempotency check, no balances, no journal, no allocation. Used only by `reilu bench ledger`.
+
+use crate::ledger::placeholder_rows;
+use crate::models::{BankEntryRecord, NewPosting};
+use crate::{SqlStore, StoreResult};
+
+/// Inserts one transaction's worth of rows; ids are given by the caller.
+pub async fn insert_plain_rows(
+    store: &SqlStore,
+    first_id: i64,
+    postings: &[NewPosting],
+    entries: &[BankEntryRecord],
+) -> StoreResult<()> {
+    let backend = store.backend();
+    let mut transaction = store.pool().begin().await?;
+    for (chunk_index, chunk) in postings.chunks(500).enumerate() {
+        let sql = format!(
+            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) VALUES {}",
+            placeholder_rows(backend, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for (offset, posting) in chunk.iter().enumerate() {
+            let id = first_id + i64::try_from(chunk_index * 500 + offset).unwrap_or(0);
+            query = query
+                .bind(id)
+                .bind(&posting.kind)
+                .bind(posting.at_ms)
+                .bind(posting.corrects)
+                .bind(posting.idempotency_key.as_deref())
+                .bind(&posting.description)
+                .bind("");
+        }
+        query.execute(&mut *transaction).await?;
+    }
+    let mut lines = Vec::new();
+    for (index, posting) in postings.iter().enumerate() {
+        for (line, entry) in posting.entries.iter().enumerate() {
+            lines.push((
+                first_id + i64::try_from(index).unwrap_or(0),
+                i64::try_from(line).unwrap_or(0),
+                entry,
+            ));
+        }
+    }
+    for chunk in lines.chunks(500) {
+        let sql = format!(
+            "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
+            placeholder_rows(backend, chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, line, entry) in chunk {
+            query = query
+                .bind(*id)
+                .bind(*line)
+                .bind(&entry.account)
+                .bind(&entry.currency)
+                .bind(entry.amount_minor);
+        }
+        query.execute(&mut *transaction).await?;
+    }
+    for chunk in entries.chunks(500) {
+        let sql = format!(
+            "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
+             booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
+            placeholder_rows(backend, chunk.len(), 15)
+        );
+        let mut query = sqlx::query(&sql);
+        for entry in chunk {
+            query = query
+                .bind(&entry.account_iban)
+                .bind(&entry.bank_reference)
+                .bind(&entry.message_id)
+                .bind(&entry.direction)
+                .bind(0_i64)
+                .bind(entry.amount_minor)
+                .bind(&entry.currency)
+                .bind(entry.booking_date.as_deref())
+                .bind(entry.structured_reference.as_deref())
+                .bind(&entry.unstructured)
+                .bind("unmatched")
+                .bind(None::<i64>)
+                .bind(None::<i64>)
+                .bind("bench")
+                .bind(0_i64);
+        }
+        query.execute(&mut *transaction).await?;
+    }
+    transaction.commit().await?;
+    Ok(())
+}
