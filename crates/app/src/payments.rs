@@ -26,6 +26,15 @@ pub struct IncomingPayment {
     pub unstructured_lines: Vec<String>,
 }
 
+/// A payment in the unmatched queue, for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnmatchedView {
+    pub account_iban: String,
+    pub bank_reference: String,
+    pub amount: String,
+    pub reason: String,
+}
+
 /// What an import did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PaymentSummary {
@@ -261,6 +270,23 @@ impl<S: Store> App<S> {
         )
     }
 
+    /// The unmatched queue, oldest first, amounts shown in their currency.
+    pub async fn store_unmatched(&self, limit: i64) -> AppResult<Vec<UnmatchedView>> {
+        let rows = self.store.unmatched_payments(limit).await?;
+        rows.into_iter()
+            .map(|row| {
+                let currency = reilu_core::Currency::parse(&row.currency)
+                    .map_err(|error| AppError::Invalid(error.to_string()))?;
+                Ok(UnmatchedView {
+                    account_iban: row.account_iban,
+                    bank_reference: row.bank_reference,
+                    amount: reilu_core::Money::from_minor(row.amount_minor, currency).to_string(),
+                    reason: row.reason,
+                })
+            })
+            .collect()
+    }
+
     /// The market's allocation order (law first, then the house's), as components.
     pub fn allocation_order(&self, market: &str) -> Vec<Component> {
         let Ok(code) = reilu_core::MarketCode::parse(market) else {
@@ -342,6 +368,68 @@ mod tests {
                     .filter(|n| *n == 100_123),
                 None
             );
+        }
+    }
+}
+
+/// A bank entry from a camt file as the payment workflow sees it. Pending entries are left
+/// out: only booked money is posted, and the booked entry comes in a later file.
+pub fn incoming_from_camt(
+    entry: reilu_formats::camt::BankEntry,
+    source: &str,
+) -> Option<IncomingPayment> {
+    use reilu_formats::camt::{Direction, EntryStatus};
+    if entry.status == EntryStatus::Pending {
+        return None;
+    }
+    let credit = entry.direction == Direction::Credit;
+    let returned = entry.reversal || entry.return_reason.is_some();
+    Some(IncomingPayment {
+        record: BankEntryRecord {
+            account_iban: entry.account_iban,
+            bank_reference: entry.bank_reference,
+            message_id: source.to_owned(),
+            direction: if credit { "credit" } else { "debit" }.to_owned(),
+            reversal: entry.reversal,
+            amount_minor: entry.amount.amount_minor(),
+            currency: entry.amount.currency().code().to_owned(),
+            booking_date: entry.booking_date.map(|date| date.to_string()),
+            structured_reference: entry.structured_reference,
+            unstructured: entry.unstructured.join("\n"),
+        },
+        credit,
+        returned,
+        unstructured_lines: entry.unstructured,
+    })
+}
+
+/// A replayable source over a camt.053/054 file, for [`App::import_payments`].
+pub fn camt_file_source(
+    path: std::path::PathBuf,
+) -> impl Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()> + Send + Sync + 'static
+{
+    move |sink| {
+        let file = std::fs::File::open(&path)
+            .map_err(|error| AppError::Io(format!("cannot open {}: {error}", path.display())))?;
+        let source = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let read = reilu_formats::camt::read_camt(std::io::BufReader::new(file), |entry| {
+            match incoming_from_camt(entry, &source) {
+                Some(payment) => sink(payment),
+                None => Ok(()),
+            }
+        });
+        match read {
+            Ok(_) => Ok(()),
+            Err(reilu_formats::camt::CamtReadError::Camt(error)) => {
+                Err(AppError::Invalid(format!(
+                    "{}: {error}; nothing from this file was posted",
+                    path.display()
+                )))
+            }
+            Err(reilu_formats::camt::CamtReadError::Callback(error)) => Err(error),
         }
     }
 }

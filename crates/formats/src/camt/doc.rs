@@ -62,8 +62,17 @@ impl Doc {
             });
         }
         let tag = tag_of(element.local_name().as_ref());
-        if self.path.is_empty() {
-            self.open_root(element, tag, at)?;
+        match (self.path.len(), self.shape) {
+            (0, _) => self.open_root(element, tag, at)?,
+            (1, Some(shape)) if shape.message().0 != tag => {
+                let found = String::from_utf8_lossy(element.local_name().as_ref()).into_owned();
+                return Err(CamtError::WrongMessage {
+                    at,
+                    expected: shape.message().1,
+                    found: excerpt(&found),
+                });
+            }
+            _ => {}
         }
         self.path.push(tag);
         let slot = match self.shape {
@@ -128,7 +137,7 @@ impl Doc {
             }
         }
         let (kind, version) = namespace_kind(&namespace).ok_or_else(|| CamtError::NotCamt {
-            namespace: excerpt(&namespace),
+            namespace: namespace.chars().take(100).collect(),
         })?;
         self.shape = Some(Shape::new(kind, version == "001.08"));
         self.kind = Some((kind, version));

@@ -80,6 +80,15 @@ pub enum CamtError {
     NotDocument { element: String },
     #[error("not a camt.053/054 file: namespace '{namespace}'")]
     NotCamt { namespace: String },
+    #[error(
+        "{at}: not a camt.053/054 file: the namespace calls for <{expected}>, the message is \
+         <{found}>"
+    )]
+    WrongMessage {
+        at: Position,
+        expected: &'static str,
+        found: String,
+    },
     #[error("{at}: DOCTYPE/entities are not accepted in bank files")]
     Doctype { at: Position },
     #[error("{at}: DOCTYPE/entities are not accepted: '&{name};' is not a predefined XML entity")]

@@ -205,6 +205,15 @@ impl Shape {
         Shape { root, report, v08 }
     }
 
+    /// The message element the namespace calls for (`Document/BkToCstmrStmt` or
+    /// `Document/BkToCstmrDbtCdtNtfctn`).
+    pub(crate) fn message(&self) -> (Tag, &'static str) {
+        match self.root {
+            Tag::BkToCstmrStmt => (self.root, "BkToCstmrStmt"),
+            _ => (self.root, "BkToCstmrDbtCdtNtfctn"),
+        }
+    }
+
     /// The meaning of the element at the end of `path` (root first).
     pub(crate) fn slot(&self, path: &[Tag]) -> Slot {
         use Tag::*;

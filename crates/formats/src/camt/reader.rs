@@ -3,7 +3,7 @@
 use std::io::{self, BufRead};
 
 use quick_xml::Reader;
-use quick_xml::errors::{Error as XmlError, SyntaxError};
+use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesDecl, BytesRef, Event};
 
 use super::doc::{Doc, xml_error};
@@ -141,11 +141,13 @@ fn reader_error<R: BufRead>(
         }
         XmlError::Syntax(SyntaxError::InvalidBangMarkup) => xml_error(at, error),
         // Every other syntax error is a tag, comment, CDATA or declaration still open at the
-        // end of the input.
-        XmlError::Syntax(_) => CamtError::Truncated {
-            element: doc.open_element().to_owned(),
-            at,
-        },
+        // end of the input, and so is a reference without its `;`.
+        XmlError::Syntax(_) | XmlError::IllFormed(IllFormedError::UnclosedReference) => {
+            CamtError::Truncated {
+                element: doc.open_element().to_owned(),
+                at,
+            }
+        }
         XmlError::Encoding(_) => CamtError::NotUtf8 { at },
         _ => xml_error(at, error),
     }

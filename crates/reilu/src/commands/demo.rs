@@ -26,6 +26,12 @@ pub struct DemoArgs {
     /// Write the claims as a claim file instead of loading them.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
+    /// Write a camt.054 notification paying the first --cases cases already in the store
+    /// (by their RF references) into the client-money account IBAN given with --bank-iban.
+    #[arg(long, value_name = "FILE")]
+    payments: Option<PathBuf>,
+    #[arg(long, default_value = "FI2112345600000785", value_name = "IBAN")]
+    bank_iban: String,
     #[arg(long)]
     json: bool,
 }
@@ -38,6 +44,12 @@ pub async fn run(target: &Target, args: DemoArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let app = open_app(target).await?;
+    if let Some(path) = &args.payments {
+        let written =
+            write_payments_file(&app, path, &args.bank_iban, args.cases, args.seed).await?;
+        println!("wrote {written} payments to {}", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
     let summary = app.load_demo(&portfolio).await?;
     if args.json {
         print_json(&summary)?;
@@ -102,4 +114,58 @@ fn claim_fields(claim: &RawClaim) -> [&str; 19] {
         text(&claim.creditor_fees),
         text(&claim.description),
     ]
+}
+
+/// Payments for existing cases: each pays part or all of what its case owes, by RF reference.
+async fn write_payments_file(
+    app: &reilu_app::App<reilu_store::SqlStore>,
+    path: &PathBuf,
+    bank_iban: &str,
+    cases: u64,
+    seed: u64,
+) -> anyhow::Result<u64> {
+    use reilu_formats::camt::{BankEntry, Direction, EntryStatus};
+    use reilu_store::Store;
+    let numbers: Vec<i64> = (0..i64::try_from(cases)?)
+        .map(|offset| 100_000 + offset)
+        .collect();
+    let mut entries = Vec::new();
+    for chunk in numbers.chunks(500) {
+        for (case_number, _, market, currency) in app.store.case_owners(chunk).await? {
+            let currency = reilu_core::Currency::parse(&currency)?;
+            let owed: i64 = app
+                .store
+                .balances(&format!("receivable:{case_number}:"))
+                .await?
+                .iter()
+                .map(|(_, _, minor)| *minor)
+                .sum();
+            // Deterministic in the seed: most pay in part, some in full, a few too much.
+            let share = (u64::try_from(case_number)?.wrapping_mul(2_654_435_761) ^ seed) % 130;
+            let amount_minor = (i128::from(owed) * i128::from(share.max(5)) / 100).max(1);
+            let references =
+                reilu_formats::reference::for_case(&market, u64::try_from(case_number)?);
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+            entries.push(BankEntry {
+                account_iban: bank_iban.to_owned(),
+                bank_reference: format!("DEMO{seed}-{case_number}"),
+                amount: reilu_core::Money::from_minor(i64::try_from(amount_minor)?, currency),
+                direction: Direction::Credit,
+                reversal: false,
+                status: EntryStatus::Booked,
+                booking_date: Some(day),
+                value_date: Some(day),
+                structured_reference: Some(references.rf),
+                unstructured: Vec::new(),
+                end_to_end_id: None,
+                return_reason: None,
+                debtor_name: None,
+            });
+        }
+    }
+    let count = u64::try_from(entries.len())?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    reilu_formats::camt::synth::write_camt054(file, &format!("DEMO-{seed}"), entries)?;
+    Ok(count)
 }

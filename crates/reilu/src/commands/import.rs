@@ -18,6 +18,8 @@ use crate::context::{Target, open_app};
 pub enum ImportCommand {
     /// Import a claim file (CSV, see the README) for a client.
     Claims(ClaimsArgs),
+    /// Import bank payments (camt.053 statement or camt.054 notification).
+    Payments(crate::commands::import_payments::PaymentsArgs),
 }
 
 #[derive(Args)]
@@ -36,7 +38,12 @@ pub struct ClaimsArgs {
 }
 
 pub async fn run(target: &Target, command: ImportCommand) -> anyhow::Result<ExitCode> {
-    let ImportCommand::Claims(args) = command;
+    let args = match command {
+        ImportCommand::Claims(args) => args,
+        ImportCommand::Payments(args) => {
+            return crate::commands::import_payments::run(target, args).await;
+        }
+    };
     let app = open_app(target).await?;
     let file =
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;

@@ -7,6 +7,7 @@ pub mod check;
 pub mod clients;
 pub mod demo;
 pub mod import;
+pub mod import_payments;
 pub mod journal;
 pub mod remit;
 pub mod rules;
