@@ -313,65 +313,6 @@ impl<S: Store> App<S> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn payment(structured: Option<&str>, lines: &[&str]) -> IncomingPayment {
-        IncomingPayment {
-            record: BankEntryRecord {
-                account_iban: "FI2112345600000785".into(),
-                bank_reference: "X".into(),
-                message_id: "M".into(),
-                direction: "credit".into(),
-                reversal: false,
-                amount_minor: 100,
-                currency: "EUR".into(),
-                booking_date: None,
-                structured_reference: structured.map(str::to_owned),
-                unstructured: lines.join("\n"),
-            },
-            credit: true,
-            returned: false,
-            unstructured_lines: lines.iter().map(|line| (*line).to_owned()).collect(),
-        }
-    }
-
-    #[test]
-    fn references_are_found_structured_first_then_in_the_text() {
-        let rf = reilu_formats::reference::for_case("FI", 100_123).rf;
-        assert_eq!(
-            find_reference(&payment(Some(&rf), &[])).map(|m| m.case_number),
-            Some(100_123)
-        );
-        let national = reilu_formats::reference::for_case("FI", 100_456)
-            .national
-            .map(|(_, text)| text)
-            .unwrap_or_default();
-        let in_text = format!("Invoice payment, ref: {national}");
-        assert_eq!(
-            find_reference(&payment(None, &[&in_text])).map(|m| m.case_number),
-            Some(100_456)
-        );
-        assert_eq!(
-            find_reference(&payment(None, &["thanks for waiting"])),
-            None
-        );
-        // A mistyped RF reference (check digits wrong) is not taken.
-        let mut typo = rf.clone();
-        typo.pop();
-        typo.push('9');
-        if typo != rf {
-            assert_eq!(
-                find_reference(&payment(Some(&typo), &[]))
-                    .map(|m| m.case_number)
-                    .filter(|n| *n == 100_123),
-                None
-            );
-        }
-    }
-}
-
 /// A bank entry from a camt file as the payment workflow sees it. Pending entries are left
 /// out: only booked money is posted, and the booked entry comes in a later file.
 pub fn incoming_from_camt(
@@ -430,6 +371,65 @@ pub fn camt_file_source(
                 )))
             }
             Err(reilu_formats::camt::CamtReadError::Callback(error)) => Err(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payment(structured: Option<&str>, lines: &[&str]) -> IncomingPayment {
+        IncomingPayment {
+            record: BankEntryRecord {
+                account_iban: "FI2112345600000785".into(),
+                bank_reference: "X".into(),
+                message_id: "M".into(),
+                direction: "credit".into(),
+                reversal: false,
+                amount_minor: 100,
+                currency: "EUR".into(),
+                booking_date: None,
+                structured_reference: structured.map(str::to_owned),
+                unstructured: lines.join("\n"),
+            },
+            credit: true,
+            returned: false,
+            unstructured_lines: lines.iter().map(|line| (*line).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn references_are_found_structured_first_then_in_the_text() {
+        let rf = reilu_formats::reference::for_case("FI", 100_123).rf;
+        assert_eq!(
+            find_reference(&payment(Some(&rf), &[])).map(|m| m.case_number),
+            Some(100_123)
+        );
+        let national = reilu_formats::reference::for_case("FI", 100_456)
+            .national
+            .map(|(_, text)| text)
+            .unwrap_or_default();
+        let in_text = format!("Invoice payment, ref: {national}");
+        assert_eq!(
+            find_reference(&payment(None, &[&in_text])).map(|m| m.case_number),
+            Some(100_456)
+        );
+        assert_eq!(
+            find_reference(&payment(None, &["thanks for waiting"])),
+            None
+        );
+        // A mistyped RF reference (check digits wrong) is not taken.
+        let mut typo = rf.clone();
+        typo.pop();
+        typo.push('9');
+        if typo != rf {
+            assert_eq!(
+                find_reference(&payment(Some(&typo), &[]))
+                    .map(|m| m.case_number)
+                    .filter(|n| *n == 100_123),
+                None
+            );
         }
     }
 }

@@ -68,7 +68,7 @@ fn fi_credit(reference: &str, minor: i64) -> BankEntry {
 }
 
 #[test]
-fn camt054_001_02_credit_notification() {
+fn camt054_001_02_single_payments() {
     let (summary, entries) = read_sample("camt054_001_02_credits.xml");
     assert_eq!(summary.header.kind, CamtKind::Notification);
     assert_eq!(summary.header.version, "001.02");
@@ -100,6 +100,11 @@ fn camt054_001_02_credit_notification() {
         ..fi_credit("20240117AKT00003", 4_000)
     };
     assert_eq!(entries[2], text_only);
+}
+
+#[test]
+fn camt054_001_02_batch_reversal_and_return() {
+    let (_, entries) = read_sample("camt054_001_02_credits.xml");
 
     // The batch: one entry, three payments, told apart by position.
     let batch: Vec<(&str, i64, Option<&str>)> = entries[3..6]
@@ -229,6 +234,15 @@ fn camt053_001_02_statement_with_namespace_prefixes() {
     assert_eq!(entries[2].debtor_name, None); // a creditor is not a debtor
 }
 
+/// Reference, amount in minor units, status, booking date and value date of one entry.
+type Row<'a> = (
+    &'a str,
+    i64,
+    EntryStatus,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
+
 #[test]
 fn camt054_001_08_notification_in_nok() {
     let (summary, entries) = read_sample("camt054_001_08_notification.xml");
@@ -236,7 +250,7 @@ fn camt054_001_08_notification_in_nok() {
     assert_eq!(summary.header.message_id, "NO-NTF-20240305-0042");
     let nok = Currency::parse("NOK").unwrap();
     assert_eq!(summary.credits_minor_by_currency, vec![(nok, 515_050)]);
-    let rows: Vec<(&str, i64, EntryStatus, Option<NaiveDate>, Option<NaiveDate>)> = entries
+    let rows: Vec<Row<'_>> = entries
         .iter()
         .map(|e| {
             let minor = e.amount.amount_minor();
@@ -296,6 +310,12 @@ fn camt054_001_08_notification_in_nok() {
             ),
         ]
     );
+}
+
+#[test]
+fn camt054_001_08_references_and_returns() {
+    let (_, entries) = read_sample("camt054_001_08_notification.xml");
+    let nok = Currency::parse("NOK").unwrap();
     assert!(entries.iter().all(|e| e.amount.currency() == nok));
     assert_eq!(
         entries[0].structured_reference.as_deref(),

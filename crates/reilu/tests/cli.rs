@@ -470,3 +470,69 @@ fn a_broken_rule_pack_stops_the_platform_with_file_line_and_field() {
             .is_some_and(|law| law.contains(&Value::from("fee.demand")))
     );
 }
+
+#[tokio::test]
+async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_run_again() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let loaded = cli.run(&["demo", "--cases", "6000", "--seed", "5"]);
+        assert!(
+            loaded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+        let file = cli.data.path().join("payments.xml");
+        let path = file.to_str().unwrap_or_default();
+        let written = cli.run(&["demo", "--cases", "6000", "--payments", path]);
+        assert!(
+            written.status.success(),
+            "{}",
+            String::from_utf8_lossy(&written.stderr)
+        );
+        let mut child = cli
+            .command(&["import", "payments", path])
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut before_kill = 0;
+        while Instant::now() < deadline {
+            before_kill = cli
+                .test
+                .store
+                .balances("client_money_bank:")
+                .await
+                .map(|b| b.len())
+                .unwrap_or(0);
+            if before_kill > 0 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let again = cli.json(&["import", "payments", path, "--json"]);
+        let total = again["entries"].as_u64().unwrap_or_default();
+        let posted_now = again["matched"].as_u64().unwrap_or_default()
+            + again["unmatched"].as_u64().unwrap_or_default();
+        assert_eq!(
+            posted_now + again["already_recorded"].as_u64().unwrap_or_default(),
+            total,
+            "{again}"
+        );
+        assert!(total > 3000, "{again}");
+        let repeat = cli.json(&["import", "payments", path, "--json"]);
+        assert_eq!(
+            repeat["already_recorded"].as_u64(),
+            Some(total),
+            "{}: every entry recorded exactly once",
+            cli.test.backend_name
+        );
+        let check = cli.run(&["check"]);
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let _ = before_kill;
+    }
+}

@@ -91,6 +91,13 @@ pub(crate) fn tag_of(local_name: &[u8]) -> Tag {
             b"Ustrd" => Tag::Ustrd,
             _ => Tag::Other,
         },
+        _ => long_tag_of(local_name),
+    }
+}
+
+/// [`tag_of`] for names of six or more bytes.
+fn long_tag_of(local_name: &[u8]) -> Tag {
+    match local_name.len() {
         6 => match local_name {
             b"Ntfctn" => Tag::Ntfctn,
             b"GrpHdr" => Tag::GrpHdr,
