@@ -393,3 +393,18 @@ fn debug_output_redacts_the_debtor_name() {
     assert!(!shown.contains("Meikäläinen"), "{shown}");
     assert!(shown.contains("<redacted>") && shown.contains("RF1588412004"));
 }
+
+#[test]
+fn a_byte_order_mark_and_windows_line_ends_change_nothing() {
+    for name in SAMPLES {
+        let text = std::fs::read_to_string(sample_path(name)).unwrap();
+        let windows = format!("\u{feff}{}", text.replace('\n', "\r\n")).into_bytes();
+        let mut entries = Vec::new();
+        let summary = read_camt(windows.as_slice(), |entry| {
+            entries.push(entry);
+            Ok::<(), String>(())
+        })
+        .unwrap();
+        assert_eq!((summary, entries), read_sample(name), "{name}");
+    }
+}

@@ -61,6 +61,16 @@ impl Doc {
                 limit: Limit::Depth,
             });
         }
+        if self
+            .capture
+            .is_some_and(|capture| capture.depth == self.path.len())
+        {
+            // Text around a child would be joined into one value: `1<x/>0.00` is not `10.00`.
+            return Err(CamtError::Xml {
+                at,
+                message: "an element inside an element that holds a value".to_owned(),
+            });
+        }
         let tag = tag_of(element.local_name().as_ref());
         match (self.path.len(), self.shape) {
             (0, _) => self.open_root(element, tag, at)?,

@@ -6,21 +6,26 @@
 //! [`BankEntry`] per transaction, in file order. It never builds a tree of the document: memory
 //! stays the same however long the file is. The kind and version come from the namespace of
 //! the root element (`urn:iso:std:iso:20022:tech:xsd:camt.054.001.02` and so on); any other
-//! namespace is refused with [`CamtError::NotCamt`].
+//! namespace is refused with [`CamtError::NotCamt`]. Below the root, elements are matched by
+//! their local name and their whole path from the root (a namespace prefix such as `camt:` is
+//! fine); the reader does not validate against the schema — the samples and tests do that with
+//! xmllint — but refuses whatever it cannot read unambiguously.
 //!
 //! # Two passes
 //!
 //! Payments are posted exactly once and nothing is posted from a file that is not entirely
 //! valid, so the caller reads a file twice: first [`validate_camt`] (the same parser with a
 //! callback that keeps nothing), then [`read_camt`] to post. Both passes see the same bytes
-//! and give the same entries; a pass costs about a second per million entries.
+//! and give the same entries. A pass over a million entries (635 MB) takes about 3.4 s in a
+//! release build on the project's 2-core machine
+//! (`cargo run --release -p reilu-formats --example camt_parse_bench`).
 //!
 //! # What one entry is
 //!
 //! An `Ntry` (`Stmt|Ntfctn/Ntry`) is one booking on the account; its `NtryDtls/TxDtls` are the
 //! payments inside it. A batch booking holds several `TxDtls` and yields one [`BankEntry`] per
 //! `TxDtls`; an `Ntry` without `TxDtls` yields one [`BankEntry`] of its own. Entry-level data
-//! (`Ntry/Amt` currency, `CdtDbtInd`, `RvslInd`, `Sts`, `BookgDt`, `ValDt`) applies to every
+//! (`CdtDbtInd`, `RvslInd`, `Sts`, `BookgDt`, `ValDt`) applies to every
 //! transaction of the entry. The transaction's amount is `TxDtls/Amt` (.08), else
 //! `TxDtls/AmtDtls/TxAmt/Amt`, else — only when the entry holds a single transaction —
 //! `Ntry/Amt`. A transaction's own `TxDtls/CdtDbtInd` (.08) overrides the entry's.
@@ -38,10 +43,12 @@
 //! 3. else the file is refused ([`CamtError::Missing`]): an entry that cannot be told apart
 //!    from others cannot be posted exactly once.
 //!
-//! Banks keep `AcctSvcrRef` unique per account and use the same value for a payment in the
-//! intraday camt.054 and the end-of-day camt.053, so importing both posts it once. ISO 20022
-//! only promises that `NtryRef` is unique within one report; a bank that numbers entries per
-//! statement and sends no `AcctSvcrRef` would give colliding keys.
+//! Banks keep `AcctSvcrRef` unique per account. Many give a payment the same value in the
+//! intraday camt.054 and the end-of-day camt.053, so importing both posts it once; where a bank
+//! does not, import only one of the two kinds for that account. ISO 20022 only promises that
+//! `NtryRef` is unique within one report: a bank that numbers entries per statement and sends
+//! no `AcctSvcrRef` would give colliding keys, and its later payments would look already
+//! recorded.
 //!
 //! # Limits
 //!

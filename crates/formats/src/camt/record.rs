@@ -177,39 +177,38 @@ impl TxState {
         currency: Option<Currency>,
         at: Position,
     ) -> Result<bool, CamtError> {
-        let tx = self;
         match slot {
-            Slot::TxServicerRef => tx.servicer_ref = non_empty(text),
-            Slot::EndToEnd => tx.end_to_end_id = non_empty(text).filter(|id| id != "NOTPROVIDED"),
+            Slot::TxServicerRef => self.servicer_ref = non_empty(text),
+            Slot::EndToEnd => self.end_to_end_id = non_empty(text).filter(|id| id != "NOTPROVIDED"),
             Slot::TxAmount | Slot::TxAmountDetail => {
                 let Some(currency) = currency else {
                     return Ok(true);
                 };
                 let amount = Some(parse_amount(text, currency, at)?);
                 if slot == Slot::TxAmount {
-                    tx.amount = amount;
+                    self.amount = amount;
                 } else {
-                    tx.amount_detail = amount;
+                    self.amount_detail = amount;
                 }
             }
-            Slot::TxDirection => tx.direction = Some(parse_direction(text, at)?),
-            Slot::DebtorName => tx.debtor_name = non_empty(text),
+            Slot::TxDirection => self.direction = Some(parse_direction(text, at)?),
+            Slot::DebtorName => self.debtor_name = non_empty(text),
             Slot::Unstructured => {
-                if tx.unstructured.len() >= MAX_UNSTRUCTURED_LINES {
+                if self.unstructured.len() >= MAX_UNSTRUCTURED_LINES {
                     return Err(CamtError::TooLarge {
                         at,
                         limit: Limit::UnstructuredLines,
                     });
                 }
-                tx.unstructured.extend(non_empty(text));
+                self.unstructured.extend(non_empty(text));
             }
             Slot::StructuredRef => {
-                if tx.structured_reference.is_none() {
-                    tx.structured_reference = non_empty(text);
+                if self.structured_reference.is_none() {
+                    self.structured_reference = non_empty(text);
                 }
             }
-            Slot::ReturnCode => tx.return_code = non_empty(text),
-            Slot::ReturnProprietary => tx.return_proprietary = non_empty(text),
+            Slot::ReturnCode => self.return_code = non_empty(text),
+            Slot::ReturnProprietary => self.return_proprietary = non_empty(text),
             _ => return Ok(false),
         }
         Ok(true)
@@ -225,30 +224,29 @@ impl EntryState {
         currency: Option<Currency>,
         at: Position,
     ) -> Result<(), CamtError> {
-        let entry = self;
         match slot {
-            Slot::EntryRef => entry.entry_ref = non_empty(text),
-            Slot::EntryServicerRef => entry.servicer_ref = non_empty(text),
+            Slot::EntryRef => self.entry_ref = non_empty(text),
+            Slot::EntryServicerRef => self.servicer_ref = non_empty(text),
             Slot::EntryAmount => {
                 if let Some(currency) = currency {
-                    entry.amount = Some(parse_amount(text, currency, at)?);
+                    self.amount = Some(parse_amount(text, currency, at)?);
                 }
             }
-            Slot::EntryDirection => entry.direction = Some(parse_direction(text, at)?),
-            Slot::Reversal => entry.reversal = parse_indicator(text, at)?,
-            Slot::Status => entry.status = Some(parse_status(text)),
-            Slot::StatusProprietary => entry.status = Some(EntryStatus::Other),
+            Slot::EntryDirection => self.direction = Some(parse_direction(text, at)?),
+            Slot::Reversal => self.reversal = parse_indicator(text, at)?,
+            Slot::Status => self.status = Some(parse_status(text)),
+            Slot::StatusProprietary => self.status = Some(EntryStatus::Other),
             Slot::BookingDate(date_time) => {
                 let element = if date_time {
                     "BookgDt/DtTm"
                 } else {
                     "BookgDt/Dt"
                 };
-                entry.booking_date = Some(parse_date(text, date_time, element, at)?);
+                self.booking_date = Some(parse_date(text, date_time, element, at)?);
             }
             Slot::ValueDate(date_time) => {
                 let element = if date_time { "ValDt/DtTm" } else { "ValDt/Dt" };
-                entry.value_date = Some(parse_date(text, date_time, element, at)?);
+                self.value_date = Some(parse_date(text, date_time, element, at)?);
             }
             _ => {}
         }

@@ -145,10 +145,17 @@ pub(crate) fn is_xml_space(character: char) -> bool {
     matches!(character, ' ' | '\t' | '\r' | '\n')
 }
 
-/// A text value with its surrounding white space removed; `None` when nothing is left.
+/// A text value with its surrounding white space removed and its line ends normalised to
+/// `\n` as XML 1.0 requires (§2.11); `None` when nothing is left.
 pub(crate) fn non_empty(text: &str) -> Option<String> {
     let trimmed = text.trim_matches(is_xml_space);
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.contains('\r') {
+        Some(trimmed.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Some(trimmed.to_owned())
+    }
 }
 
 #[cfg(test)]

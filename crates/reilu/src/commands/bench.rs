@@ -29,6 +29,16 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// A camt.054 of N credits against an N-case portfolio: import rate vs parse-only rate.
+    Payments {
+        #[arg(long, default_value_t = 100_000)]
+        cases: u64,
+        /// Work folder (default: a new folder in the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// One phase of `bench intake`, in its own process (used by `bench intake`).
     #[command(hide = true)]
     IntakePhase(PhaseArgs),
@@ -77,6 +87,27 @@ struct PhaseReport {
 pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Intake(args) => intake(args).await,
+        BenchCommand::Payments { cases, dir, json } => {
+            let dir = dir.unwrap_or_else(|| {
+                std::env::temp_dir().join(format!("reilu-bench-payments-{}", std::process::id()))
+            });
+            let report = crate::commands::bench_payments::payments(cases, &dir).await?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "{} credits against {} cases: parse-only {:.0}/s, import {:.0}/s ({:.0} % of parse-only); {} matched; peak {:.0} MiB",
+                    report.entries,
+                    report.cases,
+                    report.parse_only_per_second,
+                    report.import_per_second,
+                    report.ratio_percent,
+                    report.matched,
+                    report.peak_rss_mib
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         BenchCommand::Ledger {
             postings,
             postgres,
@@ -206,7 +237,7 @@ async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseRep
 }
 
 /// The process's peak resident memory (VmHWM in /proc/self/status), in MiB.
-fn peak_rss_mib() -> f64 {
+pub fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kib = status
         .lines()

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_ledger;
+pub mod bench_payments;
 pub mod case;
 pub mod check;
 pub mod clients;

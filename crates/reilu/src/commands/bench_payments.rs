@@ -1,0 +1,123 @@
+//! `reilu bench payments`: a camt.054 of N credit entries against an N-case portfolio,
+//! entries per second parsed + matched + allocated + posted on SQLite, side by side with the
+//! same file parsed only.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use reilu_app::demo::DemoPortfolio;
+use reilu_formats::camt::{BankEntry, Direction, EntryStatus};
+use reilu_store::Store;
+use serde::Serialize;
+
+use crate::commands::demo::write_claim_file;
+use crate::context::{Target, open_app, sqlite_url};
+
+#[derive(Serialize, Debug)]
+pub struct PaymentsBenchReport {
+    pub cases: u64,
+    pub entries: u64,
+    pub parse_only_per_second: f64,
+    pub import_per_second: f64,
+    pub ratio_percent: f64,
+    pub matched: u64,
+    pub peak_rss_mib: f64,
+}
+
+pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchReport> {
+    std::fs::create_dir_all(dir)?;
+    let data = dir.join("store");
+    let _ = std::fs::remove_dir_all(&data);
+    let target = Target {
+        data: data.clone(),
+        database_url: Some(sqlite_url(&data)),
+        rules: None,
+    };
+    let app = open_app(&target).await?;
+    eprintln!("placing {cases} cases…");
+    let claims = dir.join("bench-claims.csv");
+    // The first `cases` claims of the demo portfolio: about 0.6 cases a claim, one credit each.
+    write_claim_file(&DemoPortfolio::new(7, cases, None), &claims, cases)?;
+    let client = app
+        .add_client("Bench Oy", "FI", "FI2112345600000785")
+        .await?;
+    let file = std::io::BufReader::new(std::fs::File::open(&claims)?);
+    app.import_claim_file(&client.id, "bench", file, &|_| {}, &mut |_| Ok(()))
+        .await?;
+    eprintln!("writing the camt.054…");
+    let camt = dir.join("bench-payments.xml");
+    let entries = write_payments(&app, &camt, cases).await?;
+    eprintln!("parsing only…");
+    let started = Instant::now();
+    let input = std::io::BufReader::new(std::fs::File::open(&camt)?);
+    let parsed = reilu_formats::camt::validate_camt(input)?;
+    let parse_seconds = started.elapsed().as_secs_f64();
+    eprintln!("importing…");
+    let started = Instant::now();
+    let summary = app
+        .import_payments(reilu_app::payments::camt_file_source(camt.clone()))
+        .await?;
+    let import_seconds = started.elapsed().as_secs_f64();
+    anyhow::ensure!(
+        parsed.entries == entries && summary.entries == entries,
+        "entry counts differ"
+    );
+    let check = app.store.check_ledger().await?;
+    anyhow::ensure!(
+        check.problems.is_empty(),
+        "the ledger does not check out: {:?}",
+        check.problems
+    );
+    let parse_only_per_second = entries as f64 / parse_seconds;
+    let import_per_second = entries as f64 / import_seconds;
+    Ok(PaymentsBenchReport {
+        cases: entries,
+        entries,
+        parse_only_per_second,
+        import_per_second,
+        ratio_percent: 100.0 * import_per_second / parse_only_per_second,
+        matched: summary.matched,
+        peak_rss_mib: crate::commands::bench::peak_rss_mib(),
+    })
+}
+
+/// One credit per case, by its RF reference, in its currency.
+async fn write_payments(
+    app: &reilu_app::App<reilu_store::SqlStore>,
+    path: &Path,
+    cases: u64,
+) -> anyhow::Result<u64> {
+    let mut entries = Vec::with_capacity(usize::try_from(cases)?);
+    let numbers: Vec<i64> = (0..i64::try_from(cases)?)
+        .map(|offset| 100_000 + offset)
+        .collect();
+    for chunk in numbers.chunks(500) {
+        for (case_number, _, _, currency) in app.store.case_owners(chunk).await? {
+            let currency = reilu_core::Currency::parse(&currency)?;
+            let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+            entries.push(BankEntry {
+                account_iban: "FI2112345600000785".into(),
+                bank_reference: format!("BENCH-{case_number}"),
+                amount: reilu_core::Money::from_minor(1_000 + case_number % 5_000, currency),
+                direction: Direction::Credit,
+                reversal: false,
+                status: EntryStatus::Booked,
+                booking_date: Some(day),
+                value_date: Some(day),
+                structured_reference: Some(
+                    reilu_formats::reference::for_case("FI", u64::try_from(case_number)?).rf,
+                ),
+                unstructured: Vec::new(),
+                end_to_end_id: None,
+                return_reason: None,
+                debtor_name: None,
+            });
+        }
+    }
+    let count = u64::try_from(entries.len())?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    reilu_formats::camt::synth::write_camt054(file, "BENCH", entries)?;
+    Ok(count)
+}
