@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
 
-use reilu_formats::camt::{CamtError, validate_camt};
+use reilu_formats::camt::{CamtError, Limit, MAX_UNSTRUCTURED_LINES, validate_camt};
 
 const NS_054_08: &str = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08";
 
@@ -212,4 +212,21 @@ fn positions_count_lines_and_columns() {
              for EUR"
         )
     );
+}
+
+#[test]
+fn too_many_free_text_lines_are_refused() {
+    let line = "<Ustrd>text</Ustrd>";
+    let within = line.repeat(MAX_UNSTRUCTURED_LINES);
+    let xml = document(&entry("1.00", &format!("<RmtInf>{within}</RmtInf>")));
+    validate_camt(xml.as_bytes()).unwrap();
+    let over = line.repeat(MAX_UNSTRUCTURED_LINES + 1);
+    let xml = document(&entry("1.00", &format!("<RmtInf>{over}</RmtInf>")));
+    assert!(matches!(
+        error_of(xml.as_bytes()),
+        CamtError::TooLarge {
+            limit: Limit::UnstructuredLines,
+            ..
+        }
+    ));
 }
