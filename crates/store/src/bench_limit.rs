@@ -2,8 +2,8 @@
 //! writes (postings, their entries, the bank entries), inserted plainly in batches — no
 //! idempotency check, no balances, no journal, no allocation. Used only by `reilu bench ledger`.
 
-use crate::ledger::placeholder_rows;
 use crate::models::{BankEntryRecord, NewPosting};
+use crate::sql::value_rows;
 use crate::{SqlStore, StoreResult};
 
 /// Inserts one transaction's worth of rows; ids are given by the caller.
@@ -18,7 +18,7 @@ pub async fn insert_plain_rows(
     for (chunk_index, chunk) in postings.chunks(500).enumerate() {
         let sql = format!(
             "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) VALUES {}",
-            placeholder_rows(backend, chunk.len(), 7)
+            value_rows(backend, chunk.len(), 7)
         );
         let mut query = sqlx::query(&sql);
         for (offset, posting) in chunk.iter().enumerate() {
@@ -47,7 +47,7 @@ pub async fn insert_plain_rows(
     for chunk in lines.chunks(500) {
         let sql = format!(
             "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
-            placeholder_rows(backend, chunk.len(), 5)
+            value_rows(backend, chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for (id, line, entry) in chunk {
@@ -64,7 +64,7 @@ pub async fn insert_plain_rows(
         let sql = format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
              booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
-            placeholder_rows(backend, chunk.len(), 15)
+            value_rows(backend, chunk.len(), 15)
         );
         let mut query = sqlx::query(&sql);
         for entry in chunk {

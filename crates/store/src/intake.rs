@@ -226,8 +226,8 @@ async fn existing_claims(
     for chunk in refs.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT client_claim_ref, id FROM claims WHERE client_id = {} AND client_claim_ref IN ({})",
-            placeholders(backend, 1, 1),
-            placeholders(backend, 2, chunk.len())
+            crate::sql::placeholders(backend, 1, 1),
+            crate::sql::placeholders(backend, 2, chunk.len())
         );
         let mut query = sqlx::query(&sql).bind(&batch.client_id);
         for claim_ref in chunk {
@@ -266,7 +266,7 @@ async fn ensure_customers(
     for chunk in existing.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT national_id_index, id FROM customers WHERE national_id_index IN ({})",
-            placeholders(backend, 1, chunk.len())
+            crate::sql::placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for customer in chunk {
@@ -298,7 +298,7 @@ async fn insert_customers(
         "INSERT INTO customers (id, market, kind, national_id_index, email_index, phone_index, \
          language, personal_data, created_at_ms) VALUES {} \
          ON CONFLICT (national_id_index) DO NOTHING RETURNING national_id_index, id",
-        value_rows(backend, chunk.len(), 9)
+        crate::sql::value_rows(backend, chunk.len(), 9)
     );
     let mut query = sqlx::query(&sql);
     for customer in chunk {
@@ -360,7 +360,7 @@ async fn ensure_cases(
     for (chunk_index, chunk) in missing.chunks(ROWS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "INSERT INTO cases (id, case_number, client_id, customer_id, market, currency, opened_at_ms) VALUES {}",
-            value_rows(backend, chunk.len(), 7)
+            crate::sql::value_rows(backend, chunk.len(), 7)
         );
         let mut query = sqlx::query(&sql);
         for (offset, (customer_id, claim)) in chunk.iter().enumerate() {
@@ -395,8 +395,8 @@ async fn existing_cases(
     for chunk in wanted.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT customer_id, id, case_number FROM cases WHERE client_id = {} AND customer_id IN ({})",
-            placeholders(backend, 1, 1),
-            placeholders(backend, 2, chunk.len())
+            crate::sql::placeholders(backend, 1, 1),
+            crate::sql::placeholders(backend, 2, chunk.len())
         );
         let mut query = sqlx::query(&sql).bind(client_id);
         for (customer_id, _) in chunk {
@@ -434,7 +434,7 @@ async fn insert_claims(
         let sql = format!(
             "INSERT INTO claims (id, client_id, client_claim_ref, case_id, currency, principal_minor, \
              creditor_fees_minor, invoice_date, due_date, interest_rate_bp, description, placed_at_ms) VALUES {}",
-            value_rows(backend, chunk.len(), 12)
+            crate::sql::value_rows(backend, chunk.len(), 12)
         );
         let mut query = sqlx::query(&sql);
         for claim in chunk {
@@ -524,39 +524,6 @@ async fn post_receivables(
     Ok(())
 }
 
-/// `count` parameters numbered from `first`: `$2, $3, …` on PostgreSQL, `?, ?, …` on SQLite.
-/// SQLite looks up a named or numbered parameter (`$n`, `?n`) by a linear scan of the
-/// statement's parameter list, which makes binding a 6,000-parameter insert quadratic (tens
-/// of milliseconds); anonymous `?` parameters are bound by position in constant time.
-fn placeholders(backend: Backend, first: usize, count: usize) -> String {
-    if backend == Backend::Sqlite {
-        return vec!["?"; count].join(", ");
-    }
-    let mut text = String::with_capacity(count * 6);
-    for number in first..first + count {
-        if number > first {
-            text.push_str(", ");
-        }
-        text.push('$');
-        text.push_str(&number.to_string());
-    }
-    text
-}
-
-/// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
-fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
-    let mut text = String::with_capacity(rows * columns * 6);
-    for row in 0..rows {
-        if row > 0 {
-            text.push_str(", ");
-        }
-        text.push('(');
-        text.push_str(&placeholders(backend, 1 + row * columns, columns));
-        text.push(')');
-    }
-    text
-}
-
 pub(crate) async fn case_by_number(
     store: &SqlStore,
     case_number: i64,
@@ -590,16 +557,4 @@ pub(crate) async fn case_by_number(
         claim_count: row.try_get(12)?,
         earliest_due_date: row.try_get(13)?,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholder_lists_number_parameters_in_order() {
-        assert_eq!(placeholders(Backend::Postgres, 2, 3), "$2, $3, $4");
-        assert_eq!(value_rows(Backend::Postgres, 2, 2), "($1, $2), ($3, $4)");
-        assert_eq!(value_rows(Backend::Sqlite, 2, 2), "(?, ?), (?, ?)");
-    }
 }

@@ -139,7 +139,7 @@ pub(crate) async fn write_postings(
     for (chunk_index, chunk) in postings.chunks(ROWS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) VALUES {}",
-            placeholder_rows(backend, chunk.len(), 7)
+            crate::sql::value_rows(backend, chunk.len(), 7)
         );
         let mut query = sqlx::query(&sql);
         for (offset, posting) in chunk.iter().enumerate() {
@@ -163,7 +163,7 @@ pub(crate) async fn write_postings(
     for chunk in lines.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
-            placeholder_rows(backend, chunk.len(), 5)
+            crate::sql::value_rows(backend, chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for (id, line, entry) in chunk {
@@ -187,25 +187,6 @@ pub(crate) async fn write_postings(
 /// Rows per multi-row statement; see the intake's ROWS_PER_STATEMENT for why.
 const ROWS_PER_STATEMENT: usize = 500;
 
-pub(crate) fn placeholder_rows(backend: Backend, rows: usize, columns: usize) -> String {
-    let mut text = String::with_capacity(rows * columns * 4);
-    for row in 0..rows {
-        text.push_str(if row == 0 { "(" } else { ", (" });
-        for column in 0..columns {
-            if column > 0 {
-                text.push_str(", ");
-            }
-            match backend {
-                // Anonymous parameters: SQLite binds named ones in quadratic time.
-                Backend::Sqlite => text.push('?'),
-                Backend::Postgres => text.push_str(&format!("${}", row * columns + column + 1)),
-            }
-        }
-        text.push(')');
-    }
-    text
-}
-
 async fn write_entries(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     posting_id: i64,
@@ -215,7 +196,7 @@ async fn write_entries(
     for (chunk_index, chunk) in entries.chunks(ROWS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
-            placeholder_rows(backend, chunk.len(), 5)
+            crate::sql::value_rows(backend, chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for (offset, entry) in chunk.iter().enumerate() {
@@ -254,7 +235,7 @@ async fn write_balances(
         let sql = format!(
             "INSERT INTO account_balances (account, currency, balance_minor) VALUES {} \
              ON CONFLICT (account, currency) DO UPDATE SET balance_minor = account_balances.balance_minor + excluded.balance_minor",
-            placeholder_rows(backend, chunk.len(), 3)
+            crate::sql::value_rows(backend, chunk.len(), 3)
         );
         let mut query = sqlx::query(&sql);
         for ((account, currency), amount_minor) in chunk {

@@ -13,6 +13,7 @@ mod migrations;
 mod models;
 mod payments;
 mod remittances;
+mod sql;
 mod sql_store;
 pub mod test_support;
 

@@ -164,17 +164,8 @@ async fn already_recorded(
     let mut found = HashSet::new();
     for (account, references) in by_account {
         for chunk in references.chunks(500) {
-            let first = match backend {
-                Backend::Sqlite => "?".to_owned(),
-                Backend::Postgres => "$1".to_owned(),
-            };
-            let rest = match backend {
-                Backend::Sqlite => list(backend, chunk.len()),
-                Backend::Postgres => (2..=chunk.len() + 1)
-                    .map(|n| format!("${n}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            };
+            let first = crate::sql::placeholders(backend, 1, 1);
+            let rest = crate::sql::placeholders(backend, 2, chunk.len());
             let sql = format!(
                 "SELECT account_iban, bank_reference FROM bank_entries WHERE account_iban = {first} AND bank_reference IN ({rest})"
             );
@@ -188,17 +179,6 @@ async fn already_recorded(
         }
     }
     Ok(found)
-}
-
-/// `count` parameters: anonymous on SQLite (named ones bind in quadratic time), `$n` on PostgreSQL.
-fn list(backend: Backend, count: usize) -> String {
-    match backend {
-        Backend::Sqlite => vec!["?"; count].join(", "),
-        Backend::Postgres => (1..=count)
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 fn ledger_error(error: reilu_ledger::LedgerError) -> StoreError {
@@ -228,7 +208,7 @@ async fn outstanding(
     for chunk in accounts.chunks(500) {
         let sql = format!(
             "SELECT account, currency, balance_minor FROM account_balances WHERE account IN ({})",
-            list(backend, chunk.len())
+            crate::sql::placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for account in chunk {
@@ -322,7 +302,7 @@ async fn record_entries(
         outcomes.push(outcome);
     }
     for chunk in rows.chunks(500) {
-        let values = placeholder_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS);
+        let values = crate::sql::value_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS);
         let sql = format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
              booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {values}"
@@ -350,25 +330,6 @@ async fn record_entries(
         query.execute(&mut **transaction).await?;
     }
     Ok(outcomes)
-}
-
-fn placeholder_rows(backend: Backend, rows: usize, columns: usize) -> String {
-    let one = format!("({})", list(backend, columns));
-    match backend {
-        Backend::Sqlite => vec![one; rows].join(", "),
-        Backend::Postgres => (0..rows)
-            .map(|row| {
-                format!(
-                    "({})",
-                    (1..=columns)
-                        .map(|column| format!("${}", row * columns + column))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 /// The unmatched queue, oldest first.
