@@ -3,45 +3,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
 
+#[path = "camt_support.rs"]
+mod support;
+
+use support::{NS_054_08, document, entry, error_of, message_of};
+
 use std::io::{BufReader, Read};
 
 use reilu_formats::camt::{
     CamtError, Limit, MAX_DEPTH, MAX_MARKUP_RUN_BYTES, MAX_TEXT_BYTES, validate_camt,
 };
-
-const NS_054_08: &str = "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08";
-
-/// A camt.054.001.08 document around `entries` (the inside of one `Ntfctn` after `Acct`).
-fn document(entries: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <Document xmlns=\"{NS_054_08}\">\n\
-         <BkToCstmrDbtCdtNtfctn>\n\
-         <GrpHdr><MsgId>HOSTILE-1</MsgId><CreDtTm>2024-01-01T00:00:00</CreDtTm></GrpHdr>\n\
-         <Ntfctn><Id>N1</Id><Acct><Id><IBAN>FI8940051020304050</IBAN></Id></Acct>\n\
-         {entries}\n\
-         </Ntfctn>\n\
-         </BkToCstmrDbtCdtNtfctn>\n\
-         </Document>\n"
-    )
-}
-
-/// One valid entry, with `amount` and `tx` (the inside of its single `TxDtls`).
-fn entry(amount: &str, tx: &str) -> String {
-    format!(
-        "<Ntry><Amt Ccy=\"EUR\">{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd>\
-         <Sts><Cd>BOOK</Cd></Sts><AcctSvcrRef>REF-1</AcctSvcrRef>\
-         <BkTxCd/><NtryDtls><TxDtls>{tx}</TxDtls></NtryDtls></Ntry>"
-    )
-}
-
-fn error_of(xml: &[u8]) -> CamtError {
-    validate_camt(xml).expect_err("the input must be refused")
-}
-
-fn message_of(xml: &str) -> String {
-    error_of(xml.as_bytes()).to_string()
-}
 
 #[test]
 fn the_base_document_is_valid() {

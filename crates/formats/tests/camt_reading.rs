@@ -4,35 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
 
+#[path = "camt_support.rs"]
+mod support;
+
+use support::{SAMPLES, read_sample, sample_path};
+
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
 
-use reilu_formats::camt::{BankEntry, CamtReadError, CamtSummary, read_camt};
-
-const SAMPLES: [&str; 4] = [
-    "camt054_001_02_credits.xml",
-    "camt053_001_08_statement.xml",
-    "camt053_001_02_statement.xml",
-    "camt054_001_08_notification.xml",
-];
-
-fn sample_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/payments")
-        .join(name)
-}
-
-fn read_sample(name: &str) -> (CamtSummary, Vec<BankEntry>) {
-    let file = BufReader::new(File::open(sample_path(name)).unwrap());
-    let mut entries = Vec::new();
-    let summary = read_camt(file, |entry| {
-        entries.push(entry);
-        Ok::<(), String>(())
-    })
-    .unwrap();
-    (summary, entries)
-}
+use reilu_formats::camt::{CamtReadError, read_camt};
 
 #[test]
 fn the_callback_can_stop_the_read_with_its_own_error() {

@@ -3,41 +3,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
 
+#[path = "camt_support.rs"]
+mod support;
+
+use support::{SAMPLES, read_sample, sample_path};
+
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
-use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use reilu_core::{Currency, Money};
-use reilu_formats::camt::{
-    BankEntry, CamtKind, CamtSummary, Direction, EntryStatus, read_camt, validate_camt,
-};
+use reilu_formats::camt::{BankEntry, CamtKind, Direction, EntryStatus, validate_camt};
 use reilu_formats::reference::{fi_reference_parse, no_kid_parse, rf_parse};
-
-const SAMPLES: [&str; 4] = [
-    "camt054_001_02_credits.xml",
-    "camt053_001_08_statement.xml",
-    "camt053_001_02_statement.xml",
-    "camt054_001_08_notification.xml",
-];
-
-fn sample_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../examples/payments")
-        .join(name)
-}
-
-fn read_sample(name: &str) -> (CamtSummary, Vec<BankEntry>) {
-    let file = BufReader::new(File::open(sample_path(name)).unwrap());
-    let mut entries = Vec::new();
-    let summary = read_camt(file, |entry| {
-        entries.push(entry);
-        Ok::<(), String>(())
-    })
-    .unwrap();
-    (summary, entries)
-}
 
 fn money(minor: i64, code: &str) -> Money {
     Money::from_minor(minor, Currency::parse(code).unwrap())
