@@ -3,53 +3,22 @@
 //! checked edge by edge in pack_values.rs.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{DateTime, NaiveDate, Utc};
-use reilu_core::{CustomerKind, MarketCode, Markets, Money};
-use reilu_rules::model::*;
-use reilu_rules::{ApprovedAction, Gate, GateOutcome, Outcome, Verdict};
+#[path = "gate_support.rs"]
+mod support;
 
-fn gate() -> Gate {
-    Gate::builtin(&Markets::builtin().unwrap()).unwrap_or_else(|e| panic!("{e}"))
-}
+use support::{at, date, gate};
+
+use reilu_core::{CustomerKind, Markets, Money};
+use reilu_rules::model::*;
+use reilu_rules::{GateOutcome, Outcome, Verdict};
 
 fn money(market: &str, major: &str) -> Money {
     let markets = Markets::builtin().unwrap();
     Money::parse_major(major, markets.get(market).unwrap().currency).unwrap()
 }
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
 fn case(market: &str, kind: CustomerKind, principal: &str) -> CaseView {
-    let markets = Markets::builtin().unwrap();
-    let principal = money(market, principal);
-    let zero = Money::zero(principal.currency());
-    CaseView {
-        market: MarketCode::parse(market).unwrap(),
-        customer_kind: kind,
-        time_zone: markets.get(market).unwrap().main_time_zone(),
-        original_principal: principal,
-        balances: Balances {
-            principal,
-            interest: zero,
-            collection_costs: zero,
-            creditor_fees: zero,
-        },
-        due_date: date("2026-08-31"),
-        limitation_interrupted_on: None,
-        holds: Vec::new(),
-        vulnerable: false,
-        contact_history: Vec::new(),
-        fee_history: Vec::new(),
-        channels_refused: Vec::new(),
-        first_demand_sent_at: None,
-        plans_charged: 0,
-    }
+    support::case_view(market, kind, money(market, principal), "2026-08-31")
 }
 
 const NOW: &str = "2026-11-25T10:00:00Z";
@@ -58,15 +27,6 @@ fn system() -> Context {
     Context {
         now: at(NOW),
         actor: Actor::System,
-    }
-}
-
-fn charged(outcome: &GateOutcome) -> Option<Money> {
-    match outcome.approved.as_ref().map(|a| a.action().clone()) {
-        Some(ApprovedAction::Fee { amount, .. } | ApprovedAction::Interest { amount, .. }) => {
-            Some(amount)
-        }
-        _ => None,
     }
 }
 
@@ -203,7 +163,7 @@ fn fee_caps_of_each_market_through_the_gate() {
         };
         let outcome = gate.decide(&proposal, &case(market, kind, principal), &system());
         assert_eq!(
-            charged(&outcome),
+            support::approved_amount(&outcome),
             approved.map(|a| money(market, a)),
             "{market} {fee:?} ({provision}): {:?}",
             outcome.decision
@@ -265,13 +225,6 @@ fn call(when: &str) -> Proposal {
     }
 }
 
-fn contact_time(outcome: &GateOutcome) -> Option<DateTime<Utc>> {
-    match outcome.approved.as_ref().map(|a| a.action().clone()) {
-        Some(ApprovedAction::Contact { at, .. }) => Some(at),
-        _ => None,
-    }
-}
-
 #[test]
 fn norwegian_phone_rules_bind_where_they_are_stricter_than_the_house() {
     let gate = gate();
@@ -280,7 +233,7 @@ fn norwegian_phone_rules_bind_where_they_are_stricter_than_the_house() {
     // → Monday 30 Nov 08:00 (07:00Z), Sunday being closed.
     let saturday = gate.decide(&call("2026-11-28T15:00:00Z"), &case, &system());
     assert_eq!(
-        contact_time(&saturday),
+        support::approved_at(&saturday),
         Some(at("2026-11-30T07:00:00Z")),
         "{:?}",
         saturday.decision
@@ -297,7 +250,7 @@ fn norwegian_phone_rules_bind_where_they_are_stricter_than_the_house() {
     });
     let second_call = gate.decide(&call("2026-11-25T10:00:00Z"), &case, &system());
     assert_eq!(
-        contact_time(&second_call),
+        support::approved_at(&second_call),
         Some(at("2026-11-26T08:00:01Z")),
         "{:?}",
         second_call.decision
@@ -357,7 +310,7 @@ fn statutory_interest_over_a_rate_change_in_sweden() {
     };
     let outcome = gate.decide(&proposal, &case, &system());
     assert_eq!(
-        charged(&outcome),
+        support::approved_amount(&outcome),
         Some(money("SE", "175.34")),
         "{:?}",
         outcome.decision

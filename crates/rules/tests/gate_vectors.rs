@@ -1,51 +1,21 @@
 //! Table-driven vectors for the gate, each with the rule it exercises and its citation.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chrono::{DateTime, NaiveDate, Utc};
-use reilu_core::{Currency, CustomerKind, MarketCode, Markets, Money};
-use reilu_rules::model::*;
-use reilu_rules::{ApprovedAction, Gate, GateOutcome, Outcome, Verdict};
+#[path = "gate_support.rs"]
+mod support;
 
-fn gate() -> Gate {
-    Gate::builtin(&Markets::builtin().unwrap()).unwrap_or_else(|e| panic!("{e}"))
-}
+use support::{approved_amount, approved_at, at, date, gate};
+
+use reilu_core::{Currency, CustomerKind, Money};
+use reilu_rules::model::*;
+use reilu_rules::{ApprovedAction, GateOutcome, Outcome, Verdict};
 
 fn eur(major: &str) -> Money {
     Money::parse_major(major, Currency::EUR).unwrap()
 }
 
-fn at(text: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(text).unwrap().to_utc()
-}
-
-fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-}
-
 fn case(market: &str, kind: CustomerKind, principal: Money, due: &str) -> CaseView {
-    let markets = Markets::builtin().unwrap();
-    let zero = Money::zero(principal.currency());
-    CaseView {
-        market: MarketCode::parse(market).unwrap(),
-        customer_kind: kind,
-        time_zone: markets.get(market).unwrap().main_time_zone(),
-        original_principal: principal,
-        balances: Balances {
-            principal,
-            interest: zero,
-            collection_costs: zero,
-            creditor_fees: zero,
-        },
-        due_date: date(due),
-        limitation_interrupted_on: None,
-        holds: Vec::new(),
-        vulnerable: false,
-        contact_history: Vec::new(),
-        fee_history: Vec::new(),
-        channels_refused: Vec::new(),
-        first_demand_sent_at: None,
-        plans_charged: 0,
-    }
+    support::case_view(market, kind, principal, due)
 }
 
 fn finnish(principal: &str) -> CaseView {
@@ -91,22 +61,6 @@ fn rule_ids(outcome: &GateOutcome, kind: Outcome) -> Vec<String> {
         .filter(|r| r.outcome == kind)
         .map(|r| r.rule_id.to_string())
         .collect()
-}
-
-fn approved_amount(outcome: &GateOutcome) -> Option<Money> {
-    match outcome.approved.as_ref().map(|a| a.action().clone()) {
-        Some(ApprovedAction::Fee { amount, .. } | ApprovedAction::Interest { amount, .. }) => {
-            Some(amount)
-        }
-        _ => None,
-    }
-}
-
-fn approved_at(outcome: &GateOutcome) -> Option<DateTime<Utc>> {
-    match outcome.approved.as_ref().map(|a| a.action().clone()) {
-        Some(ApprovedAction::Contact { at, .. }) => Some(at),
-        _ => None,
-    }
 }
 
 const NOW: &str = "2026-11-25T10:00:00Z";
