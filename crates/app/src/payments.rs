@@ -1,19 +1,23 @@
 //! Payments in: bank entries matched to cases by their reference and posted through the
-//! ledger, exactly once each. A file is read twice: first to the end without writing
-//! anything, so a malformed or hostile file posts nothing; then in chunks, each recorded in one
-//! transaction, so a crash part-way loses nothing and a re-run posts only the rest.
+//! ledger, exactly once each. A file is read once, in chunks that a writer records as the
+//! reader goes, all inside one store transaction that is committed only when the whole file
+//! has been read: a malformed or hostile file, a crash or a kill part-way posts nothing, and a
+//! re-run posts every entry once.
 
 use std::collections::HashMap;
 
 use reilu_formats::reference::parse_any;
 use reilu_ledger::Component;
 use reilu_rules::pack::{Parameter, Value};
-use reilu_store::{BankEntryRecord, PaymentInstruction, PaymentOutcome, PaymentTarget, Store};
+use reilu_store::{
+    BankEntryRecord, CaseFacts, PaymentImport, PaymentInstruction, PaymentOutcome, PaymentTarget,
+    Store,
+};
 use serde::Serialize;
 
 use crate::{App, AppError, AppResult};
 
-/// Entries recorded per transaction.
+/// Entries handed from the reader to the writer at a time.
 pub const PAYMENTS_PER_CHUNK: usize = 2000;
 
 /// A bank entry as the payment workflow needs it, whatever file it came from.
@@ -23,6 +27,8 @@ pub struct IncomingPayment {
     pub credit: bool,
     /// A returned payment or a reversal: money that went back, not a payment to allocate.
     pub returned: bool,
+    /// The bank's return reason code (ISO 20022 external return reason, e.g. `AC04`).
+    pub return_reason: Option<String>,
     pub unstructured_lines: Vec<String>,
 }
 
@@ -42,6 +48,8 @@ pub struct PaymentSummary {
     pub matched: u64,
     pub unmatched: u64,
     pub ignored: u64,
+    /// Returns and reversals booked as corrections of the payment they return.
+    pub corrected: u64,
     /// Entries recorded by an earlier import of this or an overlapping file.
     pub already_recorded: u64,
 }
@@ -81,41 +89,23 @@ pub fn find_reference(payment: &IncomingPayment) -> Option<Match> {
     None
 }
 
-/// Owner of a case: client, market, currency.
-#[derive(Debug, Clone)]
-struct Owner {
-    client_id: String,
-    market: String,
-    currency: String,
-}
+/// Allocation orders by market, looked up once per import.
+type Orders = HashMap<String, Vec<Component>>;
 
 impl<S: Store> App<S> {
-    /// Imports payments from a replayable source: `read` hands every entry of the file to its
-    /// callback, and is called twice on a blocking thread (validate, then post). Chunks go to
-    /// the writer through a bounded channel, so memory does not grow with the file.
+    /// Imports payments from a source that hands every entry of a file to its callback (on a
+    /// blocking thread). Chunks go to the writer through a bounded channel, so memory does not
+    /// grow with the file; nothing is kept unless the whole file was read without error.
     pub async fn import_payments<F>(&self, read: F) -> AppResult<PaymentSummary>
     where
-        F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()>
+        F: FnOnce(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()>
             + Send
-            + Sync
             + 'static,
     {
-        let read = std::sync::Arc::new(read);
-        let validate = std::sync::Arc::clone(&read);
-        let entries = tokio::task::spawn_blocking(move || {
-            let mut entries: u64 = 0;
-            validate(&mut |_| {
-                entries += 1;
-                Ok(())
-            })
-            .map(|()| entries)
-        })
-        .await
-        .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
-        let mut summary = PaymentSummary {
-            entries,
-            ..PaymentSummary::default()
-        };
+        let mut import = self
+            .store
+            .begin_payment_import("import:payments", self.now_ms())
+            .await?;
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<IncomingPayment>>(2);
         let reader = tokio::task::spawn_blocking(move || {
             let mut chunk = Vec::with_capacity(PAYMENTS_PER_CHUNK);
@@ -132,28 +122,28 @@ impl<S: Store> App<S> {
                 .blocking_send(chunk)
                 .map_err(|_| AppError::Io("the writer stopped".into()))
         });
+        let mut summary = PaymentSummary::default();
+        let mut orders = Orders::new();
         while let Some(batch) = receiver.recv().await {
-            self.record_chunk(&batch, &mut summary).await?;
+            // On a writer error the receiver is dropped, which stops the reader; the
+            // transaction is dropped uncommitted, which rolls everything back.
+            self.record_chunk(&mut import, batch, &mut orders, &mut summary)
+                .await?;
         }
         reader
             .await
             .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
-        let handled =
-            summary.matched + summary.unmatched + summary.ignored + summary.already_recorded;
-        if handled != summary.entries {
-            // Everything read was recorded exactly once; only the count differs, so the file
-            // changed between the two readings. Say so rather than report wrong totals.
-            return Err(AppError::Invalid(format!(
-                "the file changed while it was imported ({} entries, then {handled})",
-                summary.entries
-            )));
-        }
+        let payload = serde_json::to_string(&summary)
+            .map_err(|error| AppError::Invalid(error.to_string()))?;
+        import.finish("bank", &payload).await?;
         Ok(summary)
     }
 
     async fn record_chunk(
         &self,
-        batch: &[IncomingPayment],
+        import: &mut PaymentImport,
+        batch: Vec<IncomingPayment>,
+        orders: &mut Orders,
         summary: &mut PaymentSummary,
     ) -> AppResult<()> {
         if batch.is_empty() {
@@ -165,36 +155,24 @@ impl<S: Store> App<S> {
             .flatten()
             .filter_map(|m| i64::try_from(m.case_number).ok())
             .collect();
-        let owners: HashMap<i64, Owner> = self
-            .store
-            .case_owners(&numbers)
+        let cases: HashMap<i64, CaseFacts> = import
+            .cases(&numbers)
             .await?
             .into_iter()
-            .map(|(number, client_id, market, currency)| {
-                (
-                    number,
-                    Owner {
-                        client_id,
-                        market,
-                        currency,
-                    },
-                )
-            })
+            .map(|facts| (facts.case_number, facts))
             .collect();
         let instructions: Vec<PaymentInstruction> = batch
-            .iter()
+            .into_iter()
             .zip(&found)
-            .map(|(payment, found)| self.instruct(payment, found.as_ref(), &owners))
+            .map(|(payment, found)| self.instruct(payment, found.as_ref(), &cases, orders))
             .collect();
-        let outcomes = self
-            .store
-            .record_payments(&instructions, "import:payments", self.now_ms())
-            .await?;
-        for outcome in outcomes {
+        summary.entries += instructions.len() as u64;
+        for outcome in import.record(&instructions).await? {
             match outcome {
                 PaymentOutcome::Matched { .. } => summary.matched += 1,
                 PaymentOutcome::Unmatched { .. } => summary.unmatched += 1,
                 PaymentOutcome::Ignored => summary.ignored += 1,
+                PaymentOutcome::Corrected { .. } => summary.corrected += 1,
                 PaymentOutcome::AlreadyRecorded => summary.already_recorded += 1,
             }
         }
@@ -204,13 +182,14 @@ impl<S: Store> App<S> {
     /// Where one payment goes, and why.
     fn instruct(
         &self,
-        payment: &IncomingPayment,
+        payment: IncomingPayment,
         found: Option<&Match>,
-        owners: &HashMap<i64, Owner>,
+        cases: &HashMap<i64, CaseFacts>,
+        orders: &mut Orders,
     ) -> PaymentInstruction {
-        let (target, reason) = self.target_of(payment, found, owners);
+        let (target, reason) = self.target_of(&payment, found, cases, orders);
         PaymentInstruction {
-            entry: payment.record.clone(),
+            entry: payment.record,
             target,
             reason,
         }
@@ -220,18 +199,17 @@ impl<S: Store> App<S> {
         &self,
         payment: &IncomingPayment,
         found: Option<&Match>,
-        owners: &HashMap<i64, Owner>,
+        cases: &HashMap<i64, CaseFacts>,
+        orders: &mut Orders,
     ) -> (PaymentTarget, String) {
+        let case_number = found.and_then(|found| i64::try_from(found.case_number).ok());
+        if payment.returned {
+            return returned_target(payment, case_number);
+        }
         if !payment.credit {
             return (
                 PaymentTarget::Ignored,
-                "a debit is not a payment to collect".into(),
-            );
-        }
-        if payment.returned {
-            return (
-                PaymentTarget::Unmatched,
-                "a returned or reversed payment: an agent reconciles it with the original".into(),
+                "money out (our own transfer or a bank charge), booked when it was sent".into(),
             );
         }
         let Some(found) = found else {
@@ -240,30 +218,29 @@ impl<S: Store> App<S> {
                 "no valid payment reference in the structured reference or the message".into(),
             );
         };
-        let owner = i64::try_from(found.case_number)
-            .ok()
-            .and_then(|number| owners.get(&number));
-        let Some(owner) = owner else {
+        let Some(facts) = case_number.and_then(|number| cases.get(&number)) else {
             return (
                 PaymentTarget::Unmatched,
                 format!("{} names no case", found.how),
             );
         };
-        if owner.currency != payment.record.currency {
+        if facts.currency != payment.record.currency {
             return (
                 PaymentTarget::Unmatched,
                 format!(
                     "{} names a case in {}, the payment is in {}",
-                    found.how, owner.currency, payment.record.currency
+                    found.how, facts.currency, payment.record.currency
                 ),
             );
         }
-        let order = self.allocation_order(&owner.market);
-        let case_number = i64::try_from(found.case_number).unwrap_or(0);
+        let order = orders
+            .entry(facts.market.clone())
+            .or_insert_with(|| self.allocation_order(&facts.market))
+            .clone();
         (
             PaymentTarget::Case {
-                case_number,
-                client_id: owner.client_id.clone(),
+                case_number: facts.case_number,
+                client_id: facts.client_id.clone(),
                 allocation_order: order,
             },
             format!("matched by {}", found.how),
@@ -325,6 +302,7 @@ pub fn incoming_from_camt(
     }
     let credit = entry.direction == Direction::Credit;
     let returned = entry.reversal || entry.return_reason.is_some();
+    let return_reason = entry.return_reason.clone();
     Some(IncomingPayment {
         record: BankEntryRecord {
             account_iban: entry.account_iban,
@@ -337,9 +315,11 @@ pub fn incoming_from_camt(
             booking_date: entry.booking_date.map(|date| date.to_string()),
             structured_reference: entry.structured_reference,
             unstructured: entry.unstructured.join("\n"),
+            end_to_end_id: entry.end_to_end_id,
         },
         credit,
         returned,
+        return_reason,
         unstructured_lines: entry.unstructured,
     })
 }
@@ -375,6 +355,28 @@ pub fn camt_file_source(
     }
 }
 
+/// Where a return or reversal goes. Money that went back out returns an earlier payment and
+/// is booked as its correction; money that came back in (a refund or payout the payee's bank
+/// returned) waits for an agent, who books it against what it returns.
+fn returned_target(payment: &IncomingPayment, case_number: Option<i64>) -> (PaymentTarget, String) {
+    let why = match &payment.return_reason {
+        Some(code) => format!("returned (reason {code})"),
+        None => "reversed by the bank".to_owned(),
+    };
+    if payment.credit {
+        return (
+            PaymentTarget::Unmatched,
+            format!(
+                "money back in, {why}: an agent books it against the refund or payout it returns"
+            ),
+        );
+    }
+    (
+        PaymentTarget::Return { case_number },
+        format!("a payment {why}"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -392,9 +394,11 @@ mod tests {
                 booking_date: None,
                 structured_reference: structured.map(str::to_owned),
                 unstructured: lines.join("\n"),
+                end_to_end_id: None,
             },
             credit: true,
             returned: false,
+            return_reason: None,
             unstructured_lines: lines.iter().map(|line| (*line).to_owned()).collect(),
         }
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use reilu_app::payments::IncomingPayment;
+use reilu_app::payments::{IncomingPayment, PaymentSummary};
 use reilu_app::{App, FixedClock};
 use reilu_store::test_support::stores_under_test;
 use reilu_store::{BankEntryRecord, SqlStore, Store};
@@ -44,9 +44,11 @@ fn payment(
             booking_date: Some("2026-11-24".into()),
             structured_reference: structured,
             unstructured: text.into(),
+            end_to_end_id: Some(format!("E2E-{reference}")),
         },
         credit: true,
         returned: false,
+        return_reason: None,
         unstructured_lines: vec![text.into()],
     }
 }
@@ -305,6 +307,125 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
                 .map(|c| c.problems)
                 .unwrap_or_default(),
             Vec::<String>::new()
+        );
+    }
+}
+
+/// Money that went back out: a return (with the bank's reason code) or a reversal.
+fn money_out(
+    reference: &str,
+    amount_minor: i64,
+    end_to_end_id: Option<&str>,
+    structured: Option<String>,
+) -> IncomingPayment {
+    let mut out = payment(reference, amount_minor, structured, "");
+    out.record.direction = "debit".into();
+    out.record.end_to_end_id = end_to_end_id.map(str::to_owned);
+    out.credit = false;
+    out.returned = true;
+    out.return_reason = Some("AC04".into());
+    out
+}
+
+async fn import_all(app: &App<SqlStore>, payments: Vec<IncomingPayment>) -> PaymentSummary {
+    app.import_payments(move |sink| payments.into_iter().try_for_each(sink))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_return() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        let client = app
+            .add_client_with_terms("Kauppa Oy", "FI", BANK, 0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = format!("{HEADER}\n{ROWS}");
+        app.import_claim_file(
+            &client.id,
+            "t.csv",
+            std::io::Cursor::new(text.into_bytes()),
+            &|_| {},
+            &mut |_| Ok(()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let rf = |case| reilu_formats::reference::for_case("FI", case).rf;
+        let mut paid_e2e = payment("P-1", 5_000, Some(rf(100_000)), "");
+        paid_e2e.record.end_to_end_id = Some("E2E-P-1".into());
+        let mut paid_no_e2e = payment("P-2", 3_000, Some(rf(100_001)), "");
+        paid_no_e2e.record.end_to_end_id = Some("NOTPROVIDED".into());
+        let first = import_all(&app, vec![paid_e2e, paid_no_e2e]).await;
+        assert_eq!(first.matched, 2, "{}", test.backend_name);
+        let second = import_all(
+            &app,
+            vec![
+                // Found by its end-to-end id.
+                money_out("R-1", 5_000, Some("E2E-P-1"), None),
+                // No end-to-end id: found on the case its reference names, by amount.
+                money_out("R-2", 3_000, Some("NOTPROVIDED"), Some(rf(100_001))),
+                // Returns nothing we booked.
+                money_out("R-3", 1_000, Some("E2E-UNKNOWN"), None),
+                // The same payment cannot be returned twice.
+                money_out("R-4", 5_000, Some("E2E-P-1"), None),
+            ],
+        )
+        .await;
+        assert_eq!(
+            (second.corrected, second.unmatched, second.matched),
+            (2, 2, 0),
+            "{}",
+            test.backend_name
+        );
+        // Both cases owe again what they owed before the payments, nobody owes the client.
+        let owed = app
+            .store
+            .balances("receivable:100000:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let principal = owed
+            .iter()
+            .find(|(account, ..)| account.ends_with(":principal"));
+        assert_eq!(principal.map(|(_, _, minor)| *minor), Some(10_000));
+        let liability = app
+            .store
+            .balances("client_liability:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            liability.iter().all(|(_, _, minor)| *minor == 0),
+            "{liability:?}"
+        );
+        let queue = app
+            .store
+            .unmatched_payments(10)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let reasons: Vec<&str> = queue.iter().map(|p| p.reason.as_str()).collect();
+        assert_eq!(queue.len(), 2, "{reasons:?}");
+        assert!(
+            reasons.iter().all(|r| r.contains("returned (reason AC04)")),
+            "{reasons:?}"
+        );
+        // A payment and its reversal in one file: the reversal is booked after the payment.
+        let mut paid = payment("P-5", 2_000, Some(rf(100_001)), "");
+        paid.record.end_to_end_id = Some("E2E-P-5".into());
+        let mut reversal = money_out("R-5", 2_000, Some("E2E-P-5"), None);
+        reversal.return_reason = None;
+        reversal.record.reversal = true;
+        let together = import_all(&app, vec![reversal, paid]).await;
+        assert_eq!((together.matched, together.corrected), (1, 1));
+        let check = app
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
         );
     }
 }

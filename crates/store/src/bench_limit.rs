@@ -63,8 +63,8 @@ pub async fn insert_plain_rows(
     for chunk in entries.chunks(500) {
         let sql = format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
-             booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
-            value_rows(backend, chunk.len(), 15)
+             booking_date, structured_reference, unstructured, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
+            value_rows(backend, chunk.len(), 16)
         );
         let mut query = sqlx::query(&sql);
         for entry in chunk {
@@ -79,6 +79,7 @@ pub async fn insert_plain_rows(
                 .bind(entry.booking_date.as_deref())
                 .bind(entry.structured_reference.as_deref())
                 .bind(&entry.unstructured)
+                .bind(entry.end_to_end_id.as_deref())
                 .bind("unmatched")
                 .bind(None::<i64>)
                 .bind(None::<i64>)

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Row};
 
+use reilu_ledger::Component;
+
 use crate::models::{LedgerCheck, NewJournalEntry, NewPosting, PostOutcome, PostingEntryRow};
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
@@ -214,21 +216,39 @@ async fn write_entries(
     Ok(())
 }
 
-/// Adds the entries to the kept balances, one row per account and currency (summed first:
-/// PostgreSQL refuses to update one row twice in a statement).
+/// Adds the entries to the kept balances: a case's receivables to its row of
+/// `case_balances`, every other account to its row of `account_balances` (one row per
+/// account and currency, summed first: PostgreSQL refuses to update one row twice in a
+/// statement).
 async fn write_balances(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     entries: &[PostingEntryRow],
     backend: Backend,
 ) -> StoreResult<()> {
     let mut sums: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    let mut cases: BTreeMap<i64, CaseDelta<'_>> = BTreeMap::new();
     for entry in entries {
-        let sum = sums
-            .entry((entry.account.as_str(), entry.currency.as_str()))
-            .or_insert(0);
-        *sum = sum
-            .checked_add(entry.amount_minor)
-            .ok_or_else(|| StoreError::Corrupt("balance overflow".into()))?;
+        if let Some((case_number, component)) = receivable(&entry.account) {
+            let delta = cases.entry(case_number).or_insert(CaseDelta {
+                currency: entry.currency.as_str(),
+                minor: [0; 4],
+            });
+            if delta.currency != entry.currency {
+                return Err(StoreError::Conflict(format!(
+                    "case {case_number} has receivables in {} and {}",
+                    delta.currency, entry.currency
+                )));
+            }
+            add(
+                &mut delta.minor[component_index(component)],
+                entry.amount_minor,
+            )?;
+        } else {
+            let sum = sums
+                .entry((entry.account.as_str(), entry.currency.as_str()))
+                .or_insert(0);
+            add(sum, entry.amount_minor)?;
+        }
     }
     let sums: Vec<((&str, &str), i64)> = sums.into_iter().collect();
     for chunk in sums.chunks(ROWS_PER_STATEMENT) {
@@ -243,21 +263,153 @@ async fn write_balances(
         }
         query.execute(&mut **transaction).await?;
     }
+    write_case_balances(transaction, &cases, backend).await
+}
+
+/// How one posting batch changes a case's receivables, by component in `Component::ALL` order.
+struct CaseDelta<'a> {
+    currency: &'a str,
+    minor: [i64; 4],
+}
+
+fn add(sum: &mut i64, amount_minor: i64) -> StoreResult<()> {
+    *sum = sum
+        .checked_add(amount_minor)
+        .ok_or_else(|| StoreError::Corrupt("balance overflow".into()))?;
     Ok(())
 }
 
-/// Balances of accounts whose code starts with `prefix`, by currency.
+/// The case and component of a receivable account code, None for every other account.
+pub(crate) fn receivable(account: &str) -> Option<(i64, Component)> {
+    let rest = account.strip_prefix("receivable:")?;
+    let (case_number, component) = rest.split_once(':')?;
+    Some((case_number.parse().ok()?, Component::parse(component)?))
+}
+
+fn component_index(component: Component) -> usize {
+    Component::ALL
+        .iter()
+        .position(|candidate| *candidate == component)
+        .unwrap_or(0)
+}
+
+/// `case_balances` columns in `Component::ALL` order.
+const CASE_BALANCE_COLUMNS: [&str; 4] = [
+    "principal_minor",
+    "interest_minor",
+    "collection_costs_minor",
+    "creditor_fees_minor",
+];
+
+async fn write_case_balances(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    cases: &BTreeMap<i64, CaseDelta<'_>>,
+    backend: Backend,
+) -> StoreResult<()> {
+    let cases: Vec<(&i64, &CaseDelta<'_>)> = cases.iter().collect();
+    let updates: Vec<String> = CASE_BALANCE_COLUMNS
+        .iter()
+        .map(|column| format!("{column} = case_balances.{column} + excluded.{column}"))
+        .collect();
+    for chunk in cases.chunks(ROWS_PER_STATEMENT) {
+        // The currency condition makes a receivable in another currency than the case's
+        // update nothing, which the row count below turns into an error.
+        let sql = format!(
+            "INSERT INTO case_balances (case_number, currency, {}) VALUES {} \
+             ON CONFLICT (case_number) DO UPDATE SET {} WHERE case_balances.currency = excluded.currency",
+            CASE_BALANCE_COLUMNS.join(", "),
+            crate::sql::value_rows(backend, chunk.len(), 6),
+            updates.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for (case_number, delta) in chunk {
+            query = query.bind(**case_number).bind(delta.currency);
+            for amount_minor in delta.minor {
+                query = query.bind(amount_minor);
+            }
+        }
+        let written = query.execute(&mut **transaction).await?.rows_affected();
+        if written != chunk.len() as u64 {
+            return Err(StoreError::Conflict(
+                "a receivable is in another currency than its case".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Balances of accounts whose code starts with `prefix`, by currency. Receivables come from
+/// `case_balances`, every other account from `account_balances`; a receivable is listed once
+/// it has ever been written to, like the other accounts, even when it is back at zero.
 pub(crate) async fn balances(
     store: &SqlStore,
     prefix: &str,
 ) -> StoreResult<Vec<(String, String, i64)>> {
+    let mut found: Vec<(String, String, i64)> = Vec::new();
+    if "receivable:".starts_with(prefix) || prefix.starts_with("receivable:") {
+        found.extend(receivable_balances(store, prefix).await?);
+    }
     let rows = sqlx::query("SELECT account, currency, balance_minor FROM account_balances WHERE account LIKE $1 ORDER BY account, currency")
         .bind(format!("{prefix}%"))
         .fetch_all(store.pool())
         .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
-        .collect()
+    for row in &rows {
+        found.push((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?));
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// Receivable balances matching `prefix`: one case's row when the prefix names a case
+/// (`receivable:<case>:…`), otherwise every case's (an operator's question, not a hot path).
+async fn receivable_balances(
+    store: &SqlStore,
+    prefix: &str,
+) -> StoreResult<Vec<(String, String, i64)>> {
+    let one_case: Option<i64> = prefix
+        .strip_prefix("receivable:")
+        .and_then(|rest| rest.split_once(':'))
+        .and_then(|(number, _)| number.parse().ok());
+    let columns = CASE_BALANCE_COLUMNS.join(", ");
+    let rows =
+        match one_case {
+            Some(case_number) => sqlx::query(&format!(
+                "SELECT case_number, currency, {columns} FROM case_balances WHERE case_number = $1"
+            ))
+            .bind(case_number)
+            .fetch_all(store.pool())
+            .await?,
+            None => sqlx::query(&format!(
+                "SELECT case_number, currency, {columns} FROM case_balances ORDER BY case_number"
+            ))
+            .fetch_all(store.pool())
+            .await?,
+        };
+    let mut found = Vec::new();
+    for row in &rows {
+        for (account, currency, balance_minor) in case_balance_accounts(row)? {
+            if account.starts_with(prefix) {
+                found.push((account, currency, balance_minor));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// One `case_balances` row (case, currency, four components) as four receivable accounts.
+fn case_balance_accounts(row: &sqlx::any::AnyRow) -> StoreResult<Vec<(String, String, i64)>> {
+    let case_number: i64 = row.try_get(0)?;
+    let currency: String = row.try_get(1)?;
+    let mut accounts = Vec::with_capacity(Component::ALL.len());
+    for (index, component) in Component::ALL.iter().enumerate() {
+        let balance_minor: i64 = row.try_get(2 + index)?;
+        accounts.push((
+            format!("receivable:{case_number}:{}", component.as_str()),
+            currency.clone(),
+            balance_minor,
+        ));
+    }
+    Ok(accounts)
 }
 
 /// Every invariant of the ledger, re-derived from the entries: each posting balances and is
@@ -322,30 +474,79 @@ async fn compare_balances(
     sums: &BTreeMap<(String, String), i128>,
     report: &mut LedgerCheck,
 ) -> StoreResult<()> {
-    let kept = sqlx::query("SELECT account, currency, balance_minor FROM account_balances")
+    let mut tally = Tally::default();
+    for row in &sqlx::query("SELECT account, currency, balance_minor FROM account_balances")
+        .fetch_all(pool)
+        .await?
+    {
+        tally.compare(
+            sums,
+            row.try_get(0)?,
+            row.try_get(1)?,
+            row.try_get(2)?,
+            report,
+        );
+    }
+    let columns = CASE_BALANCE_COLUMNS.join(", ");
+    let mut after: i64 = i64::MIN;
+    loop {
+        let rows = sqlx::query(&format!(
+            "SELECT case_number, currency, {columns} FROM case_balances WHERE case_number > $1 ORDER BY case_number LIMIT $2"
+        ))
+        .bind(after)
+        .bind(CHECK_PAGE_POSTINGS)
         .fetch_all(pool)
         .await?;
-    let mut seen = 0_usize;
-    for row in &kept {
-        let key: (String, String) = (row.try_get(0)?, row.try_get(1)?);
-        let balance: i64 = row.try_get(2)?;
-        let derived = sums.get(&key).copied().unwrap_or(0);
-        if i128::from(balance) != derived {
+        let Some(last) = rows.last() else { break };
+        after = last.try_get(0)?;
+        for row in &rows {
+            for (account, currency, balance_minor) in case_balance_accounts(row)? {
+                tally.compare(sums, account, currency, balance_minor, report);
+            }
+        }
+    }
+    if tally.with_entries != sums.len() {
+        report.problems.push(format!(
+            "{} accounts have entries but no kept balance",
+            sums.len().saturating_sub(tally.with_entries)
+        ));
+    }
+    report.accounts = tally.kept;
+    Ok(())
+}
+
+/// Kept balances compared so far, and how many of them have entries.
+#[derive(Default)]
+struct Tally {
+    kept: usize,
+    with_entries: usize,
+}
+
+impl Tally {
+    fn compare(
+        &mut self,
+        sums: &BTreeMap<(String, String), i128>,
+        account: String,
+        currency: String,
+        balance_minor: i64,
+        report: &mut LedgerCheck,
+    ) {
+        let key = (account, currency);
+        let derived = sums.get(&key).copied();
+        // A case's component never written to has no entries and a zero balance: not an account.
+        if derived.is_none() && balance_minor == 0 && receivable(&key.0).is_some() {
+            return;
+        }
+        self.kept += 1;
+        self.with_entries += usize::from(derived.is_some());
+        let derived = derived.unwrap_or(0);
+        if i128::from(balance_minor) != derived {
             report.problems.push(format!(
-                "account {} {} shows {balance} but its entries sum to {derived}",
+                "account {} {} shows {balance_minor} but its entries sum to {derived}",
                 key.0, key.1
             ));
         }
-        seen += 1;
     }
-    if seen != sums.len() {
-        report.problems.push(format!(
-            "{} accounts have entries but no kept balance",
-            sums.len().saturating_sub(seen)
-        ));
-    }
-    report.accounts = seen;
-    Ok(())
 }
 
 /// Client money: the bank accounts must hold exactly what the liabilities say.
@@ -370,6 +571,11 @@ fn check_client_money(sums: &BTreeMap<(String, String), i128>, report: &mut Ledg
     }
 }
 
+/// The condition of the `ledger_entries_by_account` partial index: a query uses the index
+/// only when it repeats it.
+const STATEMENT_ACCOUNTS: &str =
+    "e.account NOT LIKE 'receivable:%' AND e.account NOT LIKE 'client_claims:%'";
+
 /// One account's entries in a period, with the balance before it.
 pub(crate) async fn statement(
     store: &SqlStore,
@@ -377,18 +583,23 @@ pub(crate) async fn statement(
     from_ms: i64,
     to_ms: i64,
 ) -> StoreResult<crate::models::AccountStatement> {
-    let opening = sqlx::query(
+    if account.starts_with("receivable:") || account.starts_with("client_claims:") {
+        return Err(StoreError::Conflict(format!(
+            "no statement is kept for {account}: receivables and claims are read by posting"
+        )));
+    }
+    let opening = sqlx::query(&format!(
         "SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM ledger_entries e JOIN postings p ON p.id = e.posting_id \
-         WHERE e.account = $1 AND p.at_ms < $2 GROUP BY e.currency ORDER BY e.currency",
-    )
+         WHERE e.account = $1 AND {STATEMENT_ACCOUNTS} AND p.at_ms < $2 GROUP BY e.currency ORDER BY e.currency",
+    ))
     .bind(account)
     .bind(from_ms)
     .fetch_all(store.pool())
     .await?;
-    let lines = sqlx::query(
+    let lines = sqlx::query(&format!(
         "SELECT p.at_ms, p.id, p.kind, p.description, e.currency, e.amount_minor FROM ledger_entries e \
-         JOIN postings p ON p.id = e.posting_id WHERE e.account = $1 AND p.at_ms >= $2 AND p.at_ms < $3 ORDER BY p.id, e.line",
-    )
+         JOIN postings p ON p.id = e.posting_id WHERE e.account = $1 AND {STATEMENT_ACCOUNTS} AND p.at_ms >= $2 AND p.at_ms < $3 ORDER BY p.id, e.line",
+    ))
     .bind(account)
     .bind(from_ms)
     .bind(to_ms)

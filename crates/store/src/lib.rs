@@ -22,6 +22,7 @@ use std::future::Future;
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use ledger::entries_hash;
 pub use models::*;
+pub use payments::PaymentImport;
 pub use sql_store::{Backend, SqlStore, redact_url};
 
 #[derive(Debug, thiserror::Error)]
@@ -96,8 +97,16 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Re-derives every ledger invariant from the entries.
     fn check_ledger(&self) -> impl Future<Output = StoreResult<LedgerCheck>> + Send;
 
+    /// Starts importing one payment file: everything it records is one transaction, kept only
+    /// when [`PaymentImport::finish`] is called.
+    fn begin_payment_import(
+        &self,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<PaymentImport>> + Send;
+
     /// Records bank entries once per account and bank reference, posting each as instructed
-    /// (allocated to a case, unallocated, or not at all), all in one transaction.
+    /// (allocated to a case, unallocated, a correction, or not at all), all in one transaction.
     fn record_payments(
         &self,
         batch: &[PaymentInstruction],

@@ -31,6 +31,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "remittances",
         include_str!("../migrations/sqlite/0004_remittances.sql"),
     ),
+    (
+        5,
+        "case_balances",
+        include_str!("../migrations/sqlite/0005_case_balances.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -52,6 +57,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "remittances",
         include_str!("../migrations/postgres/0004_remittances.sql"),
+    ),
+    (
+        5,
+        "case_balances",
+        include_str!("../migrations/postgres/0005_case_balances.sql"),
     ),
 ];
 

@@ -203,6 +203,8 @@ pub struct BankEntryRecord {
     pub structured_reference: Option<String>,
     /// The unstructured remittance lines, joined by newlines.
     pub unstructured: String,
+    /// The payer's end-to-end id: how a return or reversal finds the payment it returns.
+    pub end_to_end_id: Option<String>,
 }
 
 /// Where a bank entry goes.
@@ -216,6 +218,10 @@ pub enum PaymentTarget {
     },
     /// Held as unallocated money in the unmatched queue.
     Unmatched,
+    /// A returned payment or a reversal: booked as the correction of the payment it returns
+    /// (found by its end-to-end id, else on the case its reference names, and its amount), or
+    /// queued as unmatched when none is found.
+    Return { case_number: Option<i64> },
     /// Recorded, not posted: not a payment to collect.
     Ignored,
 }
@@ -238,8 +244,24 @@ pub enum PaymentOutcome {
         posting_id: i64,
     },
     Ignored,
+    /// A return or reversal booked as the correction of an earlier payment's posting.
+    Corrected {
+        posting_id: i64,
+        corrects: i64,
+    },
     /// This account's bank reference was recorded before; nothing was written.
     AlreadyRecorded,
+}
+
+/// What a payments import needs to know of a case: its owner and what it owes now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFacts {
+    pub case_number: i64,
+    pub client_id: String,
+    pub market: String,
+    pub currency: String,
+    /// Kept receivable balances by component, every component listed.
+    pub owed: Vec<(reilu_ledger::Component, reilu_core::Money)>,
 }
 
 /// A payment waiting in the unmatched queue.

@@ -1,16 +1,21 @@
-//! Payments from bank files: each bank entry recorded once per account and bank reference,
-//! allocated and posted in the same transaction as its record, so a crash between the two
-//! cannot happen and a re-run skips what is already recorded.
+//! Payments from bank files. One file is one transaction: its bank entries are recorded once
+//! per account and bank reference, allocated and posted batch by batch inside it, and
+//! committed together at the end. A malformed file, a crash or a kill part-way therefore
+//! leaves nothing of the file behind, and running it again records every entry exactly once.
+//! Returned payments and reversals are booked as corrections of the payment they return.
 
 use std::collections::{HashMap, HashSet};
 
 use reilu_core::{Currency, Money};
-use reilu_ledger::{Component, Posting, allocate, payment_received, payment_unmatched};
+use reilu_ledger::{
+    Account, Component, Entry, Posting, PostingKind, allocate, payment_received, payment_unmatched,
+};
 use sqlx::Row;
 
+use crate::journal::JournalSlot;
 use crate::ledger::write_postings;
 use crate::models::{
-    BankEntryRecord, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
+    BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
     PaymentTarget, PostingEntryRow, UnmatchedPayment,
 };
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
@@ -18,21 +23,119 @@ use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 /// A batch larger than this is a caller's bug: imports stream files in smaller chunks.
 pub const PAYMENTS_PER_BATCH_MAX: usize = 20_000;
 
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// A payment file being imported: one open transaction that holds the journal's slot, so
+/// writes are serialised with every other writer until [`PaymentImport::finish`] or drop
+/// (which rolls everything back).
+pub struct PaymentImport {
+    transaction: Tx,
+    slot: JournalSlot,
+    backend: Backend,
+    actor: String,
+    at_ms: i64,
+    /// Receivables of the cases of the current chunk, as read in this transaction and then
+    /// kept up to date by each allocation: the allocation never trusts a caller's figures.
+    owed: Owed,
+}
+
+pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
+    let mut transaction = store.pool().begin().await?;
+    let slot = journal::reserve(&mut transaction).await?;
+    Ok(PaymentImport {
+        transaction,
+        slot,
+        backend: store.backend(),
+        actor: actor.to_owned(),
+        at_ms,
+        owed: Owed::new(),
+    })
+}
+
+impl PaymentImport {
+    /// Owner and receivables of the cases that exist among `case_numbers`, as this import
+    /// sees them (its own earlier batches included).
+    pub async fn cases(&mut self, case_numbers: &[i64]) -> StoreResult<Vec<CaseFacts>> {
+        let facts = case_facts(&mut self.transaction, case_numbers, self.backend).await?;
+        // What the previous chunk allocated is in the store by now: start afresh, so the
+        // cache holds one chunk's cases at most.
+        self.owed.clear();
+        for case in &facts {
+            self.owed.insert(case.case_number, case.owed.clone());
+        }
+        Ok(facts)
+    }
+
+    /// Records a batch of bank entries as instructed and says per entry what happened.
+    pub async fn record(
+        &mut self,
+        batch: &[PaymentInstruction],
+    ) -> StoreResult<Vec<PaymentOutcome>> {
+        let writer = Writer {
+            backend: self.backend,
+            actor: &self.actor,
+            at_ms: self.at_ms,
+        };
+        record_batch(&mut self.transaction, batch, &mut self.owed, &writer).await
+    }
+
+    /// Journals the import (`summary`: JSON) and commits everything it recorded.
+    pub async fn finish(mut self, subject: &str, summary: &str) -> StoreResult<()> {
+        let entry = NewJournalEntry {
+            at_ms: self.at_ms,
+            actor: self.actor.clone(),
+            kind: "payments.recorded".into(),
+            subject: subject.to_owned(),
+            payload: summary.to_owned(),
+        };
+        journal::write(&mut self.transaction, self.slot, &entry).await?;
+        self.transaction.commit().await?;
+        Ok(())
+    }
+}
+
+/// One batch in its own transaction (for callers that have a single batch).
 pub(crate) async fn record_payments(
     store: &SqlStore,
     batch: &[PaymentInstruction],
     actor: &str,
     at_ms: i64,
 ) -> StoreResult<Vec<PaymentOutcome>> {
+    let mut import = begin(store, actor, at_ms).await?;
+    let outcomes = import.record(batch).await?;
+    let recorded = outcomes
+        .iter()
+        .filter(|outcome| !matches!(outcome, PaymentOutcome::AlreadyRecorded))
+        .count();
+    let summary = serde_json::json!({ "entries": batch.len(), "recorded": recorded });
+    import.finish("bank", &summary.to_string()).await?;
+    Ok(outcomes)
+}
+
+/// Who writes, when, and to which backend.
+struct Writer<'a> {
+    backend: Backend,
+    actor: &'a str,
+    at_ms: i64,
+}
+
+async fn record_batch(
+    transaction: &mut Tx,
+    batch: &[PaymentInstruction],
+    owed: &mut Owed,
+    writer: &Writer<'_>,
+) -> StoreResult<Vec<PaymentOutcome>> {
+    let Writer {
+        backend,
+        actor,
+        at_ms,
+    } = *writer;
     if batch.len() > PAYMENTS_PER_BATCH_MAX {
         return Err(StoreError::Conflict(format!(
             "a batch holds at most {PAYMENTS_PER_BATCH_MAX} payments"
         )));
     }
-    let backend = store.backend();
-    let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
-    let recorded = already_recorded(&mut transaction, batch, backend).await?;
+    let recorded = already_recorded(transaction, batch, backend).await?;
     let mut seen_in_batch: HashSet<(&str, &str)> = HashSet::new();
     let fresh: Vec<bool> = batch
         .iter()
@@ -44,39 +147,42 @@ pub(crate) async fn record_payments(
             !recorded.contains(&(key.0.to_owned(), key.1.to_owned())) && seen_in_batch.insert(key)
         })
         .collect();
-    let mut owed = outstanding(&mut transaction, batch, &fresh, backend).await?;
+    read_missing_cases(transaction, batch, owed, backend).await?;
     let mut planned: Vec<Planned> = Vec::with_capacity(batch.len());
     for (instruction, is_fresh) in batch.iter().zip(&fresh) {
-        planned.push(if *is_fresh {
-            plan(instruction, &mut owed, actor, at_ms)?
-        } else {
-            Planned::Skip
+        planned.push(match (is_fresh, &instruction.target) {
+            (false, _) => Planned::Skip,
+            // Returns are booked after the rest of the batch, so one that returns a payment
+            // of this same batch finds it.
+            (true, PaymentTarget::Return { .. }) => Planned::Return,
+            (true, _) => plan(instruction, owed, actor, at_ms)?,
         });
     }
     let postings: Vec<NewPosting> = planned
         .iter()
         .filter_map(|plan| plan.posting().cloned())
         .collect();
-    let ids = write_postings(&mut transaction, &postings, backend).await?;
-    let outcomes = record_entries(&mut transaction, batch, &planned, &ids, at_ms, backend).await?;
-    let recorded_now = outcomes
+    let ids = write_postings(transaction, &postings, backend).await?;
+    let mut rows = rows_of(batch, &planned, &ids);
+    let settled: Vec<&EntryRow<'_>> = rows
         .iter()
-        .filter(|outcome| !matches!(outcome, PaymentOutcome::AlreadyRecorded))
-        .count();
-    let payload = serde_json::json!({ "entries": batch.len(), "recorded": recorded_now });
-    let entry = NewJournalEntry {
-        at_ms,
-        actor: actor.to_owned(),
-        kind: "payments.recorded".into(),
-        subject: "bank".into(),
-        payload: payload.to_string(),
-    };
-    journal::write(&mut transaction, slot, &entry).await?;
-    transaction.commit().await?;
-    Ok(outcomes)
+        .filter(|row| row.outcome != Outcome::Return)
+        .collect();
+    record_entries(transaction, &settled, at_ms, backend).await?;
+    for row in rows.iter_mut() {
+        if row.outcome == Outcome::Return {
+            let booked = book_return(transaction, row.instruction, actor, at_ms, backend).await?;
+            record_entries(transaction, &[&booked], at_ms, backend).await?;
+            // The correction changed the case's receivables behind the cache: read them again
+            // when a later batch pays the case.
+            if let Some(case_number) = booked.case_number {
+                owed.remove(&case_number);
+            }
+            *row = booked;
+        }
+    }
+    Ok(outcomes_of(&planned, &rows))
 }
-
-type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// What to do with one bank entry of a batch.
 enum Planned {
@@ -88,6 +194,7 @@ enum Planned {
     Unmatched {
         posting: NewPosting,
     },
+    Return,
     Ignored,
 }
 
@@ -95,14 +202,44 @@ impl Planned {
     fn posting(&self) -> Option<&NewPosting> {
         match self {
             Planned::Matched { posting, .. } | Planned::Unmatched { posting } => Some(posting),
-            Planned::Skip | Planned::Ignored => None,
+            Planned::Skip | Planned::Ignored | Planned::Return => None,
         }
     }
 }
 
-/// Receivables of the batch's cases, keyed by (case, currency), read once per batch; the
-/// plan updates them as it allocates, so two payments of one case in a batch see each other.
-type Owed = HashMap<(i64, String), Vec<(Component, Money)>>;
+/// Receivables of cases as the plan allocates them, starting from what the store held, so
+/// two payments of one case in a batch see each other.
+type Owed = HashMap<i64, Vec<(Component, Money)>>;
+
+/// Reads the receivables of the batch's cases that are not known yet.
+async fn read_missing_cases(
+    transaction: &mut Tx,
+    batch: &[PaymentInstruction],
+    owed: &mut Owed,
+    backend: Backend,
+) -> StoreResult<()> {
+    let mut missing: Vec<i64> = batch
+        .iter()
+        .filter_map(|instruction| match instruction.target {
+            PaymentTarget::Case { case_number, .. } if !owed.contains_key(&case_number) => {
+                Some(case_number)
+            }
+            _ => None,
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    missing.sort_unstable();
+    missing.dedup();
+    for case in case_facts(transaction, &missing, backend).await? {
+        owed.insert(case.case_number, case.owed);
+    }
+    match missing.iter().find(|number| !owed.contains_key(number)) {
+        Some(number) => Err(StoreError::NotFound(format!("case {number}"))),
+        None => Ok(()),
+    }
+}
 
 fn plan(
     instruction: &PaymentInstruction,
@@ -121,8 +258,8 @@ fn plan(
             allocation_order,
         } => {
             let balances = owed
-                .entry((*case_number, entry.currency.clone()))
-                .or_default();
+                .get_mut(case_number)
+                .ok_or_else(|| StoreError::NotFound(format!("case {case_number}")))?;
             let allocation = allocate(amount, balances, allocation_order).map_err(ledger_error)?;
             for (component, part) in &allocation.parts {
                 if let Some((_, left)) = balances.iter_mut().find(|(c, _)| c == component) {
@@ -134,15 +271,22 @@ fn plan(
                     .map_err(ledger_error)?;
             Ok(Planned::Matched {
                 case_number: *case_number,
-                posting: to_rows(&posting, entry, actor, at_ms),
+                posting: to_rows(&posting, entry, None, actor, at_ms),
             })
         }
         PaymentTarget::Unmatched => {
-            let posting = payment_unmatched(&entry.account_iban, amount).map_err(ledger_error)?;
+            // Money out that matches nothing (a debit) is booked the other way round.
+            let signed = if entry.direction == "debit" {
+                Money::from_minor(-entry.amount_minor, currency)
+            } else {
+                amount
+            };
+            let posting = payment_unmatched(&entry.account_iban, signed).map_err(ledger_error)?;
             Ok(Planned::Unmatched {
-                posting: to_rows(&posting, entry, actor, at_ms),
+                posting: to_rows(&posting, entry, None, actor, at_ms),
             })
         }
+        PaymentTarget::Return { .. } => Ok(Planned::Return),
         PaymentTarget::Ignored => Ok(Planned::Ignored),
     }
 }
@@ -185,65 +329,65 @@ fn ledger_error(error: reilu_ledger::LedgerError) -> StoreError {
     StoreError::Conflict(error.to_string())
 }
 
-/// What the batch's cases owe now, by component.
-async fn outstanding(
+/// Owner and receivables of the given cases, in one query per 500 cases.
+async fn case_facts(
     transaction: &mut Tx,
-    batch: &[PaymentInstruction],
-    fresh: &[bool],
+    case_numbers: &[i64],
     backend: Backend,
-) -> StoreResult<Owed> {
-    let mut accounts: Vec<String> = Vec::new();
-    for (instruction, is_fresh) in batch.iter().zip(fresh) {
-        if let (true, PaymentTarget::Case { case_number, .. }) = (is_fresh, &instruction.target) {
-            accounts.extend(
-                Component::ALL
-                    .iter()
-                    .map(|component| format!("receivable:{case_number}:{}", component.as_str())),
-            );
-        }
-    }
-    accounts.sort_unstable();
-    accounts.dedup();
-    let mut owed: Owed = HashMap::new();
-    for chunk in accounts.chunks(500) {
+) -> StoreResult<Vec<CaseFacts>> {
+    let mut facts = Vec::with_capacity(case_numbers.len());
+    for chunk in case_numbers.chunks(500) {
         let sql = format!(
-            "SELECT account, currency, balance_minor FROM account_balances WHERE account IN ({})",
+            "SELECT c.case_number, c.client_id, c.market, c.currency, b.principal_minor, b.interest_minor, \
+             b.collection_costs_minor, b.creditor_fees_minor FROM cases c \
+             LEFT JOIN case_balances b ON b.case_number = c.case_number WHERE c.case_number IN ({})",
             crate::sql::placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
-        for account in chunk {
-            query = query.bind(account.as_str());
+        for number in chunk {
+            query = query.bind(*number);
         }
         for row in query.fetch_all(&mut **transaction).await? {
-            let (account, currency, balance): (String, String, i64) =
-                (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
-            let mut parts = account.split(':').skip(1);
-            let case_number: Option<i64> = parts.next().and_then(|number| number.parse().ok());
-            let component = parts.next().and_then(Component::parse);
-            let money_currency = Currency::parse(&currency)
+            let currency_code: String = row.try_get(3)?;
+            let currency = Currency::parse(&currency_code)
                 .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-            if let (Some(case_number), Some(component)) = (case_number, component) {
-                owed.entry((case_number, currency))
-                    .or_default()
-                    .push((component, Money::from_minor(balance, money_currency)));
+            let mut owed = Vec::with_capacity(Component::ALL.len());
+            for (index, component) in Component::ALL.iter().enumerate() {
+                let balance_minor: Option<i64> = row.try_get(4 + index)?;
+                owed.push((
+                    *component,
+                    Money::from_minor(balance_minor.unwrap_or(0), currency),
+                ));
             }
+            facts.push(CaseFacts {
+                case_number: row.try_get(0)?,
+                client_id: row.try_get(1)?,
+                market: row.try_get(2)?,
+                currency: currency_code,
+                owed,
+            });
         }
     }
-    Ok(owed)
+    Ok(facts)
 }
 
-fn to_rows(posting: &Posting, entry: &BankEntryRecord, actor: &str, at_ms: i64) -> NewPosting {
+/// A posting's rows for a bank entry. The bank entry's own key (account, bank reference),
+/// written in the same transaction, is what makes it happen once.
+fn to_rows(
+    posting: &Posting,
+    entry: &BankEntryRecord,
+    corrects: Option<i64>,
+    actor: &str,
+    at_ms: i64,
+) -> NewPosting {
     NewPosting {
         kind: posting.kind().as_str().to_owned(),
         at_ms,
-        corrects: None,
-        idempotency_key: Some(format!(
-            "bank:{}:{}",
-            entry.account_iban, entry.bank_reference
-        )),
+        corrects,
+        idempotency_key: None,
         description: format!(
             "bank entry {} on {}",
-            entry.account_iban, entry.bank_reference
+            entry.bank_reference, entry.account_iban
         ),
         actor: actor.to_owned(),
         entries: posting
@@ -258,58 +402,255 @@ fn to_rows(posting: &Posting, entry: &BankEntryRecord, actor: &str, at_ms: i64) 
     }
 }
 
-const BANK_ENTRY_COLUMNS: usize = 15;
+/// What became of one bank entry, as written in `bank_entries.outcome`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Matched,
+    Unmatched,
+    Ignored,
+    /// A return not booked yet (booked after the rest of its batch).
+    Return,
+    Corrected,
+}
 
-/// Inserts the batch's new bank entries with their outcome and posting, and says per entry
-/// what happened.
-async fn record_entries(
-    transaction: &mut Tx,
-    batch: &[PaymentInstruction],
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Matched => "matched",
+            Outcome::Unmatched | Outcome::Return => "unmatched",
+            Outcome::Ignored => "ignored",
+            Outcome::Corrected => "corrected",
+        }
+    }
+}
+
+/// One `bank_entries` row to write.
+struct EntryRow<'a> {
+    instruction: &'a PaymentInstruction,
+    outcome: Outcome,
+    case_number: Option<i64>,
+    posting_id: Option<i64>,
+    /// The posting a correction undoes.
+    corrects: Option<i64>,
+    reason: String,
+}
+
+/// The rows of a batch's new entries, with the ids of the postings written for them.
+fn rows_of<'a>(
+    batch: &'a [PaymentInstruction],
     planned: &[Planned],
     ids: &[i64],
-    at_ms: i64,
-    backend: Backend,
-) -> StoreResult<Vec<PaymentOutcome>> {
-    let mut outcomes = Vec::with_capacity(batch.len());
-    let mut rows: Vec<(&PaymentInstruction, &'static str, Option<i64>, Option<i64>)> = Vec::new();
+) -> Vec<EntryRow<'a>> {
+    let mut rows = Vec::with_capacity(batch.len());
     let mut next_id = ids.iter();
     for (instruction, plan) in batch.iter().zip(planned) {
-        let posting_id = if plan.posting().is_some() {
-            next_id.next().copied()
-        } else {
-            None
+        let posting_id = plan.posting().and_then(|_| next_id.next().copied());
+        let (outcome, case_number) = match plan {
+            Planned::Skip => continue,
+            Planned::Matched { case_number, .. } => (Outcome::Matched, Some(*case_number)),
+            Planned::Unmatched { .. } => (Outcome::Unmatched, None),
+            Planned::Return => (Outcome::Return, None),
+            Planned::Ignored => (Outcome::Ignored, None),
         };
-        let (outcome, row) = match plan {
-            Planned::Skip => (PaymentOutcome::AlreadyRecorded, None),
-            Planned::Matched { case_number, .. } => (
-                PaymentOutcome::Matched {
-                    posting_id: posting_id.unwrap_or(0),
-                    case_number: *case_number,
-                },
-                Some(("matched", Some(*case_number))),
-            ),
-            Planned::Unmatched { .. } => (
-                PaymentOutcome::Unmatched {
-                    posting_id: posting_id.unwrap_or(0),
-                },
-                Some(("unmatched", None)),
-            ),
-            Planned::Ignored => (PaymentOutcome::Ignored, Some(("ignored", None))),
-        };
-        if let Some((label, case_number)) = row {
-            rows.push((instruction, label, case_number, posting_id));
-        }
-        outcomes.push(outcome);
+        rows.push(EntryRow {
+            instruction,
+            outcome,
+            case_number,
+            posting_id,
+            corrects: None,
+            reason: instruction.reason.clone(),
+        });
     }
+    rows
+}
+
+/// Per entry of the batch, in its order, what happened.
+fn outcomes_of(planned: &[Planned], rows: &[EntryRow<'_>]) -> Vec<PaymentOutcome> {
+    let mut written = rows.iter();
+    planned
+        .iter()
+        .map(|plan| {
+            if matches!(plan, Planned::Skip) {
+                return PaymentOutcome::AlreadyRecorded;
+            }
+            let Some(row) = written.next() else {
+                return PaymentOutcome::AlreadyRecorded;
+            };
+            let posting_id = row.posting_id.unwrap_or(0);
+            match row.outcome {
+                Outcome::Matched => PaymentOutcome::Matched {
+                    posting_id,
+                    case_number: row.case_number.unwrap_or(0),
+                },
+                Outcome::Unmatched | Outcome::Return => PaymentOutcome::Unmatched { posting_id },
+                Outcome::Ignored => PaymentOutcome::Ignored,
+                Outcome::Corrected => PaymentOutcome::Corrected {
+                    posting_id,
+                    corrects: row.corrects.unwrap_or(0),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Books a returned payment or a reversal: the payment it returns (same account, same
+/// end-to-end id, same amount, money in, not corrected before) is undone by a correction
+/// posting that refers to it. Without such a payment the money out waits in the unmatched
+/// queue, booked against unallocated money, for an agent.
+async fn book_return<'a>(
+    transaction: &mut Tx,
+    instruction: &'a PaymentInstruction,
+    actor: &str,
+    at_ms: i64,
+    backend: Backend,
+) -> StoreResult<EntryRow<'a>> {
+    let entry = &instruction.entry;
+    if let Some(original) = returned_payment(transaction, instruction).await? {
+        let correction = reversal_of(transaction, original.posting_id).await?;
+        let rows = to_rows(&correction, entry, Some(original.posting_id), actor, at_ms);
+        let ids = write_postings(transaction, std::slice::from_ref(&rows), backend).await?;
+        return Ok(EntryRow {
+            instruction,
+            outcome: Outcome::Corrected,
+            case_number: original.case_number,
+            posting_id: ids.first().copied(),
+            corrects: Some(original.posting_id),
+            reason: format!(
+                "{}; returns bank entry {} and undoes its posting {}",
+                instruction.reason, original.bank_reference, original.posting_id
+            ),
+        });
+    }
+    let currency =
+        Currency::parse(&entry.currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let signed = if entry.direction == "debit" {
+        -entry.amount_minor
+    } else {
+        entry.amount_minor
+    };
+    let posting = payment_unmatched(&entry.account_iban, Money::from_minor(signed, currency))
+        .map_err(ledger_error)?;
+    let rows = to_rows(&posting, entry, None, actor, at_ms);
+    let ids = write_postings(transaction, std::slice::from_ref(&rows), backend).await?;
+    let why = "no payment with its end-to-end id (or on the case its reference names) and its amount \
+               is booked on this account, or that payment was returned already";
+    Ok(EntryRow {
+        instruction,
+        outcome: Outcome::Unmatched,
+        case_number: None,
+        posting_id: ids.first().copied(),
+        corrects: None,
+        reason: format!("{}; {why}", instruction.reason),
+    })
+}
+
+/// The booked payment a return refers to.
+struct Original {
+    bank_reference: String,
+    posting_id: i64,
+    case_number: Option<i64>,
+}
+
+async fn returned_payment(
+    transaction: &mut Tx,
+    instruction: &PaymentInstruction,
+) -> StoreResult<Option<Original>> {
+    let entry = &instruction.entry;
+    let end_to_end_id = entry
+        .end_to_end_id
+        .as_deref()
+        .filter(|id| *id != "NOTPROVIDED");
+    let case_number = match instruction.target {
+        PaymentTarget::Return { case_number } => case_number,
+        _ => None,
+    };
+    // Each condition repeats its partial index's, so the look-up uses it.
+    let (found_by, key): (&str, KeyValue<'_>) = match (end_to_end_id, case_number) {
+        (Some(id), _) => (
+            "b.end_to_end_id = $5 AND b.end_to_end_id IS NOT NULL AND b.end_to_end_id <> 'NOTPROVIDED'",
+            KeyValue::Text(id),
+        ),
+        (None, Some(number)) => (
+            "b.case_number = $5 AND b.case_number IS NOT NULL",
+            KeyValue::Number(number),
+        ),
+        (None, None) => return Ok(None),
+    };
+    let sql = format!(
+        "SELECT b.bank_reference, b.posting_id, b.case_number FROM bank_entries b \
+         WHERE {found_by} AND b.account_iban = $1 AND b.amount_minor = $2 AND b.currency = $3 AND b.direction = $4 \
+         AND b.outcome IN ('matched', 'unmatched') AND b.posting_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
+         ORDER BY b.imported_at_ms DESC, b.bank_reference DESC LIMIT 1"
+    );
+    let query = sqlx::query(&sql)
+        .bind(&entry.account_iban)
+        .bind(entry.amount_minor)
+        .bind(&entry.currency)
+        .bind("credit");
+    let query = match key {
+        KeyValue::Text(text) => query.bind(text),
+        KeyValue::Number(number) => query.bind(number),
+    };
+    let row = query.fetch_optional(&mut **transaction).await?;
+    row.map(|row| {
+        Ok(Original {
+            bank_reference: row.try_get(0)?,
+            posting_id: row.try_get(1)?,
+            case_number: row.try_get(2)?,
+        })
+    })
+    .transpose()
+}
+
+enum KeyValue<'a> {
+    Text(&'a str),
+    Number(i64),
+}
+
+/// The posting that undoes `posting_id`, built by the ledger from the stored entries.
+async fn reversal_of(transaction: &mut Tx, posting_id: i64) -> StoreResult<Posting> {
+    let rows = sqlx::query(
+        "SELECT account, currency, amount_minor FROM ledger_entries WHERE posting_id = $1 ORDER BY line",
+    )
+    .bind(posting_id)
+    .fetch_all(&mut **transaction)
+    .await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let code: String = row.try_get(0)?;
+        let currency: String = row.try_get(1)?;
+        let account = Account::parse(&code)
+            .ok_or_else(|| StoreError::Corrupt(format!("account code {code}")))?;
+        let currency =
+            Currency::parse(&currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        entries.push(Entry {
+            account,
+            amount: Money::from_minor(row.try_get(2)?, currency),
+        });
+    }
+    let original = Posting::new(PostingKind::PaymentReceived, entries).map_err(ledger_error)?;
+    original.reversed().map_err(ledger_error)
+}
+
+const BANK_ENTRY_COLUMNS: usize = 16;
+
+/// Inserts bank entries with their outcome and posting.
+async fn record_entries(
+    transaction: &mut Tx,
+    rows: &[&EntryRow<'_>],
+    at_ms: i64,
+    backend: Backend,
+) -> StoreResult<()> {
     for chunk in rows.chunks(500) {
         let values = crate::sql::value_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS);
         let sql = format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
-             booking_date, structured_reference, unstructured, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {values}"
+             booking_date, structured_reference, unstructured, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {values}"
         );
         let mut query = sqlx::query(&sql);
-        for (instruction, label, case_number, posting_id) in chunk {
-            let entry = &instruction.entry;
+        for row in chunk {
+            let entry = &row.instruction.entry;
             query = query
                 .bind(&entry.account_iban)
                 .bind(&entry.bank_reference)
@@ -321,15 +662,16 @@ async fn record_entries(
                 .bind(entry.booking_date.as_deref())
                 .bind(entry.structured_reference.as_deref())
                 .bind(&entry.unstructured)
-                .bind(*label)
-                .bind(*case_number)
-                .bind(*posting_id)
-                .bind(&instruction.reason)
+                .bind(entry.end_to_end_id.as_deref())
+                .bind(row.outcome.label())
+                .bind(row.case_number)
+                .bind(row.posting_id)
+                .bind(&row.reason)
                 .bind(at_ms);
         }
         query.execute(&mut **transaction).await?;
     }
-    Ok(outcomes)
+    Ok(())
 }
 
 /// The unmatched queue, oldest first.

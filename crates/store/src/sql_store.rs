@@ -6,6 +6,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::models::*;
+use crate::payments::PaymentImport;
 use crate::{
     Store, StoreError, StoreResult, clients, intake, journal, ledger, payments, remittances,
 };
@@ -189,6 +190,10 @@ impl Store for SqlStore {
 
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
         ledger::check(&self.pool).await
+    }
+
+    async fn begin_payment_import(&self, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
+        payments::begin(self, actor, at_ms).await
     }
 
     async fn record_payments(

@@ -44,6 +44,7 @@ fn bank_entry(reference: &str, amount_minor: i64) -> BankEntryRecord {
         booking_date: Some("2026-11-24".into()),
         structured_reference: None,
         unstructured: String::new(),
+        end_to_end_id: Some(format!("E2E-{reference}")),
     }
 }
 

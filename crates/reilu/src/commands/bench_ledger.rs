@@ -36,6 +36,7 @@ fn bank_entry(index: usize) -> BankEntryRecord {
         booking_date: Some("2026-11-24".into()),
         structured_reference: None,
         unstructured: "bench".into(),
+        end_to_end_id: Some(format!("E2E-BENCH-{index:09}")),
     }
 }
 
@@ -48,10 +49,8 @@ fn plain_posting(entry: &BankEntryRecord) -> anyhow::Result<NewPosting> {
         kind: posting.kind().as_str().into(),
         at_ms: 0,
         corrects: None,
-        idempotency_key: Some(format!(
-            "bank:{}:{}",
-            entry.account_iban, entry.bank_reference
-        )),
+        // As the durable path: the bank entry's key, not the posting's, makes it happen once.
+        idempotency_key: None,
         description: "bench".into(),
         actor: "bench".into(),
         entries: posting

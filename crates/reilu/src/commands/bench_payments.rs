@@ -109,7 +109,8 @@ async fn write_payments(
                     reilu_formats::reference::for_case("FI", u64::try_from(case_number)?).rf,
                 ),
                 unstructured: Vec::new(),
-                end_to_end_id: None,
+                // Real credit transfers carry one; it is indexed for finding returns.
+                end_to_end_id: Some(format!("E2E-{case_number}")),
                 return_reason: None,
                 debtor_name: None,
             });
