@@ -66,6 +66,7 @@ record_id!(ClientId, "client");
 record_id!(CustomerId, "customer");
 record_id!(ClaimId, "claim");
 record_id!(CaseId, "case");
+record_id!(OperatorId, "operator");
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,12 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "remittances",
         include_str!("../migrations/sqlite/0004_remittances.sql"),
     ),
+    // 5 and 6 are taken by work on other branches.
+    (
+        7,
+        "operators",
+        include_str!("../migrations/sqlite/0007_operators.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -52,6 +58,12 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "remittances",
         include_str!("../migrations/postgres/0004_remittances.sql"),
+    ),
+    // 5 and 6 are taken by work on other branches.
+    (
+        7,
+        "operators",
+        include_str!("../migrations/postgres/0007_operators.sql"),
     ),
 ];
 
