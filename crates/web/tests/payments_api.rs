@@ -448,3 +448,56 @@ async fn post_chunked(app: &TestApp, key: &str, body: &[u8]) -> String {
     let _ = stream.read_to_end(&mut answer).await;
     String::from_utf8_lossy(&answer).into_owned()
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_import_and_its_answer() {
+    let Some(app) = spawn_apps().await.into_iter().next() else {
+        panic!("no store under test");
+    };
+    let document: Value = app
+        .http
+        .get(format!("{}/api/v1/openapi.json", app.address))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let operation = &document["paths"][IMPORTS]["post"];
+    assert_eq!(operation["security"], json!([{ "operatorKey": [] }]));
+    let scheme = &document["components"]["securitySchemes"]["operatorKey"];
+    assert_eq!(
+        (scheme["type"].as_str(), scheme["scheme"].as_str()),
+        (Some("http"), Some("bearer"))
+    );
+    for media_type in ["application/xml", "text/xml"] {
+        assert!(
+            operation["requestBody"]["content"][media_type].is_object(),
+            "{media_type}"
+        );
+    }
+    let statuses: Vec<&str> = operation["responses"]
+        .as_object()
+        .map(|responses| responses.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(statuses, ["200", "401", "403", "413", "415", "422"]);
+    // The documented answer has exactly the fields the server sends.
+    let schema = &document["components"]["schemas"]["PaymentSummary"];
+    let mut documented: Vec<&str> = schema["properties"]
+        .as_object()
+        .map(|p| p.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    let sent = serde_json::to_value(reilu_app::payments::PaymentSummary::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sent: Vec<&str> = sent
+        .as_object()
+        .map(|fields| fields.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    documented.sort_unstable();
+    sent.sort_unstable();
+    assert_eq!(documented, sent);
+    assert_eq!(
+        schema["required"].as_array().map(Vec::len),
+        Some(sent.len())
+    );
+}
