@@ -9,10 +9,19 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a {kind} id")]
+#[error("'{text}' is not {} {kind} id", article(kind))]
 pub struct IdError {
     kind: &'static str,
     text: String,
+}
+
+/// "a client id", "an operator id".
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 macro_rules! record_id {
@@ -79,5 +88,7 @@ mod tests {
         assert_eq!(ClientId::parse(&id.to_string()), Ok(id));
         let error = ClientId::parse("not-an-id").err().map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("'not-an-id' is not a client id"));
+        let error = OperatorId::parse("x").err().map(|e| e.to_string());
+        assert_eq!(error.as_deref(), Some("'x' is not an operator id"));
     }
 }

@@ -84,8 +84,9 @@ impl Permission {
 }
 
 impl fmt::Display for OperatorRole {
+    /// Honours width and alignment (`{:<7}`), for tables.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
