@@ -1,6 +1,6 @@
 //! Reilu's HTTP face: `/healthz`, the client API and the operators' payment import under
-//! `/api/v1` with their OpenAPI document, and the landing page. Handlers are thin: they parse, call one workflow, and map its result
-//! to a status with one exhaustive match.
+//! `/api/v1` with their OpenAPI document, and the landing page. Handlers are thin: they
+//! parse, call one workflow, and map its result to a status with one exhaustive match.
 
 mod auth;
 mod claims_api;
@@ -24,7 +24,8 @@ use reilu_store::Store;
 
 pub use error::ApiError;
 
-/// The OpenAPI 3.1 document of the client API, kept beside the code and checked by tests.
+/// The OpenAPI 3.1 document of the client and operator API, kept beside the code and checked
+/// by tests.
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
 /// Largest request body read into memory: a batch of 1,000 claims is about 1 MiB of JSON.
@@ -108,7 +109,8 @@ pub fn router<S: Store>(app: App<S>, config: &WebConfig) -> Router {
             "/api/v1/clients/{client_id}/claims",
             post(claims_api::place_claims::<S>),
         )
-        // Streams its body (the limit above applies only to bodies read into memory).
+        // Streams its body to disk, counted against `payment_file_bytes_max`; the
+        // `DefaultBodyLimit` below applies only to bodies read into memory.
         .route(
             "/api/v1/payments/imports",
             post(payments_api::import_payments::<S>),
