@@ -35,9 +35,14 @@ pub fn api_key_hash(api_key: &str) -> String {
 }
 
 pub fn new_api_key() -> String {
+    random_key(API_KEY_PREFIX)
+}
+
+/// `prefix` and 256 random bits from the operating system, in hex.
+pub(crate) fn random_key(prefix: &str) -> String {
     let mut bytes = [0_u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    format!("{API_KEY_PREFIX}{}", hex::encode(bytes))
+    format!("{prefix}{}", hex::encode(bytes))
 }
 
 impl<S: Store> App<S> {

@@ -9,10 +9,19 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{text}' is not a {kind} id")]
+#[error("'{text}' is not {} {kind} id", article(kind))]
 pub struct IdError {
     kind: &'static str,
     text: String,
+}
+
+/// "a client id", "an operator id".
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 macro_rules! record_id {
@@ -66,6 +75,7 @@ record_id!(ClientId, "client");
 record_id!(CustomerId, "customer");
 record_id!(ClaimId, "claim");
 record_id!(CaseId, "case");
+record_id!(OperatorId, "operator");
 
 #[cfg(test)]
 mod tests {
@@ -78,5 +88,7 @@ mod tests {
         assert_eq!(ClientId::parse(&id.to_string()), Ok(id));
         let error = ClientId::parse("not-an-id").err().map(|e| e.to_string());
         assert_eq!(error.as_deref(), Some("'not-an-id' is not a client id"));
+        let error = OperatorId::parse("x").err().map(|e| e.to_string());
+        assert_eq!(error.as_deref(), Some("'x' is not an operator id"));
     }
 }

@@ -43,6 +43,9 @@ enum Command {
     /// Onboard and list clients.
     #[command(subcommand)]
     Client(commands::clients::ClientCommand),
+    /// Add, list and revoke operators: the staff's keys for the operator API.
+    #[command(subcommand)]
+    Operator(commands::operators::OperatorCommand),
     /// Import files.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
@@ -105,6 +108,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Serve(args) => commands::serve::run(&target, args).await,
         Command::Client(command) => commands::clients::run(&target, command).await,
+        Command::Operator(command) => commands::operators::run(&target, command).await,
         Command::Import(command) => commands::import::run(&target, command).await,
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,

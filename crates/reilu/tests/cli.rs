@@ -152,6 +152,81 @@ async fn clients_are_added_and_listed_and_bad_input_is_refused() {
 }
 
 #[tokio::test]
+async fn operators_are_added_listed_and_revoked_once() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let add = |name: &str, role: &str| {
+            cli.json(&["operator", "add", "--name", name, "--role", role, "--json"])
+        };
+        let finance = add("Aino Kirjanpitäjä", "finance");
+        let admin = add("Ari Admin", "admin");
+        assert_eq!(finance["role"], "finance");
+        assert!(
+            finance["api_key"]
+                .as_str()
+                .is_some_and(|key| key.starts_with("reilu_op_") && key.len() == 73),
+            "{finance}"
+        );
+        let finance_id = finance["id"].as_str().unwrap_or_default();
+
+        let revoked = cli.json(&["operator", "revoke", finance_id, "--json"]);
+        assert_eq!(revoked["already"], false, "{revoked}");
+        let again = cli.json(&["operator", "revoke", finance_id, "--json"]);
+        assert_eq!(again["already"], true, "{again}");
+        assert_eq!(again["revoked_at"], revoked["revoked_at"]);
+
+        let listed = cli.json(&["operator", "list", "--json"]);
+        let rows: Vec<(&str, &str, bool)> = listed
+            .as_array()
+            .map(|rows| {
+                rows.iter()
+                    .map(|row| {
+                        (
+                            row["id"].as_str().unwrap_or_default(),
+                            row["role"].as_str().unwrap_or_default(),
+                            row["revoked_at"].is_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            rows,
+            [
+                (finance_id, "finance", true),
+                (admin["id"].as_str().unwrap_or_default(), "admin", false),
+            ]
+        );
+        let text = cli.run(&["operator", "list"]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.contains("Ari Admin") && !text.contains("reilu_op_"),
+            "keys are never listed: {text}"
+        );
+
+        for (args, expected) in [
+            (
+                vec!["operator", "add", "--name", "X", "--role", "boss"],
+                "'boss' is not an operator role",
+            ),
+            (
+                vec!["operator", "revoke", "01900000-0000-7000-8000-000000000001"],
+                "no operator with id",
+            ),
+            (vec!["operator", "revoke", "nope"], "not an operator id"),
+        ] {
+            let output = cli.run(&args);
+            assert!(!output.status.success(), "{args:?} must fail");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        }
+        let verified = cli.run(&["journal", "verify"]);
+        let verified = String::from_utf8_lossy(&verified.stdout);
+        assert!(verified.contains("intact: 3 entries"), "{verified}");
+    }
+}
+
+#[tokio::test]
 async fn a_claim_file_is_imported_once_with_a_json_summary() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
     for cli in clis(&stores) {

@@ -11,6 +11,7 @@ mod journal;
 mod ledger;
 mod migrations;
 mod models;
+mod operators;
 mod payments;
 mod remittances;
 mod sql;
@@ -22,6 +23,7 @@ use std::future::Future;
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use ledger::entries_hash;
 pub use models::*;
+pub use operators::{NewOperator, OperatorRow, Revocation};
 pub use payments::PaymentImport;
 pub use sql_store::{Backend, SqlStore, redact_url};
 
@@ -61,6 +63,29 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         hash: &str,
     ) -> impl Future<Output = StoreResult<Option<ClientRow>>> + Send;
+
+    /// Adds an operator (a member of staff) and journals it, in one transaction.
+    fn insert_operator(
+        &self,
+        operator: &NewOperator,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Revokes an operator's key for good and journals it, in one transaction; revoking twice
+    /// writes nothing the second time.
+    fn revoke_operator(
+        &self,
+        id: &reilu_core::OperatorId,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<Revocation>> + Send;
+    /// Every operator, revoked ones included, oldest first.
+    fn list_operators(&self) -> impl Future<Output = StoreResult<Vec<OperatorRow>>> + Send;
+    /// The operator, revoked or not, whose API key has this hash.
+    fn operator_by_api_key_hash(
+        &self,
+        hash: &str,
+    ) -> impl Future<Output = StoreResult<Option<OperatorRow>>> + Send;
 
     /// Places a batch of validated claims of one client: creates the customers and cases they
     /// need, skips claims the client already placed (same `client_claim_ref`), and says per

@@ -36,6 +36,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "case_balances",
         include_str!("../migrations/sqlite/0005_case_balances.sql"),
     ),
+    (
+        7,
+        "operators",
+        include_str!("../migrations/sqlite/0007_operators.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -62,6 +67,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "case_balances",
         include_str!("../migrations/postgres/0005_case_balances.sql"),
+    ),
+    (
+        7,
+        "operators",
+        include_str!("../migrations/postgres/0007_operators.sql"),
     ),
 ];
 

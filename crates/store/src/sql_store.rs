@@ -6,9 +6,11 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::models::*;
+use crate::operators::{NewOperator, OperatorRow, Revocation};
 use crate::payments::PaymentImport;
 use crate::{
-    Store, StoreError, StoreResult, clients, intake, journal, ledger, payments, remittances,
+    Store, StoreError, StoreResult, clients, intake, journal, ledger, operators, payments,
+    remittances,
 };
 
 /// Which database a [`SqlStore`] talks to; chosen once from the URL.
@@ -143,6 +145,32 @@ impl Store for SqlStore {
 
     async fn client_by_api_key_hash(&self, hash: &str) -> StoreResult<Option<ClientRow>> {
         clients::by_column(self, "api_key_hash", hash).await
+    }
+
+    async fn insert_operator(
+        &self,
+        operator: &NewOperator,
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<()> {
+        operators::insert(self, operator, actor, at_ms).await
+    }
+
+    async fn revoke_operator(
+        &self,
+        id: &reilu_core::OperatorId,
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<Revocation> {
+        operators::revoke(self, id, actor, at_ms).await
+    }
+
+    async fn list_operators(&self) -> StoreResult<Vec<OperatorRow>> {
+        operators::list(self).await
+    }
+
+    async fn operator_by_api_key_hash(&self, hash: &str) -> StoreResult<Option<OperatorRow>> {
+        operators::by_api_key_hash(self, hash).await
     }
 
     async fn place_claims(

@@ -57,14 +57,9 @@ pub(crate) async fn authenticate<S: Store>(
     headers: &HeaderMap,
     client_id: &str,
 ) -> Result<ClientRow, ApiError> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-        .ok_or(ApiError::Unauthenticated)?;
+    let key = crate::auth::bearer_key(headers).ok_or(ApiError::Unauthenticated)?;
     let client = app
-        .client_for_api_key(bearer)
+        .client_for_api_key(key.peek())
         .await?
         .ok_or(ApiError::Unauthenticated)?;
     if client.id != client_id {

@@ -1,71 +1,12 @@
 //! The client API over real HTTP, on every backend under test.
 
-use std::sync::Arc;
-
-use reilu_app::{App, FixedClock};
 use reilu_formats::claim_row::CLAIM_COLUMNS;
-use reilu_store::SqlStore;
-use reilu_store::test_support::{TestStore, stores_under_test};
-use reilu_vault::{MasterKey, Vault};
 use serde_json::{Value, json};
 
-struct TestApp {
-    address: String,
-    http: reqwest::Client,
-    client_id: String,
-    api_key: String,
-    other_api_key: String,
-    _store: TestStore,
-}
+#[path = "web_support.rs"]
+mod web_support;
 
-async fn spawn_apps() -> Vec<TestApp> {
-    let mut apps = Vec::new();
-    for test_store in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
-            .unwrap_or_else(|e| panic!("{e}"));
-        let clock = Arc::new(FixedClock(now.to_utc()));
-        let app: App<SqlStore> = App::new(
-            test_store.store.clone(),
-            Vault::new(&MasterKey::generate()),
-            clock,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let client = app
-            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let other = app
-            .add_client("Muu Oy", "FI", "FI2112345600000785")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let (sender, receiver) = tokio::sync::oneshot::channel();
-        let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
-        tokio::spawn(async move {
-            let served = reilu_web::serve(
-                app,
-                addr,
-                |bound| {
-                    let _ = sender.send(bound);
-                },
-                std::future::pending(),
-            )
-            .await;
-            if let Err(error) = served {
-                panic!("server stopped: {error}");
-            }
-        });
-        let bound = receiver.await.unwrap_or_else(|e| panic!("{e}"));
-        apps.push(TestApp {
-            address: format!("http://{bound}"),
-            http: reqwest::Client::new(),
-            client_id: client.id,
-            api_key: client.api_key,
-            other_api_key: other.api_key,
-            _store: test_store,
-        });
-    }
-    apps
-}
+use web_support::{TestApp, spawn_apps};
 
 fn good_claim(reference: &str) -> Value {
     json!({

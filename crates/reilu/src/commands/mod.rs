@@ -10,6 +10,7 @@ pub mod demo;
 pub mod import;
 pub mod import_payments;
 pub mod journal;
+pub mod operators;
 pub mod remit;
 pub mod rules;
 pub mod serve;

@@ -64,14 +64,15 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("Reilu is running at http://{bound}/");
         println!("  store:      {store_shown}");
         println!("  health:     http://{bound}/healthz");
-        println!("  client API: http://{bound}/api/v1/openapi.json");
+        println!("  API:        http://{bound}/api/v1/openapi.json");
         println!("  rule packs: {packs}");
         if let Some(logins) = &demo_logins {
             println!("{logins}");
         }
         println!("Stop with Ctrl-C.");
     };
-    reilu_web::serve(app, args.addr, announce, shutdown)
+    let config = reilu_web::WebConfig::in_data_folder(&target.data);
+    reilu_web::serve(app, &config, args.addr, announce, shutdown)
         .await
         .with_context(|| format!("cannot serve on {}", args.addr))?;
     Ok(ExitCode::SUCCESS)
