@@ -31,6 +31,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "remittances",
         include_str!("../migrations/sqlite/0004_remittances.sql"),
     ),
+    (
+        6,
+        "interest_accruals",
+        include_str!("../migrations/sqlite/0006_interest_accruals.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -52,6 +57,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "remittances",
         include_str!("../migrations/postgres/0004_remittances.sql"),
+    ),
+    (
+        6,
+        "interest_accruals",
+        include_str!("../migrations/postgres/0006_interest_accruals.sql"),
     ),
 ];
 
