@@ -8,6 +8,7 @@ pub mod decisions;
 pub mod demo;
 mod demo_data;
 pub mod intake;
+pub mod interest;
 pub mod operators;
 pub mod payments;
 pub mod personal_data;

@@ -284,8 +284,11 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            interest.posting_id.is_some(),
+        // The claim falls due on 2026-09-15: no late interest runs for January (Korkolaki
+        // § 3), so the gate refuses and nothing is booked (the run's own test is interest.rs).
+        assert_eq!(
+            (interest.outcome.decision.verdict, interest.posting_id),
+            (reilu_rules::Verdict::Deny, None),
             "{:?}",
             interest.outcome.decision
         );
@@ -297,8 +300,8 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
             .unwrap_or_default();
         assert_eq!(
             journal_after - journal_before,
-            5,
-            "three decisions and two postings on record"
+            4,
+            "three decisions and one posting on record"
         );
         assert_eq!(
             app.store

@@ -255,6 +255,8 @@ fn case(
             .gen_ratio(7, 10)
             .then(|| anchor - Duration::days(rng.gen_range(5..90))),
         plans_charged: rng.gen_range(0..=1),
+        contractual_rate_bp: None,
+        statutory_claims: false,
     }
 }
 

@@ -611,3 +611,71 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
         let _ = before_kill;
     }
 }
+
+#[tokio::test]
+async fn an_interest_run_killed_half_way_accrues_every_case_once_when_run_again() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let loaded = cli.run(&["demo", "--cases", "3000", "--seed", "7"]);
+        assert!(
+            loaded.status.success(),
+            "{}",
+            String::from_utf8_lossy(&loaded.stderr)
+        );
+        let journal_before = cli
+            .test
+            .store
+            .counts()
+            .await
+            .map(|c| c.journal_entries)
+            .unwrap_or_default();
+        let mut child = cli
+            .command(&["accrue", "--date", "2026-06-01"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let now = cli
+                .test
+                .store
+                .counts()
+                .await
+                .map(|c| c.journal_entries)
+                .unwrap_or_default();
+            if now > journal_before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let again = cli.json(&["accrue", "--date", "2026-06-01", "--json"]);
+        let repeat = cli.json(&["accrue", "--date", "2026-06-01", "--json"]);
+        let count = |value: &Value, field: &str| value[field].as_u64().unwrap_or_default();
+        assert_eq!(count(&repeat, "accrued"), 0, "{repeat}");
+        assert_eq!(
+            count(&repeat, "up_to_date"),
+            count(&again, "accrued") + count(&again, "up_to_date"),
+            "{}: every case accrued exactly once across the killed run and the next: {again}",
+            cli.test.backend_name
+        );
+        assert!(count(&repeat, "up_to_date") > 100, "{repeat}");
+        assert_eq!(
+            count(&repeat, "cases_considered"),
+            count(&again, "cases_considered")
+        );
+        assert!(
+            repeat["denied_by_reason"]["interest.no_rate"].as_u64() > Some(0),
+            "house-only markets have no rate: {repeat}"
+        );
+        let check = cli.run(&["check"]);
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let text = cli.run(&["accrue", "--date", "2026-06-01"]);
+        assert!(String::from_utf8_lossy(&text.stdout).contains("interest run to 2026-06-01"));
+    }
+}

@@ -246,6 +246,18 @@ pub struct CaseView {
     /// Payment plans already charged for.
     #[serde(default)]
     pub plans_charged: u32,
+    /// The yearly interest rate agreed in the claim's contract, in basis points (the claim
+    /// file's `interest_rate_pct`); None when no claim carries one and the statutory late rate
+    /// applies. Whether it is charged, and up to what, is for the market's law and the house
+    /// caps (`interest.contractual`, `interest.max_rate`, `interest.max_over_statutory`). For
+    /// a case of several claims it is the lowest of their rates; see `statutory_claims`.
+    #[serde(default)]
+    pub contractual_rate_bp: Option<u32>,
+    /// Some claim of the case carries no contractual rate, so the statutory rate is its rate.
+    /// Interest runs on the case's whole principal, so each day the lower of the statutory
+    /// and the contractual outcome is charged: no claim pays more than its own terms allow.
+    #[serde(default)]
+    pub statutory_claims: bool,
 }
 
 /// Who proposes the action.

@@ -43,6 +43,8 @@ fn case(market: &str, principal_minor: i64) -> CaseView {
         channels_refused: Vec::new(),
         first_demand_sent_at: None,
         plans_charged: 0,
+        contractual_rate_bp: None,
+        statutory_claims: false,
     }
 }
 

@@ -44,6 +44,8 @@ pub fn case_view(market: &str, kind: CustomerKind, principal: Money, due: &str) 
         channels_refused: Vec::new(),
         first_demand_sent_at: None,
         plans_charged: 0,
+        contractual_rate_bp: None,
+        statutory_claims: false,
     }
 }
 

@@ -534,7 +534,10 @@ pub(crate) async fn case_by_number(
          (SELECT CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
          (SELECT CAST(COALESCE(SUM(creditor_fees_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
          (SELECT COUNT(*) FROM claims WHERE case_id = c.id), \
-         (SELECT MIN(due_date) FROM claims WHERE case_id = c.id) \
+         (SELECT MIN(due_date) FROM claims WHERE case_id = c.id), \
+         (SELECT MAX(due_date) FROM claims WHERE case_id = c.id), \
+         (SELECT MIN(interest_rate_bp) FROM claims WHERE case_id = c.id), \
+         (SELECT COUNT(*) FROM claims WHERE case_id = c.id AND interest_rate_bp IS NULL) \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.case_number = $1",
     )
     .bind(case_number)
@@ -556,5 +559,8 @@ pub(crate) async fn case_by_number(
         creditor_fees_minor: row.try_get(11)?,
         claim_count: row.try_get(12)?,
         earliest_due_date: row.try_get(13)?,
+        latest_due_date: row.try_get(14)?,
+        lowest_interest_rate_bp: row.try_get(15)?,
+        claims_without_rate: row.try_get(16)?,
     }))
 }

@@ -96,6 +96,78 @@ pub(crate) async fn write(
     Ok(slot.seq)
 }
 
+/// The journal's head, locked for the rest of the transaction: entries written after it
+/// chain from here. Taken as a transaction's first write (like `reserve`), before the caller
+/// knows how many entries it will write.
+pub(crate) struct JournalHead {
+    seq: i64,
+    hash: String,
+}
+
+/// Locks the journal's head without moving it (see `reserve` for why it comes first).
+pub(crate) async fn lock_head(
+    transaction: &mut Transaction<'static, Any>,
+) -> StoreResult<JournalHead> {
+    let row = sqlx::query("UPDATE journal_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut **transaction)
+        .await?;
+    Ok(JournalHead {
+        seq: row.try_get(0)?,
+        hash: row.try_get(1)?,
+    })
+}
+
+/// Rows per multi-row journal insert (8 parameters a row).
+const JOURNAL_ROWS_PER_STATEMENT: usize = 500;
+
+/// Appends `entries` in order after a locked head, each chained to the one before, with
+/// multi-row inserts, and moves the head once.
+pub(crate) async fn write_many(
+    transaction: &mut Transaction<'static, Any>,
+    head: JournalHead,
+    entries: &[NewJournalEntry],
+    backend: crate::Backend,
+) -> StoreResult<()> {
+    let mut seq = head.seq;
+    let mut prev_hash = head.hash;
+    let mut rows = Vec::with_capacity(entries.len());
+    for entry in entries {
+        seq += 1;
+        let hash = entry_hash(&prev_hash, seq, entry);
+        rows.push((
+            seq,
+            entry,
+            std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        ));
+    }
+    for chunk in rows.chunks(JOURNAL_ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO journal (seq, at_ms, actor, kind, subject, payload, prev_hash, hash) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for (seq, entry, prev, hash) in chunk {
+            query = query
+                .bind(*seq)
+                .bind(entry.at_ms)
+                .bind(&entry.actor)
+                .bind(&entry.kind)
+                .bind(&entry.subject)
+                .bind(&entry.payload)
+                .bind(prev)
+                .bind(hash);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(&prev_hash)
+        .execute(&mut **transaction)
+        .await?;
+    Ok(())
+}
+
 /// Entries read per query while verifying, so memory stays flat however long the journal.
 const VERIFY_PAGE_ENTRIES: i64 = 1000;
 

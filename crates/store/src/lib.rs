@@ -7,6 +7,7 @@
 pub mod bench_limit;
 mod clients;
 mod intake;
+mod interest;
 mod journal;
 mod ledger;
 mod migrations;
@@ -20,6 +21,7 @@ pub mod test_support;
 
 use std::future::Future;
 
+pub use interest::INTEREST_DECISIONS_PER_BATCH_MAX;
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use ledger::entries_hash;
 pub use models::*;
@@ -171,6 +173,23 @@ pub trait Store: Clone + Send + Sync + 'static {
         from_ms: i64,
         to_ms: i64,
     ) -> impl Future<Output = StoreResult<AccountStatement>> + Send;
+
+    /// Open cases after `after_case_number` in case-number order, at most `limit`, with what
+    /// the interest run needs (terms, how far interest has run, balances).
+    fn open_interest_cases(
+        &self,
+        after_case_number: i64,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<InterestCase>>> + Send;
+
+    /// Records interest decisions in one transaction: each journaled, each approved accrual
+    /// written with its posting once per case and start day; says per decision what happened.
+    fn record_interest(
+        &self,
+        batch: &[InterestDecision],
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<Vec<AccrualOutcome>>> + Send;
 
     /// Sealed personal data of a case's customer, for those allowed to read it.
     fn case_by_number(

@@ -37,6 +37,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_case_balances.sql"),
     ),
     (
+        6,
+        "interest_accruals",
+        include_str!("../migrations/sqlite/0006_interest_accruals.sql"),
+    ),
+    (
         7,
         "operators",
         include_str!("../migrations/sqlite/0007_operators.sql"),
@@ -67,6 +72,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "case_balances",
         include_str!("../migrations/postgres/0005_case_balances.sql"),
+    ),
+    (
+        6,
+        "interest_accruals",
+        include_str!("../migrations/postgres/0006_interest_accruals.sql"),
     ),
     (
         7,

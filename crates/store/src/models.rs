@@ -145,6 +145,13 @@ pub struct CaseRow {
     pub claim_count: i64,
     /// The earliest due date of the case's claims, YYYY-MM-DD.
     pub earliest_due_date: String,
+    /// The latest due date of the case's claims, YYYY-MM-DD.
+    pub latest_due_date: String,
+    /// The lowest contractual yearly interest rate among the case's claims that carry one, in
+    /// basis points.
+    pub lowest_interest_rate_bp: Option<i64>,
+    /// How many of the case's claims carry no contractual rate (the statutory rate is theirs).
+    pub claims_without_rate: i64,
 }
 
 /// One entry of a posting as stored: the account code, currency and signed minor units.
@@ -309,4 +316,66 @@ pub struct StatementLine {
     pub currency: String,
     /// Debit positive, credit negative.
     pub amount_minor: i64,
+}
+
+/// An open case as the interest run sees it: its terms, how far its interest has run and what
+/// it owes. No personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterestCase {
+    pub case_number: i64,
+    pub client_id: String,
+    pub market: String,
+    pub currency: String,
+    /// `consumer` or `business`.
+    pub customer_kind: String,
+    /// The claims' original principal together.
+    pub principal_minor: i64,
+    /// YYYY-MM-DD; None only for a case without claims.
+    pub earliest_due_date: Option<String>,
+    pub latest_due_date: Option<String>,
+    /// The lowest contractual rate among the claims that carry one, in basis points.
+    pub lowest_interest_rate_bp: Option<i64>,
+    /// Claims with no contractual rate.
+    pub claims_without_rate: i64,
+    /// The day the case's interest has been accrued up to (exclusive), YYYY-MM-DD; None if it
+    /// never was.
+    pub accrued_to: Option<String>,
+    /// The case's kept receivable balances in its currency (debit positive).
+    pub principal_balance_minor: i64,
+    pub interest_balance_minor: i64,
+    pub collection_costs_balance_minor: i64,
+    pub creditor_fees_balance_minor: i64,
+}
+
+/// Interest the gate approved for a case, to record with its posting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInterestAccrual {
+    /// The days `[from_date, to_date)`, YYYY-MM-DD.
+    pub from_date: String,
+    pub to_date: String,
+    pub currency: String,
+    pub amount_minor: i64,
+    /// The ledger posting for a positive amount; None when the approved amount is nothing.
+    pub posting: Option<NewPosting>,
+}
+
+/// One case's interest decision in a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterestDecision {
+    pub case_number: i64,
+    /// The gate's decision as JSON, journaled as `gate.decided`.
+    pub decision: String,
+    /// What to record if the gate approved; None for a denial (journaled only).
+    pub accrual: Option<NewInterestAccrual>,
+}
+
+/// What became of one interest decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccrualOutcome {
+    /// Recorded, with its posting if the amount was positive.
+    Accrued { posting_id: Option<i64> },
+    /// Journaled; nothing accrued.
+    Denied,
+    /// The case was accrued past this start meanwhile (another run): nothing was written.
+    AlreadyAccrued,
 }

@@ -9,8 +9,8 @@ use crate::models::*;
 use crate::operators::{NewOperator, OperatorRow, Revocation};
 use crate::payments::PaymentImport;
 use crate::{
-    Store, StoreError, StoreResult, clients, intake, journal, ledger, operators, payments,
-    remittances,
+    Store, StoreError, StoreResult, clients, intake, interest, journal, ledger, operators,
+    payments, remittances,
 };
 
 /// Which database a [`SqlStore`] talks to; chosen once from the URL.
@@ -263,6 +263,23 @@ impl Store for SqlStore {
         to_ms: i64,
     ) -> StoreResult<AccountStatement> {
         ledger::statement(self, account, from_ms, to_ms).await
+    }
+
+    async fn open_interest_cases(
+        &self,
+        after_case_number: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<InterestCase>> {
+        interest::open_cases(self, after_case_number, limit).await
+    }
+
+    async fn record_interest(
+        &self,
+        batch: &[InterestDecision],
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<Vec<AccrualOutcome>> {
+        interest::record(self, batch, actor, at_ms).await
     }
 
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {

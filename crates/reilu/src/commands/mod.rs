@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod accrue;
 pub mod bench;
 pub mod bench_ledger;
 pub mod bench_payments;

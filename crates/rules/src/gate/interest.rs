@@ -1,20 +1,46 @@
-//! Late-payment interest: accrued day by day at the statutory rate in force on each day
-//! (the rule packs carry one rate per period). Day count Actual/365 Fixed: each day earns
-//! principal × rate / 365, whether or not the year is a leap year. The sum over the period is
-//! computed exactly in i128 (basis-point-minor-units) and rounded half up once, at the end.
-//! A day with no rate encoded is never guessed: the accrual is refused and says which day.
+//! Late-payment interest, accrued day by day. Each day's yearly rate is the statutory late
+//! rate in force that day (`interest.late_rate`, one rule per half-year), or — where the
+//! market's law lets a contract's rate apply (`interest.contractual`) and the claim carries
+//! one — the contractual rate, limited by the strictest of the law's and the house's caps
+//! (`interest.max_rate`, `interest.max_over_statutory`).
+//!
+//! Day count Actual/365 Fixed: each day earns principal × rate / 365, in a leap year too (a
+//! 366-day year earns 366/365 of the yearly rate). The sum over the period is computed exactly
+//! in i128 (principal minor units × basis points × days) and rounded half up once, at the end,
+//! to the minor unit. Interest runs on the principal only, never on interest or costs.
+//!
+//! Days are `[from, to)`. Late interest runs from the day after the due date (Korkolaki
+//! 633/1982 § 3, Räntelag 1975:635 § 2: no interest for the time before the claim falls due),
+//! so a period starting on or before it is refused. A day with no statutory rate encoded is
+//! never guessed: the accrual is refused and names the day — even for a contractual rate,
+//! whose caps and comparison are measured against the statutory rate.
+//!
+//! Rules change only on their effective dates (and where a contractual rate's time limit
+//! ends), so the period is cut there into segments and each segment's rate is decided once.
 
 use chrono::{Duration, NaiveDate};
 use reilu_core::Money;
 
 use super::Judgement;
 use crate::approved::ApprovedAction;
-use crate::pack::{Parameter, Rule, Value};
+use crate::pack::{ContractualMode, Parameter, Rule, Source, Value};
 
 /// The longest period one accrual may cover: accrual runs daily or monthly; ten years would
 /// be a bug upstream.
 const ACCRUAL_DAYS_MAX: i64 = 3660;
+/// Actual/365 Fixed: the divisor is 365 whatever the year's length.
 const DAYS_PER_YEAR: i128 = 365;
+/// A rate in basis points is a fraction of 10,000.
+const BASIS_POINTS: i128 = 10_000;
+
+/// Every parameter that can change a day's rate: where one of their rules starts or ends, a
+/// new segment starts.
+const RATE_PARAMETERS: [Parameter; 4] = [
+    Parameter::InterestLateRate,
+    Parameter::InterestContractual,
+    Parameter::InterestMaxRate,
+    Parameter::InterestMaxOverStatutory,
+];
 
 pub(super) fn decide(
     judgement: &mut Judgement<'_>,
@@ -27,63 +53,320 @@ pub(super) fn decide(
         judgement.reject_input("interest.invalid_period", params);
         return None;
     }
+    let due_date = judgement.case.due_date;
+    if from <= due_date {
+        let params = vec![
+            ("from", from.to_string()),
+            ("due_date", due_date.to_string()),
+        ];
+        judgement.reject_input("interest.before_due", params);
+        return None;
+    }
     judgement.deny_for_holds(Parameter::InterestFrozenBy, "interest.frozen");
     judgement.deny_if_time_barred();
     if judgement.is_denied() {
         return None;
     }
-    let principal_minor = judgement.case.balances.principal.amount_minor();
+    // A negative principal cannot occur (an overpayment is owed back, not netted), but if it
+    // did it would earn nothing rather than interest owed to the customer.
+    let principal_minor = judgement.case.balances.principal.amount_minor().max(0);
     let accrued = accrue(judgement, from, to, principal_minor)?;
     let amount = Money::from_minor(accrued, judgement.case.balances.principal.currency());
     Some(ApprovedAction::Interest { from, to, amount })
 }
 
 /// Interest on `principal_minor` for each day in `[from, to)`, or None (with a reason) if a
-/// day has no statutory rate.
+/// day has no statutory rate. The reasons say, per distinct outcome, which rate applied and why.
 fn accrue(
     judgement: &mut Judgement<'_>,
     from: NaiveDate,
     to: NaiveDate,
     principal_minor: i64,
 ) -> Option<i64> {
-    let mut total_bp_minor_days: i128 = 0;
-    let mut day = from;
-    let mut rules_used: Vec<&Rule> = Vec::new();
-    while day < to {
-        let Some((rule, rate_bp)) = rate_on(judgement, day) else {
-            deny_missing_rate(judgement, day);
+    let mut total_minor_bp_days: i128 = 0;
+    let mut notes: Vec<Note<'_>> = Vec::new();
+    for (start, end) in segments(judgement, from, to) {
+        let Some(rate) = rate_on(judgement, start) else {
+            deny_missing_rate(judgement, start);
             return None;
         };
-        if !rules_used.iter().any(|used| used.id == rule.id) {
-            rules_used.push(rule);
+        let days = i128::from((end - start).num_days());
+        total_minor_bp_days += i128::from(principal_minor) * i128::from(rate.bp) * days;
+        for note in rate.notes {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
         }
-        total_bp_minor_days += i128::from(principal_minor) * i128::from(rate_bp);
-        day += Duration::days(1);
     }
-    let divisor = 10_000 * DAYS_PER_YEAR;
-    let rounded = (total_bp_minor_days + divisor / 2) / divisor;
-    let accrued = i64::try_from(rounded).ok()?;
-    for rule in rules_used {
-        let Value::Percent(bp) = rule.value else {
-            continue;
-        };
-        let params = vec![
-            ("rate", format_percent(bp)),
-            ("from", rule.effective_from.to_string()),
-        ];
-        judgement.applied(rule, "interest.rate", params);
+    let Ok(accrued) = i64::try_from(round_half_up(
+        total_minor_bp_days,
+        BASIS_POINTS * DAYS_PER_YEAR,
+    )) else {
+        let params = vec![("from", from.to_string()), ("to", to.to_string())];
+        judgement.reject_input("interest.invalid_period", params);
+        return None;
+    };
+    for note in notes {
+        judgement.applied(note.rule, note.key, note.params);
     }
     Some(accrued)
 }
 
-/// The law's rate for a day: the first law rule in force (packs do not overlap periods).
-fn rate_on<'g>(judgement: &Judgement<'g>, day: NaiveDate) -> Option<(&'g Rule, u32)> {
+/// `numerator / divisor` rounded to the nearest whole, halves up; both non-negative.
+fn round_half_up(numerator: i128, divisor: i128) -> i128 {
+    (numerator + divisor / 2) / divisor
+}
+
+/// `[from, to)` cut wherever a rate rule starts or ends, or a contractual rate's time limit
+/// runs out: within each segment every day has the same rate.
+fn segments(
+    judgement: &Judgement<'_>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Vec<(NaiveDate, NaiveDate)> {
+    let due_date = judgement.case.due_date;
+    let mut cuts = vec![from, to];
+    for parameter in RATE_PARAMETERS {
+        for rule in judgement.rules_any_date(parameter) {
+            cuts.push(rule.effective_from);
+            cuts.extend(rule.effective_to.and_then(|last| last.succ_opt()));
+            if let Value::ContractualInterest {
+                max_days_after_due: Some(days),
+                ..
+            } = rule.value
+            {
+                cuts.push(due_date + Duration::days(i64::from(days) + 1));
+            }
+        }
+    }
+    cuts.retain(|cut| from <= *cut && *cut <= to);
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2).map(|pair| (pair[0], pair[1])).collect()
+}
+
+/// One rule's part in the rate, as it will be given as a reason.
+#[derive(Debug, PartialEq, Eq)]
+struct Note<'g> {
+    rule: &'g Rule,
+    key: &'static str,
+    params: Vec<(&'static str, String)>,
+}
+
+impl<'g> Note<'g> {
+    fn new(rule: &'g Rule, key: &'static str, params: Vec<(&'static str, String)>) -> Self {
+        Note { rule, key, params }
+    }
+}
+
+/// A day's yearly rate and why it is that.
+struct DayRate<'g> {
+    bp: u32,
+    notes: Vec<Note<'g>>,
+}
+
+/// The rate charged on `day`, or None if the law has no statutory rate for it.
+fn rate_on<'g>(judgement: &Judgement<'g>, day: NaiveDate) -> Option<DayRate<'g>> {
+    let (statutory_rule, statutory_bp) = statutory_on(judgement, day)?;
+    let statutory_note = Note::new(
+        statutory_rule,
+        "interest.rate",
+        vec![
+            ("rate", format_percent(statutory_bp)),
+            ("from", statutory_rule.effective_from.to_string()),
+        ],
+    );
+    let statutory = DayRate {
+        bp: statutory_bp,
+        notes: vec![statutory_note],
+    };
+    let Some(agreed_bp) = judgement.case.contractual_rate_bp else {
+        return Some(statutory);
+    };
+    match contractual_on(judgement, day, agreed_bp, statutory_bp) {
+        Contractual::NotApplied(note) => Some(with_note_first(statutory, note)),
+        // Claims without a contractual rate are owed the statutory rate; where that is lower,
+        // the whole case is charged it (see `CaseView::statutory_claims`).
+        Contractual::Applied { law, .. }
+            if judgement.case.statutory_claims && statutory_bp < law.bp =>
+        {
+            let params = vec![("rate", format_percent(statutory_bp))];
+            let note = Note::new(law.rule, "interest.lowest_of_claims", params);
+            Some(with_note_first(statutory, Some(note)))
+        }
+        Contractual::Applied { law, notes } => Some(DayRate { bp: law.bp, notes }),
+    }
+}
+
+fn with_note_first<'g>(mut rate: DayRate<'g>, note: Option<Note<'g>>) -> DayRate<'g> {
+    if let Some(note) = note {
+        rate.notes.insert(0, note);
+    }
+    rate
+}
+
+/// The law's statutory rate for a day: the first law rule in force (packs do not overlap
+/// periods).
+fn statutory_on<'g>(judgement: &Judgement<'g>, day: NaiveDate) -> Option<(&'g Rule, u32)> {
     judgement
         .rules(Parameter::InterestLateRate, day)
         .find_map(|rule| match rule.value {
-            Value::Percent(bp) => Some((rule, bp)),
+            Value::Percent(bp) if rule.source == Source::Law => Some((rule, bp)),
             _ => None,
         })
+}
+
+/// The contractual rate as charged on a day, and the law rule that allows it.
+struct ContractualRate<'g> {
+    rule: &'g Rule,
+    bp: u32,
+}
+
+enum Contractual<'g> {
+    /// The statutory rate applies, for the reason in the note (if a rule gives one).
+    NotApplied(Option<Note<'g>>),
+    /// The contractual rate (capped where a cap binds) applies.
+    Applied {
+        law: ContractualRate<'g>,
+        notes: Vec<Note<'g>>,
+    },
+}
+
+/// Whether the agreed rate applies on `day` and at what rate, per the market's law.
+fn contractual_on<'g>(
+    judgement: &Judgement<'g>,
+    day: NaiveDate,
+    agreed_bp: u32,
+    statutory_bp: u32,
+) -> Contractual<'g> {
+    let agreed = ("contractual", format_percent(agreed_bp));
+    let law = judgement
+        .rules(Parameter::InterestContractual, day)
+        .find_map(|rule| match rule.value {
+            Value::ContractualInterest {
+                mode,
+                max_days_after_due,
+            } if rule.source == Source::Law => Some((rule, mode, max_days_after_due)),
+            _ => None,
+        });
+    // No law rule lets a contract's rate apply: nothing but the statutory rate is charged
+    // (the house's "no legal basis, no charge", as for fees).
+    let Some((rule, mode, max_days)) = law else {
+        let note = judgement
+            .flag(Parameter::ChargesRequireLegalBasis)
+            .map(|flag| {
+                let params = vec![agreed, ("market", judgement.market().to_string())];
+                Note::new(flag, "interest.contractual_no_legal_basis", params)
+            });
+        return Contractual::NotApplied(note);
+    };
+    if let Some(days) = max_days {
+        let last_day = judgement.case.due_date + Duration::days(i64::from(days));
+        if day > last_day {
+            let params = vec![
+                agreed,
+                ("days", days.to_string()),
+                ("until", last_day.to_string()),
+            ];
+            let note = Note::new(rule, "interest.contractual_period_over", params);
+            return Contractual::NotApplied(Some(note));
+        }
+    }
+    let statutory = ("statutory", format_percent(statutory_bp));
+    if mode == ContractualMode::IfHigher && agreed_bp <= statutory_bp {
+        let note = Note::new(
+            rule,
+            "interest.contractual_not_higher",
+            vec![agreed, statutory],
+        );
+        return Contractual::NotApplied(Some(note));
+    }
+    let mut notes = vec![Note::new(
+        rule,
+        "interest.contractual",
+        vec![agreed.clone(), statutory],
+    )];
+    let capped_bp = match strictest_cap(judgement, day, statutory_bp) {
+        Some(cap) if cap.bp < agreed_bp => {
+            notes.push(cap.note(agreed.1));
+            cap.bp
+        }
+        _ => agreed_bp,
+    };
+    // Where the law makes the statutory rate the floor, a cap below it cannot take the rate
+    // under the statutory one.
+    let bp = match mode {
+        ContractualMode::IfHigher => capped_bp.max(statutory_bp),
+        ContractualMode::AsAgreed => capped_bp,
+    };
+    Contractual::Applied {
+        law: ContractualRate { rule, bp },
+        notes,
+    }
+}
+
+/// A cap on a contractual rate and the rule that sets it.
+struct Cap<'g> {
+    rule: &'g Rule,
+    bp: u32,
+    /// For caps over the statutory rate: the margin and the statutory rate.
+    over_statutory: Option<(u32, u32)>,
+}
+
+impl<'g> Cap<'g> {
+    fn note(&self, agreed: String) -> Note<'g> {
+        let cap = ("cap", format_percent(self.bp));
+        match self.over_statutory {
+            Some((margin, statutory)) => Note::new(
+                self.rule,
+                "interest.capped_over_statutory",
+                vec![
+                    ("contractual", agreed),
+                    cap,
+                    ("margin", format_percent(margin)),
+                    ("statutory", format_percent(statutory)),
+                ],
+            ),
+            None => {
+                let key = match self.rule.source {
+                    Source::Law => "interest.capped_by_law",
+                    Source::House => "interest.capped_by_house",
+                };
+                Note::new(self.rule, key, vec![("contractual", agreed), cap])
+            }
+        }
+    }
+}
+
+/// The strictest of every cap in force on `day`, law and house; law first on a tie.
+fn strictest_cap<'g>(
+    judgement: &Judgement<'g>,
+    day: NaiveDate,
+    statutory_bp: u32,
+) -> Option<Cap<'g>> {
+    let absolute = judgement
+        .rules(Parameter::InterestMaxRate, day)
+        .filter_map(|rule| match rule.value {
+            Value::Percent(bp) => Some(Cap {
+                rule,
+                bp,
+                over_statutory: None,
+            }),
+            _ => None,
+        });
+    let over_statutory = judgement
+        .rules(Parameter::InterestMaxOverStatutory, day)
+        .filter_map(|rule| match rule.value {
+            Value::Percent(margin) => Some(Cap {
+                rule,
+                bp: statutory_bp.saturating_add(margin),
+                over_statutory: Some((margin, statutory_bp)),
+            }),
+            _ => None,
+        });
+    absolute
+        .chain(over_statutory)
+        .reduce(|best, cap| if cap.bp < best.bp { cap } else { best })
 }
 
 fn deny_missing_rate(judgement: &mut Judgement<'_>, day: NaiveDate) {
@@ -110,5 +393,18 @@ mod tests {
     fn percentages_show_two_decimals() {
         assert_eq!(format_percent(1150), "11.50");
         assert_eq!(format_percent(5), "0.05");
+    }
+
+    #[test]
+    fn rounding_is_half_up_at_exactly_one_half() {
+        let divisor = BASIS_POINTS * DAYS_PER_YEAR;
+        assert_eq!(round_half_up(divisor / 2, divisor), 1, "0.5 rounds up");
+        assert_eq!(
+            round_half_up(divisor / 2 - 1, divisor),
+            0,
+            "just under 0.5 rounds down"
+        );
+        assert_eq!(round_half_up(divisor * 3 / 2, divisor), 2, "1.5 rounds up");
+        assert_eq!(round_half_up(0, divisor), 0);
     }
 }

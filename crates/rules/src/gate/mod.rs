@@ -137,6 +137,13 @@ impl<'g> Judgement<'g> {
             .rules(self.case.market, self.case.customer_kind, parameter, date)
     }
 
+    /// Every rule of a parameter for this customer, whatever its dates.
+    pub fn rules_any_date(&self, parameter: Parameter) -> impl Iterator<Item = &'g Rule> + 'g {
+        self.gate
+            .book
+            .rules_any_date(self.case.market, self.case.customer_kind, parameter)
+    }
+
     /// The first rule that sets a flag parameter to true.
     pub fn flag(&self, parameter: Parameter) -> Option<&'g Rule> {
         self.rules(parameter, self.today)

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::params::{Parameter, ValueKind};
-use super::value::{Bracket, Cap, LimitationStart, Tier, Value, WeeklyHours};
+use super::value::{Bracket, Cap, ContractualMode, LimitationStart, Tier, Value, WeeklyHours};
 use super::{AppliesTo, Confidence, PackError, Rule, Source};
 use crate::model::{Channel, HoldKind, Principle};
 
@@ -115,12 +115,16 @@ pub(super) struct RawRule {
     url: Option<Spanned<toml::Value>>,
     #[serde(default)]
     holds: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    mode: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    max_days_after_due: Option<Spanned<toml::Value>>,
 }
 
 impl RawRule {
     /// The value fields present in the rule, by name.
     fn values(&self) -> Vec<(&'static str, &Spanned<toml::Value>)> {
-        let all: [(&'static str, &Option<Spanned<toml::Value>>); 19] = [
+        let all: [(&'static str, &Option<Spanned<toml::Value>>); 21] = [
             ("amount", &self.amount),
             ("brackets", &self.brackets),
             ("tiers", &self.tiers),
@@ -140,6 +144,8 @@ impl RawRule {
             ("body", &self.body),
             ("url", &self.url),
             ("holds", &self.holds),
+            ("mode", &self.mode),
+            ("max_days_after_due", &self.max_days_after_due),
         ];
         all.into_iter()
             .filter_map(|(name, field)| field.as_ref().map(|field| (name, field)))
@@ -293,6 +299,7 @@ fn allowed_fields(kind: ValueKind) -> &'static [&'static str] {
         ValueKind::Advice => &["body", "url"],
         ValueKind::Holds => &["holds"],
         ValueKind::FewInstalments => &["count", "amount"],
+        ValueKind::ContractualInterest => &["mode", "max_days_after_due"],
     }
 }
 
@@ -428,7 +435,32 @@ fn convert_value(
                 amount_minor,
             })
         }
+        ValueKind::ContractualInterest => convert_contractual(&fields),
     }
+}
+
+fn convert_contractual(fields: &ValueFields<'_>) -> Result<Value, PackError> {
+    let field = fields.required("mode")?;
+    let mode = match fields.text("mode")?.as_str() {
+        "if_higher" => ContractualMode::IfHigher,
+        "as_agreed" => ContractualMode::AsAgreed,
+        other => {
+            return Err(fields.fail(
+                field,
+                "mode",
+                format!("'{other}' is not if_higher or as_agreed"),
+            ));
+        }
+    };
+    let max_days_after_due = if fields.get("max_days_after_due").is_some() {
+        Some(fields.unsigned("max_days_after_due")?)
+    } else {
+        None
+    };
+    Ok(Value::ContractualInterest {
+        mode,
+        max_days_after_due,
+    })
 }
 
 /// "11.5" → 1150 basis points.

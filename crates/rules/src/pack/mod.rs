@@ -18,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Principle;
 pub use params::{Parameter, ValueKind};
-pub use value::{Cap, LimitationStart, Value, WeeklyHours};
+pub use value::{Cap, ContractualMode, LimitationStart, Value, WeeklyHours};
 
 /// Whether a rule is law or house policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -314,6 +314,22 @@ impl RuleBook {
             .chain(house.iter())
             .map(Arc::as_ref)
             .filter(move |rule| rule.applies_to.covers(kind) && rule.in_force_on(date))
+    }
+
+    /// Every rule that sets `parameter` for this customer, whatever its dates: the gate reads
+    /// their effective dates to split a period where a rule starts or ends.
+    pub fn rules_any_date<'a>(
+        &'a self,
+        market: MarketCode,
+        kind: CustomerKind,
+        parameter: Parameter,
+    ) -> impl Iterator<Item = &'a Rule> + 'a {
+        [Owner::Market(market), Owner::House]
+            .into_iter()
+            .filter_map(move |owner| self.index.get(&(owner, parameter)))
+            .flatten()
+            .map(Arc::as_ref)
+            .filter(move |rule| rule.applies_to.covers(kind))
     }
 
     pub fn market_pack(&self, market: MarketCode) -> Option<&Pack> {

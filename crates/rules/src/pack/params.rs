@@ -30,6 +30,8 @@ pub enum ValueKind {
     Holds,
     /// `count = N`, `amount = "…"`: a lower cap for plans with at most N instalments.
     FewInstalments,
+    /// `mode = "if_higher" | "as_agreed"`, optional `max_days_after_due = N`.
+    ContractualInterest,
 }
 
 /// Every parameter the gate reads.
@@ -80,6 +82,14 @@ pub enum Parameter {
     DemandFirstItems,
     /// The statutory late-payment interest rate for the rule's effective period.
     InterestLateRate,
+    /// Whether, and how, a claim's contractual rate replaces the statutory late rate.
+    InterestContractual,
+    /// The highest yearly late-interest rate charged on a contractual rate (a law's cap or
+    /// the house's ceiling).
+    InterestMaxRate,
+    /// The most a contractual late-interest rate may exceed the statutory rate, in percentage
+    /// points.
+    InterestMaxOverStatutory,
     /// Holds during which interest and charges are frozen.
     InterestFrozenBy,
     /// How long until a claim is time-barred.
@@ -119,6 +129,9 @@ impl Parameter {
             "demand.min_days_after_reminder" => Some(Parameter::DemandMinDaysAfterReminder),
             "demand.first.items" => Some(Parameter::DemandFirstItems),
             "interest.late_rate" => Some(Parameter::InterestLateRate),
+            "interest.contractual" => Some(Parameter::InterestContractual),
+            "interest.max_rate" => Some(Parameter::InterestMaxRate),
+            "interest.max_over_statutory" => Some(Parameter::InterestMaxOverStatutory),
             "interest.frozen_by" => Some(Parameter::InterestFrozenBy),
             "limitation" => Some(Parameter::Limitation),
             "limitation.no_collection_when_barred" => Some(Parameter::TimeBarredNoCollection),
@@ -154,7 +167,10 @@ impl Parameter {
             Parameter::FeeMaxPercentOfPrincipal
             | Parameter::FeeTotalMaxPercentOfPrincipal
             | Parameter::InterestLateRate
+            | Parameter::InterestMaxRate
+            | Parameter::InterestMaxOverStatutory
             | Parameter::PlanMaxPercentOfDisposable => ValueKind::Percent,
+            Parameter::InterestContractual => ValueKind::ContractualInterest,
             Parameter::PlanFeeFewInstalments => ValueKind::FewInstalments,
             Parameter::DemandFirstItems | Parameter::PaymentAllocationOrder => ValueKind::Items,
             Parameter::Limitation => ValueKind::Limitation,
@@ -195,7 +211,7 @@ impl Parameter {
     }
 }
 
-const ALL_SIMPLE: [(&str, Parameter); 25] = [
+const ALL_SIMPLE: [(&str, Parameter); 28] = [
     ("contact.hours", Parameter::ContactHours),
     (
         "contact.no_public_holidays",
@@ -241,6 +257,12 @@ const ALL_SIMPLE: [(&str, Parameter); 25] = [
     ),
     ("demand.first.items", Parameter::DemandFirstItems),
     ("interest.late_rate", Parameter::InterestLateRate),
+    ("interest.contractual", Parameter::InterestContractual),
+    ("interest.max_rate", Parameter::InterestMaxRate),
+    (
+        "interest.max_over_statutory",
+        Parameter::InterestMaxOverStatutory,
+    ),
     ("interest.frozen_by", Parameter::InterestFrozenBy),
     ("limitation", Parameter::Limitation),
     (

@@ -92,6 +92,26 @@ pub enum LimitationStart {
     EndOfYear,
 }
 
+/// How a market's law treats a late-interest rate agreed in the claim's contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContractualMode {
+    /// The agreed rate applies only where it is higher than the statutory rate, which stays
+    /// the floor (Korkolaki 633/1982 § 4 (2)).
+    IfHigher,
+    /// The agreed rate replaces the statutory one, higher or lower (the statutory rate applies
+    /// only "if nothing else is agreed", Räntelag 1975:635 § 1).
+    AsAgreed,
+}
+
+impl ContractualMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContractualMode::IfHigher => "if_higher",
+            ContractualMode::AsAgreed => "as_agreed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Cap(Cap),
@@ -120,6 +140,12 @@ pub enum Value {
     FewInstalments {
         count: u32,
         amount_minor: i64,
+    },
+    /// A contractual late-interest rate is lawful, in this mode; where the law limits how long
+    /// it may run, for at most this many days after the due date (then the statutory rate).
+    ContractualInterest {
+        mode: ContractualMode,
+        max_days_after_due: Option<u32>,
     },
 }
 

@@ -1,0 +1,226 @@
+//! The daily interest run: for every open case, late interest from where it was last accrued
+//! to the run date is proposed to the gate, every decision is journaled with its reasons, and
+//! what the gate approves is posted with a record of the period — in one transaction per page
+//! of cases. How far a case has been accrued is read back from those records, so running the
+//! same date twice posts nothing twice, and a run stopped half way continues where it stopped.
+//!
+//! Periods are `[from, to)` as the gate reads them: the run for date D accrues the days before
+//! D. A case's first accrual starts the day after the latest due date of its claims: interest
+//! runs on the case's whole principal, so starting at the earliest would charge a later claim
+//! for days before it fell due (the earlier claim loses those days instead — the conservative
+//! side). A claim placed later into a case that was already accrued starts at the next run.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use reilu_core::{Currency, Money};
+use reilu_rules::model::{Actor, Context, Proposal};
+use reilu_store::{AccrualOutcome, InterestCase, InterestDecision, Store};
+use serde::Serialize;
+
+use crate::decisions::{CaseFacts, interest_decision};
+use crate::{App, AppError, AppResult};
+
+/// Open cases read, decided and recorded together: one read and one transaction a page.
+pub const CASES_PER_PAGE: i64 = 2_000;
+/// Who the journal says proposed: the run is the system's.
+const ACTOR: &str = "system";
+
+/// What one run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AccrualSummary {
+    /// The run date D: interest is accrued for the days before it.
+    pub run_date: String,
+    /// Open cases looked at.
+    pub cases_considered: u64,
+    /// Cases accrued by this run (the gate approved; a posting where the amount was positive).
+    pub accrued: u64,
+    /// Cases already accrued to the date by an earlier run: nothing proposed.
+    pub up_to_date: u64,
+    /// Cases whose claims are not yet overdue on the day before the date: nothing proposed.
+    pub not_yet_due: u64,
+    /// Cases owing no principal: nothing to accrue, nothing proposed.
+    pub nothing_owed: u64,
+    /// Cases the gate refused: journaled with the reasons, nothing posted.
+    pub denied: u64,
+    /// Cases another run accrued while this one was deciding them: nothing written.
+    pub accrued_elsewhere: u64,
+    /// What this run accrued, per currency.
+    pub totals: Vec<CurrencyTotal>,
+    /// For the denied cases, how many each reason (its message key) stopped; a case refused
+    /// for two reasons counts under both.
+    pub denied_by_reason: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CurrencyTotal {
+    pub currency: String,
+    pub amount_minor: i64,
+    /// `12.34 EUR`.
+    pub amount: String,
+}
+
+/// What to do with one case.
+enum Step {
+    UpToDate,
+    NotYetDue,
+    NothingOwed,
+    /// The gate's decision to record, and the keys of the reasons that denied it.
+    Decided(Box<InterestDecision>, Vec<&'static str>),
+}
+
+impl<S: Store> App<S> {
+    /// Accrues late interest on every open case up to `run_date` (exclusive). `progress` is
+    /// called after each page with the summary so far.
+    pub async fn accrue_interest(
+        &self,
+        run_date: NaiveDate,
+        progress: &(dyn Fn(&AccrualSummary) + Sync),
+    ) -> AppResult<AccrualSummary> {
+        let now = self.clock.now();
+        if run_date > now.date_naive() + Duration::days(1) {
+            return Err(AppError::Invalid(format!(
+                "{run_date} is in the future: interest is accrued only for days that have begun"
+            )));
+        }
+        let context = Context {
+            now,
+            actor: Actor::System,
+        };
+        let mut summary = AccrualSummary {
+            run_date: run_date.to_string(),
+            ..AccrualSummary::default()
+        };
+        let mut totals: BTreeMap<String, i64> = BTreeMap::new();
+        let mut after = 0;
+        loop {
+            let page = self
+                .store
+                .open_interest_cases(after, CASES_PER_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.case_number;
+            let mut batch = Vec::with_capacity(page.len());
+            let mut denials = Vec::with_capacity(page.len());
+            for case in &page {
+                summary.cases_considered += 1;
+                match self.step(case, run_date, &context)? {
+                    Step::UpToDate => summary.up_to_date += 1,
+                    Step::NotYetDue => summary.not_yet_due += 1,
+                    Step::NothingOwed => summary.nothing_owed += 1,
+                    Step::Decided(decision, denied_by) => {
+                        batch.push(*decision);
+                        denials.push(denied_by);
+                    }
+                }
+            }
+            if !batch.is_empty() {
+                let outcomes = self
+                    .store
+                    .record_interest(&batch, ACTOR, now.timestamp_millis())
+                    .await?;
+                tally(&mut summary, &mut totals, &batch, &denials, &outcomes);
+            }
+            progress(&summary);
+        }
+        summary.totals = currency_totals(totals)?;
+        Ok(summary)
+    }
+
+    /// Decides one case's accrual for `[from, run_date)`, or says why there is none to propose.
+    fn step(&self, case: &InterestCase, run_date: NaiveDate, context: &Context) -> AppResult<Step> {
+        let invalid = |what: &str| AppError::Invalid(format!("case {}: {what}", case.case_number));
+        let (Some(earliest_due), Some(latest_due)) =
+            (&case.earliest_due_date, &case.latest_due_date)
+        else {
+            return Ok(Step::NothingOwed);
+        };
+        let date = |text: &str| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map_err(|_| invalid("a date is not YYYY-MM-DD"))
+        };
+        let first_day = date(latest_due)? + Duration::days(1);
+        let accrued_to = case.accrued_to.as_deref().map(date).transpose()?;
+        if accrued_to.is_some_and(|to| to >= run_date) {
+            return Ok(Step::UpToDate);
+        }
+        let from = accrued_to.map_or(first_day, |to| to.max(first_day));
+        if from >= run_date {
+            return Ok(Step::NotYetDue);
+        }
+        if case.principal_balance_minor <= 0 {
+            return Ok(Step::NothingOwed);
+        }
+        let facts = CaseFacts {
+            case_number: case.case_number,
+            market: &case.market,
+            currency: &case.currency,
+            customer_kind: &case.customer_kind,
+            principal_minor: case.principal_minor,
+            earliest_due_date: earliest_due,
+            lowest_interest_rate_bp: case.lowest_interest_rate_bp,
+            claims_without_rate: case.claims_without_rate,
+        };
+        let owed = [
+            case.principal_balance_minor,
+            case.interest_balance_minor,
+            case.collection_costs_balance_minor,
+            case.creditor_fees_balance_minor,
+        ];
+        let view = self.view_of(&facts, owed)?;
+        let proposal = Proposal::AccrueInterest { from, to: run_date };
+        let outcome = self.gate.decide(&proposal, &view, context);
+        let denied_by = outcome
+            .decision
+            .denials()
+            .map(|reason| reason.message_key)
+            .collect();
+        let decision = interest_decision(case.case_number, &case.client_id, &outcome, ACTOR)?;
+        Ok(Step::Decided(Box::new(decision), denied_by))
+    }
+}
+
+/// Counts what the store recorded for a page.
+fn tally(
+    summary: &mut AccrualSummary,
+    totals: &mut BTreeMap<String, i64>,
+    batch: &[InterestDecision],
+    denials: &[Vec<&'static str>],
+    outcomes: &[AccrualOutcome],
+) {
+    for ((decision, denied_by), outcome) in batch.iter().zip(denials).zip(outcomes) {
+        match outcome {
+            AccrualOutcome::Accrued { .. } => {
+                summary.accrued += 1;
+                if let Some(accrual) = &decision.accrual {
+                    *totals.entry(accrual.currency.clone()).or_insert(0) += accrual.amount_minor;
+                }
+            }
+            AccrualOutcome::Denied => {
+                summary.denied += 1;
+                for key in denied_by {
+                    *summary
+                        .denied_by_reason
+                        .entry((*key).to_owned())
+                        .or_insert(0) += 1;
+                }
+            }
+            AccrualOutcome::AlreadyAccrued => summary.accrued_elsewhere += 1,
+        }
+    }
+}
+
+fn currency_totals(totals: BTreeMap<String, i64>) -> AppResult<Vec<CurrencyTotal>> {
+    totals
+        .into_iter()
+        .map(|(currency, amount_minor)| {
+            let parsed =
+                Currency::parse(&currency).map_err(|error| AppError::Invalid(error.to_string()))?;
+            Ok(CurrencyTotal {
+                amount: Money::from_minor(amount_minor, parsed).to_string(),
+                currency,
+                amount_minor,
+            })
+        })
+        .collect()
+}
