@@ -42,6 +42,9 @@ pub enum BenchCommand {
     /// One phase of `bench intake`, in its own process (used by `bench intake`).
     #[command(hide = true)]
     IntakePhase(PhaseArgs),
+    /// One phase of `bench payments`, in its own process (used by `bench payments`).
+    #[command(hide = true)]
+    PaymentsPhase(PhaseArgs),
 }
 
 #[derive(Args)]
@@ -69,19 +72,19 @@ pub enum Phase {
 #[derive(Args)]
 pub struct PhaseArgs {
     #[arg(long)]
-    phase: Phase,
+    pub phase: Phase,
     #[arg(long)]
-    file: PathBuf,
+    pub file: PathBuf,
 }
 
 /// What one phase measured.
 #[derive(Serialize, Deserialize, Debug)]
-struct PhaseReport {
-    phase: Phase,
-    rows: u64,
-    seconds: f64,
-    rows_per_second: f64,
-    peak_rss_mib: f64,
+pub struct PhaseReport {
+    pub phase: Phase,
+    pub rows: u64,
+    pub seconds: f64,
+    pub rows_per_second: f64,
+    pub peak_rss_mib: f64,
 }
 
 pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitCode> {
@@ -96,14 +99,14 @@ pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitC
                 print_json(&report)?;
             } else {
                 println!(
-                    "{} credits against {} cases: parse-only {:.0}/s, import {:.0}/s ({:.0} % of parse-only); {} matched; peak {:.0} MiB",
+                    "{} credits against {} cases: parse-only {:.0}/s (peak {:.0} MiB), import {:.0}/s (peak {:.0} MiB): {:.0} % of parse-only",
                     report.entries,
                     report.cases,
                     report.parse_only_per_second,
+                    report.parse_peak_rss_mib,
                     report.import_per_second,
+                    report.import_peak_rss_mib,
                     report.ratio_percent,
-                    report.matched,
-                    report.peak_rss_mib
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -139,6 +142,11 @@ pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitC
             println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }
+        BenchCommand::PaymentsPhase(args) => {
+            let report = crate::commands::bench_payments::run_phase(target, &args).await?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -156,7 +164,8 @@ async fn intake(args: IntakeArgs) -> anyhow::Result<ExitCode> {
         for phase in [Phase::Parse, Phase::Import] {
             eprintln!("  {phase:?} of {written} rows…");
             let data = dir.join(format!("store-{rows}-{phase:?}"));
-            reports.push(run_child(phase, &file, &data)?);
+            let _ = std::fs::remove_dir_all(&data);
+            reports.push(run_child("intake-phase", phase, &file, &data)?);
         }
     }
     if args.json {
@@ -167,15 +176,20 @@ async fn intake(args: IntakeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_child(phase: Phase, file: &Path, data: &Path) -> anyhow::Result<PhaseReport> {
-    let _ = std::fs::remove_dir_all(data);
+/// Runs `reilu bench <subcommand> --phase P --file F --data D` and reads its report.
+pub fn run_child(
+    subcommand: &str,
+    phase: Phase,
+    file: &Path,
+    data: &Path,
+) -> anyhow::Result<PhaseReport> {
     let executable = std::env::current_exe()?;
     let phase_name = match phase {
         Phase::Parse => "parse",
         Phase::Import => "import",
     };
     let output = std::process::Command::new(executable)
-        .args(["bench", "intake-phase", "--phase", phase_name, "--file"])
+        .args(["bench", subcommand, "--phase", phase_name, "--file"])
         .arg(file)
         .arg("--data")
         .arg(data)

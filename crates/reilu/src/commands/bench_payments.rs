@@ -1,6 +1,7 @@
 //! `reilu bench payments`: a camt.054 of N credit entries against an N-case portfolio,
 //! entries per second parsed + matched + allocated + posted on SQLite, side by side with the
-//! same file parsed only.
+//! same file parsed only. Each of the two phases runs in a process of its own, so each peak
+//! memory figure is that phase's alone.
 
 use std::path::Path;
 use std::time::Instant;
@@ -11,6 +12,7 @@ use reilu_formats::camt::{BankEntry, Direction, EntryStatus};
 use reilu_store::Store;
 use serde::Serialize;
 
+use crate::commands::bench::{Phase, PhaseArgs, PhaseReport, run_child};
 use crate::commands::demo::write_claim_file;
 use crate::context::{Target, open_app, sqlite_url};
 
@@ -19,10 +21,10 @@ pub struct PaymentsBenchReport {
     pub cases: u64,
     pub entries: u64,
     pub parse_only_per_second: f64,
+    pub parse_peak_rss_mib: f64,
     pub import_per_second: f64,
+    pub import_peak_rss_mib: f64,
     pub ratio_percent: f64,
-    pub matched: u64,
-    pub peak_rss_mib: f64,
 }
 
 pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchReport> {
@@ -48,36 +50,64 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
     eprintln!("writing the camt.054…");
     let camt = dir.join("bench-payments.xml");
     let entries = write_payments(&app, &camt, cases).await?;
+    // The import phase opens the store itself.
+    drop(app);
     eprintln!("parsing only…");
-    let started = Instant::now();
-    let input = std::io::BufReader::new(std::fs::File::open(&camt)?);
-    let parsed = reilu_formats::camt::validate_camt(input)?;
-    let parse_seconds = started.elapsed().as_secs_f64();
+    let parse = run_child("payments-phase", Phase::Parse, &camt, &data)?;
     eprintln!("importing…");
-    let started = Instant::now();
-    let summary = app
-        .import_payments(reilu_app::payments::camt_file_source(camt.clone()))
-        .await?;
-    let import_seconds = started.elapsed().as_secs_f64();
+    let import = run_child("payments-phase", Phase::Import, &camt, &data)?;
     anyhow::ensure!(
-        parsed.entries == entries && summary.entries == entries,
-        "entry counts differ"
+        parse.rows == entries && import.rows == entries,
+        "entry counts differ: {entries} written, {} parsed, {} matched",
+        parse.rows,
+        import.rows
     );
+    let app = open_app(&target).await?;
     let check = app.store.check_ledger().await?;
     anyhow::ensure!(
         check.problems.is_empty(),
         "the ledger does not check out: {:?}",
         check.problems
     );
-    let parse_only_per_second = entries as f64 / parse_seconds;
-    let import_per_second = entries as f64 / import_seconds;
     Ok(PaymentsBenchReport {
         cases: entries,
         entries,
-        parse_only_per_second,
-        import_per_second,
-        ratio_percent: 100.0 * import_per_second / parse_only_per_second,
-        matched: summary.matched,
+        parse_only_per_second: parse.rows_per_second,
+        parse_peak_rss_mib: parse.peak_rss_mib,
+        import_per_second: import.rows_per_second,
+        import_peak_rss_mib: import.peak_rss_mib,
+        ratio_percent: 100.0 * import.rows_per_second / parse.rows_per_second,
+    })
+}
+
+/// One phase in this process: the file parsed only (the limit), or imported into the store
+/// at `--data` (counting matched entries: every credit of the bench file pays a case).
+pub async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseReport> {
+    let started = Instant::now();
+    let rows = match args.phase {
+        Phase::Parse => {
+            let input = std::io::BufReader::new(std::fs::File::open(&args.file)?);
+            reilu_formats::camt::validate_camt(input)?.entries
+        }
+        Phase::Import => {
+            let target = Target {
+                data: target.data.clone(),
+                database_url: Some(sqlite_url(&target.data)),
+                rules: None,
+            };
+            let app = open_app(&target).await?;
+            let summary = app
+                .import_payments(reilu_app::payments::camt_file_source(args.file.clone()))
+                .await?;
+            summary.matched
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    Ok(PhaseReport {
+        phase: args.phase,
+        rows,
+        seconds,
+        rows_per_second: rows as f64 / seconds,
         peak_rss_mib: crate::commands::bench::peak_rss_mib(),
     })
 }

@@ -30,9 +30,10 @@ pub async fn run(target: &Target, args: PaymentsArgs) -> anyhow::Result<ExitCode
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "{} entries: {} matched and posted, {} unmatched (queued with the reason), {} ignored (debits), {} recorded before",
+        "{} entries: {} matched and posted, {} returns booked as corrections, {} unmatched (queued with the reason), {} ignored (our own transfers), {} recorded before",
         summary.entries,
         summary.matched,
+        summary.corrected,
         summary.unmatched,
         summary.ignored,
         summary.already_recorded
