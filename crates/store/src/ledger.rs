@@ -4,15 +4,12 @@
 use std::collections::BTreeMap;
 
 use sha2::{Digest, Sha256};
-use sqlx::{AnyPool, Row};
+use sqlx::Row;
 
 use reilu_ledger::Component;
 
-use crate::models::{LedgerCheck, NewJournalEntry, NewPosting, PostOutcome, PostingEntryRow};
+use crate::models::{NewJournalEntry, NewPosting, PostOutcome, PostingEntryRow};
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
-
-/// Postings read per query by the check, so memory stays flat however long the ledger.
-const CHECK_PAGE_POSTINGS: i64 = 2000;
 
 /// SHA-256 over a posting's entries in line order; stored with the posting so that an entry
 /// changed behind the database's back (the triggers stop it through SQL) is found.
@@ -33,7 +30,7 @@ pub fn entries_hash(entries: &[PostingEntryRow]) -> String {
 
 /// Entries of one posting balance per currency (the write path's assertion; the read path
 /// repeats it in `check_ledger`).
-fn balanced(entries: &[PostingEntryRow]) -> bool {
+pub(crate) fn balanced(entries: &[PostingEntryRow]) -> bool {
     let mut sums: BTreeMap<&str, i128> = BTreeMap::new();
     for entry in entries {
         *sums.entry(entry.currency.as_str()).or_insert(0) += i128::from(entry.amount_minor);
@@ -286,7 +283,7 @@ pub(crate) fn receivable(account: &str) -> Option<(i64, Component)> {
     Some((case_number.parse().ok()?, Component::parse(component)?))
 }
 
-fn component_index(component: Component) -> usize {
+pub(crate) fn component_index(component: Component) -> usize {
     Component::ALL
         .iter()
         .position(|candidate| *candidate == component)
@@ -294,7 +291,7 @@ fn component_index(component: Component) -> usize {
 }
 
 /// `case_balances` columns in `Component::ALL` order.
-const CASE_BALANCE_COLUMNS: [&str; 4] = [
+pub(crate) const CASE_BALANCE_COLUMNS: [&str; 4] = [
     "principal_minor",
     "interest_minor",
     "collection_costs_minor",
@@ -397,7 +394,9 @@ async fn receivable_balances(
 }
 
 /// One `case_balances` row (case, currency, four components) as four receivable accounts.
-fn case_balance_accounts(row: &sqlx::any::AnyRow) -> StoreResult<Vec<(String, String, i64)>> {
+pub(crate) fn case_balance_accounts(
+    row: &sqlx::any::AnyRow,
+) -> StoreResult<Vec<(String, String, i64)>> {
     let case_number: i64 = row.try_get(0)?;
     let currency: String = row.try_get(1)?;
     let mut accounts = Vec::with_capacity(Component::ALL.len());
@@ -410,165 +409,6 @@ fn case_balance_accounts(row: &sqlx::any::AnyRow) -> StoreResult<Vec<(String, St
         ));
     }
     Ok(accounts)
-}
-
-/// Every invariant of the ledger, re-derived from the entries: each posting balances and is
-/// unchanged (its hash), each account's kept balance equals the sum of its entries, and per
-/// currency the client-money bank holds exactly what is owed to clients, unallocated,
-/// overpaid and the company's own.
-pub(crate) async fn check(pool: &AnyPool) -> StoreResult<LedgerCheck> {
-    let mut report = LedgerCheck::default();
-    let mut sums: BTreeMap<(String, String), i128> = BTreeMap::new();
-    let mut after: i64 = 0;
-    loop {
-        let postings = sqlx::query(
-            "SELECT id, entries_sha256 FROM postings WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(CHECK_PAGE_POSTINGS)
-        .fetch_all(pool)
-        .await?;
-        let Some(last) = postings.last() else { break };
-        let last_id: i64 = last.try_get(0)?;
-        let entries = sqlx::query("SELECT posting_id, account, currency, amount_minor FROM ledger_entries WHERE posting_id > $1 AND posting_id <= $2 ORDER BY posting_id, line")
-            .bind(after)
-            .bind(last_id)
-            .fetch_all(pool)
-            .await?;
-        let mut by_posting: BTreeMap<i64, Vec<PostingEntryRow>> = BTreeMap::new();
-        for row in &entries {
-            let entry = PostingEntryRow {
-                account: row.try_get(1)?,
-                currency: row.try_get(2)?,
-                amount_minor: row.try_get(3)?,
-            };
-            *sums
-                .entry((entry.account.clone(), entry.currency.clone()))
-                .or_insert(0) += i128::from(entry.amount_minor);
-            by_posting.entry(row.try_get(0)?).or_default().push(entry);
-        }
-        for posting in &postings {
-            let id: i64 = posting.try_get(0)?;
-            let stored_hash: String = posting.try_get(1)?;
-            let entries = by_posting.remove(&id).unwrap_or_default();
-            report.postings += 1;
-            if !balanced(&entries) {
-                report
-                    .problems
-                    .push(format!("posting {id} does not balance"));
-            } else if entries_hash(&entries) != stored_hash {
-                report
-                    .problems
-                    .push(format!("posting {id} was changed after it was written"));
-            }
-        }
-        after = last_id;
-    }
-    compare_balances(pool, &sums, &mut report).await?;
-    check_client_money(&sums, &mut report);
-    Ok(report)
-}
-
-async fn compare_balances(
-    pool: &AnyPool,
-    sums: &BTreeMap<(String, String), i128>,
-    report: &mut LedgerCheck,
-) -> StoreResult<()> {
-    let mut tally = Tally::default();
-    for row in &sqlx::query("SELECT account, currency, balance_minor FROM account_balances")
-        .fetch_all(pool)
-        .await?
-    {
-        tally.compare(
-            sums,
-            row.try_get(0)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            report,
-        );
-    }
-    let columns = CASE_BALANCE_COLUMNS.join(", ");
-    let mut after: i64 = i64::MIN;
-    loop {
-        let rows = sqlx::query(&format!(
-            "SELECT case_number, currency, {columns} FROM case_balances WHERE case_number > $1 ORDER BY case_number LIMIT $2"
-        ))
-        .bind(after)
-        .bind(CHECK_PAGE_POSTINGS)
-        .fetch_all(pool)
-        .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.try_get(0)?;
-        for row in &rows {
-            for (account, currency, balance_minor) in case_balance_accounts(row)? {
-                tally.compare(sums, account, currency, balance_minor, report);
-            }
-        }
-    }
-    if tally.with_entries != sums.len() {
-        report.problems.push(format!(
-            "{} accounts have entries but no kept balance",
-            sums.len().saturating_sub(tally.with_entries)
-        ));
-    }
-    report.accounts = tally.kept;
-    Ok(())
-}
-
-/// Kept balances compared so far, and how many of them have entries.
-#[derive(Default)]
-struct Tally {
-    kept: usize,
-    with_entries: usize,
-}
-
-impl Tally {
-    fn compare(
-        &mut self,
-        sums: &BTreeMap<(String, String), i128>,
-        account: String,
-        currency: String,
-        balance_minor: i64,
-        report: &mut LedgerCheck,
-    ) {
-        let key = (account, currency);
-        let derived = sums.get(&key).copied();
-        // A case's component never written to has no entries and a zero balance: not an account.
-        if derived.is_none() && balance_minor == 0 && receivable(&key.0).is_some() {
-            return;
-        }
-        self.kept += 1;
-        self.with_entries += usize::from(derived.is_some());
-        let derived = derived.unwrap_or(0);
-        if i128::from(balance_minor) != derived {
-            report.problems.push(format!(
-                "account {} {} shows {balance_minor} but its entries sum to {derived}",
-                key.0, key.1
-            ));
-        }
-    }
-}
-
-/// Client money: the bank accounts must hold exactly what the liabilities say.
-fn check_client_money(sums: &BTreeMap<(String, String), i128>, report: &mut LedgerCheck) {
-    let mut by_currency: BTreeMap<&str, i128> = BTreeMap::new();
-    for ((account, currency), sum) in sums {
-        let counts = ["client_money_bank:", "client_liability:", "overpaid:"]
-            .iter()
-            .any(|prefix| account.starts_with(prefix))
-            || account == "unallocated"
-            || account == "company_revenue";
-        if counts {
-            *by_currency.entry(currency.as_str()).or_insert(0) += sum;
-        }
-    }
-    for (currency, difference) in by_currency {
-        if difference != 0 {
-            report.problems.push(format!(
-                "{currency}: the client-money bank accounts differ by {difference} minor units from what is owed to clients, unallocated, overpaid and the company's"
-            ));
-        }
-    }
 }
 
 /// The condition of the `ledger_entries_by_account` partial index: a query uses the index

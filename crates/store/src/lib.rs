@@ -10,6 +10,7 @@ mod intake;
 mod interest;
 mod journal;
 mod ledger;
+mod ledger_check;
 mod migrations;
 mod models;
 mod operators;

@@ -9,8 +9,8 @@ use crate::models::*;
 use crate::operators::{NewOperator, OperatorRow, Revocation};
 use crate::payments::PaymentImport;
 use crate::{
-    Store, StoreError, StoreResult, clients, intake, interest, journal, ledger, operators,
-    payments, remittances,
+    Store, StoreError, StoreResult, clients, intake, interest, journal, ledger, ledger_check,
+    operators, payments, remittances,
 };
 
 /// Which database a [`SqlStore`] talks to; chosen once from the URL.
@@ -217,7 +217,7 @@ impl Store for SqlStore {
     }
 
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
-        ledger::check(&self.pool).await
+        ledger_check::check(&self.pool).await
     }
 
     async fn begin_payment_import(&self, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {

@@ -134,3 +134,82 @@ async fn check_finds_an_entry_changed_behind_the_triggers() {
         );
     }
 }
+
+#[tokio::test]
+async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_lost_entries() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let store = &test.store;
+        // Two fee postings of 15,001 entries each (15,000 cases), so the second spans the
+        // check's pages of 20,000 entries, then a small one.
+        let fees = |amount_minor: i64| {
+            let mut entries: Vec<PostingEntryRow> = (0..15_000_i64)
+                .map(|index| {
+                    entry(
+                        &format!("receivable:{}:collection_costs", 100_000 + index),
+                        amount_minor,
+                    )
+                })
+                .collect();
+            entries.push(entry("costs_charged", -15_000 * amount_minor));
+            NewPosting {
+                kind: "fee_charged".into(),
+                at_ms: 1,
+                corrects: None,
+                idempotency_key: None,
+                description: "fees".into(),
+                actor: "test".into(),
+                entries,
+            }
+        };
+        for posting in [fees(5), fees(7), payment("bank:1", 100)] {
+            store
+                .post(&posting)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        }
+        let clean = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (clean.postings, clean.problems.len()),
+            (3, 0),
+            "{}: {:?}",
+            test.backend_name,
+            clean.problems
+        );
+        let owed = store
+            .balances("receivable:100003:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            owed.contains(&(
+                "receivable:100003:collection_costs".into(),
+                "EUR".into(),
+                12
+            )),
+            "{owed:?}"
+        );
+        if test.backend_name != "sqlite" {
+            continue;
+        }
+        raw(
+            &test,
+            "UPDATE case_balances SET collection_costs_minor = 1 WHERE case_number = 100003",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        raw(&test, "DROP TRIGGER ledger_entries_are_append_only_delete")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        raw(&test, "DELETE FROM ledger_entries WHERE posting_id = 3")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        let text = check.problems.join("; ");
+        assert!(
+            text.contains(
+                "account receivable:100003:collection_costs EUR shows 1 but its entries sum to 12"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("posting 3 has no entries"), "{text}");
+    }
+}
