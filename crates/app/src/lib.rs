@@ -14,6 +14,7 @@ pub mod payments;
 pub mod personal_data;
 pub mod remit;
 pub mod statement;
+pub mod sweep;
 
 use std::sync::Arc;
 

@@ -113,7 +113,7 @@ impl<S: Store> App<S> {
     }
 
     /// Per currency, the client-money account holding the most, and what it holds.
-    async fn bank_balances(&self) -> AppResult<BTreeMap<String, (String, i64)>> {
+    pub(crate) async fn bank_balances(&self) -> AppResult<BTreeMap<String, (String, i64)>> {
         let mut banks: BTreeMap<String, (String, i64)> = BTreeMap::new();
         for (account, currency, balance_minor) in self.store.balances("client_money_bank:").await? {
             let Some(iban) = account.strip_prefix("client_money_bank:") else {

@@ -432,3 +432,97 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
         );
     }
 }
+
+#[tokio::test]
+async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
+    use reilu_app::sweep::CompanyAccount;
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        let client = app
+            .add_client_with_terms("Kauppa Oy", "FI", "FI2112345600000785", 1000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        app.import_claim_file(
+            &client.id,
+            "t.csv",
+            std::io::Cursor::new(format!("{HEADER}\n{ROWS}").into_bytes()),
+            &|_| {},
+            &mut |_| Ok(()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
+        import_all(&app, vec![payment("E-1", 10_500, Some(rf), "")]).await;
+        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        app.remit(day, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let company = CompanyAccount {
+            name: "Reilu Perintä Oy".into(),
+            iban: "FI0950000120000026".into(),
+        };
+        let swept = app
+            .sweep(day, &company, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        // 10 % commission of the 105.00 collected stays the company's until swept.
+        assert_eq!(swept.lines.len(), 1, "{swept:?}");
+        assert_eq!(
+            (swept.lines[0].amount.as_str(), swept.lines[0].swept_now),
+            ("10.50 EUR", true)
+        );
+        validate_against_epc(&swept.files[0]);
+        let first_file = std::fs::read(&swept.files[0]).unwrap_or_default();
+        let again = app
+            .sweep(day, &company, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (again.lines.len(), again.lines[0].swept_now),
+            (1, false),
+            "a second run of the date moves nothing and writes the same payment"
+        );
+        let second_file = std::fs::read(&again.files[0]).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&first_file)
+                .lines()
+                .filter(|l| l.contains("InstdAmt"))
+                .count(),
+            String::from_utf8_lossy(&second_file)
+                .lines()
+                .filter(|l| l.contains("InstdAmt"))
+                .count()
+        );
+        let bank = app
+            .store
+            .balances("client_money_bank:")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            bank,
+            vec![(
+                "client_money_bank:FI2112345600000785".into(),
+                "EUR".into(),
+                0
+            )],
+            "paid to the client and swept to the company: nothing of theirs is left"
+        );
+        let check = app
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
+        );
+        let wrong = CompanyAccount {
+            name: "X".into(),
+            iban: "FI0950000120000027".into(),
+        };
+        assert!(app.sweep(day, &wrong, out.path()).await.is_err());
+    }
+}

@@ -68,6 +68,9 @@ pub enum Account {
     /// The company's own money held in the client-money account: collected costs and the
     /// commission kept, until swept to the company's own account.
     CompanyRevenue,
+    /// The company's own bank account, by its IBAN: where its money is swept out of the
+    /// client-money account (debit balance: what was swept there).
+    CompanyBank { iban: String },
 }
 
 impl Account {
@@ -85,6 +88,7 @@ impl Account {
             Account::Unallocated => "unallocated".to_owned(),
             Account::Overpaid { case_number } => format!("overpaid:{case_number}"),
             Account::CompanyRevenue => "company_revenue".to_owned(),
+            Account::CompanyBank { iban } => format!("company_bank:{iban}"),
         }
     }
 
@@ -114,6 +118,9 @@ impl Account {
                 case_number: case.parse().ok()?,
             }),
             ("company_revenue", None, None) => Some(Account::CompanyRevenue),
+            ("company_bank", Some(iban), None) => Some(Account::CompanyBank {
+                iban: iban.to_owned(),
+            }),
             _ => None,
         }
     }
@@ -159,6 +166,9 @@ mod tests {
             Account::Unallocated,
             Account::Overpaid { case_number: 7 },
             Account::CompanyRevenue,
+            Account::CompanyBank {
+                iban: "FI0950000120000026".into(),
+            },
         ];
         for account in accounts {
             assert_eq!(

@@ -9,5 +9,5 @@ pub use account::{Account, Component};
 pub use allocation::{Allocation, allocate, payment_received, refund, remittance};
 pub use posting::{
     ENTRIES_PER_POSTING_MAX, Entry, LedgerError, Posting, PostingKind, check_balanced,
-    claim_placed, fee_charged, interest_accrued, payment_unmatched,
+    claim_placed, company_money_swept, fee_charged, interest_accrued, payment_unmatched,
 };

@@ -40,6 +40,7 @@ pub enum PostingKind {
     Correction,
     Remittance,
     Refund,
+    Sweep,
 }
 
 impl PostingKind {
@@ -53,6 +54,7 @@ impl PostingKind {
             PostingKind::Correction => "correction",
             PostingKind::Remittance => "remittance",
             PostingKind::Refund => "refund",
+            PostingKind::Sweep => "sweep",
         }
     }
 }
@@ -233,4 +235,28 @@ pub fn payment_unmatched(bank_iban: &str, amount: Money) -> Result<Posting, Ledg
         credit(Account::Unallocated, amount),
     ];
     Posting::new(PostingKind::PaymentUnmatched, entries)
+}
+
+/// The company's own money (collected costs, commission) moved out of a client-money account
+/// to the company's own account, so the client-money account holds only what others own.
+pub fn company_money_swept(
+    client_money_iban: &str,
+    company_iban: &str,
+    amount: Money,
+) -> Result<Posting, LedgerError> {
+    let entries = vec![
+        debit(
+            Account::CompanyBank {
+                iban: company_iban.to_owned(),
+            },
+            amount,
+        ),
+        credit(
+            Account::ClientMoneyBank {
+                iban: client_money_iban.to_owned(),
+            },
+            amount,
+        ),
+    ];
+    Posting::new(PostingKind::Sweep, entries)
 }

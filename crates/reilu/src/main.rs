@@ -59,6 +59,8 @@ enum Command {
     Rules(commands::rules::RulesCommand),
     /// Pay clients what was collected for them, less commission (pain.001 files and reports).
     Remit(commands::remit::RemitArgs),
+    /// Move the company's own money (costs, commission) out of the client-money accounts.
+    Sweep(commands::sweep::SweepArgs),
     /// Accrue late interest on every open case up to a date, as the gate allows; once per period.
     Accrue(commands::accrue::AccrueArgs),
     /// Verify every invariant: the journal's chain, balanced postings, account balances, client money.
@@ -117,6 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Rules(command) => commands::rules::run(&target, command).await,
         Command::Check => commands::check::run(&target).await,
         Command::Remit(args) => commands::remit::run(&target, args).await,
+        Command::Sweep(args) => commands::sweep::run(&target, args).await,
         Command::Accrue(args) => commands::accrue::run(&target, args).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,

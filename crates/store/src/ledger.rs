@@ -411,6 +411,28 @@ pub(crate) fn case_balance_accounts(
     Ok(accounts)
 }
 
+/// The entries of one posting in line order.
+pub(crate) async fn posting_entries(
+    store: &SqlStore,
+    posting_id: i64,
+) -> StoreResult<Vec<PostingEntryRow>> {
+    let rows = sqlx::query(
+        "SELECT account, currency, amount_minor FROM ledger_entries WHERE posting_id = $1 ORDER BY line",
+    )
+    .bind(posting_id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(PostingEntryRow {
+                account: row.try_get(0)?,
+                currency: row.try_get(1)?,
+                amount_minor: row.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
 /// The condition of the `ledger_entries_by_account` partial index: a query uses the index
 /// only when it repeats it.
 const STATEMENT_ACCOUNTS: &str =

@@ -296,23 +296,47 @@ impl Tally {
     }
 }
 
-/// Client money: the bank accounts must hold exactly what the liabilities say.
+/// Client money: per currency, the client-money bank accounts hold exactly what is owed to
+/// clients, unallocated, owed back to customers and the company's own not yet swept (the
+/// company's money swept to its own accounts is what its revenue has that the client-money
+/// accounts no longer hold); and the company never swept more than it earned.
 fn check_client_money(sums: &BTreeMap<(String, String), i128>, report: &mut LedgerCheck) {
-    let mut by_currency: BTreeMap<&str, i128> = BTreeMap::new();
+    let mut difference: BTreeMap<&str, i128> = BTreeMap::new();
+    let mut earned: BTreeMap<&str, i128> = BTreeMap::new();
+    let mut swept: BTreeMap<&str, i128> = BTreeMap::new();
     for ((account, currency), sum) in sums {
-        let counts = ["client_money_bank:", "client_liability:", "overpaid:"]
-            .iter()
-            .any(|prefix| account.starts_with(prefix))
+        let counts = [
+            "client_money_bank:",
+            "client_liability:",
+            "overpaid:",
+            "company_bank:",
+        ]
+        .iter()
+        .any(|prefix| account.starts_with(prefix))
             || account == "unallocated"
             || account == "company_revenue";
         if counts {
-            *by_currency.entry(currency.as_str()).or_insert(0) += sum;
+            *difference.entry(currency.as_str()).or_insert(0) += sum;
+        }
+        if account == "company_revenue" {
+            *earned.entry(currency.as_str()).or_insert(0) -= sum;
+        }
+        if account.starts_with("company_bank:") {
+            *swept.entry(currency.as_str()).or_insert(0) += sum;
         }
     }
-    for (currency, difference) in by_currency {
+    for (currency, difference) in difference {
         if difference != 0 {
             report.problems.push(format!(
-                "{currency}: the client-money bank accounts differ by {difference} minor units from what is owed to clients, unallocated, overpaid and the company's"
+                "{currency}: the client-money bank accounts differ by {difference} minor units from what is owed to clients, unallocated, overpaid and the company's not yet swept"
+            ));
+        }
+    }
+    for (currency, swept) in swept {
+        let earned = earned.get(currency).copied().unwrap_or(0);
+        if swept > earned {
+            report.problems.push(format!(
+                "{currency}: {swept} minor units were swept to the company, more than the {earned} it earned: client money left the client-money accounts"
             ));
         }
     }

@@ -167,6 +167,15 @@ pub trait Store: Clone + Send + Sync + 'static {
         run_date: &str,
     ) -> impl Future<Output = StoreResult<Vec<Remittance>>> + Send;
 
+    /// The posting written with this idempotency key, if any.
+    fn posting_by_key(&self, key: &str) -> impl Future<Output = StoreResult<Option<i64>>> + Send;
+
+    /// The entries of one posting in line order (empty when there is no such posting).
+    fn posting_entries(
+        &self,
+        posting_id: i64,
+    ) -> impl Future<Output = StoreResult<Vec<PostingEntryRow>>> + Send;
+
     /// An account's entries in `[from_ms, to_ms)` with its balance before.
     fn account_statement(
         &self,

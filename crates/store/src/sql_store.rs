@@ -256,6 +256,18 @@ impl Store for SqlStore {
         remittances::on_date(self, run_date).await
     }
 
+    async fn posting_by_key(&self, key: &str) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT id FROM postings WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
+    }
+
+    async fn posting_entries(&self, posting_id: i64) -> StoreResult<Vec<PostingEntryRow>> {
+        ledger::posting_entries(self, posting_id).await
+    }
+
     async fn account_statement(
         &self,
         account: &str,

@@ -213,3 +213,35 @@ async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_los
         assert!(text.contains("posting 3 has no entries"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn check_finds_client_money_swept_to_the_company() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let store = &test.store;
+        store
+            .post(&payment("bank:1", 12_345))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Balanced, but it moves money the company never earned out of client money.
+        let sweep = NewPosting {
+            kind: "sweep".into(),
+            at_ms: 2,
+            corrects: None,
+            idempotency_key: None,
+            description: "sweep".into(),
+            actor: "test".into(),
+            entries: vec![
+                entry("company_bank:FI0950000120000026", 100),
+                entry("client_money_bank:FI2112345600000785", -100),
+            ],
+        };
+        store.post(&sweep).await.unwrap_or_else(|e| panic!("{e}"));
+        let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check.problems,
+            vec!["EUR: 100 minor units were swept to the company, more than the 0 it earned: client money left the client-money accounts".to_owned()],
+            "{}",
+            test.backend_name
+        );
+    }
+}

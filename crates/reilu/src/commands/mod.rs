@@ -15,6 +15,7 @@ pub mod operators;
 pub mod remit;
 pub mod rules;
 pub mod serve;
+pub mod sweep;
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
