@@ -7,8 +7,7 @@ use reilu_core::{Currency, CustomerKind, MarketCode, Money};
 use reilu_rules::model::{Actor, Balances, CaseView, Context, Proposal};
 use reilu_rules::{Approved, ApprovedAction, GateOutcome};
 use reilu_store::{
-    AccrualOutcome, InterestDecision, NewInterestAccrual, NewJournalEntry, NewPosting,
-    PostingEntryRow, Store,
+    AccrualOutcome, InterestDecision, NewInterestAccrual, NewJournalEntry, NewPosting, Store,
 };
 
 use crate::{App, AppError, AppResult};
@@ -279,21 +278,10 @@ pub(crate) fn posting_for(
         }
         _ => format!("approved on case {case_number}"),
     };
-    Ok(Some(NewPosting {
-        kind: posting.kind().as_str().to_owned(),
-        at_ms: approved.decided_at().timestamp_millis(),
-        corrects: None,
-        idempotency_key: None,
+    Ok(Some(NewPosting::from_ledger(
+        &posting,
+        approved.decided_at().timestamp_millis(),
+        actor,
         description,
-        actor: actor.to_owned(),
-        entries: posting
-            .entries()
-            .iter()
-            .map(|entry| PostingEntryRow {
-                account: entry.account.code(),
-                currency: entry.amount.currency().code().to_owned(),
-                amount_minor: entry.amount.amount_minor(),
-            })
-            .collect(),
-    }))
+    )))
 }

@@ -12,7 +12,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use reilu_core::{Currency, Money};
 use reilu_formats::pain001::{CreditTransfer, CreditTransferFile, PaymentBatch, write_pain001};
-use reilu_store::{NewPosting, PostingEntryRow, Remittance, Store};
+use reilu_store::{NewPosting, Remittance, Store};
 use serde::Serialize;
 
 use crate::{App, AppError, AppResult};
@@ -229,28 +229,16 @@ fn remittance_posting(remittance: &Remittance, at_ms: i64) -> AppResult<NewPosti
         Money::from_minor(remittance.commission_minor, currency),
     )
     .map_err(|error| AppError::Invalid(error.to_string()))?;
+    let description = format!(
+        "remittance of {} to {}",
+        remittance.run_date, remittance.client_id
+    );
     Ok(NewPosting {
-        kind: posting.kind().as_str().to_owned(),
-        at_ms,
-        corrects: None,
         idempotency_key: Some(format!(
             "remit:{}:{}:{}",
             remittance.run_date, remittance.client_id, remittance.currency
         )),
-        description: format!(
-            "remittance of {} to {}",
-            remittance.run_date, remittance.client_id
-        ),
-        actor: "remittance-run".into(),
-        entries: posting
-            .entries()
-            .iter()
-            .map(|entry| PostingEntryRow {
-                account: entry.account.code(),
-                currency: entry.amount.currency().code().to_owned(),
-                amount_minor: entry.amount.amount_minor(),
-            })
-            .collect(),
+        ..NewPosting::from_ledger(&posting, at_ms, "remittance-run", description)
     })
 }
 

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use reilu_core::{Currency, Money};
 use reilu_formats::iban::AccountIban;
 use reilu_formats::pain001::{CreditTransfer, CreditTransferFile, PaymentBatch, write_pain001};
-use reilu_store::{NewPosting, PostOutcome, PostingEntryRow, Store};
+use reilu_store::{NewPosting, PostOutcome, Store};
 use serde::Serialize;
 
 use crate::remit::DEBTOR_NAME;
@@ -135,22 +135,10 @@ impl<S: Store> App<S> {
         };
         let outcome = match posting {
             Some(posting) => {
+                let description = format!("company money of {run_date} swept to {}", company.iban);
                 let rows = NewPosting {
-                    kind: posting.kind().as_str().to_owned(),
-                    at_ms: self.now_ms(),
-                    corrects: None,
                     idempotency_key: Some(key.clone()),
-                    description: format!("company money of {run_date} swept to {}", company.iban),
-                    actor: "sweep-run".into(),
-                    entries: posting
-                        .entries()
-                        .iter()
-                        .map(|entry| PostingEntryRow {
-                            account: entry.account.code(),
-                            currency: entry.amount.currency().code().to_owned(),
-                            amount_minor: entry.amount.amount_minor(),
-                        })
-                        .collect(),
+                    ..NewPosting::from_ledger(&posting, self.now_ms(), "sweep-run", description)
                 };
                 Some(self.store.post(&rows).await?)
             }

@@ -53,27 +53,32 @@ fn payment(
     }
 }
 
+/// A client with the given commission and the two claims of `ROWS` placed for it (cases
+/// 100000 in FI and 100001 in DE); returns the number of claims accepted.
+async fn place_two_claims(app: &App<SqlStore>, commission_bp: i64) -> u64 {
+    let client = app
+        .add_client_with_terms("Kauppa Oy", "FI", BANK, commission_bp)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.import_claim_file(
+        &client.id,
+        "t.csv",
+        std::io::Cursor::new(format!("{HEADER}\n{ROWS}").into_bytes()),
+        &|_| {},
+        &mut |_| Ok(()),
+    )
+    .await
+    .map(|summary| summary.accepted)
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[tokio::test]
 async fn payments_are_matched_allocated_and_remitted_once() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
-        let client = app
-            .add_client_with_terms("Kauppa Oy", "FI", "FI2112345600000785", 1000)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let text = format!("{HEADER}\n{ROWS}");
-        let summary = app
-            .import_claim_file(
-                &client.id,
-                "t.csv",
-                std::io::Cursor::new(text.into_bytes()),
-                &|_| {},
-                &mut |_| Ok(()),
-            )
-            .await;
         assert_eq!(
-            summary.map(|s| s.accepted).ok(),
-            Some(2),
+            place_two_claims(&app, 1000).await,
+            2,
             "{}",
             test.backend_name
         );
@@ -199,20 +204,7 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
     use reilu_rules::model::{Actor, Context, FeeKind, Proposal};
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
-        let client = app
-            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let text = format!("{HEADER}\n{ROWS}");
-        app.import_claim_file(
-            &client.id,
-            "t.csv",
-            std::io::Cursor::new(text.into_bytes()),
-            &|_| {},
-            &mut |_| Ok(()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        place_two_claims(&app, 0).await;
         let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
             .unwrap_or_else(|e| panic!("{e}"))
             .to_utc();
@@ -340,20 +332,7 @@ async fn import_all(app: &App<SqlStore>, payments: Vec<IncomingPayment>) -> Paym
 async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_return() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
-        let client = app
-            .add_client_with_terms("Kauppa Oy", "FI", BANK, 0)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let text = format!("{HEADER}\n{ROWS}");
-        app.import_claim_file(
-            &client.id,
-            "t.csv",
-            std::io::Cursor::new(text.into_bytes()),
-            &|_| {},
-            &mut |_| Ok(()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        place_two_claims(&app, 0).await;
         let rf = |case| reilu_formats::reference::for_case("FI", case).rf;
         let mut paid_e2e = payment("P-1", 5_000, Some(rf(100_000)), "");
         paid_e2e.record.end_to_end_id = Some("E2E-P-1".into());
@@ -438,19 +417,7 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
     use reilu_app::sweep::CompanyAccount;
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
-        let client = app
-            .add_client_with_terms("Kauppa Oy", "FI", "FI2112345600000785", 1000)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        app.import_claim_file(
-            &client.id,
-            "t.csv",
-            std::io::Cursor::new(format!("{HEADER}\n{ROWS}").into_bytes()),
-            &|_| {},
-            &mut |_| Ok(()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        place_two_claims(&app, 1000).await;
         let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
         import_all(&app, vec![payment("E-1", 10_500, Some(rf), "")]).await;
         let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

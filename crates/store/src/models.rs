@@ -176,6 +176,35 @@ pub struct NewPosting {
     pub entries: Vec<PostingEntryRow>,
 }
 
+impl NewPosting {
+    /// A posting built by the ledger, as the store writes it; it corrects nothing and has no
+    /// idempotency key until the caller gives it one.
+    pub fn from_ledger(
+        posting: &reilu_ledger::Posting,
+        at_ms: i64,
+        actor: &str,
+        description: String,
+    ) -> NewPosting {
+        NewPosting {
+            kind: posting.kind().as_str().to_owned(),
+            at_ms,
+            corrects: None,
+            idempotency_key: None,
+            description,
+            actor: actor.to_owned(),
+            entries: posting
+                .entries()
+                .iter()
+                .map(|entry| PostingEntryRow {
+                    account: entry.account.code(),
+                    currency: entry.amount.currency().code().to_owned(),
+                    amount_minor: entry.amount.amount_minor(),
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PostOutcome {
     Posted {

@@ -16,7 +16,7 @@ use crate::journal::JournalSlot;
 use crate::ledger::write_postings;
 use crate::models::{
     BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
-    PaymentTarget, PostingEntryRow, UnmatchedPayment,
+    PaymentTarget, UnmatchedPayment,
 };
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
@@ -380,25 +380,13 @@ fn to_rows(
     actor: &str,
     at_ms: i64,
 ) -> NewPosting {
+    let description = format!(
+        "bank entry {} on {}",
+        entry.bank_reference, entry.account_iban
+    );
     NewPosting {
-        kind: posting.kind().as_str().to_owned(),
-        at_ms,
         corrects,
-        idempotency_key: None,
-        description: format!(
-            "bank entry {} on {}",
-            entry.bank_reference, entry.account_iban
-        ),
-        actor: actor.to_owned(),
-        entries: posting
-            .entries()
-            .iter()
-            .map(|line| PostingEntryRow {
-                account: line.account.code(),
-                currency: line.amount.currency().code().to_owned(),
-                amount_minor: line.amount.amount_minor(),
-            })
-            .collect(),
+        ..NewPosting::from_ledger(posting, at_ms, actor, description)
     }
 }
 

@@ -7,9 +7,7 @@ use std::time::Instant;
 
 use reilu_core::{Currency, Money};
 use reilu_store::test_support::{TestStore, postgres_test_store, sqlite_test_store};
-use reilu_store::{
-    BankEntryRecord, NewPosting, PaymentInstruction, PaymentTarget, PostingEntryRow, Store,
-};
+use reilu_store::{BankEntryRecord, NewPosting, PaymentInstruction, PaymentTarget, Store};
 use serde::Serialize;
 
 /// Payments per transaction, as the import writes them.
@@ -45,24 +43,13 @@ fn plain_posting(entry: &BankEntryRecord) -> anyhow::Result<NewPosting> {
         &entry.account_iban,
         Money::from_minor(entry.amount_minor, Currency::EUR),
     )?;
-    Ok(NewPosting {
-        kind: posting.kind().as_str().into(),
-        at_ms: 0,
-        corrects: None,
-        // As the durable path: the bank entry's key, not the posting's, makes it happen once.
-        idempotency_key: None,
-        description: "bench".into(),
-        actor: "bench".into(),
-        entries: posting
-            .entries()
-            .iter()
-            .map(|e| PostingEntryRow {
-                account: e.account.code(),
-                currency: "EUR".into(),
-                amount_minor: e.amount.amount_minor(),
-            })
-            .collect(),
-    })
+    // As the durable path: the bank entry's key, not the posting's, makes it happen once.
+    Ok(NewPosting::from_ledger(
+        &posting,
+        0,
+        "bench",
+        "bench".into(),
+    ))
 }
 
 async fn run_one(
