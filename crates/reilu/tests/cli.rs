@@ -387,12 +387,21 @@ async fn serve_answers_health_and_prints_where_to_open_it() {
             printed.iter().any(|line| line.contains("Demo logins")),
             "{printed:?}"
         );
+        assert!(
+            printed
+                .iter()
+                .any(|line| line.contains("finance operator") && line.contains("key reilu_op_")),
+            "the demo has a finance operator for the payments API: {printed:?}"
+        );
         let response = http_get(&address, "/healthz");
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
         let _ = child.kill();
         let _ = child.wait();
         assert!(logins_file_is_private(
             &cli.data.path().join("demo-logins.txt")
+        ));
+        assert!(logins_file_is_private(
+            &cli.data.path().join("demo-operator.txt")
         ));
     }
 }

@@ -13,6 +13,9 @@ use crate::context::{Target, open_app};
 /// Cases in the portfolio `serve --demo` loads into an empty store.
 const DEMO_CASES_DEFAULT: u64 = 2000;
 const DEMO_LOGINS_FILE_NAME: &str = "demo-logins.txt";
+/// The demo's finance operator: its key exists only once, when it is created, so it is kept
+/// in a file of its own (owner-only) that later starts read back.
+const DEMO_OPERATOR_FILE_NAME: &str = "demo-operator.txt";
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -96,7 +99,19 @@ async fn prepare_demo(
             "  {} clients, {} claims placed.",
             summary.clients_created, summary.claims_accepted
         );
+        let operator = app
+            .add_operator("Demo finance", reilu_core::OperatorRole::Finance)
+            .await?;
+        write_private(
+            &target.data.join(DEMO_OPERATOR_FILE_NAME),
+            &format!(
+                "finance operator {} key {} (POST /api/v1/payments/imports)\n",
+                operator.id,
+                operator.api_key.peek()
+            ),
+        )?;
     }
+    let operator = std::fs::read_to_string(target.data.join(DEMO_OPERATOR_FILE_NAME)).ok();
     let mut all =
         String::from("Demo logins: client id and API key (Authorization: Bearer <key>)\n");
     for client in portfolio.clients() {
@@ -104,6 +119,9 @@ async fn prepare_demo(
             "{}  {}  {}  {}\n",
             client.market, client.id, client.api_key, client.name
         ));
+    }
+    if let Some(operator) = &operator {
+        all.push_str(operator);
     }
     let path = target.data.join(DEMO_LOGINS_FILE_NAME);
     write_private(&path, &all)?;
@@ -114,6 +132,9 @@ async fn prepare_demo(
             "  {} ({}) client {} key {}\n",
             client.name, client.market, client.id, client.api_key
         ));
+    }
+    if let Some(operator) = &operator {
+        shown.push_str(&format!("  {operator}"));
     }
     shown.push_str("  Try: reilu case show 100000 --reader you --purpose demo");
     Ok(shown)
