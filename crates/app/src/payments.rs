@@ -291,13 +291,19 @@ impl<S: Store> App<S> {
 }
 
 /// A bank entry from a camt file as the payment workflow sees it. Pending entries are left
-/// out: only booked money is posted, and the booked entry comes in a later file.
+/// out (only booked money is posted, and the booked entry comes in a later file), and so are
+/// entries of no amount.
 pub fn incoming_from_camt(
     entry: reilu_formats::camt::BankEntry,
     source: &str,
 ) -> Option<IncomingPayment> {
     use reilu_formats::camt::{Direction, EntryStatus};
     if entry.status == EntryStatus::Pending {
+        return None;
+    }
+    // An entry of no amount moves no money; recording it would only stop the file (the store
+    // keeps bank entries of a positive amount).
+    if entry.amount.amount_minor() <= 0 {
         return None;
     }
     let credit = entry.direction == Direction::Credit;

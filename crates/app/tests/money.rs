@@ -398,6 +398,37 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
         reversal.record.reversal = true;
         let together = import_all(&app, vec![reversal, paid]).await;
         assert_eq!((together.matched, together.corrected), (1, 1));
+        // A payment without an end-to-end id, returned with one: found on its case instead.
+        let mut no_id = payment("P-6", 1_500, Some(rf(100_000)), "");
+        no_id.record.end_to_end_id = None;
+        // An unmatched payment, returned: once undone it leaves the unmatched queue.
+        let mut stray = payment("P-7", 700, None, "no reference");
+        stray.record.end_to_end_id = Some("E2E-P-7".into());
+        let paid_more = import_all(&app, vec![no_id, stray]).await;
+        assert_eq!((paid_more.matched, paid_more.unmatched), (1, 1));
+        let returned_more = import_all(
+            &app,
+            vec![
+                money_out("R-6", 1_500, Some("E2E-GIVEN-ON-RETURN"), Some(rf(100_000))),
+                money_out("R-7", 700, Some("E2E-P-7"), None),
+            ],
+        )
+        .await;
+        assert_eq!(returned_more.corrected, 2, "{}", test.backend_name);
+        let queue_after = app
+            .store
+            .unmatched_payments(10)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            queue_after.iter().all(|p| p.bank_reference != "P-7"),
+            "{queue_after:?}"
+        );
+        assert_eq!(
+            queue_after.len(),
+            2,
+            "only R-3 and R-4 still wait: {queue_after:?}"
+        );
         let check = app
             .store
             .check_ledger()

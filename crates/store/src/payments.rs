@@ -552,17 +552,32 @@ async fn returned_payment(
         PaymentTarget::Return { case_number } => case_number,
         _ => None,
     };
+    // By the end-to-end id first; failing that (the payer's bank may give an id only on the
+    // return, and entries recorded before ids were kept have none), on the case.
+    if let Some(id) = end_to_end_id
+        && let Some(original) = original_by(transaction, entry, KeyValue::Text(id)).await?
+    {
+        return Ok(Some(original));
+    }
+    match case_number {
+        Some(number) => original_by(transaction, entry, KeyValue::Number(number)).await,
+        None => Ok(None),
+    }
+}
+
+/// The latest payment in (same account, amount and currency, not corrected before) with
+/// this end-to-end id or on this case.
+async fn original_by(
+    transaction: &mut Tx,
+    entry: &BankEntryRecord,
+    key: KeyValue<'_>,
+) -> StoreResult<Option<Original>> {
     // Each condition repeats its partial index's, so the look-up uses it.
-    let (found_by, key): (&str, KeyValue<'_>) = match (end_to_end_id, case_number) {
-        (Some(id), _) => (
-            "b.end_to_end_id = $5 AND b.end_to_end_id IS NOT NULL AND b.end_to_end_id <> 'NOTPROVIDED'",
-            KeyValue::Text(id),
-        ),
-        (None, Some(number)) => (
-            "b.case_number = $5 AND b.case_number IS NOT NULL",
-            KeyValue::Number(number),
-        ),
-        (None, None) => return Ok(None),
+    let found_by = match key {
+        KeyValue::Text(_) => {
+            "b.end_to_end_id = $5 AND b.end_to_end_id IS NOT NULL AND b.end_to_end_id <> 'NOTPROVIDED'"
+        }
+        KeyValue::Number(_) => "b.case_number = $5 AND b.case_number IS NOT NULL",
     };
     let sql = format!(
         "SELECT b.bank_reference, b.posting_id, b.case_number FROM bank_entries b \
@@ -666,7 +681,9 @@ async fn record_entries(
 pub(crate) async fn unmatched(store: &SqlStore, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
     let rows = sqlx::query(
         "SELECT account_iban, bank_reference, amount_minor, currency, booking_date, structured_reference, unstructured, reason \
-         FROM bank_entries WHERE outcome = 'unmatched' ORDER BY imported_at_ms, bank_reference LIMIT $1",
+         FROM bank_entries b WHERE outcome = 'unmatched' \
+         AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
+         ORDER BY imported_at_ms, bank_reference LIMIT $1",
     )
     .bind(limit)
     .fetch_all(store.pool())
