@@ -33,6 +33,8 @@ pub(crate) struct CaseFacts<'a> {
     pub earliest_due_date: &'a str,
     pub lowest_interest_rate_bp: Option<i64>,
     pub claims_without_rate: i64,
+    /// What the rounding of the latest interest accrual left over, for the next one.
+    pub interest_carry_minor_bp_days: i64,
 }
 
 impl<S: Store> App<S> {
@@ -53,6 +55,7 @@ impl<S: Store> App<S> {
             earliest_due_date: &case.earliest_due_date,
             lowest_interest_rate_bp: case.lowest_interest_rate_bp,
             claims_without_rate: case.claims_without_rate,
+            interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
         };
         let mut owed = [0_i64; 4];
         for (account, account_currency, minor) in self
@@ -125,6 +128,7 @@ impl<S: Store> App<S> {
             plans_charged: 0,
             contractual_rate_bp,
             statutory_claims: facts.claims_without_rate > 0,
+            interest_carry_minor_bp_days: facts.interest_carry_minor_bp_days,
         })
     }
 
@@ -236,7 +240,13 @@ pub(crate) fn interest_decision(
     let accrual = match &outcome.approved {
         None => None,
         Some(approved) => {
-            let ApprovedAction::Interest { from, to, amount } = approved.action() else {
+            let ApprovedAction::Interest {
+                from,
+                to,
+                amount,
+                carry_minor_bp_days,
+            } = approved.action()
+            else {
                 return Err(AppError::Invalid(format!(
                     "case {case_number}: the gate approved something other than interest"
                 )));
@@ -246,6 +256,7 @@ pub(crate) fn interest_decision(
                 to_date: to.to_string(),
                 currency: amount.currency().code().to_owned(),
                 amount_minor: amount.amount_minor(),
+                carry_minor_bp_days: *carry_minor_bp_days,
                 posting: posting_for(case_number, client_id, approved, actor)?,
             })
         }

@@ -160,6 +160,7 @@ impl<S: Store> App<S> {
             earliest_due_date: earliest_due,
             lowest_interest_rate_bp: case.lowest_interest_rate_bp,
             claims_without_rate: case.claims_without_rate,
+            interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
         };
         let owed = [
             case.principal_balance_minor,

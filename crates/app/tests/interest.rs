@@ -165,16 +165,18 @@ async fn interest_is_accrued_once_per_period_continues_and_refuses_unknown_rates
         assert_eq!(interest_owed(&app, 100_000).await, 3_930);
 
         // Two weeks later the run continues from where it stopped: [2026-06-01, 2026-06-15).
-        // 100000: 100,000 × 9.5 % × 14 / 365 = 364.38 → €3.64 more.
+        // 100000: 100,000 × 9.5 % × 14 / 365 = 364.38, plus the 0.14 the first accrual's
+        // rounding left over (3,930.14 → 3,930) = 364.52 → €3.65 more: 42.95 in all, what
+        // one accrual over the 165 days gives (100,000 × 9.5 % × 165 / 365 = 4,294.52).
         let later = run(&app, "2026-06-15").await;
         assert_eq!((later.accrued, later.not_yet_due), (3, 1), "{later:?}");
-        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 364);
+        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365);
 
         // 2026 H2 has no statutory rate encoded: every overdue case is refused, by reason.
         let autumn = run(&app, "2026-11-25").await;
         assert_eq!((autumn.accrued, autumn.denied), (0, 5), "{autumn:?}");
         assert_eq!(autumn.denied_by_reason.get("interest.no_rate"), Some(&5));
-        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 364);
+        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365);
         assert_whole(&app, backend).await;
     }
 }

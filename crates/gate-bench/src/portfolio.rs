@@ -257,6 +257,7 @@ fn case(
         plans_charged: rng.gen_range(0..=1),
         contractual_rate_bp: None,
         statutory_claims: false,
+        interest_carry_minor_bp_days: 0,
     }
 }
 

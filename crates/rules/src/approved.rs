@@ -25,6 +25,9 @@ pub enum ApprovedAction {
         from: NaiveDate,
         to: NaiveDate,
         amount: Money,
+        /// What rounding left over, for the next accrual (see
+        /// `CaseView::interest_carry_minor_bp_days`).
+        carry_minor_bp_days: i64,
     },
     PaymentPlan {
         instalments: Vec<Instalment>,

@@ -258,6 +258,11 @@ pub struct CaseView {
     /// and the contractual outcome is charged: no claim pays more than its own terms allow.
     #[serde(default)]
     pub statutory_claims: bool,
+    /// What rounding left over at the case's last interest accrual, in principal minor units
+    /// × basis points × days (from the accrual record); added to the next accrual so that
+    /// interest accrued day by day adds up to what one accrual over the days would give.
+    #[serde(default)]
+    pub interest_carry_minor_bp_days: i64,
 }
 
 /// Who proposes the action.

@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use reilu_core::{CustomerKind, Markets, Money};
 use reilu_rules::model::*;
-use reilu_rules::{Gate, GateOutcome, Outcome, Verdict};
+use reilu_rules::{ApprovedAction, Gate, GateOutcome, Outcome, Verdict};
 use support::{approved_amount, at, date};
 
 use CustomerKind::{Business, Consumer};
@@ -542,4 +542,69 @@ proptest! {
             prop_assert!(accrued.amount_minor() >= 0);
         }
     }
+}
+
+/// Accrued day by day, with each day's rounding remainder carried into the next, interest adds
+/// up to what one accrual over the same days gives; without the carry a small claim would
+/// round to nothing every day and a larger one would gain a little every day.
+#[test]
+fn daily_accruals_carry_their_rounding_and_add_up_to_one_accrual() {
+    let context = Context {
+        now: at(NOW),
+        actor: Actor::System,
+    };
+    // FI 2026 H1: 9.50 %. 20.00 € earns 2,000 × 950 = 1,900,000 of the 3,650,000 that make a
+    // cent each day (0.52 ¢); 1,000.00 € earns 26.03 ¢ a day.
+    for (principal, first, last) in [
+        ("20.00", "2026-01-01", "2026-06-30"),
+        ("1000.00", "2026-01-01", "2026-06-30"),
+    ] {
+        let mut case = support::case_view("FI", Consumer, money("FI", principal), "2025-12-01");
+        let (start, end) = (date(first), date(last));
+        let mut daily_total_minor = 0_i64;
+        let mut day = start;
+        while day < end {
+            let next = day.succ_opt().unwrap();
+            let proposal = Proposal::AccrueInterest {
+                from: day,
+                to: next,
+            };
+            let outcome = gate().decide(&proposal, &case, &context);
+            let Some(approved) = outcome.approved.as_ref() else {
+                panic!("{principal} on {day}: {:?}", keys(&outcome));
+            };
+            let ApprovedAction::Interest {
+                amount,
+                carry_minor_bp_days,
+                ..
+            } = approved.action()
+            else {
+                panic!("not interest");
+            };
+            daily_total_minor += amount.amount_minor();
+            case.interest_carry_minor_bp_days = *carry_minor_bp_days;
+            // The carry never reaches half a cent, in either direction.
+            assert!(
+                carry_minor_bp_days.unsigned_abs() <= 3_650_000 / 2,
+                "{carry_minor_bp_days}"
+            );
+            day = next;
+        }
+        let mut fresh = support::case_view("FI", Consumer, money("FI", principal), "2025-12-01");
+        fresh.interest_carry_minor_bp_days = 0;
+        let once = gate().decide(
+            &Proposal::AccrueInterest {
+                from: start,
+                to: end,
+            },
+            &fresh,
+            &context,
+        );
+        let once_minor = approved_amount(&once).map(|m| m.amount_minor()).unwrap();
+        assert_eq!(
+            daily_total_minor, once_minor,
+            "{principal}: daily vs once over {first}..{last}"
+        );
+    }
+    // 20.00 × 9.5 % × 180 / 365 = 0.937 → 94 cents; 1,000.00 × 9.5 % × 180 / 365 = 46.849 → 46.85.
 }

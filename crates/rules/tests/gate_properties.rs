@@ -45,6 +45,7 @@ fn case(market: &str, principal_minor: i64) -> CaseView {
         plans_charged: 0,
         contractual_rate_bp: None,
         statutory_claims: false,
+        interest_carry_minor_bp_days: 0,
     }
 }
 

@@ -46,6 +46,7 @@ pub fn case_view(market: &str, kind: CustomerKind, principal: Money, due: &str) 
         plans_charged: 0,
         contractual_rate_bp: None,
         statutory_claims: false,
+        interest_carry_minor_bp_days: 0,
     }
 }
 

@@ -537,7 +537,8 @@ pub(crate) async fn case_by_number(
          (SELECT MIN(due_date) FROM claims WHERE case_id = c.id), \
          (SELECT MAX(due_date) FROM claims WHERE case_id = c.id), \
          (SELECT MIN(interest_rate_bp) FROM claims WHERE case_id = c.id), \
-         (SELECT COUNT(*) FROM claims WHERE case_id = c.id AND interest_rate_bp IS NULL) \
+         (SELECT COUNT(*) FROM claims WHERE case_id = c.id AND interest_rate_bp IS NULL), \
+         (SELECT a.carry_minor_bp_days FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1) \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.case_number = $1",
     )
     .bind(case_number)
@@ -562,5 +563,6 @@ pub(crate) async fn case_by_number(
         latest_due_date: row.try_get(14)?,
         lowest_interest_rate_bp: row.try_get(15)?,
         claims_without_rate: row.try_get(16)?,
+        interest_carry_minor_bp_days: row.try_get::<Option<i64>, _>(17)?.unwrap_or(0),
     }))
 }

@@ -38,6 +38,7 @@ pub(crate) async fn open_cases(
          (SELECT MIN(interest_rate_bp) FROM claims WHERE case_id = c.id), \
          (SELECT COUNT(*) FROM claims WHERE case_id = c.id AND interest_rate_bp IS NULL), \
          (SELECT a.to_date FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
+         (SELECT a.carry_minor_bp_days FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
          b.principal_minor, b.interest_minor, b.collection_costs_minor, b.creditor_fees_minor \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id \
          LEFT JOIN case_balances b ON b.case_number = c.case_number AND b.currency = c.currency \
@@ -64,10 +65,11 @@ pub(crate) async fn open_cases(
                 lowest_interest_rate_bp: row.try_get(8)?,
                 claims_without_rate: row.try_get(9)?,
                 accrued_to: row.try_get(10)?,
-                principal_balance_minor: balance(11)?,
-                interest_balance_minor: balance(12)?,
-                collection_costs_balance_minor: balance(13)?,
-                creditor_fees_balance_minor: balance(14)?,
+                interest_carry_minor_bp_days: balance(11)?,
+                principal_balance_minor: balance(12)?,
+                interest_balance_minor: balance(13)?,
+                collection_costs_balance_minor: balance(14)?,
+                creditor_fees_balance_minor: balance(15)?,
             })
         })
         .collect()
@@ -217,8 +219,8 @@ async fn insert_accruals(
 ) -> StoreResult<()> {
     for chunk in written.chunks(ACCRUALS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO interest_accruals (case_number, from_date, to_date, currency, amount_minor, posting_id, recorded_at_ms) VALUES {}",
-            crate::sql::value_rows(backend, chunk.len(), 7)
+            "INSERT INTO interest_accruals (case_number, from_date, to_date, currency, amount_minor, carry_minor_bp_days, posting_id, recorded_at_ms) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
         for (case_number, accrual, posting_id) in chunk {
@@ -228,6 +230,7 @@ async fn insert_accruals(
                 .bind(&accrual.to_date)
                 .bind(&accrual.currency)
                 .bind(accrual.amount_minor)
+                .bind(accrual.carry_minor_bp_days)
                 .bind(*posting_id)
                 .bind(at_ms);
         }

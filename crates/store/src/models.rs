@@ -152,6 +152,8 @@ pub struct CaseRow {
     pub lowest_interest_rate_bp: Option<i64>,
     /// How many of the case's claims carry no contractual rate (the statutory rate is theirs).
     pub claims_without_rate: i64,
+    /// What the rounding of the case's latest interest accrual left over (0 if none).
+    pub interest_carry_minor_bp_days: i64,
 }
 
 /// One entry of a posting as stored: the account code, currency and signed minor units.
@@ -369,6 +371,8 @@ pub struct InterestCase {
     /// The day the case's interest has been accrued up to (exclusive), YYYY-MM-DD; None if it
     /// never was.
     pub accrued_to: Option<String>,
+    /// What the rounding of the latest accrual left over (0 if none), for the next one.
+    pub interest_carry_minor_bp_days: i64,
     /// The case's kept receivable balances in its currency (debit positive).
     pub principal_balance_minor: i64,
     pub interest_balance_minor: i64,
@@ -384,6 +388,8 @@ pub struct NewInterestAccrual {
     pub to_date: String,
     pub currency: String,
     pub amount_minor: i64,
+    /// What the rounding left over, carried into the case's next accrual.
+    pub carry_minor_bp_days: i64,
     /// The ledger posting for a positive amount; None when the approved amount is nothing.
     pub posting: Option<NewPosting>,
 }

@@ -97,6 +97,7 @@ fn accrual(
             to_date: to.into(),
             currency: "EUR".into(),
             amount_minor,
+            carry_minor_bp_days: 0,
             posting: (amount_minor > 0).then(|| NewPosting {
                 kind: "interest_accrued".into(),
                 at_ms: 2,

@@ -70,20 +70,27 @@ pub(super) fn decide(
     // A negative principal cannot occur (an overpayment is owed back, not netted), but if it
     // did it would earn nothing rather than interest owed to the customer.
     let principal_minor = judgement.case.balances.principal.amount_minor().max(0);
-    let accrued = accrue(judgement, from, to, principal_minor)?;
+    let (accrued, carry_minor_bp_days) = accrue(judgement, from, to, principal_minor)?;
     let amount = Money::from_minor(accrued, judgement.case.balances.principal.currency());
-    Some(ApprovedAction::Interest { from, to, amount })
+    Some(ApprovedAction::Interest {
+        from,
+        to,
+        amount,
+        carry_minor_bp_days,
+    })
 }
 
-/// Interest on `principal_minor` for each day in `[from, to)`, or None (with a reason) if a
-/// day has no statutory rate. The reasons say, per distinct outcome, which rate applied and why.
+/// Interest on `principal_minor` for each day in `[from, to)` plus what the last accrual's
+/// rounding left over, rounded half up, and what this rounding leaves over; or None (with a
+/// reason) if a day has no statutory rate. The reasons say, per distinct outcome, which rate
+/// applied and why.
 fn accrue(
     judgement: &mut Judgement<'_>,
     from: NaiveDate,
     to: NaiveDate,
     principal_minor: i64,
-) -> Option<i64> {
-    let mut total_minor_bp_days: i128 = 0;
+) -> Option<(i64, i64)> {
+    let mut total_minor_bp_days = i128::from(judgement.case.interest_carry_minor_bp_days);
     let mut notes: Vec<Note<'_>> = Vec::new();
     for (start, end) in segments(judgement, from, to) {
         let Some(rate) = rate_on(judgement, start) else {
@@ -98,10 +105,10 @@ fn accrue(
             }
         }
     }
-    let Ok(accrued) = i64::try_from(round_half_up(
-        total_minor_bp_days,
-        BASIS_POINTS * DAYS_PER_YEAR,
-    )) else {
+    let divisor = BASIS_POINTS * DAYS_PER_YEAR;
+    let rounded = round_half_up(total_minor_bp_days, divisor);
+    let carry = total_minor_bp_days - rounded * divisor;
+    let (Ok(accrued), Ok(carry)) = (i64::try_from(rounded), i64::try_from(carry)) else {
         let params = vec![("from", from.to_string()), ("to", to.to_string())];
         judgement.reject_input("interest.invalid_period", params);
         return None;
@@ -109,12 +116,16 @@ fn accrue(
     for note in notes {
         judgement.applied(note.rule, note.key, note.params);
     }
-    Some(accrued)
+    // The carry stays within half a minor unit either way, so the total is never below minus
+    // half a unit and the amount never negative.
+    debug_assert!(accrued >= 0);
+    Some((accrued, carry))
 }
 
-/// `numerator / divisor` rounded to the nearest whole, halves up; both non-negative.
+/// `numerator / divisor` rounded to the nearest whole, halves up (towards +∞); the divisor is
+/// positive, the numerator may be negative (a carried remainder of an earlier round-up).
 fn round_half_up(numerator: i128, divisor: i128) -> i128 {
-    (numerator + divisor / 2) / divisor
+    (numerator + divisor / 2).div_euclid(divisor)
 }
 
 /// `[from, to)` cut wherever a rate rule starts or ends, or a contractual rate's time limit

@@ -6,6 +6,7 @@ CREATE TABLE interest_accruals (
     to_date TEXT NOT NULL CHECK (to_date > from_date),
     currency TEXT NOT NULL,
     amount_minor BIGINT NOT NULL CHECK (amount_minor >= 0),
+    carry_minor_bp_days BIGINT NOT NULL DEFAULT 0,
     posting_id BIGINT REFERENCES postings (id),
     recorded_at_ms BIGINT NOT NULL,
     PRIMARY KEY (case_number, from_date)

@@ -10,6 +10,10 @@ CREATE TABLE interest_accruals (
     to_date TEXT NOT NULL CHECK (to_date > from_date),
     currency TEXT NOT NULL,
     amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+    -- What rounding left over, in principal minor units x basis points x days (the exact
+    -- interest before dividing by 10,000 x 365): carried into the next accrual, so accruing
+    -- daily charges what accruing once would, to within half a minor unit.
+    carry_minor_bp_days INTEGER NOT NULL DEFAULT 0,
     posting_id INTEGER REFERENCES postings (id),
     recorded_at_ms INTEGER NOT NULL,
     PRIMARY KEY (case_number, from_date)
