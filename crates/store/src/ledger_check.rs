@@ -6,14 +6,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::{AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, Row};
 
-use crate::StoreResult;
 use crate::ledger::{
     CASE_BALANCE_COLUMNS, balanced, case_balance_accounts, component_index, entries_hash,
     receivable,
 };
 use crate::models::{LedgerCheck, PostingEntryRow};
+use crate::{Backend, StoreResult};
 
 /// Entries read per query.
 const ENTRIES_PER_PAGE: i64 = 20_000;
@@ -24,7 +24,23 @@ const ROWS_PER_PAGE: i64 = 5_000;
 /// unchanged (its hash), each account's kept balance equals the sum of its entries, and per
 /// currency the client-money bank holds exactly what is owed to clients, unallocated,
 /// overpaid and the company's own.
-pub(crate) async fn check(pool: &AnyPool) -> StoreResult<LedgerCheck> {
+pub(crate) async fn check(pool: &AnyPool, backend: Backend) -> StoreResult<LedgerCheck> {
+    // One snapshot for every query: an import committing while the check pages through the
+    // ledger would otherwise show up as balances that disagree with their entries.
+    let mut transaction = pool.begin().await?;
+    if backend == Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            .execute(&mut *transaction)
+            .await?;
+    }
+    let report = check_in(&mut transaction).await?;
+    transaction.rollback().await?;
+    Ok(report)
+}
+
+/// The check inside one read transaction (SQLite in WAL mode reads one snapshot from the
+/// first read to the end of the transaction; PostgreSQL does so in REPEATABLE READ).
+async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
     let mut report = LedgerCheck::default();
     let mut sums = DerivedSums::default();
     let mut hashes = PostingHashes::default();
@@ -38,7 +54,7 @@ pub(crate) async fn check(pool: &AnyPool) -> StoreResult<LedgerCheck> {
         .bind(after.0)
         .bind(after.1)
         .bind(ENTRIES_PER_PAGE)
-        .fetch_all(pool)
+        .fetch_all(&mut *connection)
         .await?;
         let Some(last) = rows.last() else { break };
         after = (last.try_get(0)?, last.try_get(1)?);
@@ -54,7 +70,9 @@ pub(crate) async fn check(pool: &AnyPool) -> StoreResult<LedgerCheck> {
                 Some((id, entries)) if *id == posting_id => entries.push(entry),
                 _ => {
                     if let Some((id, entries)) = current.take() {
-                        hashes.verify(pool, id, &entries, &mut report).await?;
+                        hashes
+                            .verify(&mut *connection, id, &entries, &mut report)
+                            .await?;
                     }
                     current = Some((posting_id, vec![entry]));
                 }
@@ -62,10 +80,12 @@ pub(crate) async fn check(pool: &AnyPool) -> StoreResult<LedgerCheck> {
         }
     }
     if let Some((id, entries)) = current.take() {
-        hashes.verify(pool, id, &entries, &mut report).await?;
+        hashes
+            .verify(&mut *connection, id, &entries, &mut report)
+            .await?;
     }
-    hashes.finish(pool, &mut report).await?;
-    compare_balances(pool, &sums, &mut report).await?;
+    hashes.finish(&mut *connection, &mut report).await?;
+    compare_balances(&mut *connection, &sums, &mut report).await?;
     check_client_money(&sums.accounts, &mut report);
     Ok(report)
 }
@@ -142,13 +162,13 @@ impl PostingHashes {
     /// at all are reported on the way.
     async fn verify(
         &mut self,
-        pool: &AnyPool,
+        connection: &mut AnyConnection,
         id: i64,
         entries: &[PostingEntryRow],
         report: &mut LedgerCheck,
     ) -> StoreResult<()> {
         while !self.exhausted && self.read_to < id {
-            self.read_page(pool).await?;
+            self.read_page(&mut *connection).await?;
         }
         while let Some((&first, _)) = self.page.first_key_value() {
             if first >= id {
@@ -179,13 +199,13 @@ impl PostingHashes {
         Ok(())
     }
 
-    async fn read_page(&mut self, pool: &AnyPool) -> StoreResult<()> {
+    async fn read_page(&mut self, connection: &mut AnyConnection) -> StoreResult<()> {
         let rows = sqlx::query(
             "SELECT id, entries_sha256 FROM postings WHERE id > $1 ORDER BY id LIMIT $2",
         )
         .bind(self.read_to)
         .bind(ROWS_PER_PAGE)
-        .fetch_all(pool)
+        .fetch_all(&mut *connection)
         .await?;
         match rows.last() {
             Some(last) => self.read_to = last.try_get(0)?,
@@ -198,7 +218,11 @@ impl PostingHashes {
     }
 
     /// Postings after the last entry have no entries.
-    async fn finish(&mut self, pool: &AnyPool, report: &mut LedgerCheck) -> StoreResult<()> {
+    async fn finish(
+        &mut self,
+        connection: &mut AnyConnection,
+        report: &mut LedgerCheck,
+    ) -> StoreResult<()> {
         loop {
             for id in std::mem::take(&mut self.page).into_keys() {
                 report.postings += 1;
@@ -207,19 +231,19 @@ impl PostingHashes {
             if self.exhausted {
                 return Ok(());
             }
-            self.read_page(pool).await?;
+            self.read_page(&mut *connection).await?;
         }
     }
 }
 
 async fn compare_balances(
-    pool: &AnyPool,
+    connection: &mut AnyConnection,
     sums: &DerivedSums,
     report: &mut LedgerCheck,
 ) -> StoreResult<()> {
     let mut tally = Tally::default();
     for row in &sqlx::query("SELECT account, currency, balance_minor FROM account_balances")
-        .fetch_all(pool)
+        .fetch_all(&mut *connection)
         .await?
     {
         let key: (String, String) = (row.try_get(0)?, row.try_get(1)?);
@@ -234,7 +258,7 @@ async fn compare_balances(
         ))
         .bind(after)
         .bind(ROWS_PER_PAGE)
-        .fetch_all(pool)
+        .fetch_all(&mut *connection)
         .await?;
         let Some(last) = rows.last() else { break };
         after = last.try_get(0)?;

@@ -217,7 +217,7 @@ impl Store for SqlStore {
     }
 
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
-        ledger_check::check(&self.pool).await
+        ledger_check::check(&self.pool, self.backend).await
     }
 
     async fn begin_payment_import(&self, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
