@@ -199,32 +199,31 @@ impl<S: Store> App<S> {
         }))
     }
 
-    /// Imports an uploaded camt file exactly as `reilu import payments` does, then journals
-    /// who imported which file (by its SHA-256) and what it did.
-    ///
-    /// The attribution is a journal entry of its own, written right after the import: the
-    /// import workflow journals each chunk it records (`payments.recorded`, in the chunk's
-    /// transaction) but takes no actor. If the process stops between the two, the payments
-    /// stand and only the attribution is missing; posting the file again records nothing
-    /// new and writes the attribution.
+    /// Imports an uploaded camt file exactly as `reilu import payments` does, journaling who
+    /// imported which file (by its SHA-256) and what it did in the import's own transaction
+    /// (`payments.imported`): the payments and their attribution stand or fall together. A
+    /// file that does not read is journaled as `payments.import_refused`.
     pub async fn import_payment_upload(
         &self,
         grant: &OperatorGrant,
         upload: &PaymentUpload,
     ) -> AppResult<UploadOutcome> {
         grant.require(Permission::ImportPayments)?;
+        let details = match import_payload(grant, upload, serde_json::json!({})) {
+            serde_json::Value::Object(details) => details,
+            _ => serde_json::Map::new(),
+        };
+        let record = crate::payments::ImportRecord {
+            actor: grant.actor(),
+            kind: "payments.imported".into(),
+            subject: format!("payment-file:{}", upload.sha256),
+            details,
+        };
         let imported = self
-            .import_payments(camt_file_source(upload.path.clone()))
+            .import_payments_as(&record, camt_file_source(upload.path.clone()))
             .await;
         match imported {
-            Ok(summary) => {
-                let counts = serde_json::to_value(&summary)
-                    .map_err(|error| AppError::Io(format!("cannot journal the import: {error}")))?;
-                let payload = import_payload(grant, upload, counts);
-                self.journal_upload(grant, upload, "payments.imported", payload)
-                    .await?;
-                Ok(UploadOutcome::Imported(summary))
-            }
+            Ok(summary) => Ok(UploadOutcome::Imported(summary)),
             // The import's only `Invalid` is a file that does not read (nothing posted) or
             // one that changed while read, which a private upload cannot.
             Err(AppError::Invalid(message)) => {

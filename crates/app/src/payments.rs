@@ -89,6 +89,16 @@ pub fn find_reference(payment: &IncomingPayment) -> Option<Match> {
     None
 }
 
+/// How an import is journaled: by whom, as what, about what, and with which details besides
+/// the summary's counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportRecord {
+    pub actor: String,
+    pub kind: String,
+    pub subject: String,
+    pub details: serde_json::Map<String, serde_json::Value>,
+}
+
 /// Allocation orders by market, looked up once per import.
 type Orders = HashMap<String, Vec<Component>>;
 
@@ -102,9 +112,31 @@ impl<S: Store> App<S> {
             + Send
             + 'static,
     {
+        let record = ImportRecord {
+            actor: "import:payments".into(),
+            kind: "payments.recorded".into(),
+            subject: "bank".into(),
+            details: serde_json::Map::new(),
+        };
+        self.import_payments_as(&record, read).await
+    }
+
+    /// [`App::import_payments`], journaled as `record` says: the journal entry (the summary's
+    /// counts with `record.details`) is written in the import's own transaction, so the
+    /// payments and who imported them are recorded together or not at all.
+    pub async fn import_payments_as<F>(
+        &self,
+        record: &ImportRecord,
+        read: F,
+    ) -> AppResult<PaymentSummary>
+    where
+        F: FnOnce(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()>
+            + Send
+            + 'static,
+    {
         let mut import = self
             .store
-            .begin_payment_import("import:payments", self.now_ms())
+            .begin_payment_import(&record.actor, self.now_ms())
             .await?;
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<IncomingPayment>>(2);
         let reader = tokio::task::spawn_blocking(move || {
@@ -133,9 +165,15 @@ impl<S: Store> App<S> {
         reader
             .await
             .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
-        let payload = serde_json::to_string(&summary)
-            .map_err(|error| AppError::Invalid(error.to_string()))?;
-        import.finish("bank", &payload).await?;
+        let mut payload = match serde_json::to_value(&summary) {
+            Ok(serde_json::Value::Object(counts)) => counts,
+            _ => serde_json::Map::new(),
+        };
+        payload.extend(record.details.clone());
+        let payload = serde_json::Value::Object(payload).to_string();
+        import
+            .finish(&record.kind, &record.subject, &payload)
+            .await?;
         Ok(summary)
     }
 

@@ -79,14 +79,15 @@ impl PaymentImport {
         record_batch(&mut self.transaction, batch, &mut self.owed, &writer).await
     }
 
-    /// Journals the import (`summary`: JSON) and commits everything it recorded.
-    pub async fn finish(mut self, subject: &str, summary: &str) -> StoreResult<()> {
+    /// Journals the import (`kind`, `subject`, `payload`: JSON) and commits everything it
+    /// recorded with that entry.
+    pub async fn finish(mut self, kind: &str, subject: &str, payload: &str) -> StoreResult<()> {
         let entry = NewJournalEntry {
             at_ms: self.at_ms,
             actor: self.actor.clone(),
-            kind: "payments.recorded".into(),
+            kind: kind.to_owned(),
             subject: subject.to_owned(),
-            payload: summary.to_owned(),
+            payload: payload.to_owned(),
         };
         journal::write(&mut self.transaction, self.slot, &entry).await?;
         self.transaction.commit().await?;
@@ -108,7 +109,9 @@ pub(crate) async fn record_payments(
         .filter(|outcome| !matches!(outcome, PaymentOutcome::AlreadyRecorded))
         .count();
     let summary = serde_json::json!({ "entries": batch.len(), "recorded": recorded });
-    import.finish("bank", &summary.to_string()).await?;
+    import
+        .finish("payments.recorded", "bank", &summary.to_string())
+        .await?;
     Ok(outcomes)
 }
 
