@@ -41,10 +41,14 @@ pub(crate) async fn import_payments<S: Store>(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<PaymentSummary>, ApiError> {
-    let grant = crate::auth::operator_grant(&app, &headers, Permission::ImportPayments).await?;
+    // Asked before the body is read, so an unknown key or a wrong role costs no upload.
+    crate::auth::operator_grant(&app, &headers, Permission::ImportPayments).await?;
     require_xml(&headers)?;
     refuse_declared_length(&headers, uploads.bytes_max)?;
     let received = receive(&uploads, body).await?;
+    // Asked again once the body is in: a large upload takes a while, and a key revoked
+    // meanwhile must not import it.
+    let grant = crate::auth::operator_grant(&app, &headers, Permission::ImportPayments).await?;
     let outcome = app.import_payment_upload(&grant, &received.upload).await?;
     drop(received);
     match outcome {
