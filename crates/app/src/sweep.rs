@@ -3,7 +3,9 @@
 //! company's; they stay in the client-money account until swept, by one credit transfer per
 //! currency to the company's own account, once per run date. The posting comes first and the
 //! bank file is written from it, so a run repeated after a crash writes the same file and
-//! moves nothing twice.
+//! moves nothing twice. When a returned payment takes back costs that were already swept,
+//! the company holds more than it earned: the run then pays that much back into the
+//! client-money account, so client money is never short.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,8 +32,14 @@ pub struct CompanyAccount {
 pub struct SweepLine {
     pub currency: String,
     pub amount: String,
+    /// Positive: the amount moved, whichever way.
     pub amount_minor: i64,
+    /// True: the company's money out of client money; false: the company pays back into
+    /// client money what it holds beyond what it earned.
+    pub to_company: bool,
+    /// The paying account.
     pub from_iban: String,
+    /// The receiving account.
     pub to_iban: String,
     /// False when an earlier run of the date already swept it (its file is written again).
     pub swept_now: bool,
@@ -45,7 +53,8 @@ pub struct SweepSummary {
 }
 
 impl<S: Store> App<S> {
-    /// Sweeps, per currency, what the company earned and has not swept yet.
+    /// Sweeps, per currency, what the company earned and has not swept yet (or pays back what
+    /// it swept beyond what it earned).
     pub async fn sweep(
         &self,
         run_date: NaiveDate,
@@ -75,6 +84,14 @@ impl<S: Store> App<S> {
                     }
                     *held_minor -= amount_minor;
                     Some((from_iban.clone(), *amount_minor))
+                }
+                // Swept more than now earned (a return took back swept costs): pay it back
+                // into the client-money account of the currency.
+                Some(amount_minor) if *amount_minor < 0 => {
+                    let (into_iban, _) = banks.get(&currency).ok_or_else(|| {
+                        AppError::Invalid(format!("no client-money account for {currency}"))
+                    })?;
+                    Some((into_iban.clone(), *amount_minor))
                 }
                 _ => None,
             };
@@ -121,7 +138,8 @@ impl<S: Store> App<S> {
         };
         let code =
             Currency::parse(currency).map_err(|error| AppError::Invalid(error.to_string()))?;
-        let posting = if amount_minor > 0 {
+        // Negative: the same two accounts the other way round (client money is paid back).
+        let posting = if amount_minor != 0 {
             Some(
                 reilu_ledger::company_money_swept(
                     &from_iban,
@@ -173,7 +191,7 @@ impl<S: Store> App<S> {
                 .iter()
                 .find_map(|entry| Some((entry.account.strip_prefix(prefix)?, entry.amount_minor)))
         };
-        let (Some((to_iban, amount_minor)), Some((from_iban, _))) =
+        let (Some((company_iban, company_minor)), Some((client_money_iban, _))) =
             (side("company_bank:"), side("client_money_bank:"))
         else {
             return Err(AppError::Invalid(format!(
@@ -182,10 +200,18 @@ impl<S: Store> App<S> {
         };
         let code =
             Currency::parse(currency).map_err(|error| AppError::Invalid(error.to_string()))?;
+        let to_company = company_minor > 0;
+        let (from_iban, to_iban) = if to_company {
+            (client_money_iban, company_iban)
+        } else {
+            (company_iban, client_money_iban)
+        };
+        let amount_minor = company_minor.abs();
         Ok(SweepLine {
             currency: currency.to_owned(),
             amount: Money::from_minor(amount_minor, code).to_string(),
             amount_minor,
+            to_company,
             from_iban: from_iban.to_owned(),
             to_iban: to_iban.to_owned(),
             swept_now,
@@ -203,25 +229,38 @@ impl<S: Store> App<S> {
         let currency = Currency::parse(&line.currency)
             .map_err(|error| AppError::Invalid(error.to_string()))?;
         let amount = Money::from_minor(line.amount_minor, currency);
+        let (debtor_name, creditor_name, purpose) = if line.to_company {
+            (
+                DEBTOR_NAME.to_owned(),
+                company.name.clone(),
+                format!("Reilu: the company's own money (costs and commission) of {run_date}"),
+            )
+        } else {
+            (
+                company.name.clone(),
+                DEBTOR_NAME.to_owned(),
+                format!(
+                    "Reilu: swept on earlier dates beyond what was earned, paid back {run_date}"
+                ),
+            )
+        };
         let file = CreditTransferFile {
             message_id: format!("REILU-SWEEP-{day}-{}", line.currency),
             created_at: self.clock.now(),
             initiating_party: DEBTOR_NAME.into(),
             batches: vec![PaymentBatch {
                 payment_information_id: format!("SWEEP-{day}-{}", line.currency),
-                debtor_name: DEBTOR_NAME.into(),
+                debtor_name,
                 debtor_iban: line.from_iban.clone(),
                 debtor_bic: None,
                 requested_execution_date: run_date,
                 transfers: vec![CreditTransfer {
                     end_to_end_id: format!("SWEEP{day}{}", line.currency),
                     amount,
-                    creditor_name: company.name.clone(),
+                    creditor_name,
                     creditor_iban: line.to_iban.clone(),
                     creditor_bic: None,
-                    remittance_information: format!(
-                        "Reilu: the company's own money (costs and commission) of {run_date}"
-                    ),
+                    remittance_information: purpose,
                 }],
             }],
         };

@@ -524,3 +524,94 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
         assert!(app.sweep(day, &wrong, out.path()).await.is_err());
     }
 }
+
+#[tokio::test]
+async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_money() {
+    use reilu_app::sweep::CompanyAccount;
+    use reilu_rules::model::{Actor, Context, FeeKind, Proposal};
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        place_two_claims(&app, 0).await;
+        let context = Context {
+            now: chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
+                .unwrap_or_else(|e| panic!("{e}"))
+                .to_utc(),
+            actor: Actor::System,
+        };
+        // A €14 payment demand (Perintälaki § 10 a), then €14 paid: costs come first.
+        app.propose(
+            100_000,
+            &Proposal::ChargeFee {
+                fee: FeeKind::Demand,
+                amount: reilu_core::Money::from_minor(1_400, reilu_core::Currency::EUR),
+            },
+            &context,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
+        let mut paid = payment("C-1", 1_400, Some(rf), "");
+        paid.record.end_to_end_id = Some("E2E-C-1".into());
+        import_all(&app, vec![paid]).await;
+        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let company = CompanyAccount {
+            name: "Reilu Perintä Oy".into(),
+            iban: "FI0950000120000026".into(),
+        };
+        let first_day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
+        let swept = app
+            .sweep(first_day, &company, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (swept.lines[0].amount.as_str(), swept.lines[0].to_company),
+            ("14.00 EUR", true)
+        );
+        // The payment comes back: the costs it paid are owed again, so the company swept
+        // €14 it no longer earned, and `reilu check` says so.
+        let returned =
+            import_all(&app, vec![money_out("R-C-1", 1_400, Some("E2E-C-1"), None)]).await;
+        assert_eq!(returned.corrected, 1);
+        let check = app
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            check
+                .problems
+                .iter()
+                .any(|p| p.contains("swept to the company, more than")),
+            "{:?}",
+            check.problems
+        );
+        let next_day = first_day.succ_opt().unwrap_or_default();
+        let paid_back = app
+            .sweep(next_day, &company, out.path())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert_eq!(paid_back.lines.len(), 1, "{paid_back:?}");
+        let line = &paid_back.lines[0];
+        assert_eq!(
+            (
+                line.amount.as_str(),
+                line.to_company,
+                line.from_iban.as_str(),
+                line.to_iban.as_str()
+            ),
+            ("14.00 EUR", false, "FI0950000120000026", BANK)
+        );
+        validate_against_epc(&paid_back.files[0]);
+        let check = app
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
+        );
+    }
+}

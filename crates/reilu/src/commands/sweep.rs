@@ -50,14 +50,19 @@ pub async fn run(target: &Target, args: SweepArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     for line in &summary.lines {
-        let when = if line.swept_now {
-            "swept now"
+        let what = if line.to_company {
+            "the company's money"
         } else {
-            "swept earlier on this date"
+            "paid back into client money (swept before, then taken back by a return)"
+        };
+        let when = if line.swept_now {
+            "now"
+        } else {
+            "earlier on this date"
         };
         writeln!(
             out,
-            "sweep {}: {} from {} to {} ({when})",
+            "sweep {}: {} from {} to {}: {what} ({when})",
             summary.run_date, line.amount, line.from_iban, line.to_iban
         )?;
     }
