@@ -150,17 +150,7 @@ async fn payments_are_matched_allocated_and_remitted_once() {
             (0, 1),
             "run twice for the same date, paid once"
         );
-        let check = app
-            .store
-            .check_ledger()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            check.problems,
-            Vec::<String>::new(),
-            "{}",
-            test.backend_name
-        );
+        assert_ledger_checks(&app, test.backend_name).await;
         let xml = first
             .files
             .iter()
@@ -322,6 +312,24 @@ fn money_out(
     out
 }
 
+/// `reilu check` finds nothing wrong.
+async fn assert_ledger_checks(app: &App<SqlStore>, backend: &str) {
+    let check = app
+        .store
+        .check_ledger()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(check.problems, Vec::<String>::new(), "{backend}");
+}
+
+/// The company's own account, for sweeps.
+fn company() -> reilu_app::sweep::CompanyAccount {
+    reilu_app::sweep::CompanyAccount {
+        name: "Reilu Perintä Oy".into(),
+        iban: "FI0950000120000026".into(),
+    }
+}
+
 async fn import_all(app: &App<SqlStore>, payments: Vec<IncomingPayment>) -> PaymentSummary {
     app.import_payments(move |sink| payments.into_iter().try_for_each(sink))
         .await
@@ -429,17 +437,7 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
             2,
             "only R-3 and R-4 still wait: {queue_after:?}"
         );
-        let check = app
-            .store
-            .check_ledger()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            check.problems,
-            Vec::<String>::new(),
-            "{}",
-            test.backend_name
-        );
+        assert_ledger_checks(&app, test.backend_name).await;
     }
 }
 
@@ -456,10 +454,7 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
         app.remit(day, out.path())
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let company = CompanyAccount {
-            name: "Reilu Perintä Oy".into(),
-            iban: "FI0950000120000026".into(),
-        };
+        let company = company();
         let swept = app
             .sweep(day, &company, out.path())
             .await
@@ -506,17 +501,7 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
             )],
             "paid to the client and swept to the company: nothing of theirs is left"
         );
-        let check = app
-            .store
-            .check_ledger()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            check.problems,
-            Vec::<String>::new(),
-            "{}",
-            test.backend_name
-        );
+        assert_ledger_checks(&app, test.backend_name).await;
         let wrong = CompanyAccount {
             name: "X".into(),
             iban: "FI0950000120000027".into(),
@@ -527,7 +512,6 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
 
 #[tokio::test]
 async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_money() {
-    use reilu_app::sweep::CompanyAccount;
     use reilu_rules::model::{Actor, Context, FeeKind, Proposal};
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
@@ -554,10 +538,7 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
         paid.record.end_to_end_id = Some("E2E-C-1".into());
         import_all(&app, vec![paid]).await;
         let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let company = CompanyAccount {
-            name: "Reilu Perintä Oy".into(),
-            iban: "FI0950000120000026".into(),
-        };
+        let company = company();
         let first_day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
         let swept = app
             .sweep(first_day, &company, out.path())
@@ -602,16 +583,6 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
             ("14.00 EUR", false, "FI0950000120000026", BANK)
         );
         validate_against_epc(&paid_back.files[0]);
-        let check = app
-            .store
-            .check_ledger()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            check.problems,
-            Vec::<String>::new(),
-            "{}",
-            test.backend_name
-        );
+        assert_ledger_checks(&app, test.backend_name).await;
     }
 }
