@@ -37,7 +37,9 @@ pub struct IncomingPayment {
 pub struct UnmatchedView {
     pub account_iban: String,
     pub bank_reference: String,
+    /// Money in is positive; a return or other money out that matched nothing is negative.
     pub amount: String,
+    pub booking_date: Option<String>,
     pub reason: String,
 }
 
@@ -296,6 +298,7 @@ impl<S: Store> App<S> {
                     account_iban: row.account_iban,
                     bank_reference: row.bank_reference,
                     amount: reilu_core::Money::from_minor(row.amount_minor, currency).to_string(),
+                    booking_date: row.booking_date,
                     reason: row.reason,
                 })
             })

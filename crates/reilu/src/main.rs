@@ -46,6 +46,9 @@ enum Command {
     /// Add, list and revoke operators: the staff's keys for the operator API.
     #[command(subcommand)]
     Operator(commands::operators::OperatorCommand),
+    /// Bank payments: the unmatched queue.
+    #[command(subcommand)]
+    Payments(commands::payments::PaymentsCommand),
     /// Import files.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
@@ -114,6 +117,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Client(command) => commands::clients::run(&target, command).await,
         Command::Operator(command) => commands::operators::run(&target, command).await,
         Command::Import(command) => commands::import::run(&target, command).await,
+        Command::Payments(command) => commands::payments::run(&target, command).await,
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,

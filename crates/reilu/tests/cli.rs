@@ -577,31 +577,43 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
             .command(&["import", "payments", path])
             .spawn()
             .unwrap_or_else(|e| panic!("{e}"));
+        // Wait until the import is inside its transaction, let it record some chunks, and
+        // kill it while it still runs.
         let deadline = Instant::now() + Duration::from_secs(60);
-        let mut before_kill = 0;
-        while Instant::now() < deadline {
-            before_kill = cli
-                .test
-                .store
-                .balances("client_money_bank:")
-                .await
-                .map(|b| b.len())
-                .unwrap_or(0);
-            if before_kill > 0 {
+        let mut inside = false;
+        while Instant::now() < deadline && !inside {
+            if child.try_wait().ok().flatten().is_some() {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+            inside = writer_busy(&cli.test.url).await;
+            tokio::time::sleep(Duration::from_millis(2)).await;
         }
+        assert!(inside, "the import was never seen holding the write lock");
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(
+            child.try_wait().ok().flatten().is_none(),
+            "the import ended before it could be killed: give the test a larger file"
+        );
         let _ = child.kill();
         let _ = child.wait();
+        let after_kill = cli
+            .test
+            .store
+            .balances("client_money_bank:")
+            .await
+            .unwrap_or_default();
+        assert!(
+            after_kill.is_empty(),
+            "a killed import posted {after_kill:?}"
+        );
         let again = cli.json(&["import", "payments", path, "--json"]);
         let total = again["entries"].as_u64().unwrap_or_default();
         let posted_now = again["matched"].as_u64().unwrap_or_default()
             + again["unmatched"].as_u64().unwrap_or_default();
         assert_eq!(
-            posted_now + again["already_recorded"].as_u64().unwrap_or_default(),
-            total,
-            "{again}"
+            (posted_now, again["already_recorded"].as_u64()),
+            (total, Some(0)),
+            "nothing of the killed import stayed: {again}"
         );
         assert!(total > 3000, "{again}");
         let repeat = cli.json(&["import", "payments", path, "--json"]);
@@ -617,8 +629,43 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
             "{}",
             String::from_utf8_lossy(&check.stdout)
         );
-        let _ = before_kill;
+        // The demo file pays existing cases by their references: nothing waits in the queue.
+        let queue = cli.json(&["payments", "unmatched", "--json"]);
+        assert_eq!(queue.as_array().map(Vec::len), Some(0), "{queue}");
+        let refused = cli.run(&["payments", "unmatched", "--limit", "0"]);
+        assert!(!refused.status.success());
     }
+}
+
+/// Whether another connection holds the store's write lock right now (an import inside its
+/// transaction): SQLite refuses an immediate transaction at once, PostgreSQL the journal
+/// head's row lock without waiting.
+async fn writer_busy(url: &str) -> bool {
+    use sqlx::Connection;
+    let Ok(mut connection) = sqlx::AnyConnection::connect(url).await else {
+        return false;
+    };
+    let busy = if url.starts_with("sqlite") {
+        let _ = sqlx::query("PRAGMA busy_timeout = 0")
+            .execute(&mut connection)
+            .await;
+        let begun = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut connection)
+            .await;
+        if begun.is_ok() {
+            let _ = sqlx::query("ROLLBACK").execute(&mut connection).await;
+        }
+        begun.is_err()
+    } else {
+        let _ = sqlx::query("BEGIN").execute(&mut connection).await;
+        let locked = sqlx::query("SELECT seq FROM journal_head WHERE id = 1 FOR UPDATE NOWAIT")
+            .fetch_optional(&mut connection)
+            .await;
+        let _ = sqlx::query("ROLLBACK").execute(&mut connection).await;
+        locked.is_err()
+    };
+    let _ = connection.close().await;
+    busy
 }
 
 #[tokio::test]

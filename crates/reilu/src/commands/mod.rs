@@ -12,6 +12,7 @@ pub mod import;
 pub mod import_payments;
 pub mod journal;
 pub mod operators;
+pub mod payments;
 pub mod remit;
 pub mod rules;
 pub mod serve;
