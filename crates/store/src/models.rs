@@ -307,6 +307,7 @@ pub struct CaseFacts {
 pub struct UnmatchedPayment {
     pub account_iban: String,
     pub bank_reference: String,
+    /// Signed: money in positive, money out (a return whose payment was not found) negative.
     pub amount_minor: i64,
     pub currency: String,
     pub booking_date: Option<String>,

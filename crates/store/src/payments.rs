@@ -683,7 +683,8 @@ async fn record_entries(
 /// The unmatched queue, oldest first.
 pub(crate) async fn unmatched(store: &SqlStore, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
     let rows = sqlx::query(
-        "SELECT account_iban, bank_reference, amount_minor, currency, booking_date, structured_reference, unstructured, reason \
+        "SELECT account_iban, bank_reference, CASE WHEN direction = 'debit' THEN -amount_minor ELSE amount_minor END, \
+         currency, booking_date, structured_reference, unstructured, reason \
          FROM bank_entries b WHERE outcome = 'unmatched' \
          AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
          ORDER BY imported_at_ms, bank_reference LIMIT $1",
