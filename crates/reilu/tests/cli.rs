@@ -38,13 +38,20 @@ impl Cli<'_> {
             .unwrap_or_else(|e| panic!("{e}"))
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    /// Runs a command that must succeed.
+    fn ok(&self, args: &[&str]) -> Output {
         let output = self.run(args);
         assert!(
             output.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
+            "{args:?}: {}{}",
+            String::from_utf8_lossy(&output.stderr),
+            String::from_utf8_lossy(&output.stdout)
         );
+        output
+    }
+
+    fn json(&self, args: &[&str]) -> Value {
+        let output = self.ok(args);
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
             panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&output.stdout))
         })
@@ -262,12 +269,7 @@ async fn a_claim_file_is_imported_once_with_a_json_summary() {
         ]);
         assert!(!output.status.success());
         assert!(String::from_utf8_lossy(&output.stderr).contains("lacks the required column"));
-        let verified = cli.run(&["journal", "verify"]);
-        assert!(
-            verified.status.success(),
-            "{}",
-            String::from_utf8_lossy(&verified.stdout)
-        );
+        cli.ok(&["journal", "verify"]);
     }
 }
 
@@ -559,20 +561,10 @@ fn a_broken_rule_pack_stops_the_platform_with_file_line_and_field() {
 async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_run_again() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
     for cli in clis(&stores) {
-        let loaded = cli.run(&["demo", "--cases", "6000", "--seed", "5"]);
-        assert!(
-            loaded.status.success(),
-            "{}",
-            String::from_utf8_lossy(&loaded.stderr)
-        );
+        cli.ok(&["demo", "--cases", "6000", "--seed", "5"]);
         let file = cli.data.path().join("payments.xml");
         let path = file.to_str().unwrap_or_default();
-        let written = cli.run(&["demo", "--cases", "6000", "--payments", path]);
-        assert!(
-            written.status.success(),
-            "{}",
-            String::from_utf8_lossy(&written.stderr)
-        );
+        cli.ok(&["demo", "--cases", "6000", "--payments", path]);
         let mut child = cli
             .command(&["import", "payments", path])
             .spawn()
@@ -623,12 +615,7 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
             "{}: every entry recorded exactly once",
             cli.test.backend_name
         );
-        let check = cli.run(&["check"]);
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
+        cli.ok(&["check"]);
         // The demo file pays existing cases by their references: nothing waits in the queue.
         let queue = cli.json(&["payments", "unmatched", "--json"]);
         assert_eq!(queue.as_array().map(Vec::len), Some(0), "{queue}");
@@ -672,12 +659,7 @@ async fn writer_busy(url: &str) -> bool {
 async fn an_interest_run_killed_half_way_accrues_every_case_once_when_run_again() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
     for cli in clis(&stores) {
-        let loaded = cli.run(&["demo", "--cases", "3000", "--seed", "7"]);
-        assert!(
-            loaded.status.success(),
-            "{}",
-            String::from_utf8_lossy(&loaded.stderr)
-        );
+        cli.ok(&["demo", "--cases", "3000", "--seed", "7"]);
         let journal_before = cli
             .test
             .store
@@ -725,12 +707,7 @@ async fn an_interest_run_killed_half_way_accrues_every_case_once_when_run_again(
             repeat["denied_by_reason"]["interest.no_rate"].as_u64() > Some(0),
             "house-only markets have no rate: {repeat}"
         );
-        let check = cli.run(&["check"]);
-        assert!(
-            check.status.success(),
-            "{}",
-            String::from_utf8_lossy(&check.stdout)
-        );
+        cli.ok(&["check"]);
         let text = cli.run(&["accrue", "--date", "2026-06-01"]);
         assert!(String::from_utf8_lossy(&text.stdout).contains("interest run to 2026-06-01"));
     }

@@ -7,9 +7,12 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use proptest::prelude::*;
-use reilu_core::{Currency, CustomerKind, MarketCode, Markets, Money};
+use reilu_core::{Currency, CustomerKind, Markets, Money};
 use reilu_rules::model::*;
 use reilu_rules::{ApprovedAction, Gate};
+
+#[path = "gate_support.rs"]
+mod support;
 
 fn gate() -> &'static Gate {
     static GATE: OnceLock<Gate> = OnceLock::new();
@@ -19,34 +22,9 @@ fn gate() -> &'static Gate {
 const MARKETS: [&str; 4] = ["FI", "SE", "DE", "AT"];
 
 fn case(market: &str, principal_minor: i64) -> CaseView {
-    let markets = Markets::builtin().unwrap();
-    let market = markets.get(market).unwrap();
-    let principal = Money::from_minor(principal_minor, market.currency);
-    let zero = Money::zero(market.currency);
-    CaseView {
-        market: MarketCode::parse(market.code.as_str()).unwrap(),
-        customer_kind: CustomerKind::Consumer,
-        time_zone: market.main_time_zone(),
-        original_principal: principal,
-        balances: Balances {
-            principal,
-            interest: zero,
-            collection_costs: zero,
-            creditor_fees: zero,
-        },
-        due_date: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-        limitation_interrupted_on: None,
-        holds: Vec::new(),
-        vulnerable: false,
-        contact_history: Vec::new(),
-        fee_history: Vec::new(),
-        channels_refused: Vec::new(),
-        first_demand_sent_at: None,
-        plans_charged: 0,
-        contractual_rate_bp: None,
-        statutory_claims: false,
-        interest_carry_minor_bp_days: 0,
-    }
+    let currency = Markets::builtin().unwrap().get(market).unwrap().currency;
+    let principal = Money::from_minor(principal_minor, currency);
+    support::case_view(market, CustomerKind::Consumer, principal, "2026-06-01")
 }
 
 fn instant(minutes_from_start: i64) -> DateTime<Utc> {

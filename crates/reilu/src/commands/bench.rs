@@ -87,6 +87,20 @@ pub struct PhaseReport {
     pub peak_rss_mib: f64,
 }
 
+impl PhaseReport {
+    /// `rows` handled since `started`, with this process's peak memory so far.
+    pub fn since(phase: Phase, rows: u64, started: Instant) -> PhaseReport {
+        let seconds = started.elapsed().as_secs_f64();
+        PhaseReport {
+            phase,
+            rows,
+            seconds,
+            rows_per_second: rows as f64 / seconds,
+            peak_rss_mib: peak_rss_mib(),
+        }
+    }
+}
+
 pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Intake(args) => intake(args).await,
@@ -240,14 +254,7 @@ async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseRep
             summary.accepted + summary.duplicates
         }
     };
-    let seconds = started.elapsed().as_secs_f64();
-    Ok(PhaseReport {
-        phase: args.phase,
-        rows,
-        seconds,
-        rows_per_second: rows as f64 / seconds,
-        peak_rss_mib: peak_rss_mib(),
-    })
+    Ok(PhaseReport::since(args.phase, rows, started))
 }
 
 /// The process's peak resident memory (VmHWM in /proc/self/status), in MiB.

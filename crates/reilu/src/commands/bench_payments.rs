@@ -102,14 +102,7 @@ pub async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<Phas
             summary.matched
         }
     };
-    let seconds = started.elapsed().as_secs_f64();
-    Ok(PhaseReport {
-        phase: args.phase,
-        rows,
-        seconds,
-        rows_per_second: rows as f64 / seconds,
-        peak_rss_mib: crate::commands::bench::peak_rss_mib(),
-    })
+    Ok(PhaseReport::since(args.phase, rows, started))
 }
 
 /// One credit per case, by its RF reference, in its currency.
