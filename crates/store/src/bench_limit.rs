@@ -1,7 +1,9 @@
 //! The limit the ledger benchmark measures against: the same rows a batch of payments
-//! writes (postings, their entries, the bank entries), inserted plainly in batches — no
+//! writes (postings with their lines, the lines of accounts with statements, the bank
+//! entries), inserted plainly in batches — no
 //! idempotency check, no balances, no journal, no allocation. Used only by `reilu bench ledger`.
 
+use crate::ledger::{has_statement, lines_json};
 use crate::models::{BankEntryRecord, NewPosting};
 use crate::sql::value_rows;
 use crate::{SqlStore, StoreResult};
@@ -17,8 +19,8 @@ pub async fn insert_plain_rows(
     let mut transaction = store.pool().begin().await?;
     for (chunk_index, chunk) in postings.chunks(500).enumerate() {
         let sql = format!(
-            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) VALUES {}",
-            value_rows(backend, chunk.len(), 7)
+            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, lines, entries_sha256) VALUES {}",
+            value_rows(backend, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
         for (offset, posting) in chunk.iter().enumerate() {
@@ -30,6 +32,7 @@ pub async fn insert_plain_rows(
                 .bind(posting.corrects)
                 .bind(posting.idempotency_key.as_deref())
                 .bind(&posting.description)
+                .bind(lines_json(&posting.entries)?)
                 .bind("");
         }
         query.execute(&mut *transaction).await?;
@@ -37,6 +40,9 @@ pub async fn insert_plain_rows(
     let mut lines = Vec::new();
     for (index, posting) in postings.iter().enumerate() {
         for (line, entry) in posting.entries.iter().enumerate() {
+            if !has_statement(&entry.account) {
+                continue;
+            }
             lines.push((
                 first_id + i64::try_from(index).unwrap_or(0),
                 i64::try_from(line).unwrap_or(0),
@@ -46,15 +52,15 @@ pub async fn insert_plain_rows(
     }
     for chunk in lines.chunks(500) {
         let sql = format!(
-            "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
+            "INSERT INTO account_lines (account, posting_id, line, currency, amount_minor) VALUES {}",
             value_rows(backend, chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
         for (id, line, entry) in chunk {
             query = query
+                .bind(&entry.account)
                 .bind(*id)
                 .bind(*line)
-                .bind(&entry.account)
                 .bind(&entry.currency)
                 .bind(entry.amount_minor);
         }

@@ -75,44 +75,23 @@ pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<
     Ok(PostOutcome::Posted { posting_id })
 }
 
-/// Writes a posting, its entries and the account balances inside the caller's transaction
+/// Writes a posting, its lines and the account balances inside the caller's transaction
 /// (which has taken the journal's slot, so writes are serialised); returns its id.
 pub(crate) async fn write_posting(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     posting: &NewPosting,
     backend: Backend,
 ) -> StoreResult<i64> {
-    if !balanced(&posting.entries) {
-        return Err(StoreError::Conflict(format!(
-            "posting '{}' does not balance",
-            posting.description
-        )));
-    }
-    let id_row = sqlx::query("UPDATE counters SET next_value = next_value + 1 WHERE name = 'posting' RETURNING next_value")
-        .fetch_one(&mut **transaction)
-        .await?;
-    let posting_id: i64 = id_row.try_get::<i64, _>(0)? - 1;
-    sqlx::query(
-        "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(posting_id)
-    .bind(&posting.kind)
-    .bind(posting.at_ms)
-    .bind(posting.corrects)
-    .bind(posting.idempotency_key.as_deref())
-    .bind(&posting.description)
-    .bind(entries_hash(&posting.entries))
-    .execute(&mut **transaction)
-    .await?;
-    write_entries(transaction, posting_id, &posting.entries, backend).await?;
-    write_balances(transaction, &posting.entries, backend).await?;
-    Ok(posting_id)
+    let ids = write_postings(transaction, std::slice::from_ref(posting), backend).await?;
+    ids.first()
+        .copied()
+        .ok_or_else(|| StoreError::Corrupt("a written posting has no id".into()))
 }
 
 /// Writes many postings at once inside the caller's transaction: one counter update for all
-/// their ids, multi-row inserts for postings and entries, and each account's balance updated
-/// once with the sum of its entries. Returns the ids in the order given.
+/// their ids, multi-row inserts for the postings (with their lines) and for the lines of
+/// accounts with statements, and each account's balance updated once with the sum of its
+/// lines. Returns the ids in the order given.
 pub(crate) async fn write_postings(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     postings: &[NewPosting],
@@ -135,46 +114,29 @@ pub(crate) async fn write_postings(
         .await?;
     let first_id: i64 = row.try_get::<i64, _>(0)? - count;
     let ids: Vec<i64> = (0..count).map(|offset| first_id + offset).collect();
-    for (chunk_index, chunk) in postings.chunks(ROWS_PER_STATEMENT).enumerate() {
+    for (chunk, chunk_ids) in postings
+        .chunks(ROWS_PER_STATEMENT)
+        .zip(ids.chunks(ROWS_PER_STATEMENT))
+    {
         let sql = format!(
-            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, entries_sha256) VALUES {}",
-            crate::sql::value_rows(backend, chunk.len(), 7)
+            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, lines, entries_sha256) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
-        for (offset, posting) in chunk.iter().enumerate() {
+        for (posting, id) in chunk.iter().zip(chunk_ids) {
             query = query
-                .bind(ids[chunk_index * ROWS_PER_STATEMENT + offset])
+                .bind(*id)
                 .bind(&posting.kind)
                 .bind(posting.at_ms)
                 .bind(posting.corrects)
                 .bind(posting.idempotency_key.as_deref())
                 .bind(&posting.description)
+                .bind(lines_json(&posting.entries)?)
                 .bind(entries_hash(&posting.entries));
         }
         query.execute(&mut **transaction).await?;
     }
-    let mut lines: Vec<(i64, i64, &PostingEntryRow)> = Vec::new();
-    for (posting, id) in postings.iter().zip(&ids) {
-        for (line, entry) in posting.entries.iter().enumerate() {
-            lines.push((*id, i64::try_from(line).unwrap_or(i64::MAX), entry));
-        }
-    }
-    for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
-            crate::sql::value_rows(backend, chunk.len(), 5)
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, line, entry) in chunk {
-            query = query
-                .bind(*id)
-                .bind(*line)
-                .bind(&entry.account)
-                .bind(&entry.currency)
-                .bind(entry.amount_minor);
-        }
-        query.execute(&mut **transaction).await?;
-    }
+    write_account_lines(transaction, postings, &ids, backend).await?;
     let all_entries: Vec<PostingEntryRow> = postings
         .iter()
         .flat_map(|posting| posting.entries.iter().cloned())
@@ -186,25 +148,69 @@ pub(crate) async fn write_postings(
 /// Rows per multi-row statement; see the intake's ROWS_PER_STATEMENT for why.
 const ROWS_PER_STATEMENT: usize = 500;
 
-async fn write_entries(
+/// Whether an account's lines are also kept by account, for its statement: every account
+/// but a case's receivables and a client's memorandum claims, which are most of the lines
+/// (every claim placed writes both) and are only ever read by posting.
+pub(crate) fn has_statement(account: &str) -> bool {
+    !account.starts_with("receivable:") && !account.starts_with("client_claims:")
+}
+
+/// A posting's lines as `postings.lines` keeps them: a JSON array of
+/// `[account, currency, amount_minor]`, in line order.
+pub(crate) fn lines_json(entries: &[PostingEntryRow]) -> StoreResult<String> {
+    let lines: Vec<(&str, &str, i64)> = entries
+        .iter()
+        .map(|entry| {
+            (
+                entry.account.as_str(),
+                entry.currency.as_str(),
+                entry.amount_minor,
+            )
+        })
+        .collect();
+    serde_json::to_string(&lines).map_err(|error| StoreError::Corrupt(error.to_string()))
+}
+
+/// The lines of `postings.lines` back as entries.
+pub(crate) fn parse_lines(text: &str) -> Result<Vec<PostingEntryRow>, serde_json::Error> {
+    let lines: Vec<(String, String, i64)> = serde_json::from_str(text)?;
+    Ok(lines
+        .into_iter()
+        .map(|(account, currency, amount_minor)| PostingEntryRow {
+            account,
+            currency,
+            amount_minor,
+        })
+        .collect())
+}
+
+/// The lines of accounts with statements, keyed by account (the posting's line number kept).
+async fn write_account_lines(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    posting_id: i64,
-    entries: &[PostingEntryRow],
+    postings: &[NewPosting],
+    ids: &[i64],
     backend: Backend,
 ) -> StoreResult<()> {
-    for (chunk_index, chunk) in entries.chunks(ROWS_PER_STATEMENT).enumerate() {
+    let mut lines: Vec<(i64, i64, &PostingEntryRow)> = Vec::new();
+    for (posting, id) in postings.iter().zip(ids) {
+        for (line, entry) in posting.entries.iter().enumerate() {
+            if has_statement(&entry.account) {
+                let line = i64::try_from(line).map_err(|_| StoreError::Corrupt("line".into()))?;
+                lines.push((*id, line, entry));
+            }
+        }
+    }
+    for chunk in lines.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO ledger_entries (posting_id, line, account, currency, amount_minor) VALUES {}",
+            "INSERT INTO account_lines (account, posting_id, line, currency, amount_minor) VALUES {}",
             crate::sql::value_rows(backend, chunk.len(), 5)
         );
         let mut query = sqlx::query(&sql);
-        for (offset, entry) in chunk.iter().enumerate() {
-            let line = i64::try_from(chunk_index * ROWS_PER_STATEMENT + offset)
-                .map_err(|_| StoreError::Corrupt("line".into()))?;
+        for (id, line, entry) in chunk {
             query = query
-                .bind(posting_id)
-                .bind(line)
                 .bind(&entry.account)
+                .bind(*id)
+                .bind(*line)
                 .bind(&entry.currency)
                 .bind(entry.amount_minor);
         }
@@ -411,32 +417,25 @@ pub(crate) fn case_balance_accounts(
     Ok(accounts)
 }
 
-/// The entries of one posting in line order.
-pub(crate) async fn posting_entries(
-    store: &SqlStore,
+/// The entries of one posting in line order (none for a posting that does not exist).
+pub(crate) async fn posting_entries<'c, E>(
+    executor: E,
     posting_id: i64,
-) -> StoreResult<Vec<PostingEntryRow>> {
-    let rows = sqlx::query(
-        "SELECT account, currency, amount_minor FROM ledger_entries WHERE posting_id = $1 ORDER BY line",
-    )
-    .bind(posting_id)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(PostingEntryRow {
-                account: row.try_get(0)?,
-                currency: row.try_get(1)?,
-                amount_minor: row.try_get(2)?,
-            })
-        })
-        .collect()
+) -> StoreResult<Vec<PostingEntryRow>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query("SELECT lines FROM postings WHERE id = $1")
+        .bind(posting_id)
+        .fetch_optional(executor)
+        .await?;
+    let Some(row) = row else {
+        return Ok(Vec::new());
+    };
+    let text: String = row.try_get(0)?;
+    parse_lines(&text)
+        .map_err(|error| StoreError::Corrupt(format!("posting {posting_id}'s lines: {error}")))
 }
-
-/// The condition of the `ledger_entries_by_account` partial index: a query uses the index
-/// only when it repeats it.
-const STATEMENT_ACCOUNTS: &str =
-    "e.account NOT LIKE 'receivable:%' AND e.account NOT LIKE 'client_claims:%'";
 
 /// One account's entries in a period, with the balance before it.
 pub(crate) async fn statement(
@@ -445,23 +444,23 @@ pub(crate) async fn statement(
     from_ms: i64,
     to_ms: i64,
 ) -> StoreResult<crate::models::AccountStatement> {
-    if account.starts_with("receivable:") || account.starts_with("client_claims:") {
+    if !has_statement(account) {
         return Err(StoreError::Conflict(format!(
             "no statement is kept for {account}: receivables and claims are read by posting"
         )));
     }
-    let opening = sqlx::query(&format!(
-        "SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM ledger_entries e JOIN postings p ON p.id = e.posting_id \
-         WHERE e.account = $1 AND {STATEMENT_ACCOUNTS} AND p.at_ms < $2 GROUP BY e.currency ORDER BY e.currency",
-    ))
+    let opening = sqlx::query(
+        "SELECT e.currency, CAST(SUM(e.amount_minor) AS BIGINT) FROM account_lines e JOIN postings p ON p.id = e.posting_id \
+         WHERE e.account = $1 AND p.at_ms < $2 GROUP BY e.currency ORDER BY e.currency",
+    )
     .bind(account)
     .bind(from_ms)
     .fetch_all(store.pool())
     .await?;
-    let lines = sqlx::query(&format!(
-        "SELECT p.at_ms, p.id, p.kind, p.description, e.currency, e.amount_minor FROM ledger_entries e \
-         JOIN postings p ON p.id = e.posting_id WHERE e.account = $1 AND {STATEMENT_ACCOUNTS} AND p.at_ms >= $2 AND p.at_ms < $3 ORDER BY p.id, e.line",
-    ))
+    let lines = sqlx::query(
+        "SELECT p.at_ms, p.id, p.kind, p.description, e.currency, e.amount_minor FROM account_lines e \
+         JOIN postings p ON p.id = e.posting_id WHERE e.account = $1 AND p.at_ms >= $2 AND p.at_ms < $3 ORDER BY e.posting_id, e.line",
+    )
     .bind(account)
     .bind(from_ms)
     .bind(to_ms)

@@ -1,8 +1,8 @@
-//! `reilu check` for the ledger: every invariant re-derived from the entries. The entries are
-//! read in key order, a bounded page at a time (a placement posting can hold thousands of
-//! entries, so pages count entries, not postings); the sums a case's receivables need are
-//! kept as numbers by case rather than by account name, so memory grows by a few dozen
-//! bytes per case, not per account code.
+//! `reilu check` for the ledger: every invariant re-derived from the postings' lines. The
+//! postings are read in id order, a bounded page at a time (a placement posting can hold
+//! thousands of lines, so a page is sized by the bytes of its lines, not by postings); the
+//! sums a case's receivables need are kept as numbers by case rather than by account name, so
+//! memory grows by a few dozen bytes per case, not per account code.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,23 +10,27 @@ use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::ledger::{
     CASE_BALANCE_COLUMNS, balanced, case_balance_accounts, component_index, entries_hash,
-    receivable,
+    has_statement, parse_lines, receivable,
 };
 use crate::models::{LedgerCheck, PostingEntryRow};
 use crate::{Backend, StoreResult};
 
-/// Entries read per query.
-const ENTRIES_PER_PAGE: i64 = 20_000;
-/// Postings (id and hash) and case balance rows read per query.
+/// Postings read by the first query; later pages are sized to about `PAGE_BYTES_TARGET` of
+/// lines, between one posting and `POSTINGS_PER_PAGE_MAX`.
+const POSTINGS_PER_FIRST_PAGE: i64 = 500;
+const POSTINGS_PER_PAGE_MAX: i64 = 5_000;
+const PAGE_BYTES_TARGET: usize = 8 << 20;
+/// Case balance rows read per query.
 const ROWS_PER_PAGE: i64 = 5_000;
 
-/// Every invariant of the ledger, re-derived from the entries: each posting balances and is
-/// unchanged (its hash), each account's kept balance equals the sum of its entries, and per
-/// currency the client-money bank holds exactly what is owed to clients, unallocated,
-/// overpaid and the company's own.
+/// Every invariant of the ledger, re-derived from the postings' lines: each posting balances
+/// and is unchanged (its hash), each account's kept balance equals the sum of its lines, the
+/// lines kept by account for statements are those of the postings, and per currency the
+/// client-money bank holds exactly what is owed to clients, unallocated, overpaid and the
+/// company's own.
 pub(crate) async fn check(pool: &AnyPool, backend: Backend) -> StoreResult<LedgerCheck> {
     // One snapshot for every query: an import committing while the check pages through the
-    // ledger would otherwise show up as balances that disagree with their entries.
+    // ledger would otherwise show up as balances that disagree with their lines.
     let mut transaction = pool.begin().await?;
     if backend == Backend::Postgres {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
@@ -43,51 +47,146 @@ pub(crate) async fn check(pool: &AnyPool, backend: Backend) -> StoreResult<Ledge
 async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
     let mut report = LedgerCheck::default();
     let mut sums = DerivedSums::default();
-    let mut hashes = PostingHashes::default();
-    let mut current: Option<(i64, Vec<PostingEntryRow>)> = None;
-    let mut after: (i64, i64) = (0, -1);
+    let mut statements = StatementSums::default();
+    let mut after: i64 = 0;
+    let mut page_size = POSTINGS_PER_FIRST_PAGE;
     loop {
         let rows = sqlx::query(
-            "SELECT posting_id, line, account, currency, amount_minor FROM ledger_entries \
-             WHERE (posting_id, line) > ($1, $2) ORDER BY posting_id, line LIMIT $3",
+            "SELECT id, entries_sha256, lines FROM postings WHERE id > $1 ORDER BY id LIMIT $2",
         )
-        .bind(after.0)
-        .bind(after.1)
-        .bind(ENTRIES_PER_PAGE)
+        .bind(after)
+        .bind(page_size)
         .fetch_all(&mut *connection)
         .await?;
         let Some(last) = rows.last() else { break };
-        after = (last.try_get(0)?, last.try_get(1)?);
+        after = last.try_get(0)?;
+        let mut page_bytes = 0_usize;
         for row in &rows {
-            let posting_id: i64 = row.try_get(0)?;
-            let entry = PostingEntryRow {
-                account: row.try_get(2)?,
-                currency: row.try_get(3)?,
-                amount_minor: row.try_get(4)?,
-            };
-            sums.add(&entry);
-            match &mut current {
-                Some((id, entries)) if *id == posting_id => entries.push(entry),
-                _ => {
-                    if let Some((id, entries)) = current.take() {
-                        hashes
-                            .verify(&mut *connection, id, &entries, &mut report)
-                            .await?;
+            let id: i64 = row.try_get(0)?;
+            let stored_hash: String = row.try_get(1)?;
+            let lines: String = row.try_get(2)?;
+            page_bytes += lines.len();
+            report.postings += 1;
+            match parse_lines(&lines) {
+                Ok(entries) => {
+                    verify_posting(id, &entries, &stored_hash, &mut report);
+                    for entry in &entries {
+                        sums.add(entry);
+                        if has_statement(&entry.account) {
+                            statements.add(id, entry);
+                        }
                     }
-                    current = Some((posting_id, vec![entry]));
                 }
+                Err(error) => report
+                    .problems
+                    .push(format!("posting {id}'s lines cannot be read: {error}")),
             }
         }
+        page_size = next_page_size(rows.len(), page_bytes);
     }
-    if let Some((id, entries)) = current.take() {
-        hashes
-            .verify(&mut *connection, id, &entries, &mut report)
-            .await?;
-    }
-    hashes.finish(&mut *connection, &mut report).await?;
     compare_balances(&mut *connection, &sums, &mut report).await?;
+    compare_statement_lines(&mut *connection, &statements, &mut report).await?;
     check_client_money(&sums.accounts, &mut report);
     Ok(report)
+}
+
+/// One posting's lines against its stored hash, and their balance.
+fn verify_posting(
+    id: i64,
+    entries: &[PostingEntryRow],
+    stored_hash: &str,
+    report: &mut LedgerCheck,
+) {
+    let problem = if entries.is_empty() {
+        format!("posting {id} has no entries")
+    } else if !balanced(entries) {
+        format!("posting {id} does not balance")
+    } else if entries_hash(entries) != stored_hash {
+        format!("posting {id} was changed after it was written")
+    } else {
+        return;
+    };
+    report.problems.push(problem);
+}
+
+/// How many postings the next page reads, so that its lines come to about
+/// `PAGE_BYTES_TARGET`, judged by the page just read.
+fn next_page_size(postings: usize, page_bytes: usize) -> i64 {
+    let bytes_per_posting = (page_bytes / postings.max(1)).max(1);
+    let fitting = i64::try_from(PAGE_BYTES_TARGET / bytes_per_posting).unwrap_or(i64::MAX);
+    fitting.clamp(1, POSTINGS_PER_PAGE_MAX)
+}
+
+/// The lines of accounts with statements, as the postings hold them: per account and
+/// currency how many, their sum and the sum of their posting ids (which finds a line moved
+/// to another posting).
+#[derive(Default)]
+struct StatementSums {
+    accounts: BTreeMap<(String, String), LineSums>,
+}
+
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
+struct LineSums {
+    count: i64,
+    amount_minor: i128,
+    posting_ids: i128,
+}
+
+impl StatementSums {
+    fn add(&mut self, posting_id: i64, entry: &PostingEntryRow) {
+        let sums = self
+            .accounts
+            .entry((entry.account.clone(), entry.currency.clone()))
+            .or_default();
+        sums.count += 1;
+        sums.amount_minor += i128::from(entry.amount_minor);
+        sums.posting_ids += i128::from(posting_id);
+    }
+}
+
+/// The lines kept by account for statements (`account_lines`) against the postings' own.
+async fn compare_statement_lines(
+    connection: &mut AnyConnection,
+    derived: &StatementSums,
+    report: &mut LedgerCheck,
+) -> StoreResult<()> {
+    let rows = sqlx::query(
+        "SELECT account, currency, COUNT(*), CAST(SUM(amount_minor) AS BIGINT), CAST(SUM(posting_id) AS BIGINT) \
+         FROM account_lines GROUP BY account, currency ORDER BY account, currency",
+    )
+    .fetch_all(&mut *connection)
+    .await?;
+    let mut seen = 0_usize;
+    for row in &rows {
+        let key: (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let kept = LineSums {
+            count: row.try_get(2)?,
+            amount_minor: i128::from(row.try_get::<i64, _>(3)?),
+            posting_ids: i128::from(row.try_get::<i64, _>(4)?),
+        };
+        let from_postings = derived.accounts.get(&key).copied().unwrap_or_default();
+        seen += usize::from(derived.accounts.contains_key(&key));
+        if kept != from_postings
+            && (kept.count, kept.amount_minor) == (from_postings.count, from_postings.amount_minor)
+        {
+            report.problems.push(format!(
+                "account {} {}: its statement's lines are on other postings than its postings' lines",
+                key.0, key.1
+            ));
+        } else if kept != from_postings {
+            report.problems.push(format!(
+                "account {} {}: its statement has {} lines summing to {}, its postings {} lines summing to {}",
+                key.0, key.1, kept.count, kept.amount_minor, from_postings.count, from_postings.amount_minor
+            ));
+        }
+    }
+    if seen != derived.accounts.len() {
+        report.problems.push(format!(
+            "{} accounts have lines in postings but none in their statement",
+            derived.accounts.len() - seen
+        ));
+    }
+    Ok(())
 }
 
 /// What a case's receivable entries sum to, by component in `Component::ALL` order, and
@@ -145,94 +244,6 @@ impl DerivedSums {
             .map(|sums| sums.touched.iter().filter(|touched| **touched).count())
             .sum();
         receivables + self.accounts.len()
-    }
-}
-
-/// The stored hashes of the postings, read a page ahead of the entries in id order, so a
-/// posting's entries are compared with its hash as soon as they are all read.
-#[derive(Default)]
-struct PostingHashes {
-    page: BTreeMap<i64, String>,
-    read_to: i64,
-    exhausted: bool,
-}
-
-impl PostingHashes {
-    /// Checks one posting's entries (balance, hash); postings before it that have no entries
-    /// at all are reported on the way.
-    async fn verify(
-        &mut self,
-        connection: &mut AnyConnection,
-        id: i64,
-        entries: &[PostingEntryRow],
-        report: &mut LedgerCheck,
-    ) -> StoreResult<()> {
-        while !self.exhausted && self.read_to < id {
-            self.read_page(&mut *connection).await?;
-        }
-        while let Some((&first, _)) = self.page.first_key_value() {
-            if first >= id {
-                break;
-            }
-            self.page.remove(&first);
-            report.postings += 1;
-            report
-                .problems
-                .push(format!("posting {first} has no entries"));
-        }
-        let Some(stored_hash) = self.page.remove(&id) else {
-            report.problems.push(format!(
-                "entries refer to posting {id}, which does not exist"
-            ));
-            return Ok(());
-        };
-        report.postings += 1;
-        if !balanced(entries) {
-            report
-                .problems
-                .push(format!("posting {id} does not balance"));
-        } else if entries_hash(entries) != stored_hash {
-            report
-                .problems
-                .push(format!("posting {id} was changed after it was written"));
-        }
-        Ok(())
-    }
-
-    async fn read_page(&mut self, connection: &mut AnyConnection) -> StoreResult<()> {
-        let rows = sqlx::query(
-            "SELECT id, entries_sha256 FROM postings WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(self.read_to)
-        .bind(ROWS_PER_PAGE)
-        .fetch_all(&mut *connection)
-        .await?;
-        match rows.last() {
-            Some(last) => self.read_to = last.try_get(0)?,
-            None => self.exhausted = true,
-        }
-        for row in &rows {
-            self.page.insert(row.try_get(0)?, row.try_get(1)?);
-        }
-        Ok(())
-    }
-
-    /// Postings after the last entry have no entries.
-    async fn finish(
-        &mut self,
-        connection: &mut AnyConnection,
-        report: &mut LedgerCheck,
-    ) -> StoreResult<()> {
-        loop {
-            for id in std::mem::take(&mut self.page).into_keys() {
-                report.postings += 1;
-                report.problems.push(format!("posting {id} has no entries"));
-            }
-            if self.exhausted {
-                return Ok(());
-            }
-            self.read_page(&mut *connection).await?;
-        }
     }
 }
 

@@ -339,39 +339,68 @@ async fn case_facts(
     backend: Backend,
 ) -> StoreResult<Vec<CaseFacts>> {
     let mut facts = Vec::with_capacity(case_numbers.len());
+    let columns = "c.case_number, c.client_id, c.market, c.currency, b.principal_minor, b.interest_minor, \
+                   b.collection_costs_minor, b.creditor_fees_minor";
     for chunk in case_numbers.chunks(500) {
         let sql = format!(
-            "SELECT c.case_number, c.client_id, c.market, c.currency, b.principal_minor, b.interest_minor, \
-             b.collection_costs_minor, b.creditor_fees_minor FROM cases c \
-             LEFT JOIN case_balances b ON b.case_number = c.case_number WHERE c.case_number IN ({})",
+            "SELECT {} FROM cases c LEFT JOIN case_balances b ON b.case_number = c.case_number \
+             WHERE c.case_number IN ({})",
+            crate::sql::json_rows(backend, columns),
             crate::sql::placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
         for number in chunk {
             query = query.bind(*number);
         }
-        for row in query.fetch_all(&mut **transaction).await? {
-            let currency_code: String = row.try_get(3)?;
-            let currency = Currency::parse(&currency_code)
-                .map_err(|error| StoreError::Corrupt(error.to_string()))?;
-            let mut owed = Vec::with_capacity(Component::ALL.len());
-            for (index, component) in Component::ALL.iter().enumerate() {
-                let balance_minor: Option<i64> = row.try_get(4 + index)?;
-                owed.push((
-                    *component,
-                    Money::from_minor(balance_minor.unwrap_or(0), currency),
-                ));
-            }
-            facts.push(CaseFacts {
-                case_number: row.try_get(0)?,
-                client_id: row.try_get(1)?,
-                market: row.try_get(2)?,
-                currency: currency_code,
-                owed,
-            });
+        let text: String = query.fetch_one(&mut **transaction).await?.try_get(0)?;
+        let rows: Vec<CaseFactsRow> = serde_json::from_str(&text)
+            .map_err(|error| StoreError::Corrupt(format!("case facts: {error}")))?;
+        for row in rows {
+            facts.push(row.into_facts()?);
         }
     }
     Ok(facts)
+}
+
+/// One case's owner and receivables as `case_facts` reads them: case number, client, market,
+/// currency and the four receivable balances in `Component::ALL` order (none before the
+/// first posting).
+#[derive(serde::Deserialize)]
+struct CaseFactsRow(
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+impl CaseFactsRow {
+    fn into_facts(self) -> StoreResult<CaseFacts> {
+        let CaseFactsRow(case_number, client_id, market, currency_code, p, i, c, f) = self;
+        let balances = [p, i, c, f];
+        let currency = Currency::parse(&currency_code)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
+        let owed = Component::ALL
+            .iter()
+            .zip(balances)
+            .map(|(component, balance_minor)| {
+                (
+                    *component,
+                    Money::from_minor(balance_minor.unwrap_or(0), currency),
+                )
+            })
+            .collect();
+        Ok(CaseFacts {
+            case_number,
+            client_id,
+            market,
+            currency: currency_code,
+            owed,
+        })
+    }
 }
 
 /// A posting's rows for a bank entry. The bank entry's own key (account, bank reference),
@@ -616,23 +645,16 @@ enum KeyValue<'a> {
 
 /// The posting that undoes `posting_id`, built by the ledger from the stored entries.
 async fn reversal_of(transaction: &mut Tx, posting_id: i64) -> StoreResult<Posting> {
-    let rows = sqlx::query(
-        "SELECT account, currency, amount_minor FROM ledger_entries WHERE posting_id = $1 ORDER BY line",
-    )
-    .bind(posting_id)
-    .fetch_all(&mut **transaction)
-    .await?;
-    let mut entries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let code: String = row.try_get(0)?;
-        let currency: String = row.try_get(1)?;
-        let account = Account::parse(&code)
-            .ok_or_else(|| StoreError::Corrupt(format!("account code {code}")))?;
-        let currency =
-            Currency::parse(&currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let stored = crate::ledger::posting_entries(&mut **transaction, posting_id).await?;
+    let mut entries = Vec::with_capacity(stored.len());
+    for stored in stored {
+        let account = Account::parse(&stored.account)
+            .ok_or_else(|| StoreError::Corrupt(format!("account code {}", stored.account)))?;
+        let currency = Currency::parse(&stored.currency)
+            .map_err(|error| StoreError::Corrupt(error.to_string()))?;
         entries.push(Entry {
             account,
-            amount: Money::from_minor(row.try_get(2)?, currency),
+            amount: Money::from_minor(stored.amount_minor, currency),
         });
     }
     let original = Posting::new(PostingKind::PaymentReceived, entries).map_err(ledger_error)?;

@@ -35,6 +35,17 @@ pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> Strin
     text
 }
 
+/// A select list that folds every row of a query into one JSON array of arrays, one per row
+/// (`[]` for none). sqlx hands SQLite's rows from its database thread to ours one message at
+/// a time, measured at about 4 µs a row; a chunk's rows as one JSON text cost one message and
+/// a parse (the payments import's case look-ups went from 0.7 s to 0.2 s per 120,000 cases).
+pub(crate) fn json_rows(backend: Backend, columns: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_group_array(json_array({columns}))"),
+        Backend::Postgres => format!("COALESCE(json_agg(json_build_array({columns}))::text, '[]')"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,7 +265,7 @@ impl Store for SqlStore {
     }
 
     async fn posting_entries(&self, posting_id: i64) -> StoreResult<Vec<PostingEntryRow>> {
-        ledger::posting_entries(self, posting_id).await
+        ledger::posting_entries(&self.pool, posting_id).await
     }
 
     async fn account_statement(

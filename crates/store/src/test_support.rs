@@ -56,20 +56,33 @@ pub fn unique_name(prefix: &str) -> String {
 /// skip: CI sets it so that both backends are tested.
 pub async fn stores_under_test() -> StoreResult<Vec<TestStore>> {
     let mut stores = vec![sqlite_test_store().await?];
-    if let Ok(server_url) = std::env::var(TEST_DATABASE_URL_VARIABLE)
-        && !server_url.trim().is_empty()
-    {
-        stores.push(postgres_test_store(server_url.trim()).await?);
+    if let Some(server_url) = test_server_url() {
+        stores.push(postgres_test_store(&server_url).await?);
     }
     Ok(stores)
 }
 
-pub async fn sqlite_test_store() -> StoreResult<TestStore> {
+/// The PostgreSQL server tests run against, if one is named.
+pub fn test_server_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_URL_VARIABLE)
+        .ok()
+        .map(|url| url.trim().to_owned())
+        .filter(|url| !url.is_empty())
+}
+
+/// A URL to an SQLite database file in a new temporary folder (the file is created on first
+/// connect), and the folder.
+pub fn sqlite_test_url() -> StoreResult<(String, PathBuf)> {
     let folder = std::env::temp_dir().join(unique_name("reilu_test"));
     std::fs::create_dir_all(&folder).map_err(|error| {
         StoreError::Conflict(format!("cannot create {}: {error}", folder.display()))
     })?;
     let url = format!("sqlite://{}?mode=rwc", folder.join("reilu.db").display());
+    Ok((url, folder))
+}
+
+pub async fn sqlite_test_store() -> StoreResult<TestStore> {
+    let (url, folder) = sqlite_test_url()?;
     let store = SqlStore::connect(&url).await?;
     Ok(TestStore {
         backend_name: "sqlite",
@@ -81,6 +94,18 @@ pub async fn sqlite_test_store() -> StoreResult<TestStore> {
 
 /// Creates a database with a unique name on the server and connects to it.
 pub async fn postgres_test_store(server_url: &str) -> StoreResult<TestStore> {
+    let url = postgres_test_url(server_url).await?;
+    let store = SqlStore::connect(&url).await?;
+    Ok(TestStore {
+        backend_name: "postgres",
+        url,
+        store,
+        folder: None,
+    })
+}
+
+/// Creates an empty database with a unique name on the server; returns its URL.
+pub async fn postgres_test_url(server_url: &str) -> StoreResult<String> {
     sqlx::any::install_default_drivers();
     let name = unique_name("reilu_t");
     let mut admin = sqlx::AnyConnection::connect(server_url)
@@ -93,14 +118,7 @@ pub async fn postgres_test_store(server_url: &str) -> StoreResult<TestStore> {
         .execute(format!("CREATE DATABASE {name}").as_str())
         .await?;
     admin.close().await?;
-    let url = replace_database(server_url, &name);
-    let store = SqlStore::connect(&url).await?;
-    Ok(TestStore {
-        backend_name: "postgres",
-        url,
-        store,
-        folder: None,
-    })
+    Ok(replace_database(server_url, &name))
 }
 
 /// `postgres://host:5432/test?x=y` with its database name replaced.

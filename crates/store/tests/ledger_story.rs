@@ -88,10 +88,15 @@ async fn postings_balance_happen_once_and_keep_balances() {
         assert!(
             raw(
                 &test,
-                "UPDATE ledger_entries SET amount_minor = 1 WHERE posting_id = 1"
+                "UPDATE account_lines SET amount_minor = 1 WHERE posting_id = 1"
             )
             .await
             .is_err()
+        );
+        assert!(
+            raw(&test, "UPDATE postings SET lines = '[]' WHERE id = 1")
+                .await
+                .is_err()
         );
         assert!(
             raw(&test, "DELETE FROM postings WHERE id = 2")
@@ -111,12 +116,12 @@ async fn check_finds_an_entry_changed_behind_the_triggers() {
             .post(&payment("bank:1", 12_345))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        raw(&test, "DROP TRIGGER ledger_entries_are_append_only_update")
+        raw(&test, "DROP TRIGGER postings_are_append_only_update")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         raw(
             &test,
-            "UPDATE ledger_entries SET amount_minor = 99999 WHERE posting_id = 1 AND line = 0",
+            "UPDATE postings SET lines = json_set(lines, '$[0][2]', 99999) WHERE id = 1",
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -130,6 +135,12 @@ async fn check_finds_an_entry_changed_behind_the_triggers() {
         assert!(text.contains("client-money bank accounts differ"), "{text}");
         assert!(
             text.contains("shows 12345 but its entries sum to 99999"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "its statement has 1 lines summing to 12345, its postings 1 lines summing to 99999"
+            ),
             "{text}"
         );
     }
@@ -196,10 +207,10 @@ async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_los
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-        raw(&test, "DROP TRIGGER ledger_entries_are_append_only_delete")
+        raw(&test, "DROP TRIGGER postings_are_append_only_update")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        raw(&test, "DELETE FROM ledger_entries WHERE posting_id = 3")
+        raw(&test, "UPDATE postings SET lines = '[]' WHERE id = 3")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
@@ -211,6 +222,10 @@ async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_los
             "{text}"
         );
         assert!(text.contains("posting 3 has no entries"), "{text}");
+        assert!(
+            text.contains("account client_money_bank:FI2112345600000785 EUR: its statement has 1 lines summing to 100, its postings 0 lines summing to 0"),
+            "{text}"
+        );
     }
 }
 
