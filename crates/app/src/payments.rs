@@ -11,7 +11,7 @@ use reilu_ledger::Component;
 use reilu_rules::pack::{Parameter, Value};
 use reilu_store::{
     BankEntryRecord, CaseFacts, PaymentImport, PaymentInstruction, PaymentOutcome, PaymentTarget,
-    Store,
+    PlannedChunk, Store,
 };
 use serde::Serialize;
 
@@ -157,13 +157,10 @@ impl<S: Store> App<S> {
                 .map_err(|_| AppError::Io("the writer stopped".into()))
         });
         let mut summary = PaymentSummary::default();
-        let mut orders = Orders::new();
-        while let Some(batch) = receiver.recv().await {
-            // On a writer error the receiver is dropped, which stops the reader; the
-            // transaction is dropped uncommitted, which rolls everything back.
-            self.record_chunk(&mut import, batch, &mut orders, &mut summary)
-                .await?;
-        }
+        // On a writer error the receiver is dropped, which stops the reader; the transaction
+        // is dropped uncommitted, which rolls everything back.
+        self.write_chunks(&mut import, &mut receiver, &mut summary)
+            .await?;
         reader
             .await
             .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
@@ -179,112 +176,76 @@ impl<S: Store> App<S> {
         Ok(summary)
     }
 
-    async fn record_chunk(
+    /// Plans and writes the chunks as the reader sends them, as a pipeline: while the store
+    /// writes one chunk, the next one is planned on a blocking thread (allocation, postings,
+    /// their lines and hashes), from facts read just before the write. The planner keeps what
+    /// the chunk being written will change, so the early read is safe; a chunk that books
+    /// returns is written before the next one is read, since returns are booked against what
+    /// the store holds when they are written.
+    async fn write_chunks(
         &self,
         import: &mut PaymentImport,
-        batch: Vec<IncomingPayment>,
-        orders: &mut Orders,
+        receiver: &mut tokio::sync::mpsc::Receiver<Vec<IncomingPayment>>,
         summary: &mut PaymentSummary,
     ) -> AppResult<()> {
-        if batch.is_empty() {
-            return Ok(());
-        }
-        let found: Vec<Option<Match>> = batch.iter().map(find_reference).collect();
-        let numbers: Vec<i64> = found
-            .iter()
-            .flatten()
-            .filter_map(|m| i64::try_from(m.case_number).ok())
-            .collect();
-        let cases: HashMap<i64, CaseFacts> = import
-            .cases(&numbers)
-            .await?
-            .into_iter()
-            .map(|facts| (facts.case_number, facts))
-            .collect();
-        let instructions: Vec<PaymentInstruction> = batch
-            .into_iter()
-            .zip(&found)
-            .map(|(payment, found)| self.instruct(payment, found.as_ref(), &cases, orders))
-            .collect();
-        summary.entries += instructions.len() as u64;
-        for outcome in import.record(&instructions).await? {
-            match outcome {
-                PaymentOutcome::Matched { .. } => summary.matched += 1,
-                PaymentOutcome::Unmatched { .. } => summary.unmatched += 1,
-                PaymentOutcome::Ignored => summary.ignored += 1,
-                PaymentOutcome::Corrected { .. } => summary.corrected += 1,
-                PaymentOutcome::AlreadyRecorded => summary.already_recorded += 1,
+        let mut orders = Orders::new();
+        let mut planner = import.planner();
+        let mut pending: Option<PlannedChunk> = None;
+        while let Some(batch) = receiver.recv().await {
+            if batch.is_empty() {
+                continue;
+            }
+            let found: Vec<Option<Match>> = batch.iter().map(find_reference).collect();
+            let numbers: Vec<i64> = found
+                .iter()
+                .flatten()
+                .filter_map(|m| i64::try_from(m.case_number).ok())
+                .collect();
+            let records: Vec<&BankEntryRecord> =
+                batch.iter().map(|payment| &payment.record).collect();
+            let facts = import.prefetch(&records, &numbers).await?;
+            for case in &facts.cases {
+                if !orders.contains_key(&case.market) {
+                    orders.insert(case.market.clone(), self.allocation_order(&case.market));
+                }
+            }
+            let chunk_orders = orders.clone();
+            let planning = tokio::task::spawn_blocking(move || {
+                let cases: HashMap<i64, &CaseFacts> = facts
+                    .cases
+                    .iter()
+                    .map(|case| (case.case_number, case))
+                    .collect();
+                let instructions: Vec<PaymentInstruction> = batch
+                    .into_iter()
+                    .zip(&found)
+                    .map(|(payment, found)| {
+                        instruct(payment, found.as_ref(), &cases, &chunk_orders)
+                    })
+                    .collect();
+                let planned = planner.plan(instructions, facts);
+                (planner, planned)
+            });
+            if let Some(chunk) = pending.take() {
+                count(summary, &import.write(chunk).await?);
+            }
+            let (returned_planner, planned) = planning
+                .await
+                .map_err(|error| AppError::Io(format!("the planner stopped: {error}")))?;
+            planner = returned_planner;
+            let planned = planned?;
+            summary.entries += planned.len() as u64;
+            if planned.has_returns() {
+                count(summary, &import.write(planned).await?);
+                planner.forget();
+            } else {
+                pending = Some(planned);
             }
         }
+        if let Some(chunk) = pending.take() {
+            count(summary, &import.write(chunk).await?);
+        }
         Ok(())
-    }
-
-    /// Where one payment goes, and why.
-    fn instruct(
-        &self,
-        payment: IncomingPayment,
-        found: Option<&Match>,
-        cases: &HashMap<i64, CaseFacts>,
-        orders: &mut Orders,
-    ) -> PaymentInstruction {
-        let (target, reason) = self.target_of(&payment, found, cases, orders);
-        PaymentInstruction {
-            entry: payment.record,
-            target,
-            reason,
-        }
-    }
-
-    fn target_of(
-        &self,
-        payment: &IncomingPayment,
-        found: Option<&Match>,
-        cases: &HashMap<i64, CaseFacts>,
-        orders: &mut Orders,
-    ) -> (PaymentTarget, String) {
-        let case_number = found.and_then(|found| i64::try_from(found.case_number).ok());
-        if payment.returned {
-            return returned_target(payment, case_number);
-        }
-        if !payment.credit {
-            return (
-                PaymentTarget::Ignored,
-                "money out (our own transfer or a bank charge), booked when it was sent".into(),
-            );
-        }
-        let Some(found) = found else {
-            return (
-                PaymentTarget::Unmatched,
-                "no valid payment reference in the structured reference or the message".into(),
-            );
-        };
-        let Some(facts) = case_number.and_then(|number| cases.get(&number)) else {
-            return (
-                PaymentTarget::Unmatched,
-                format!("{} names no case", found.how),
-            );
-        };
-        if facts.currency != payment.record.currency {
-            return (
-                PaymentTarget::Unmatched,
-                format!(
-                    "{} names a case in {}, the payment is in {}",
-                    found.how, facts.currency, payment.record.currency
-                ),
-            );
-        }
-        let order = orders
-            .entry(facts.market.clone())
-            .or_insert_with(|| self.allocation_order(&facts.market))
-            .clone();
-        (
-            PaymentTarget::Case {
-                case_number: facts.case_number,
-                client_id: facts.client_id.clone(),
-                allocation_order: order,
-            },
-            format!("matched by {}", found.how),
-        )
     }
 
     /// The unmatched queue, oldest first, amounts shown in their currency.
@@ -327,6 +288,82 @@ impl<S: Store> App<S> {
                 .filter_map(|item| Component::parse(item))
                 .collect(),
             _ => Vec::new(),
+        }
+    }
+}
+
+/// Where one payment goes, and why.
+fn instruct(
+    payment: IncomingPayment,
+    found: Option<&Match>,
+    cases: &HashMap<i64, &CaseFacts>,
+    orders: &Orders,
+) -> PaymentInstruction {
+    let (target, reason) = target_of(&payment, found, cases, orders);
+    PaymentInstruction {
+        entry: payment.record,
+        target,
+        reason,
+    }
+}
+
+fn target_of(
+    payment: &IncomingPayment,
+    found: Option<&Match>,
+    cases: &HashMap<i64, &CaseFacts>,
+    orders: &Orders,
+) -> (PaymentTarget, String) {
+    let case_number = found.and_then(|found| i64::try_from(found.case_number).ok());
+    if payment.returned {
+        return returned_target(payment, case_number);
+    }
+    if !payment.credit {
+        return (
+            PaymentTarget::Ignored,
+            "money out (our own transfer or a bank charge), booked when it was sent".into(),
+        );
+    }
+    let Some(found) = found else {
+        return (
+            PaymentTarget::Unmatched,
+            "no valid payment reference in the structured reference or the message".into(),
+        );
+    };
+    let Some(facts) = case_number.and_then(|number| cases.get(&number)) else {
+        return (
+            PaymentTarget::Unmatched,
+            format!("{} names no case", found.how),
+        );
+    };
+    if facts.currency != payment.record.currency {
+        return (
+            PaymentTarget::Unmatched,
+            format!(
+                "{} names a case in {}, the payment is in {}",
+                found.how, facts.currency, payment.record.currency
+            ),
+        );
+    }
+    let order = orders.get(&facts.market).cloned().unwrap_or_default();
+    (
+        PaymentTarget::Case {
+            case_number: facts.case_number,
+            client_id: facts.client_id.clone(),
+            allocation_order: order,
+        },
+        format!("matched by {}", found.how),
+    )
+}
+
+/// Adds what a written chunk did to the summary.
+fn count(summary: &mut PaymentSummary, outcomes: &[PaymentOutcome]) {
+    for outcome in outcomes {
+        match outcome {
+            PaymentOutcome::Matched { .. } => summary.matched += 1,
+            PaymentOutcome::Unmatched { .. } => summary.unmatched += 1,
+            PaymentOutcome::Ignored => summary.ignored += 1,
+            PaymentOutcome::Corrected { .. } => summary.corrected += 1,
+            PaymentOutcome::AlreadyRecorded => summary.already_recorded += 1,
         }
     }
 }

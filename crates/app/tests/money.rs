@@ -586,3 +586,78 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
         assert_ledger_checks(&app, test.backend_name).await;
     }
 }
+
+/// Entries that match nothing, to fill a chunk of the import.
+fn fillers(prefix: &str, count: usize) -> Vec<IncomingPayment> {
+    (0..count)
+        .map(|index| payment(&format!("{prefix}-{index}"), 100, None, "no reference"))
+        .collect()
+}
+
+/// The receivable balances of one case, by account.
+async fn receivables(app: &App<SqlStore>, case_number: u64) -> Vec<(String, i64)> {
+    app.store
+        .balances(&format!("receivable:{case_number}:"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|(account, _, balance_minor)| (account, balance_minor))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_file_of_many_chunks_is_planned_ahead_without_losing_what_the_last_chunk_changed() {
+    let chunk = reilu_app::payments::PAYMENTS_PER_CHUNK;
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        place_two_claims(&app, 0).await;
+        let rf = |case| reilu_formats::reference::for_case("FI", case).rf;
+        let before: i64 = receivables(&app, 100_000).await.iter().map(|r| r.1).sum();
+        let mut file = Vec::new();
+        // The case owes 100.00 principal and 5.00 creditor fees, paid in that order.
+        // Chunk 1 pays the principal. Chunk 2 (planned while chunk 1 is written, from facts
+        // read before it was) pays 4.00 of the fees, which a stale view would put on the
+        // principal, and repeats an entry of chunk 1. Chunk 3 pays the last 1.00 of the fees
+        // and returns that payment, and repeats an entry of chunk 1 (written by then). Chunk
+        // 4 pays 0.20, which a view that missed the return would book as overpaid.
+        file.push(payment("A-1", 10_000, Some(rf(100_000)), ""));
+        file.extend(fillers("F1", chunk - 1));
+        file.push(payment("A-2", 400, Some(rf(100_000)), ""));
+        file.push(payment("A-1", 10_000, Some(rf(100_000)), ""));
+        file.extend(fillers("F2", chunk - 2));
+        file.push(payment("A-3", 100, Some(rf(100_000)), ""));
+        file.push(payment("F1-0", 100, None, "no reference"));
+        file.push(money_out("R-3", 100, Some("E2E-A-3"), None));
+        file.extend(fillers("F3", chunk - 3));
+        file.push(payment("A-4", 20, Some(rf(100_000)), ""));
+        let summary = import_all(&app, file).await;
+        assert_eq!(
+            (
+                summary.matched,
+                summary.corrected,
+                summary.already_recorded,
+                summary.unmatched
+            ),
+            (4, 1, 2, 3 * chunk as u64 - 6),
+            "{}",
+            test.backend_name
+        );
+        let after = receivables(&app, 100_000).await;
+        assert!(
+            after.iter().all(|(_, balance_minor)| *balance_minor >= 0),
+            "no part of the case is paid twice: {after:?}"
+        );
+        assert_eq!(
+            after.iter().map(|r| r.1).sum::<i64>(),
+            before - (10_000 + 400 + 100 + 20 - 100),
+            "{after:?}"
+        );
+        let overpaid = app
+            .store
+            .balances("overpaid:100000")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(overpaid.iter().all(|row| row.2 == 0), "{overpaid:?}");
+        assert_ledger_checks(&app, test.backend_name).await;
+    }
+}

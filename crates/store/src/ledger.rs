@@ -88,23 +88,57 @@ pub(crate) async fn write_posting(
         .ok_or_else(|| StoreError::Corrupt("a written posting has no id".into()))
 }
 
-/// Writes many postings at once inside the caller's transaction: one counter update for all
-/// their ids, multi-row inserts for the postings (with their lines) and for the lines of
-/// accounts with statements, and each account's balance updated once with the sum of its
-/// lines. Returns the ids in the order given.
+/// A posting ready to write: checked to balance, with its lines as `postings.lines` keeps them
+/// and their hash. The payments import seals postings while it plans, on another thread than
+/// the one that writes.
+#[derive(Debug, Clone)]
+pub(crate) struct SealedPosting {
+    pub(crate) posting: NewPosting,
+    lines: String,
+    sha256: String,
+}
+
+impl SealedPosting {
+    pub(crate) fn seal(posting: NewPosting) -> StoreResult<Self> {
+        if !balanced(&posting.entries) {
+            return Err(StoreError::Conflict(format!(
+                "posting '{}' does not balance",
+                posting.description
+            )));
+        }
+        Ok(SealedPosting {
+            lines: lines_json(&posting.entries)?,
+            sha256: entries_hash(&posting.entries),
+            posting,
+        })
+    }
+}
+
+/// Writes many postings at once inside the caller's transaction; see [`write_sealed`].
 pub(crate) async fn write_postings(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     postings: &[NewPosting],
     backend: Backend,
 ) -> StoreResult<Vec<i64>> {
+    let sealed = postings
+        .iter()
+        .map(|posting| SealedPosting::seal(posting.clone()))
+        .collect::<StoreResult<Vec<_>>>()?;
+    let sealed: Vec<&SealedPosting> = sealed.iter().collect();
+    write_sealed(transaction, &sealed, backend).await
+}
+
+/// Writes sealed postings inside the caller's transaction: one counter update for all their
+/// ids, multi-row inserts for the postings (with their lines) and for the lines of accounts
+/// with statements, and each account's balance updated once with the sum of its lines.
+/// Returns the ids in the order given.
+pub(crate) async fn write_sealed(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    postings: &[&SealedPosting],
+    backend: Backend,
+) -> StoreResult<Vec<i64>> {
     if postings.is_empty() {
         return Ok(Vec::new());
-    }
-    if let Some(unbalanced) = postings.iter().find(|posting| !balanced(&posting.entries)) {
-        return Err(StoreError::Conflict(format!(
-            "posting '{}' does not balance",
-            unbalanced.description
-        )));
     }
     let count =
         i64::try_from(postings.len()).map_err(|_| StoreError::Corrupt("posting count".into()))?;
@@ -123,7 +157,8 @@ pub(crate) async fn write_postings(
             crate::sql::value_rows(backend, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
-        for (posting, id) in chunk.iter().zip(chunk_ids) {
+        for (sealed, id) in chunk.iter().zip(chunk_ids) {
+            let posting = &sealed.posting;
             query = query
                 .bind(*id)
                 .bind(&posting.kind)
@@ -131,15 +166,15 @@ pub(crate) async fn write_postings(
                 .bind(posting.corrects)
                 .bind(posting.idempotency_key.as_deref())
                 .bind(&posting.description)
-                .bind(lines_json(&posting.entries)?)
-                .bind(entries_hash(&posting.entries));
+                .bind(&sealed.lines)
+                .bind(&sealed.sha256);
         }
         query.execute(&mut **transaction).await?;
     }
     write_account_lines(transaction, postings, &ids, backend).await?;
-    let all_entries: Vec<PostingEntryRow> = postings
+    let all_entries: Vec<&PostingEntryRow> = postings
         .iter()
-        .flat_map(|posting| posting.entries.iter().cloned())
+        .flat_map(|sealed| sealed.posting.entries.iter())
         .collect();
     write_balances(transaction, &all_entries, backend).await?;
     Ok(ids)
@@ -187,13 +222,13 @@ pub(crate) fn parse_lines(text: &str) -> Result<Vec<PostingEntryRow>, serde_json
 /// The lines of accounts with statements, keyed by account (the posting's line number kept).
 async fn write_account_lines(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    postings: &[NewPosting],
+    postings: &[&SealedPosting],
     ids: &[i64],
     backend: Backend,
 ) -> StoreResult<()> {
     let mut lines: Vec<(i64, i64, &PostingEntryRow)> = Vec::new();
-    for (posting, id) in postings.iter().zip(ids) {
-        for (line, entry) in posting.entries.iter().enumerate() {
+    for (sealed, id) in postings.iter().zip(ids) {
+        for (line, entry) in sealed.posting.entries.iter().enumerate() {
             if has_statement(&entry.account) {
                 let line = i64::try_from(line).map_err(|_| StoreError::Corrupt("line".into()))?;
                 lines.push((*id, line, entry));
@@ -225,7 +260,7 @@ async fn write_account_lines(
 /// statement).
 async fn write_balances(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    entries: &[PostingEntryRow],
+    entries: &[&PostingEntryRow],
     backend: Backend,
 ) -> StoreResult<()> {
     let mut sums: BTreeMap<(&str, &str), i64> = BTreeMap::new();

@@ -15,6 +15,7 @@ mod migrations;
 mod models;
 mod operators;
 mod payments;
+mod payments_plan;
 mod remittances;
 mod sql;
 mod sql_store;
@@ -28,6 +29,7 @@ pub use ledger::entries_hash;
 pub use models::*;
 pub use operators::{NewOperator, OperatorRow, Revocation};
 pub use payments::PaymentImport;
+pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
 pub use sql_store::{Backend, SqlStore, redact_url};
 
 #[derive(Debug, thiserror::Error)]

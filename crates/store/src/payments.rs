@@ -7,21 +7,17 @@
 use std::collections::{HashMap, HashSet};
 
 use reilu_core::{Currency, Money};
-use reilu_ledger::{
-    Account, Component, Entry, Posting, PostingKind, allocate, payment_received, payment_unmatched,
-};
+use reilu_ledger::{Account, Component, Entry, Posting, PostingKind, payment_unmatched};
 use sqlx::Row;
 
 use crate::journal::JournalSlot;
-use crate::ledger::write_postings;
+use crate::ledger::{SealedPosting, write_postings, write_sealed};
 use crate::models::{
     BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
     PaymentTarget, UnmatchedPayment,
 };
+use crate::payments_plan::{ChunkFacts, ChunkPlanner, Planned, PlannedChunk};
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
-
-/// A batch larger than this is a caller's bug: imports stream files in smaller chunks.
-pub const PAYMENTS_PER_BATCH_MAX: usize = 20_000;
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -34,9 +30,10 @@ pub struct PaymentImport {
     backend: Backend,
     actor: String,
     at_ms: i64,
-    /// Receivables of the cases of the current chunk, as read in this transaction and then
-    /// kept up to date by each allocation: the allocation never trusts a caller's figures.
-    owed: Owed,
+    /// Plans what [`PaymentImport::record`] records. A caller that plans chunks itself (to
+    /// plan one while the store writes the one before) uses its own, from
+    /// [`PaymentImport::planner`].
+    planner: ChunkPlanner,
 }
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
@@ -48,35 +45,68 @@ pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreRes
         backend: store.backend(),
         actor: actor.to_owned(),
         at_ms,
-        owed: Owed::new(),
+        planner: ChunkPlanner::new(actor, at_ms),
     })
 }
 
 impl PaymentImport {
-    /// Owner and receivables of the cases that exist among `case_numbers`, as this import
-    /// sees them (its own earlier batches included).
-    pub async fn cases(&mut self, case_numbers: &[i64]) -> StoreResult<Vec<CaseFacts>> {
-        let facts = case_facts(&mut self.transaction, case_numbers, self.backend).await?;
-        // What the previous chunk allocated is in the store by now: start afresh, so the
-        // cache holds one chunk's cases at most.
-        self.owed.clear();
-        for case in &facts {
-            self.owed.insert(case.case_number, case.owed.clone());
-        }
-        Ok(facts)
+    /// A planner for this import's chunks (planning needs no store, so it can run on any
+    /// thread).
+    pub fn planner(&self) -> ChunkPlanner {
+        ChunkPlanner::new(&self.actor, self.at_ms)
     }
 
-    /// Records a batch of bank entries as instructed and says per entry what happened.
-    pub async fn record(
+    /// Reads what planning a chunk needs: the cases among `case_numbers` (owner, currency,
+    /// market, receivables) and which of the chunk's entries are recorded already. The store
+    /// may still be without the last planned chunk (a pipelined import reads the next chunk's
+    /// facts before it writes the last one); the planner makes up for that.
+    pub async fn prefetch(
         &mut self,
-        batch: &[PaymentInstruction],
-    ) -> StoreResult<Vec<PaymentOutcome>> {
+        entries: &[&BankEntryRecord],
+        case_numbers: &[i64],
+    ) -> StoreResult<ChunkFacts> {
+        let mut numbers = case_numbers.to_vec();
+        numbers.sort_unstable();
+        numbers.dedup();
+        Ok(ChunkFacts {
+            cases: case_facts(&mut self.transaction, &numbers, self.backend).await?,
+            recorded: already_recorded(&mut self.transaction, entries, self.backend).await?,
+        })
+    }
+
+    /// Writes a planned chunk and says per entry what happened.
+    pub async fn write(&mut self, chunk: PlannedChunk) -> StoreResult<Vec<PaymentOutcome>> {
         let writer = Writer {
             backend: self.backend,
             actor: &self.actor,
             at_ms: self.at_ms,
         };
-        record_batch(&mut self.transaction, batch, &mut self.owed, &writer).await
+        write_chunk(&mut self.transaction, &chunk, &writer).await
+    }
+
+    /// Records a batch of bank entries as instructed (read, plan, write) and says per entry
+    /// what happened.
+    pub async fn record(
+        &mut self,
+        batch: &[PaymentInstruction],
+    ) -> StoreResult<Vec<PaymentOutcome>> {
+        let case_numbers: Vec<i64> = batch
+            .iter()
+            .filter_map(|instruction| match instruction.target {
+                PaymentTarget::Case { case_number, .. } => Some(case_number),
+                _ => None,
+            })
+            .collect();
+        let entries: Vec<&BankEntryRecord> =
+            batch.iter().map(|instruction| &instruction.entry).collect();
+        let facts = self.prefetch(&entries, &case_numbers).await?;
+        let chunk = self.planner.plan(batch.to_vec(), facts)?;
+        let has_returns = chunk.has_returns();
+        let outcomes = self.write(chunk).await?;
+        if has_returns {
+            self.planner.forget();
+        }
+        Ok(outcomes)
     }
 
     /// Journals the import (`kind`, `subject`, `payload`: JSON) and commits everything it
@@ -122,10 +152,9 @@ struct Writer<'a> {
     at_ms: i64,
 }
 
-async fn record_batch(
+async fn write_chunk(
     transaction: &mut Tx,
-    batch: &[PaymentInstruction],
-    owed: &mut Owed,
+    chunk: &PlannedChunk,
     writer: &Writer<'_>,
 ) -> StoreResult<Vec<PaymentOutcome>> {
     let Writer {
@@ -133,40 +162,9 @@ async fn record_batch(
         actor,
         at_ms,
     } = *writer;
-    if batch.len() > PAYMENTS_PER_BATCH_MAX {
-        return Err(StoreError::Conflict(format!(
-            "a batch holds at most {PAYMENTS_PER_BATCH_MAX} payments"
-        )));
-    }
-    let recorded = already_recorded(transaction, batch, backend).await?;
-    let mut seen_in_batch: HashSet<(&str, &str)> = HashSet::new();
-    let fresh: Vec<bool> = batch
-        .iter()
-        .map(|instruction| {
-            let key = (
-                instruction.entry.account_iban.as_str(),
-                instruction.entry.bank_reference.as_str(),
-            );
-            !recorded.contains(&(key.0.to_owned(), key.1.to_owned())) && seen_in_batch.insert(key)
-        })
-        .collect();
-    read_missing_cases(transaction, batch, owed, backend).await?;
-    let mut planned: Vec<Planned> = Vec::with_capacity(batch.len());
-    for (instruction, is_fresh) in batch.iter().zip(&fresh) {
-        planned.push(match (is_fresh, &instruction.target) {
-            (false, _) => Planned::Skip,
-            // Returns are booked after the rest of the batch, so one that returns a payment
-            // of this same batch finds it.
-            (true, PaymentTarget::Return { .. }) => Planned::Return,
-            (true, _) => plan(instruction, owed, actor, at_ms)?,
-        });
-    }
-    let postings: Vec<NewPosting> = planned
-        .iter()
-        .filter_map(|plan| plan.posting().cloned())
-        .collect();
-    let ids = write_postings(transaction, &postings, backend).await?;
-    let mut rows = rows_of(batch, &planned, &ids);
+    let postings: Vec<&SealedPosting> = chunk.planned.iter().filter_map(Planned::posting).collect();
+    let ids = write_sealed(transaction, &postings, backend).await?;
+    let mut rows = rows_of(&chunk.batch, &chunk.planned, &ids);
     let settled: Vec<&EntryRow<'_>> = rows
         .iter()
         .filter(|row| row.outcome != Outcome::Return)
@@ -176,137 +174,25 @@ async fn record_batch(
         if row.outcome == Outcome::Return {
             let booked = book_return(transaction, row.instruction, actor, at_ms, backend).await?;
             record_entries(transaction, &[&booked], at_ms, backend).await?;
-            // The correction changed the case's receivables behind the cache: read them again
-            // when a later batch pays the case.
-            if let Some(case_number) = booked.case_number {
-                owed.remove(&case_number);
-            }
             *row = booked;
         }
     }
-    Ok(outcomes_of(&planned, &rows))
-}
-
-/// What to do with one bank entry of a batch.
-enum Planned {
-    Skip,
-    Matched {
-        case_number: i64,
-        posting: NewPosting,
-    },
-    Unmatched {
-        posting: NewPosting,
-    },
-    Return,
-    Ignored,
-}
-
-impl Planned {
-    fn posting(&self) -> Option<&NewPosting> {
-        match self {
-            Planned::Matched { posting, .. } | Planned::Unmatched { posting } => Some(posting),
-            Planned::Skip | Planned::Ignored | Planned::Return => None,
-        }
-    }
-}
-
-/// Receivables of cases as the plan allocates them, starting from what the store held, so
-/// two payments of one case in a batch see each other.
-type Owed = HashMap<i64, Vec<(Component, Money)>>;
-
-/// Reads the receivables of the batch's cases that are not known yet.
-async fn read_missing_cases(
-    transaction: &mut Tx,
-    batch: &[PaymentInstruction],
-    owed: &mut Owed,
-    backend: Backend,
-) -> StoreResult<()> {
-    let mut missing: Vec<i64> = batch
-        .iter()
-        .filter_map(|instruction| match instruction.target {
-            PaymentTarget::Case { case_number, .. } if !owed.contains_key(&case_number) => {
-                Some(case_number)
-            }
-            _ => None,
-        })
-        .collect();
-    if missing.is_empty() {
-        return Ok(());
-    }
-    missing.sort_unstable();
-    missing.dedup();
-    for case in case_facts(transaction, &missing, backend).await? {
-        owed.insert(case.case_number, case.owed);
-    }
-    match missing.iter().find(|number| !owed.contains_key(number)) {
-        Some(number) => Err(StoreError::NotFound(format!("case {number}"))),
-        None => Ok(()),
-    }
-}
-
-fn plan(
-    instruction: &PaymentInstruction,
-    owed: &mut Owed,
-    actor: &str,
-    at_ms: i64,
-) -> StoreResult<Planned> {
-    let entry = &instruction.entry;
-    let currency =
-        Currency::parse(&entry.currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
-    let amount = Money::from_minor(entry.amount_minor, currency);
-    match &instruction.target {
-        PaymentTarget::Case {
-            case_number,
-            client_id,
-            allocation_order,
-        } => {
-            let balances = owed
-                .get_mut(case_number)
-                .ok_or_else(|| StoreError::NotFound(format!("case {case_number}")))?;
-            let allocation = allocate(amount, balances, allocation_order).map_err(ledger_error)?;
-            for (component, part) in &allocation.parts {
-                if let Some((_, left)) = balances.iter_mut().find(|(c, _)| c == component) {
-                    *left = Money::from_minor(left.amount_minor() - part.amount_minor(), currency);
-                }
-            }
-            let posting =
-                payment_received(&entry.account_iban, *case_number, client_id, &allocation)
-                    .map_err(ledger_error)?;
-            Ok(Planned::Matched {
-                case_number: *case_number,
-                posting: to_rows(&posting, entry, None, actor, at_ms),
-            })
-        }
-        PaymentTarget::Unmatched => {
-            // Money out that matches nothing (a debit) is booked the other way round.
-            let signed = if entry.direction == "debit" {
-                Money::from_minor(-entry.amount_minor, currency)
-            } else {
-                amount
-            };
-            let posting = payment_unmatched(&entry.account_iban, signed).map_err(ledger_error)?;
-            Ok(Planned::Unmatched {
-                posting: to_rows(&posting, entry, None, actor, at_ms),
-            })
-        }
-        PaymentTarget::Return { .. } => Ok(Planned::Return),
-        PaymentTarget::Ignored => Ok(Planned::Ignored),
-    }
+    Ok(outcomes_of(&chunk.planned, &rows))
 }
 
 /// Which of the batch's (account, bank reference) pairs were recorded before. Queried per
 /// account so the look-up walks the primary key (account first) instead of scanning.
 async fn already_recorded(
     transaction: &mut Tx,
-    batch: &[PaymentInstruction],
+    entries: &[&BankEntryRecord],
     backend: Backend,
 ) -> StoreResult<HashSet<(String, String)>> {
     let mut by_account: HashMap<&str, Vec<&str>> = HashMap::new();
-    for instruction in batch {
+    for entry in entries {
         by_account
-            .entry(instruction.entry.account_iban.as_str())
+            .entry(entry.account_iban.as_str())
             .or_default()
-            .push(instruction.entry.bank_reference.as_str());
+            .push(entry.bank_reference.as_str());
     }
     let mut found = HashSet::new();
     for (account, references) in by_account {
@@ -328,7 +214,7 @@ async fn already_recorded(
     Ok(found)
 }
 
-fn ledger_error(error: reilu_ledger::LedgerError) -> StoreError {
+pub(crate) fn ledger_error(error: reilu_ledger::LedgerError) -> StoreError {
     StoreError::Conflict(error.to_string())
 }
 
@@ -405,7 +291,7 @@ impl CaseFactsRow {
 
 /// A posting's rows for a bank entry. The bank entry's own key (account, bank reference),
 /// written in the same transaction, is what makes it happen once.
-fn to_rows(
+pub(crate) fn to_rows(
     posting: &Posting,
     entry: &BankEntryRecord,
     corrects: Option<i64>,

@@ -39,8 +39,8 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
     let app = open_app(&target).await?;
     eprintln!("placing {cases} cases…");
     let claims = dir.join("bench-claims.csv");
-    // The first `cases` claims of the demo portfolio: about 0.6 cases a claim, one credit each.
-    write_claim_file(&DemoPortfolio::new(7, cases, None), &claims, cases)?;
+    // Every claim of a demo portfolio of `cases` cases (one to three claims a case).
+    write_claim_file(&DemoPortfolio::new(7, cases, None), &claims, u64::MAX)?;
     let client = app
         .add_client("Bench Oy", "FI", "FI2112345600000785")
         .await?;

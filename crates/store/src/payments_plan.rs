@@ -1,0 +1,220 @@
+//! Planning a chunk of bank entries: which are new, how each payment is allocated and which
+//! postings it needs. Planning is pure computation on what the store read before
+//! ([`ChunkFacts`]), so a payments import can plan one chunk on another thread while the
+//! store writes the one before (see `PaymentImport::prefetch`).
+
+use std::collections::{HashMap, HashSet};
+
+use reilu_core::{Currency, Money};
+use reilu_ledger::{Component, allocate, payment_received, payment_unmatched};
+
+use crate::ledger::SealedPosting;
+use crate::models::{CaseFacts, PaymentInstruction, PaymentTarget};
+use crate::payments::{ledger_error, to_rows};
+use crate::{StoreError, StoreResult};
+
+/// A batch larger than this is a caller's bug: imports stream files in smaller chunks.
+pub const PAYMENTS_PER_BATCH_MAX: usize = 20_000;
+
+/// What the store held for a chunk when it was read: its cases (owner, currency, market and
+/// receivables) and which of its bank entries were recorded already.
+#[derive(Debug, Default)]
+pub struct ChunkFacts {
+    pub cases: Vec<CaseFacts>,
+    pub(crate) recorded: HashSet<(String, String)>,
+}
+
+/// Receivables of cases as the plan allocates them, so two payments of one case see each
+/// other.
+type Owed = HashMap<i64, Vec<(Component, Money)>>;
+
+/// Plans chunks one after the other. It remembers the chunk it planned last (its cases'
+/// receivables after allocation, its bank entries), because the facts of the next chunk may
+/// have been read before that chunk was written: what it remembers takes precedence.
+#[derive(Debug, Clone)]
+pub struct ChunkPlanner {
+    actor: String,
+    at_ms: i64,
+    owed: Owed,
+    last_keys: HashSet<(String, String)>,
+}
+
+/// A chunk ready to write.
+#[derive(Debug)]
+pub struct PlannedChunk {
+    pub(crate) batch: Vec<PaymentInstruction>,
+    pub(crate) planned: Vec<Planned>,
+}
+
+impl PlannedChunk {
+    /// How many bank entries the chunk holds.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+
+    /// Whether the chunk books returns. Returns are booked as they are written, against what
+    /// the store holds then, and change the receivables of their cases: the next chunk must
+    /// be read after this one is written and planned with a planner that forgot it.
+    pub fn has_returns(&self) -> bool {
+        self.planned
+            .iter()
+            .any(|plan| matches!(plan, Planned::Return))
+    }
+}
+
+/// What to do with one bank entry of a chunk.
+#[derive(Debug)]
+pub(crate) enum Planned {
+    Skip,
+    Matched {
+        case_number: i64,
+        posting: Box<SealedPosting>,
+    },
+    Unmatched {
+        posting: Box<SealedPosting>,
+    },
+    Return,
+    Ignored,
+}
+
+impl Planned {
+    pub(crate) fn posting(&self) -> Option<&SealedPosting> {
+        match self {
+            Planned::Matched { posting, .. } | Planned::Unmatched { posting } => Some(posting),
+            Planned::Skip | Planned::Ignored | Planned::Return => None,
+        }
+    }
+}
+
+impl ChunkPlanner {
+    pub fn new(actor: &str, at_ms: i64) -> Self {
+        ChunkPlanner {
+            actor: actor.to_owned(),
+            at_ms,
+            owed: Owed::new(),
+            last_keys: HashSet::new(),
+        }
+    }
+
+    /// Forgets the last chunk: call it once everything planned is written and the store may
+    /// hold more than the plan knows (after returns were booked).
+    pub fn forget(&mut self) {
+        self.owed.clear();
+        self.last_keys.clear();
+    }
+
+    /// Plans a chunk from the facts read for it. Every case a payment is instructed to must be
+    /// among the facts.
+    pub fn plan(
+        &mut self,
+        batch: Vec<PaymentInstruction>,
+        facts: ChunkFacts,
+    ) -> StoreResult<PlannedChunk> {
+        if batch.len() > PAYMENTS_PER_BATCH_MAX {
+            return Err(StoreError::Conflict(format!(
+                "a batch holds at most {PAYMENTS_PER_BATCH_MAX} payments"
+            )));
+        }
+        let mut owed = Owed::with_capacity(facts.cases.len());
+        for case in facts.cases {
+            // A case of the last chunk: its receivables as that chunk left them, which the
+            // store may not hold yet.
+            let receivables = self.owed.remove(&case.case_number).unwrap_or(case.owed);
+            owed.insert(case.case_number, receivables);
+        }
+        let fresh = self.fresh_entries(&batch, &facts.recorded);
+        let mut planned = Vec::with_capacity(batch.len());
+        for (instruction, is_fresh) in batch.iter().zip(&fresh) {
+            planned.push(match (is_fresh, &instruction.target) {
+                (false, _) => Planned::Skip,
+                // Returns are booked after the rest of the chunk, so one that returns a
+                // payment of this same chunk finds it.
+                (true, PaymentTarget::Return { .. }) => Planned::Return,
+                (true, _) => plan_one(instruction, &mut owed, &self.actor, self.at_ms)?,
+            });
+        }
+        self.owed = owed;
+        Ok(PlannedChunk { batch, planned })
+    }
+
+    /// Per entry, whether it is new: not recorded in the store, not in the last chunk (which
+    /// may not be written yet) and not earlier in this chunk. Remembers this chunk's entries.
+    fn fresh_entries(
+        &mut self,
+        batch: &[PaymentInstruction],
+        recorded: &HashSet<(String, String)>,
+    ) -> Vec<bool> {
+        let mut keys = HashSet::with_capacity(batch.len());
+        let fresh = batch
+            .iter()
+            .map(|instruction| {
+                let key = (
+                    instruction.entry.account_iban.clone(),
+                    instruction.entry.bank_reference.clone(),
+                );
+                let new = !recorded.contains(&key) && !self.last_keys.contains(&key);
+                new && keys.insert(key)
+            })
+            .collect();
+        self.last_keys = keys;
+        fresh
+    }
+}
+
+fn plan_one(
+    instruction: &PaymentInstruction,
+    owed: &mut Owed,
+    actor: &str,
+    at_ms: i64,
+) -> StoreResult<Planned> {
+    let entry = &instruction.entry;
+    let currency =
+        Currency::parse(&entry.currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
+    let amount = Money::from_minor(entry.amount_minor, currency);
+    match &instruction.target {
+        PaymentTarget::Case {
+            case_number,
+            client_id,
+            allocation_order,
+        } => {
+            let balances = owed
+                .get_mut(case_number)
+                .ok_or_else(|| StoreError::NotFound(format!("case {case_number}")))?;
+            let allocation = allocate(amount, balances, allocation_order).map_err(ledger_error)?;
+            for (component, part) in &allocation.parts {
+                if let Some((_, left)) = balances.iter_mut().find(|(c, _)| c == component) {
+                    *left = Money::from_minor(left.amount_minor() - part.amount_minor(), currency);
+                }
+            }
+            let posting =
+                payment_received(&entry.account_iban, *case_number, client_id, &allocation)
+                    .map_err(ledger_error)?;
+            Ok(Planned::Matched {
+                case_number: *case_number,
+                posting: Box::new(SealedPosting::seal(to_rows(
+                    &posting, entry, None, actor, at_ms,
+                ))?),
+            })
+        }
+        PaymentTarget::Unmatched => {
+            // Money out that matches nothing (a debit) is booked the other way round.
+            let signed = if entry.direction == "debit" {
+                Money::from_minor(-entry.amount_minor, currency)
+            } else {
+                amount
+            };
+            let posting = payment_unmatched(&entry.account_iban, signed).map_err(ledger_error)?;
+            Ok(Planned::Unmatched {
+                posting: Box::new(SealedPosting::seal(to_rows(
+                    &posting, entry, None, actor, at_ms,
+                ))?),
+            })
+        }
+        PaymentTarget::Return { .. } => Ok(Planned::Return),
+        PaymentTarget::Ignored => Ok(Planned::Ignored),
+    }
+}
