@@ -1,11 +1,12 @@
 //! `reilu check` for the ledger: every invariant re-derived from the postings' lines. The
-//! postings are read in id order, a bounded page at a time (a placement posting can hold
-//! thousands of lines, so a page is sized by the bytes of its lines, not by postings); the
-//! sums a case's receivables need are kept as numbers by case rather than by account name, so
-//! memory grows by a few dozen bytes per case, not per account code.
+//! postings are streamed in id order and each is dropped once its lines are summed (a
+//! placement posting holds thousands of lines, so pages of postings would be bounded by
+//! nothing); the sums a case's receivables need are kept as numbers by case rather than by
+//! account name, so memory grows by a few dozen bytes per case, not per account code.
 
 use std::collections::{BTreeMap, HashMap};
 
+use futures_util::TryStreamExt;
 use sqlx::{AnyConnection, AnyPool, Row};
 
 use crate::ledger::{
@@ -15,11 +16,6 @@ use crate::ledger::{
 use crate::models::{LedgerCheck, PostingEntryRow};
 use crate::{Backend, StoreResult};
 
-/// Postings read by the first query; later pages are sized to about `PAGE_BYTES_TARGET` of
-/// lines, between one posting and `POSTINGS_PER_PAGE_MAX`.
-const POSTINGS_PER_FIRST_PAGE: i64 = 500;
-const POSTINGS_PER_PAGE_MAX: i64 = 5_000;
-const PAGE_BYTES_TARGET: usize = 8 << 20;
 /// Case balance rows read per query.
 const ROWS_PER_PAGE: i64 = 5_000;
 
@@ -48,24 +44,14 @@ async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
     let mut report = LedgerCheck::default();
     let mut sums = DerivedSums::default();
     let mut statements = StatementSums::default();
-    let mut after: i64 = 0;
-    let mut page_size = POSTINGS_PER_FIRST_PAGE;
-    loop {
-        let rows = sqlx::query(
-            "SELECT id, entries_sha256, lines FROM postings WHERE id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after)
-        .bind(page_size)
-        .fetch_all(&mut *connection)
-        .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.try_get(0)?;
-        let mut page_bytes = 0_usize;
-        for row in &rows {
+    {
+        let mut postings =
+            sqlx::query("SELECT id, entries_sha256, lines FROM postings ORDER BY id")
+                .fetch(&mut *connection);
+        while let Some(row) = postings.try_next().await? {
             let id: i64 = row.try_get(0)?;
             let stored_hash: String = row.try_get(1)?;
             let lines: String = row.try_get(2)?;
-            page_bytes += lines.len();
             report.postings += 1;
             match parse_lines(&lines) {
                 Ok(entries) => {
@@ -82,7 +68,6 @@ async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
                     .push(format!("posting {id}'s lines cannot be read: {error}")),
             }
         }
-        page_size = next_page_size(rows.len(), page_bytes);
     }
     compare_balances(&mut *connection, &sums, &mut report).await?;
     compare_statement_lines(&mut *connection, &statements, &mut report).await?;
@@ -107,14 +92,6 @@ fn verify_posting(
         return;
     };
     report.problems.push(problem);
-}
-
-/// How many postings the next page reads, so that its lines come to about
-/// `PAGE_BYTES_TARGET`, judged by the page just read.
-fn next_page_size(postings: usize, page_bytes: usize) -> i64 {
-    let bytes_per_posting = (page_bytes / postings.max(1)).max(1);
-    let fitting = i64::try_from(PAGE_BYTES_TARGET / bytes_per_posting).unwrap_or(i64::MAX);
-    fitting.clamp(1, POSTINGS_PER_PAGE_MAX)
 }
 
 /// The lines of accounts with statements, as the postings hold them: per account and
@@ -194,7 +171,10 @@ async fn compare_statement_lines(
 struct CaseSums {
     /// The ISO 4217 code's three letters, kept inline: there is one of these per case.
     currency: [u8; 3],
-    minor: [i128; 4],
+    /// Sums in i64, saturating: a kept balance is an i64, so a sum beyond it cannot match
+    /// one and is reported all the same; i128 here would double the check's memory (one of
+    /// these per case).
+    minor: [i64; 4],
     touched: [bool; 4],
 }
 
@@ -225,7 +205,7 @@ impl DerivedSums {
             // to match; keeping it by its code makes the comparison report it.
             if sums.currency == currency {
                 let index = component_index(component);
-                sums.minor[index] += amount;
+                sums.minor[index] = sums.minor[index].saturating_add(entry.amount_minor);
                 sums.touched[index] = true;
                 return;
             }
@@ -283,7 +263,7 @@ async fn compare_balances(
                     .filter(|case| {
                         currency_code(&currency) == Some(case.currency) && case.touched[index]
                     })
-                    .map(|case| case.minor[index]);
+                    .map(|case| i128::from(case.minor[index]));
                 // A component never written to has no entries and a zero balance: not an
                 // account.
                 if derived.is_none() && balance_minor == 0 {

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::ConnectOptions;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor, Row};
 
 use crate::models::*;
@@ -78,13 +79,22 @@ impl SqlStore {
                     Ok(())
                 })
             });
+        let connect_error = |source| StoreError::Connect {
+            url: redact_url(url),
+            source,
+        };
+        // Statements slower than a second are logged at info, not warn: imports and
+        // `reilu check` run long statements by design (sums over every account line), and a
+        // warning on the console of a command that went well reads as a fault. `RUST_LOG`
+        // with `sqlx=info` shows them.
+        let connect_options = url
+            .parse::<AnyConnectOptions>()
+            .map_err(connect_error)?
+            .log_slow_statements(log::LevelFilter::Info, Duration::from_secs(1));
         let pool = options
-            .connect(url)
+            .connect_with(connect_options)
             .await
-            .map_err(|source| StoreError::Connect {
-                url: redact_url(url),
-                source,
-            })?;
+            .map_err(connect_error)?;
         let store = SqlStore { pool, backend };
         crate::migrations::migrator(backend)
             .await?
