@@ -189,7 +189,7 @@ impl<S: Store> App<S> {
         summary: &mut PaymentSummary,
     ) -> AppResult<()> {
         let mut orders = Orders::new();
-        let mut planner = import.planner();
+        let mut planner = import.take_planner()?;
         let mut pending: Option<PlannedChunk> = None;
         while let Some(batch) = receiver.recv().await {
             if batch.is_empty() {

@@ -33,14 +33,14 @@ pub(crate) async fn check(pool: &AnyPool, backend: Backend) -> StoreResult<Ledge
             .execute(&mut *transaction)
             .await?;
     }
-    let report = check_in(&mut transaction).await?;
+    let report = check_in(&mut transaction, backend).await?;
     transaction.rollback().await?;
     Ok(report)
 }
 
 /// The check inside one read transaction (SQLite in WAL mode reads one snapshot from the
 /// first read to the end of the transaction; PostgreSQL does so in REPEATABLE READ).
-async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
+async fn check_in(connection: &mut AnyConnection, backend: Backend) -> StoreResult<LedgerCheck> {
     let mut report = LedgerCheck::default();
     let mut sums = DerivedSums::default();
     let mut statements = StatementSums::default();
@@ -56,10 +56,10 @@ async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
             match parse_lines(&lines) {
                 Ok(entries) => {
                     verify_posting(id, &entries, &stored_hash, &mut report);
-                    for entry in &entries {
+                    for (line, entry) in entries.iter().enumerate() {
                         sums.add(entry);
                         if has_statement(&entry.account) {
-                            statements.add(id, entry);
+                            statements.add(id, line, entry);
                         }
                     }
                 }
@@ -70,7 +70,7 @@ async fn check_in(connection: &mut AnyConnection) -> StoreResult<LedgerCheck> {
         }
     }
     compare_balances(&mut *connection, &sums, &mut report).await?;
-    compare_statement_lines(&mut *connection, &statements, &mut report).await?;
+    compare_statement_lines(&mut *connection, backend, &statements, &mut report).await?;
     check_client_money(&sums.accounts, &mut report);
     Ok(report)
 }
@@ -94,73 +94,147 @@ fn verify_posting(
     report.problems.push(problem);
 }
 
-/// The lines of accounts with statements, as the postings hold them: per account and
-/// currency how many, their sum and the sum of their posting ids (which finds a line moved
-/// to another posting).
+/// The lines of accounts with statements, per account and currency: how many, their sum and
+/// a fingerprint of the set of (posting, line, amount), so that an amount moved between two
+/// lines or postings of one account is found although count and sum still agree.
 #[derive(Default)]
 struct StatementSums {
-    accounts: BTreeMap<(String, String), LineSums>,
+    /// By account, then currency (two levels, so adding a line allocates nothing once its
+    /// account is known).
+    accounts: BTreeMap<String, BTreeMap<String, LineSums>>,
 }
 
 #[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
 struct LineSums {
     count: i64,
     amount_minor: i128,
-    posting_ids: i128,
+    fingerprint: u64,
+}
+
+impl LineSums {
+    fn add(&mut self, posting_id: i64, line: i64, amount_minor: i64) {
+        self.count += 1;
+        self.amount_minor += i128::from(amount_minor);
+        self.fingerprint =
+            self.fingerprint
+                .wrapping_add(line_fingerprint(posting_id, line, amount_minor));
+    }
+}
+
+/// One line's part of its account's fingerprint. Summed (wrapping), so the order lines are
+/// read in does not matter. Not cryptographic: the postings' lines are protected by their
+/// SHA-256; this only has to tell whether the statement's copy is the same set of lines.
+fn line_fingerprint(posting_id: i64, line: i64, amount_minor: i64) -> u64 {
+    // The SplitMix64 finaliser (Steele, Lea, Flood 2014), applied field by field.
+    fn mix(value: u64) -> u64 {
+        let mut z = value.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    // Two's complement reinterpretation: the bits are what is mixed.
+    let fields = [posting_id as u64, line as u64, amount_minor as u64];
+    fields.iter().fold(0, |hash, field| mix(hash ^ field))
 }
 
 impl StatementSums {
-    fn add(&mut self, posting_id: i64, entry: &PostingEntryRow) {
-        let sums = self
-            .accounts
-            .entry((entry.account.clone(), entry.currency.clone()))
-            .or_default();
-        sums.count += 1;
-        sums.amount_minor += i128::from(entry.amount_minor);
-        sums.posting_ids += i128::from(posting_id);
+    fn add(&mut self, posting_id: i64, line: usize, entry: &PostingEntryRow) {
+        let line = i64::try_from(line).unwrap_or(i64::MAX);
+        if !self.accounts.contains_key(&entry.account) {
+            self.accounts.insert(entry.account.clone(), BTreeMap::new());
+        }
+        let Some(currencies) = self.accounts.get_mut(&entry.account) else {
+            return;
+        };
+        if !currencies.contains_key(&entry.currency) {
+            currencies.insert(entry.currency.clone(), LineSums::default());
+        }
+        if let Some(sums) = currencies.get_mut(&entry.currency) {
+            sums.add(posting_id, line, entry.amount_minor);
+        }
+    }
+
+    fn get(&self, account: &str, currency: &str) -> Option<LineSums> {
+        self.accounts.get(account)?.get(currency).copied()
     }
 }
 
-/// The lines kept by account for statements (`account_lines`) against the postings' own.
+/// Account lines read per query, as one JSON row (see `sql::json_rows`).
+const ACCOUNT_LINES_PER_PAGE: i64 = 20_000;
+
+/// One `account_lines` row as read for the check: account, currency, posting, line, amount.
+#[derive(serde::Deserialize)]
+struct AccountLineRow(String, String, i64, i64, i64);
+
+/// The lines kept by account for statements (`account_lines`) against the postings' own,
+/// read in key order a page at a time.
 async fn compare_statement_lines(
     connection: &mut AnyConnection,
+    backend: Backend,
     derived: &StatementSums,
     report: &mut LedgerCheck,
 ) -> StoreResult<()> {
-    let rows = sqlx::query(
-        "SELECT account, currency, COUNT(*), CAST(SUM(amount_minor) AS BIGINT), CAST(SUM(posting_id) AS BIGINT) \
-         FROM account_lines GROUP BY account, currency ORDER BY account, currency",
-    )
-    .fetch_all(&mut *connection)
-    .await?;
-    let mut seen = 0_usize;
-    for row in &rows {
-        let key: (String, String) = (row.try_get(0)?, row.try_get(1)?);
-        let kept = LineSums {
-            count: row.try_get(2)?,
-            amount_minor: i128::from(row.try_get::<i64, _>(3)?),
-            posting_ids: i128::from(row.try_get::<i64, _>(4)?),
+    let mut kept: BTreeMap<(String, String), LineSums> = BTreeMap::new();
+    let mut after = (String::new(), i64::MIN, i64::MIN);
+    loop {
+        let sql = format!(
+            "SELECT {} FROM (SELECT account, currency, posting_id, line, amount_minor FROM account_lines \
+             WHERE (account, posting_id, line) > ($1, $2, $3) ORDER BY account, posting_id, line LIMIT $4) page",
+            crate::sql::json_rows_ordered(
+                backend,
+                "account, currency, posting_id, line, amount_minor",
+                "account, posting_id, line"
+            )
+        );
+        let text: String = sqlx::query(&sql)
+            .bind(&after.0)
+            .bind(after.1)
+            .bind(after.2)
+            .bind(ACCOUNT_LINES_PER_PAGE)
+            .fetch_one(&mut *connection)
+            .await?
+            .try_get(0)?;
+        let rows: Vec<AccountLineRow> = serde_json::from_str(&text)
+            .map_err(|error| crate::StoreError::Corrupt(format!("account lines: {error}")))?;
+        // The database's order, not Rust's: its collation may sort text otherwise.
+        let Some(last) = rows.last() else {
+            break;
         };
-        let from_postings = derived.accounts.get(&key).copied().unwrap_or_default();
-        seen += usize::from(derived.accounts.contains_key(&key));
-        if kept != from_postings
-            && (kept.count, kept.amount_minor) == (from_postings.count, from_postings.amount_minor)
-        {
-            report.problems.push(format!(
-                "account {} {}: its statement's lines are on other postings than its postings' lines",
-                key.0, key.1
-            ));
-        } else if kept != from_postings {
-            report.problems.push(format!(
-                "account {} {}: its statement has {} lines summing to {}, its postings {} lines summing to {}",
-                key.0, key.1, kept.count, kept.amount_minor, from_postings.count, from_postings.amount_minor
-            ));
+        after = (last.0.clone(), last.2, last.3);
+        for AccountLineRow(account, currency, posting_id, line, amount_minor) in rows {
+            kept.entry((account, currency))
+                .or_default()
+                .add(posting_id, line, amount_minor);
         }
     }
-    if seen != derived.accounts.len() {
+    for (key, kept) in &kept {
+        let (account, currency) = key;
+        let from_postings = derived.get(account, currency).unwrap_or_default();
+        if *kept == from_postings {
+            continue;
+        }
+        report.problems.push(if (kept.count, kept.amount_minor) == (from_postings.count, from_postings.amount_minor) {
+            format!("account {account} {currency}: its statement's lines differ from its postings' lines (amounts moved between lines or postings)")
+        } else {
+            format!(
+                "account {account} {currency}: its statement has {} lines summing to {}, its postings {} lines summing to {}",
+                kept.count, kept.amount_minor, from_postings.count, from_postings.amount_minor
+            )
+        });
+    }
+    let missing = derived
+        .accounts
+        .iter()
+        .flat_map(|(account, currencies)| {
+            currencies.keys().map(move |currency| (account, currency))
+        })
+        .filter(|(account, currency)| {
+            !kept.contains_key(&((*account).clone(), (*currency).clone()))
+        })
+        .count();
+    if missing > 0 {
         report.problems.push(format!(
-            "{} accounts have lines in postings but none in their statement",
-            derived.accounts.len() - seen
+            "{missing} accounts have lines in postings but none in their statement"
         ));
     }
     Ok(())

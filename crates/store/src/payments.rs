@@ -30,10 +30,11 @@ pub struct PaymentImport {
     backend: Backend,
     actor: String,
     at_ms: i64,
-    /// Plans what [`PaymentImport::record`] records. A caller that plans chunks itself (to
-    /// plan one while the store writes the one before) uses its own, from
-    /// [`PaymentImport::planner`].
-    planner: ChunkPlanner,
+    /// The import's one planner, until a caller that plans chunks itself (to plan one while
+    /// the store writes the one before) takes it with [`PaymentImport::take_planner`].
+    planner: Option<ChunkPlanner>,
+    /// The sequence number of the next planned chunk to write.
+    next_write: u64,
 }
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
@@ -45,15 +46,19 @@ pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreRes
         backend: store.backend(),
         actor: actor.to_owned(),
         at_ms,
-        planner: ChunkPlanner::new(actor, at_ms),
+        planner: Some(ChunkPlanner::new(actor, at_ms)),
+        next_write: 0,
     })
 }
 
 impl PaymentImport {
-    /// A planner for this import's chunks (planning needs no store, so it can run on any
-    /// thread).
-    pub fn planner(&self) -> ChunkPlanner {
-        ChunkPlanner::new(&self.actor, self.at_ms)
+    /// The import's planner, for a caller that plans chunks itself (planning needs no store,
+    /// so it can run on any thread). There is one: taking it twice, or recording with
+    /// [`PaymentImport::record`] after taking it, is refused.
+    pub fn take_planner(&mut self) -> StoreResult<ChunkPlanner> {
+        self.planner
+            .take()
+            .ok_or_else(|| StoreError::Conflict("the import's planner was taken already".into()))
     }
 
     /// Reads what planning a chunk needs: the cases among `case_numbers` (owner, currency,
@@ -74,8 +79,16 @@ impl PaymentImport {
         })
     }
 
-    /// Writes a planned chunk and says per entry what happened.
+    /// Writes a planned chunk and says per entry what happened. Chunks are written in the
+    /// order they were planned, each once.
     pub async fn write(&mut self, chunk: PlannedChunk) -> StoreResult<Vec<PaymentOutcome>> {
+        if chunk.sequence != self.next_write {
+            return Err(StoreError::Conflict(format!(
+                "planned chunk {} written when chunk {} was due: chunks are written once each, in the order they were planned",
+                chunk.sequence, self.next_write
+            )));
+        }
+        self.next_write += 1;
         let writer = Writer {
             backend: self.backend,
             actor: &self.actor,
@@ -100,11 +113,14 @@ impl PaymentImport {
         let entries: Vec<&BankEntryRecord> =
             batch.iter().map(|instruction| &instruction.entry).collect();
         let facts = self.prefetch(&entries, &case_numbers).await?;
-        let chunk = self.planner.plan(batch.to_vec(), facts)?;
+        let mut planner = self.take_planner()?;
+        let planned = planner.plan(batch.to_vec(), facts);
+        self.planner = Some(planner);
+        let chunk = planned?;
         let has_returns = chunk.has_returns();
         let outcomes = self.write(chunk).await?;
-        if has_returns {
-            self.planner.forget();
+        if has_returns && let Some(planner) = self.planner.as_mut() {
+            planner.forget();
         }
         Ok(outcomes)
     }

@@ -30,13 +30,17 @@ type Owed = HashMap<i64, Vec<(Component, Money)>>;
 
 /// Plans chunks one after the other. It remembers the chunk it planned last (its cases'
 /// receivables after allocation, its bank entries), because the facts of the next chunk may
-/// have been read before that chunk was written: what it remembers takes precedence.
-#[derive(Debug, Clone)]
+/// have been read before that chunk was written: what it remembers takes precedence. Each
+/// import has one planner, and its chunks must be written in the order they were planned
+/// (the import refuses anything else: a chunk skipped or written twice would leave the
+/// planner's memory wrong).
+#[derive(Debug)]
 pub struct ChunkPlanner {
     actor: String,
     at_ms: i64,
     owed: Owed,
     last_keys: HashSet<(String, String)>,
+    next_sequence: u64,
 }
 
 /// A chunk ready to write.
@@ -44,6 +48,8 @@ pub struct ChunkPlanner {
 pub struct PlannedChunk {
     pub(crate) batch: Vec<PaymentInstruction>,
     pub(crate) planned: Vec<Planned>,
+    /// Its place in the order of planning, from 0.
+    pub(crate) sequence: u64,
 }
 
 impl PlannedChunk {
@@ -91,12 +97,13 @@ impl Planned {
 }
 
 impl ChunkPlanner {
-    pub fn new(actor: &str, at_ms: i64) -> Self {
+    pub(crate) fn new(actor: &str, at_ms: i64) -> Self {
         ChunkPlanner {
             actor: actor.to_owned(),
             at_ms,
             owed: Owed::new(),
             last_keys: HashSet::new(),
+            next_sequence: 0,
         }
     }
 
@@ -138,7 +145,13 @@ impl ChunkPlanner {
             });
         }
         self.owed = owed;
-        Ok(PlannedChunk { batch, planned })
+        let sequence = self.next_sequence;
+        self.next_sequence += 1;
+        Ok(PlannedChunk {
+            batch,
+            planned,
+            sequence,
+        })
     }
 
     /// Per entry, whether it is new: not recorded in the store, not in the last chunk (which

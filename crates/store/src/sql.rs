@@ -46,6 +46,17 @@ pub(crate) fn json_rows(backend: Backend, columns: &str) -> String {
     }
 }
 
+/// [`json_rows`] with the rows in `order` (an aggregate keeps no order of its input unless
+/// told; SQLite takes `ORDER BY` in an aggregate from 3.44, the bundled build is 3.46).
+pub(crate) fn json_rows_ordered(backend: Backend, columns: &str, order: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("json_group_array(json_array({columns}) ORDER BY {order})"),
+        Backend::Postgres => {
+            format!("COALESCE(json_agg(json_build_array({columns}) ORDER BY {order})::text, '[]')")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -147,11 +147,12 @@ async fn check_finds_an_entry_changed_behind_the_triggers() {
 }
 
 #[tokio::test]
-async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_lost_entries() {
+async fn check_reads_large_postings_and_finds_changed_case_balances_and_lost_lines() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let store = &test.store;
-        // Two fee postings of 15,001 entries each (15,000 cases), so the second spans the
-        // check's pages of 20,000 entries, then a small one.
+        // Two fee postings of 15,001 lines each (15,000 cases), a small payment, and a
+        // posting of 25,001 lines of accounts with statements, which spans the check's pages
+        // of 20,000 statement lines.
         let fees = |amount_minor: i64| {
             let mut entries: Vec<PostingEntryRow> = (0..15_000_i64)
                 .map(|index| {
@@ -172,7 +173,20 @@ async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_los
                 entries,
             }
         };
-        for posting in [fees(5), fees(7), payment("bank:1", 100)] {
+        let mut overpaid: Vec<PostingEntryRow> = (0..25_000_i64)
+            .map(|index| entry(&format!("overpaid:{}", 100_000 + index), -1))
+            .collect();
+        overpaid.push(entry("unallocated", 25_000));
+        let overpaid = NewPosting {
+            kind: "test".into(),
+            at_ms: 1,
+            corrects: None,
+            idempotency_key: None,
+            description: "overpaid".into(),
+            actor: "test".into(),
+            entries: overpaid,
+        };
+        for posting in [fees(5), fees(7), payment("bank:1", 100), overpaid] {
             store
                 .post(&posting)
                 .await
@@ -181,7 +195,7 @@ async fn check_reads_the_ledger_in_pages_and_finds_changed_case_balances_and_los
         let clean = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (clean.postings, clean.problems.len()),
-            (3, 0),
+            (4, 0),
             "{}: {:?}",
             test.backend_name,
             clean.problems
@@ -257,6 +271,42 @@ async fn check_finds_client_money_swept_to_the_company() {
             vec!["EUR: 100 minor units were swept to the company, more than the 0 it earned: client money left the client-money accounts".to_owned()],
             "{}",
             test.backend_name
+        );
+    }
+}
+
+#[tokio::test]
+async fn check_finds_statement_lines_swapped_between_postings() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        if test.backend_name != "sqlite" {
+            continue;
+        }
+        for posting in [payment("bank:1", 12_345), payment("bank:2", 655)] {
+            test.store
+                .post(&posting)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        raw(&test, "DROP TRIGGER account_lines_are_append_only_update")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Count and sum of the bank account's statement stay the same; each posting's
+        // statement line now shows the other's amount.
+        raw(
+            &test,
+            "UPDATE account_lines SET amount_minor = CASE posting_id WHEN 1 THEN 655 ELSE 12345 END \
+             WHERE account = 'client_money_bank:FI2112345600000785'",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let check = test
+            .store
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            check.problems,
+            vec!["account client_money_bank:FI2112345600000785 EUR: its statement's lines differ from its postings' lines (amounts moved between lines or postings)".to_owned()]
         );
     }
 }

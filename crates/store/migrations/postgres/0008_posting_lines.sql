@@ -8,6 +8,8 @@ UPDATE postings p SET lines = COALESCE((
     FROM ledger_entries e WHERE e.posting_id = p.id
 ), '[]');
 ALTER TABLE postings ENABLE TRIGGER postings_are_append_only;
+-- The default only served the rows above; a posting written without its lines is refused.
+ALTER TABLE postings ALTER COLUMN lines DROP DEFAULT;
 
 CREATE TABLE account_lines (
     account TEXT NOT NULL,
@@ -19,7 +21,8 @@ CREATE TABLE account_lines (
 );
 INSERT INTO account_lines (account, posting_id, line, currency, amount_minor)
 SELECT account, posting_id, line, currency, amount_minor FROM ledger_entries
-WHERE account NOT LIKE 'receivable:%' AND account NOT LIKE 'client_claims:%';
+WHERE account NOT LIKE 'receivable:%' AND account NOT LIKE 'client_claims:%'
+ORDER BY account, posting_id, line;
 CREATE TRIGGER account_lines_are_append_only BEFORE UPDATE OR DELETE ON account_lines
 FOR EACH ROW EXECUTE FUNCTION ledger_refuse_change();
 

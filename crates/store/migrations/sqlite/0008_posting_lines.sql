@@ -10,6 +10,9 @@
 -- they need no row of their own; `reilu check` re-derives every balance from the postings'
 -- lines and holds `account_lines` to them.
 
+-- SQLite cannot drop a column default; the store always writes `lines`, and `reilu check`
+-- reports a posting without lines. `ORDER BY` inside an aggregate needs SQLite 3.44 (the
+-- bundled build is 3.46).
 DROP TRIGGER postings_are_append_only_update;
 ALTER TABLE postings ADD COLUMN lines TEXT NOT NULL DEFAULT '[]';
 UPDATE postings SET lines = (
@@ -29,7 +32,8 @@ CREATE TABLE account_lines (
 ) WITHOUT ROWID;
 INSERT INTO account_lines (account, posting_id, line, currency, amount_minor)
 SELECT account, posting_id, line, currency, amount_minor FROM ledger_entries
-WHERE account NOT LIKE 'receivable:%' AND account NOT LIKE 'client_claims:%';
+WHERE account NOT LIKE 'receivable:%' AND account NOT LIKE 'client_claims:%'
+ORDER BY account, posting_id, line;
 CREATE TRIGGER account_lines_are_append_only_update BEFORE UPDATE ON account_lines
 BEGIN SELECT RAISE(ABORT, 'account lines are append-only'); END;
 CREATE TRIGGER account_lines_are_append_only_delete BEFORE DELETE ON account_lines
