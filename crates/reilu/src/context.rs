@@ -43,6 +43,7 @@ pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
     let master = master_key(&target.data)?;
     let url = target.database_url();
     let store = SqlStore::connect(&url).await?;
+    remember_opened(&store);
     let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
     if target.rules.is_some() {
         // A broken pack stops every command here: nothing runs on rules that do not load.
@@ -50,6 +51,30 @@ pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
         app = app.with_gate(reilu_rules::Gate::new(book)?);
     }
     Ok(app)
+}
+
+/// Stores this process opened, closed before it exits: on SQLite the last connection to close
+/// copies the write-ahead log back into the database file and removes it, so the data folder
+/// holds everything in `reilu.db` once a command has finished.
+static OPENED: std::sync::Mutex<Vec<SqlStore>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_opened(store: &SqlStore) {
+    let mut opened = OPENED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    opened.push(store.clone());
+}
+
+/// Closes every store this process opened (see [`OPENED`]).
+pub async fn close_opened_stores() {
+    let stores = std::mem::take(
+        &mut *OPENED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
+    for store in stores {
+        store.close().await;
+    }
 }
 
 pub fn ensure_data_folder(data: &Path) -> anyhow::Result<()> {

@@ -89,7 +89,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(async {
+        let outcome = run(cli).await;
+        context::close_opened_stores().await;
+        outcome
+    });
+    match outcome {
         Ok(code) => code,
         // A reader that stopped reading (`reilu client list | head`) is not a failure.
         Err(error) if is_broken_pipe(&error) => std::process::ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! by the vault, and it hands sealed bytes back.
 
 pub mod bench_limit;
+mod checkpoint;
 mod clients;
 mod intake;
 mod interest;

@@ -38,14 +38,17 @@ impl Backend {
 pub struct SqlStore {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite's checkpoint task runs while any clone of the store lives (see `checkpoint`).
+    checkpointer: Option<std::sync::Arc<tokio::sync::watch::Sender<()>>>,
 }
 
 /// SQLite settings for every connection: WAL lets readers work beside the one writer,
-/// `synchronous = FULL` makes every commit durable (money and the journal live here), and the
-/// busy timeout makes a second writer wait for the first instead of failing.
+/// `synchronous = FULL` makes every commit durable (money and the journal live here), the
+/// busy timeout makes a second writer wait for the first instead of failing, and commits do
+/// not checkpoint the log (a task does, see `checkpoint`).
 const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; \
-     PRAGMA wal_autocheckpoint = 4000;";
+     PRAGMA wal_autocheckpoint = 0;";
 
 /// PostgreSQL: plan each execution of a prepared statement with its own parameters. Tables
 /// here start empty and grow fast; a generic plan chosen while a table was small (a
@@ -95,7 +98,13 @@ impl SqlStore {
             .connect_with(connect_options)
             .await
             .map_err(connect_error)?;
-        let store = SqlStore { pool, backend };
+        let checkpointer = (backend == Backend::Sqlite)
+            .then(|| std::sync::Arc::new(crate::checkpoint::spawn(pool.clone())));
+        let store = SqlStore {
+            pool,
+            backend,
+            checkpointer,
+        };
         crate::migrations::migrator(backend)
             .await?
             .run(&store.pool)
@@ -111,7 +120,17 @@ impl SqlStore {
         &self.pool
     }
 
+    /// Stops the checkpoint task, copies SQLite's log back into the database file (so the
+    /// file alone holds everything committed) and closes every connection.
     pub async fn close(&self) {
+        if self.pool.is_closed() {
+            return;
+        }
+        if let Some(checkpointer) = &self.checkpointer {
+            // No receiver left only means the task has stopped already.
+            let _ = checkpointer.send(());
+            crate::checkpoint::run(&self.pool).await;
+        }
         self.pool.close().await;
     }
 }
