@@ -613,13 +613,17 @@ async fn a_file_of_many_chunks_is_planned_ahead_without_losing_what_the_last_chu
         place_two_claims(&app, 0).await;
         let rf = |case| reilu_formats::reference::for_case("FI", case).rf;
         let before: i64 = receivables(&app, 100_000).await.iter().map(|r| r.1).sum();
+        // An earlier file paid 50.00 of case 100001's 200.00.
+        import_all(&app, vec![payment("B-0", 5_000, Some(rf(100_001)), "")]).await;
         let mut file = Vec::new();
         // The case owes 100.00 principal and 5.00 creditor fees, paid in that order.
         // Chunk 1 pays the principal. Chunk 2 (planned while chunk 1 is written, from facts
         // read before it was) pays 4.00 of the fees, which a stale view would put on the
         // principal, and repeats an entry of chunk 1. Chunk 3 pays the last 1.00 of the fees
         // and returns that payment, and repeats an entry of chunk 1 (written by then). Chunk
-        // 4 pays 0.20, which a view that missed the return would book as overpaid.
+        // 4 pays 0.20, which a view that missed the return would book as overpaid. Chunk 3 also
+        // returns the earlier file's payment and chunk 4 pays case 100001 160.00, of which a
+        // view that missed that return (150.00 owed) would book 10.00 as overpaid.
         file.push(payment("A-1", 10_000, Some(rf(100_000)), ""));
         file.extend(fillers("F1", chunk - 1));
         file.push(payment("A-2", 400, Some(rf(100_000)), ""));
@@ -628,8 +632,10 @@ async fn a_file_of_many_chunks_is_planned_ahead_without_losing_what_the_last_chu
         file.push(payment("A-3", 100, Some(rf(100_000)), ""));
         file.push(payment("F1-0", 100, None, "no reference"));
         file.push(money_out("R-3", 100, Some("E2E-A-3"), None));
-        file.extend(fillers("F3", chunk - 3));
+        file.push(money_out("R-B0", 5_000, Some("E2E-B-0"), None));
+        file.extend(fillers("F3", chunk - 4));
         file.push(payment("A-4", 20, Some(rf(100_000)), ""));
+        file.push(payment("B-1", 16_000, Some(rf(100_001)), ""));
         let summary = import_all(&app, file).await;
         assert_eq!(
             (
@@ -638,7 +644,7 @@ async fn a_file_of_many_chunks_is_planned_ahead_without_losing_what_the_last_chu
                 summary.already_recorded,
                 summary.unmatched
             ),
-            (4, 1, 2, 3 * chunk as u64 - 6),
+            (5, 2, 2, 3 * chunk as u64 - 7),
             "{}",
             test.backend_name
         );
@@ -652,9 +658,11 @@ async fn a_file_of_many_chunks_is_planned_ahead_without_losing_what_the_last_chu
             before - (10_000 + 400 + 100 + 20 - 100),
             "{after:?}"
         );
+        let other: i64 = receivables(&app, 100_001).await.iter().map(|r| r.1).sum();
+        assert_eq!(other, 20_000 - 16_000, "case 100001");
         let overpaid = app
             .store
-            .balances("overpaid:100000")
+            .balances("overpaid:")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(overpaid.iter().all(|row| row.2 == 0), "{overpaid:?}");
