@@ -26,6 +26,15 @@ fn payment(key: &str, amount_minor: i64) -> NewPosting {
     }
 }
 
+/// Runs statements behind the store's back (to tamper with it), each of which must succeed.
+async fn tamper(test: &TestStore, statements: &[&str]) {
+    for sql in statements {
+        raw(test, sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+}
+
 async fn raw(test: &TestStore, sql: &str) -> Result<u64, String> {
     use sqlx::Connection;
     let mut connection = sqlx::AnyConnection::connect(&test.url)
@@ -116,15 +125,14 @@ async fn check_finds_an_entry_changed_behind_the_triggers() {
             .post(&payment("bank:1", 12_345))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        raw(&test, "DROP TRIGGER postings_are_append_only_update")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        raw(
+        tamper(
             &test,
-            "UPDATE postings SET lines = json_set(lines, '$[0][2]', 99999) WHERE id = 1",
+            &[
+                "DROP TRIGGER postings_are_append_only_update",
+                "UPDATE postings SET lines = json_set(lines, '$[0][2]', 99999) WHERE id = 1",
+            ],
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await;
         let check = test
             .store
             .check_ledger()
@@ -215,18 +223,15 @@ async fn check_reads_large_postings_and_finds_changed_case_balances_and_lost_lin
         if test.backend_name != "sqlite" {
             continue;
         }
-        raw(
+        tamper(
             &test,
-            "UPDATE case_balances SET collection_costs_minor = 1 WHERE case_number = 100003",
+            &[
+                "UPDATE case_balances SET collection_costs_minor = 1 WHERE case_number = 100003",
+                "DROP TRIGGER postings_are_append_only_update",
+                "UPDATE postings SET lines = '[]' WHERE id = 3",
+            ],
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-        raw(&test, "DROP TRIGGER postings_are_append_only_update")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        raw(&test, "UPDATE postings SET lines = '[]' WHERE id = 3")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        .await;
         let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
         let text = check.problems.join("; ");
         assert!(
@@ -287,18 +292,17 @@ async fn check_finds_statement_lines_swapped_between_postings() {
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
         }
-        raw(&test, "DROP TRIGGER account_lines_are_append_only_update")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
         // Count and sum of the bank account's statement stay the same; each posting's
         // statement line now shows the other's amount.
-        raw(
+        tamper(
             &test,
-            "UPDATE account_lines SET amount_minor = CASE posting_id WHEN 1 THEN 655 ELSE 12345 END \
-             WHERE account = 'client_money_bank:FI2112345600000785'",
+            &[
+                "DROP TRIGGER account_lines_are_append_only_update",
+                "UPDATE account_lines SET amount_minor = CASE posting_id WHEN 1 THEN 655 ELSE 12345 END \
+                 WHERE account = 'client_money_bank:FI2112345600000785'",
+            ],
         )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+        .await;
         let check = test
             .store
             .check_ledger()
