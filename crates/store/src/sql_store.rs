@@ -44,11 +44,12 @@ pub struct SqlStore {
 
 /// SQLite settings for every connection: WAL lets readers work beside the one writer,
 /// `synchronous = FULL` makes every commit durable (money and the journal live here), the
-/// busy timeout makes a second writer wait for the first instead of failing, and commits do
-/// not checkpoint the log (a task does, see `checkpoint`).
+/// busy timeout makes a second writer wait for the first instead of failing, commits do not
+/// checkpoint the log (a task does, see `checkpoint`), and a log that grew large (a big
+/// import is one transaction) is cut back to 64 MiB when it is next reused.
 const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA cache_size = -65536; \
-     PRAGMA wal_autocheckpoint = 0;";
+     PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = 67108864;";
 
 /// PostgreSQL: plan each execution of a prepared statement with its own parameters. Tables
 /// here start empty and grow fast; a generic plan chosen while a table was small (a

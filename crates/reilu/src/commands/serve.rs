@@ -57,12 +57,7 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
         house.version,
         &house.sha256[..12]
     );
-    let shutdown = async {
-        // If the signal handler cannot be installed, serve until killed.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+    let shutdown = stop_requested();
     let announce = move |bound: SocketAddr| {
         println!("Reilu is running at http://{bound}/");
         println!("  store:      {store_shown}");
@@ -72,7 +67,7 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
         if let Some(logins) = &demo_logins {
             println!("{logins}");
         }
-        println!("Stop with Ctrl-C.");
+        println!("Stop with Ctrl-C (or SIGTERM).");
     };
     let config = reilu_web::WebConfig::in_data_folder(&target.data);
     reilu_web::serve(app, &config, args.addr, announce, shutdown)
@@ -152,4 +147,27 @@ fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write {}", path.display()))?;
     file.write_all(text.as_bytes())?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (how service managers and containers ask a server to stop): either
+/// ends the server gracefully, so open requests finish and the store is closed. A handler
+/// that cannot be installed never fires; the server then runs until killed.
+async fn stop_requested() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
