@@ -166,47 +166,14 @@ const ACCOUNT_LINES_PER_PAGE: i64 = 20_000;
 #[derive(serde::Deserialize)]
 struct AccountLineRow(String, String, i64, i64, i64);
 
-/// The lines kept by account for statements (`account_lines`) against the postings' own,
-/// read in key order a page at a time.
+/// The lines kept by account for statements (`account_lines`) against the postings' own.
 async fn compare_statement_lines(
     connection: &mut AnyConnection,
     backend: Backend,
     derived: &StatementSums,
     report: &mut LedgerCheck,
 ) -> StoreResult<()> {
-    let mut kept: BTreeMap<(String, String), LineSums> = BTreeMap::new();
-    let mut after = (String::new(), i64::MIN, i64::MIN);
-    loop {
-        let sql = format!(
-            "SELECT {} FROM (SELECT account, currency, posting_id, line, amount_minor FROM account_lines \
-             WHERE (account, posting_id, line) > ($1, $2, $3) ORDER BY account, posting_id, line LIMIT $4) page",
-            crate::sql::json_rows_ordered(
-                backend,
-                "account, currency, posting_id, line, amount_minor",
-                "account, posting_id, line"
-            )
-        );
-        let text: String = sqlx::query(&sql)
-            .bind(&after.0)
-            .bind(after.1)
-            .bind(after.2)
-            .bind(ACCOUNT_LINES_PER_PAGE)
-            .fetch_one(&mut *connection)
-            .await?
-            .try_get(0)?;
-        let rows: Vec<AccountLineRow> = serde_json::from_str(&text)
-            .map_err(|error| crate::StoreError::Corrupt(format!("account lines: {error}")))?;
-        // The database's order, not Rust's: its collation may sort text otherwise.
-        let Some(last) = rows.last() else {
-            break;
-        };
-        after = (last.0.clone(), last.2, last.3);
-        for AccountLineRow(account, currency, posting_id, line, amount_minor) in rows {
-            kept.entry((account, currency))
-                .or_default()
-                .add(posting_id, line, amount_minor);
-        }
-    }
+    let kept = read_statement_lines(connection, backend).await?;
     for (key, kept) in &kept {
         let (account, currency) = key;
         let from_postings = derived.get(account, currency).unwrap_or_default();
@@ -238,6 +205,46 @@ async fn compare_statement_lines(
         ));
     }
     Ok(())
+}
+
+/// `account_lines` summed by account and currency, read in key order a page at a time.
+async fn read_statement_lines(
+    connection: &mut AnyConnection,
+    backend: Backend,
+) -> StoreResult<BTreeMap<(String, String), LineSums>> {
+    let mut kept: BTreeMap<(String, String), LineSums> = BTreeMap::new();
+    let mut after = (String::new(), i64::MIN, i64::MIN);
+    let sql = format!(
+        "SELECT {} FROM (SELECT account, currency, posting_id, line, amount_minor FROM account_lines \
+         WHERE (account, posting_id, line) > ($1, $2, $3) ORDER BY account, posting_id, line LIMIT $4) page",
+        crate::sql::json_rows_ordered(
+            backend,
+            "account, currency, posting_id, line, amount_minor",
+            "account, posting_id, line"
+        )
+    );
+    loop {
+        let text: String = sqlx::query(&sql)
+            .bind(&after.0)
+            .bind(after.1)
+            .bind(after.2)
+            .bind(ACCOUNT_LINES_PER_PAGE)
+            .fetch_one(&mut *connection)
+            .await?
+            .try_get(0)?;
+        let rows: Vec<AccountLineRow> = serde_json::from_str(&text)
+            .map_err(|error| crate::StoreError::Corrupt(format!("account lines: {error}")))?;
+        // The database's order, not Rust's: its collation may sort text otherwise.
+        let Some(last) = rows.last() else {
+            return Ok(kept);
+        };
+        after = (last.0.clone(), last.2, last.3);
+        for AccountLineRow(account, currency, posting_id, line, amount_minor) in rows {
+            kept.entry((account, currency))
+                .or_default()
+                .add(posting_id, line, amount_minor);
+        }
+    }
 }
 
 /// What a case's receivable entries sum to, by component in `Component::ALL` order, and
