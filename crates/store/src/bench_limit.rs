@@ -3,8 +3,8 @@
 //! entries), inserted plainly in batches — no
 //! idempotency check, no balances, no journal, no allocation. Used only by `reilu bench ledger`.
 
-use crate::ledger::{has_statement, lines_json};
-use crate::models::{BankEntryRecord, NewPosting};
+use crate::ledger::{lines_json, write_account_lines};
+use crate::models::{BankEntryRecord, NewPosting, PostingEntryRow};
 use crate::sql::value_rows;
 use crate::{SqlStore, StoreResult};
 
@@ -37,7 +37,18 @@ pub async fn insert_plain_rows(
         }
         query.execute(&mut *transaction).await?;
     }
-    insert_account_lines(&mut transaction, first_id, postings, backend).await?;
+    // The statement lines are the same rows the ledger writes, by the same insert.
+    let with_ids: Vec<(i64, &[PostingEntryRow])> = postings
+        .iter()
+        .enumerate()
+        .map(|(index, posting)| {
+            (
+                first_id + i64::try_from(index).unwrap_or(0),
+                posting.entries.as_slice(),
+            )
+        })
+        .collect();
+    write_account_lines(&mut transaction, &with_ids, backend).await?;
     for chunk in entries.chunks(500) {
         let sql = format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
@@ -67,44 +78,5 @@ pub async fn insert_plain_rows(
         query.execute(&mut *transaction).await?;
     }
     transaction.commit().await?;
-    Ok(())
-}
-
-/// The plain insert of the postings' lines of accounts with statements.
-async fn insert_account_lines(
-    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    first_id: i64,
-    postings: &[NewPosting],
-    backend: crate::Backend,
-) -> StoreResult<()> {
-    let mut lines = Vec::new();
-    for (index, posting) in postings.iter().enumerate() {
-        for (line, entry) in posting.entries.iter().enumerate() {
-            if !has_statement(&entry.account) {
-                continue;
-            }
-            lines.push((
-                first_id + i64::try_from(index).unwrap_or(0),
-                i64::try_from(line).unwrap_or(0),
-                entry,
-            ));
-        }
-    }
-    for chunk in lines.chunks(500) {
-        let sql = format!(
-            "INSERT INTO account_lines (account, posting_id, line, currency, amount_minor) VALUES {}",
-            value_rows(backend, chunk.len(), 5)
-        );
-        let mut query = sqlx::query(&sql);
-        for (id, line, entry) in chunk {
-            query = query
-                .bind(&entry.account)
-                .bind(*id)
-                .bind(*line)
-                .bind(&entry.currency)
-                .bind(entry.amount_minor);
-        }
-        query.execute(&mut **transaction).await?;
-    }
     Ok(())
 }

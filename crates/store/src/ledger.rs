@@ -88,27 +88,41 @@ pub(crate) async fn write_posting(
         .ok_or_else(|| StoreError::Corrupt("a written posting has no id".into()))
 }
 
-/// A posting ready to write: checked to balance, with its lines as `postings.lines` keeps them
-/// and their hash. The payments import seals postings while it plans, on another thread than
-/// the one that writes.
+/// What writing a posting needs besides the posting: its lines as `postings.lines` keeps
+/// them and their hash, made once it is checked to balance. The payments import seals its
+/// postings while it plans, on another thread than the one that writes.
 #[derive(Debug, Clone)]
-pub(crate) struct SealedPosting {
-    pub(crate) posting: NewPosting,
+pub(crate) struct Seal {
     lines: String,
     sha256: String,
 }
 
-impl SealedPosting {
-    pub(crate) fn seal(posting: NewPosting) -> StoreResult<Self> {
+impl Seal {
+    pub(crate) fn of(posting: &NewPosting) -> StoreResult<Self> {
         if !balanced(&posting.entries) {
             return Err(StoreError::Conflict(format!(
                 "posting '{}' does not balance",
                 posting.description
             )));
         }
-        Ok(SealedPosting {
+        Ok(Seal {
             lines: lines_json(&posting.entries)?,
             sha256: entries_hash(&posting.entries),
+        })
+    }
+}
+
+/// A posting with its seal, as the payments import's planner hands it to the writer.
+#[derive(Debug, Clone)]
+pub(crate) struct SealedPosting {
+    pub(crate) posting: NewPosting,
+    pub(crate) seal: Seal,
+}
+
+impl SealedPosting {
+    pub(crate) fn seal(posting: NewPosting) -> StoreResult<Self> {
+        Ok(SealedPosting {
+            seal: Seal::of(&posting)?,
             posting,
         })
     }
@@ -120,11 +134,11 @@ pub(crate) async fn write_postings(
     postings: &[NewPosting],
     backend: Backend,
 ) -> StoreResult<Vec<i64>> {
-    let sealed = postings
+    let seals = postings
         .iter()
-        .map(|posting| SealedPosting::seal(posting.clone()))
+        .map(Seal::of)
         .collect::<StoreResult<Vec<_>>>()?;
-    let sealed: Vec<&SealedPosting> = sealed.iter().collect();
+    let sealed: Vec<(&NewPosting, &Seal)> = postings.iter().zip(&seals).collect();
     write_sealed(transaction, &sealed, backend).await
 }
 
@@ -134,7 +148,7 @@ pub(crate) async fn write_postings(
 /// Returns the ids in the order given.
 pub(crate) async fn write_sealed(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    postings: &[&SealedPosting],
+    postings: &[(&NewPosting, &Seal)],
     backend: Backend,
 ) -> StoreResult<Vec<i64>> {
     if postings.is_empty() {
@@ -157,8 +171,7 @@ pub(crate) async fn write_sealed(
             crate::sql::value_rows(backend, chunk.len(), 8)
         );
         let mut query = sqlx::query(&sql);
-        for (sealed, id) in chunk.iter().zip(chunk_ids) {
-            let posting = &sealed.posting;
+        for ((posting, seal), id) in chunk.iter().zip(chunk_ids) {
             query = query
                 .bind(*id)
                 .bind(&posting.kind)
@@ -166,15 +179,20 @@ pub(crate) async fn write_sealed(
                 .bind(posting.corrects)
                 .bind(posting.idempotency_key.as_deref())
                 .bind(&posting.description)
-                .bind(&sealed.lines)
-                .bind(&sealed.sha256);
+                .bind(&seal.lines)
+                .bind(&seal.sha256);
         }
         query.execute(&mut **transaction).await?;
     }
-    write_account_lines(transaction, postings, &ids, backend).await?;
+    let with_ids: Vec<(i64, &[PostingEntryRow])> = ids
+        .iter()
+        .zip(postings)
+        .map(|(id, (posting, _))| (*id, posting.entries.as_slice()))
+        .collect();
+    write_account_lines(transaction, &with_ids, backend).await?;
     let all_entries: Vec<&PostingEntryRow> = postings
         .iter()
-        .flat_map(|sealed| sealed.posting.entries.iter())
+        .flat_map(|(posting, _)| posting.entries.iter())
         .collect();
     write_balances(transaction, &all_entries, backend).await?;
     Ok(ids)
@@ -219,16 +237,16 @@ pub(crate) fn parse_lines(text: &str) -> Result<Vec<PostingEntryRow>, serde_json
         .collect())
 }
 
-/// The lines of accounts with statements, keyed by account (the posting's line number kept).
-async fn write_account_lines(
+/// The lines of accounts with statements, keyed by account (the posting's line number kept),
+/// for postings given with their ids.
+pub(crate) async fn write_account_lines(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    postings: &[&SealedPosting],
-    ids: &[i64],
+    postings: &[(i64, &[PostingEntryRow])],
     backend: Backend,
 ) -> StoreResult<()> {
     let mut lines: Vec<(i64, i64, &PostingEntryRow)> = Vec::new();
-    for (sealed, id) in postings.iter().zip(ids) {
-        for (line, entry) in sealed.posting.entries.iter().enumerate() {
+    for (id, entries) in postings {
+        for (line, entry) in entries.iter().enumerate() {
             if has_statement(&entry.account) {
                 let line = i64::try_from(line).map_err(|_| StoreError::Corrupt("line".into()))?;
                 lines.push((*id, line, entry));

@@ -217,10 +217,10 @@ async fn read_statement_lines(
     let sql = format!(
         "SELECT {} FROM (SELECT account, currency, posting_id, line, amount_minor FROM account_lines \
          WHERE (account, posting_id, line) > ($1, $2, $3) ORDER BY account, posting_id, line LIMIT $4) page",
-        crate::sql::json_rows_ordered(
+        crate::sql::json_rows(
             backend,
             "account, currency, posting_id, line, amount_minor",
-            "account, posting_id, line"
+            Some("account, posting_id, line")
         )
     );
     loop {

@@ -11,7 +11,7 @@ use reilu_ledger::{Account, Component, Entry, Posting, PostingKind, payment_unma
 use sqlx::Row;
 
 use crate::journal::JournalSlot;
-use crate::ledger::{SealedPosting, write_postings, write_sealed};
+use crate::ledger::{Seal, write_postings, write_sealed};
 use crate::models::{
     BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
     PaymentTarget, UnmatchedPayment,
@@ -178,7 +178,12 @@ async fn write_chunk(
         actor,
         at_ms,
     } = *writer;
-    let postings: Vec<&SealedPosting> = chunk.planned.iter().filter_map(Planned::posting).collect();
+    let postings: Vec<(&NewPosting, &Seal)> = chunk
+        .planned
+        .iter()
+        .filter_map(Planned::posting)
+        .map(|sealed| (&sealed.posting, &sealed.seal))
+        .collect();
     let ids = write_sealed(transaction, &postings, backend).await?;
     let mut rows = rows_of(&chunk.batch, &chunk.planned, &ids);
     let settled: Vec<&EntryRow<'_>> = rows
@@ -247,7 +252,7 @@ async fn case_facts(
         let sql = format!(
             "SELECT {} FROM cases c LEFT JOIN case_balances b ON b.case_number = c.case_number \
              WHERE c.case_number IN ({})",
-            crate::sql::json_rows(backend, columns),
+            crate::sql::json_rows(backend, columns, None),
             crate::sql::placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);

@@ -36,23 +36,19 @@ pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> Strin
 }
 
 /// A select list that folds every row of a query into one JSON array of arrays, one per row
-/// (`[]` for none). sqlx hands SQLite's rows from its database thread to ours one message at
-/// a time, measured at about 4 µs a row; a chunk's rows as one JSON text cost one message and
-/// a parse (the payments import's case look-ups went from 0.7 s to 0.2 s per 120,000 cases).
-pub(crate) fn json_rows(backend: Backend, columns: &str) -> String {
+/// (`[]` for none), in `order` when given (an aggregate keeps no order of its input unless
+/// told; SQLite takes `ORDER BY` in an aggregate from 3.44, the bundled build is 3.46). sqlx
+/// hands SQLite's rows from its database thread to ours one message at a time, measured at
+/// about 4 µs a row; a chunk's rows as one JSON text cost one message and a parse (the
+/// payments import's case look-ups went from 0.7 s to 0.2 s per 120,000 cases).
+pub(crate) fn json_rows(backend: Backend, columns: &str, order: Option<&str>) -> String {
+    let order = order
+        .map(|order| format!(" ORDER BY {order}"))
+        .unwrap_or_default();
     match backend {
-        Backend::Sqlite => format!("json_group_array(json_array({columns}))"),
-        Backend::Postgres => format!("COALESCE(json_agg(json_build_array({columns}))::text, '[]')"),
-    }
-}
-
-/// [`json_rows`] with the rows in `order` (an aggregate keeps no order of its input unless
-/// told; SQLite takes `ORDER BY` in an aggregate from 3.44, the bundled build is 3.46).
-pub(crate) fn json_rows_ordered(backend: Backend, columns: &str, order: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("json_group_array(json_array({columns}) ORDER BY {order})"),
+        Backend::Sqlite => format!("json_group_array(json_array({columns}){order})"),
         Backend::Postgres => {
-            format!("COALESCE(json_agg(json_build_array({columns}) ORDER BY {order})::text, '[]')")
+            format!("COALESCE(json_agg(json_build_array({columns}){order})::text, '[]')")
         }
     }
 }

@@ -30,6 +30,20 @@ impl Drop for TestStore {
 }
 
 impl TestStore {
+    /// Runs SQL on the test database behind the store's back, as someone with database
+    /// access would (to show what the store refuses or `reilu check` finds); the rows it
+    /// changed, or the database's error as text.
+    pub async fn raw(&self, sql: &str) -> Result<u64, String> {
+        let mut connection = sqlx::AnyConnection::connect(&self.url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let result = sqlx::query(sql)
+            .execute(&mut connection)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(result.rows_affected())
+    }
+
     /// The temporary data folder of an SQLite test store.
     pub fn folder(&self) -> Option<&PathBuf> {
         self.folder.as_ref()

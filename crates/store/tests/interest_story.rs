@@ -290,7 +290,7 @@ async fn accruals_are_recorded_once_with_their_postings_and_every_decision_is_jo
             "DELETE FROM interest_accruals",
         ] {
             assert!(
-                raw(&test, sql).await.is_err(),
+                test.raw(sql).await.is_err(),
                 "{sql}: accruals are append-only"
             );
         }
@@ -325,16 +325,4 @@ async fn an_accrual_that_does_not_match_its_posting_is_refused() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(check.postings, 1, "only the placement's posting");
     }
-}
-
-async fn raw(test: &TestStore, sql: &str) -> Result<u64, String> {
-    use sqlx::Connection;
-    let mut connection = sqlx::AnyConnection::connect(&test.url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let result = sqlx::query(sql)
-        .execute(&mut connection)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(result.rows_affected())
 }

@@ -29,22 +29,8 @@ fn payment(key: &str, amount_minor: i64) -> NewPosting {
 /// Runs statements behind the store's back (to tamper with it), each of which must succeed.
 async fn tamper(test: &TestStore, statements: &[&str]) {
     for sql in statements {
-        raw(test, sql)
-            .await
-            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        test.raw(sql).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
-}
-
-async fn raw(test: &TestStore, sql: &str) -> Result<u64, String> {
-    use sqlx::Connection;
-    let mut connection = sqlx::AnyConnection::connect(&test.url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let result = sqlx::query(sql)
-        .execute(&mut connection)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(result.rows_affected())
 }
 
 #[tokio::test]
@@ -95,23 +81,16 @@ async fn postings_balance_happen_once_and_keep_balances() {
             test.backend_name
         );
         assert!(
-            raw(
-                &test,
-                "UPDATE account_lines SET amount_minor = 1 WHERE posting_id = 1"
-            )
-            .await
-            .is_err()
-        );
-        assert!(
-            raw(&test, "UPDATE postings SET lines = '[]' WHERE id = 1")
+            test.raw("UPDATE account_lines SET amount_minor = 1 WHERE posting_id = 1")
                 .await
                 .is_err()
         );
         assert!(
-            raw(&test, "DELETE FROM postings WHERE id = 2")
+            test.raw("UPDATE postings SET lines = '[]' WHERE id = 1")
                 .await
                 .is_err()
         );
+        assert!(test.raw("DELETE FROM postings WHERE id = 2").await.is_err());
     }
 }
 

@@ -290,34 +290,19 @@ async fn the_journal_chains_every_write_and_refuses_changes() {
             "{}",
             test.backend_name
         );
-        let changed = sqlx_update(
-            &test,
-            "UPDATE journal SET payload = '{\"x\":1}' WHERE seq = 1",
-        )
-        .await;
+        let changed = test
+            .raw("UPDATE journal SET payload = '{\"x\":1}' WHERE seq = 1")
+            .await;
         assert!(
             changed.is_err(),
             "{}: the journal must refuse updates",
             test.backend_name
         );
-        let removed = sqlx_update(&test, "DELETE FROM journal WHERE seq = 2").await;
+        let removed = test.raw("DELETE FROM journal WHERE seq = 2").await;
         assert!(
             removed.is_err(),
             "{}: the journal must refuse deletes",
             test.backend_name
         );
     }
-}
-
-/// Runs raw SQL against the test database, as an attacker with database access would.
-async fn sqlx_update(test: &TestStore, sql: &str) -> Result<u64, String> {
-    use sqlx::Connection;
-    let mut connection = sqlx::AnyConnection::connect(&test.url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let result = sqlx::query(sql)
-        .execute(&mut connection)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(result.rows_affected())
 }
