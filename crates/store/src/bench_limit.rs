@@ -3,8 +3,9 @@
 //! entries), inserted plainly in batches — no
 //! idempotency check, no balances, no journal, no allocation. Used only by `reilu bench ledger`.
 
-use crate::ledger::{lines_json, write_account_lines};
+use crate::ledger::{account_line_statements, lines_json};
 use crate::models::{BankEntryRecord, NewPosting, PostingEntryRow};
+use crate::sql::execute_all;
 use crate::sql::value_rows;
 use crate::{SqlStore, StoreResult};
 
@@ -48,7 +49,11 @@ pub async fn insert_plain_rows(
             )
         })
         .collect();
-    write_account_lines(&mut transaction, &with_ids, backend).await?;
+    execute_all(
+        &mut transaction,
+        account_line_statements(&with_ids, backend)?,
+    )
+    .await?;
     for chunk in entries.chunks(500) {
         let sql = format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \

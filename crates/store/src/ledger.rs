@@ -9,6 +9,7 @@ use sqlx::Row;
 use reilu_ledger::Component;
 
 use crate::models::{NewJournalEntry, NewPosting, PostOutcome, PostingEntryRow};
+use crate::sql::{BoundStatement, execute_all};
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
 /// SHA-256 over a posting's entries in line order; stored with the posting so that an entry
@@ -143,9 +144,7 @@ pub(crate) async fn write_postings(
 }
 
 /// Writes sealed postings inside the caller's transaction: one counter update for all their
-/// ids, multi-row inserts for the postings (with their lines) and for the lines of accounts
-/// with statements, and each account's balance updated once with the sum of its lines.
-/// Returns the ids in the order given.
+/// ids, then the statements of [`posting_statements`]. Returns the ids in the order given.
 pub(crate) async fn write_sealed(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     postings: &[(&NewPosting, &Seal)],
@@ -154,48 +153,83 @@ pub(crate) async fn write_sealed(
     if postings.is_empty() {
         return Ok(Vec::new());
     }
-    let count =
-        i64::try_from(postings.len()).map_err(|_| StoreError::Corrupt("posting count".into()))?;
+    let first_id = take_posting_ids(transaction, postings.len()).await?;
+    execute_all(
+        transaction,
+        posting_statements(postings, first_id, backend)?,
+    )
+    .await?;
+    Ok((first_id..).take(postings.len()).collect())
+}
+
+/// Takes `count` posting ids from the counter inside the caller's transaction (which holds
+/// the journal's slot, so nobody else takes ids until it ends); returns the first.
+pub(crate) async fn take_posting_ids(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    count: usize,
+) -> StoreResult<i64> {
+    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("posting count".into()))?;
     let row = sqlx::query("UPDATE counters SET next_value = next_value + $1 WHERE name = 'posting' RETURNING next_value")
         .bind(count)
         .fetch_one(&mut **transaction)
         .await?;
-    let first_id: i64 = row.try_get::<i64, _>(0)? - count;
-    let ids: Vec<i64> = (0..count).map(|offset| first_id + offset).collect();
+    Ok(row.try_get::<i64, _>(0)? - count)
+}
+
+/// The next posting id the counter will hand out.
+pub(crate) async fn next_posting_id(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+) -> StoreResult<i64> {
+    let row = sqlx::query("SELECT next_value FROM counters WHERE name = 'posting'")
+        .fetch_one(&mut **transaction)
+        .await?;
+    Ok(row.try_get(0)?)
+}
+
+/// The statements that write sealed postings with ids from `first_id` on: multi-row inserts
+/// for the postings (with their lines) and for the lines of accounts with statements, and
+/// each account's balance updated once with the sum of its lines. Pure, so the payments
+/// import builds them while it plans.
+pub(crate) fn posting_statements(
+    postings: &[(&NewPosting, &Seal)],
+    first_id: i64,
+    backend: Backend,
+) -> StoreResult<Vec<BoundStatement>> {
+    let ids: Vec<i64> = (first_id..).take(postings.len()).collect();
+    let mut statements = Vec::new();
     for (chunk, chunk_ids) in postings
         .chunks(ROWS_PER_STATEMENT)
         .zip(ids.chunks(ROWS_PER_STATEMENT))
     {
-        let sql = format!(
+        let mut statement = BoundStatement::new(format!(
             "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, lines, entries_sha256) VALUES {}",
             crate::sql::value_rows(backend, chunk.len(), 8)
-        );
-        let mut query = sqlx::query(&sql);
+        ));
         for ((posting, seal), id) in chunk.iter().zip(chunk_ids) {
-            query = query
+            statement
                 .bind(*id)
-                .bind(&posting.kind)
+                .bind(posting.kind.clone())
                 .bind(posting.at_ms)
                 .bind(posting.corrects)
-                .bind(posting.idempotency_key.as_deref())
-                .bind(&posting.description)
-                .bind(&seal.lines)
-                .bind(&seal.sha256);
+                .bind(posting.idempotency_key.clone())
+                .bind(posting.description.clone())
+                .bind(seal.lines.clone())
+                .bind(seal.sha256.clone());
         }
-        query.execute(&mut **transaction).await?;
+        statements.push(statement);
     }
     let with_ids: Vec<(i64, &[PostingEntryRow])> = ids
         .iter()
         .zip(postings)
         .map(|(id, (posting, _))| (*id, posting.entries.as_slice()))
         .collect();
-    write_account_lines(transaction, &with_ids, backend).await?;
+    statements.extend(account_line_statements(&with_ids, backend)?);
     let all_entries: Vec<&PostingEntryRow> = postings
         .iter()
         .flat_map(|(posting, _)| posting.entries.iter())
         .collect();
-    write_balances(transaction, &all_entries, backend).await?;
-    Ok(ids)
+    statements.extend(balance_statements(&all_entries, backend)?);
+    Ok(statements)
 }
 
 /// Rows per multi-row statement; see the intake's ROWS_PER_STATEMENT for why.
@@ -239,11 +273,10 @@ pub(crate) fn parse_lines(text: &str) -> Result<Vec<PostingEntryRow>, serde_json
 
 /// The lines of accounts with statements, keyed by account (the posting's line number kept),
 /// for postings given with their ids.
-pub(crate) async fn write_account_lines(
-    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+pub(crate) fn account_line_statements(
     postings: &[(i64, &[PostingEntryRow])],
     backend: Backend,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<BoundStatement>> {
     let mut lines: Vec<(i64, i64, &PostingEntryRow)> = Vec::new();
     for (id, entries) in postings {
         for (line, entry) in entries.iter().enumerate() {
@@ -253,34 +286,33 @@ pub(crate) async fn write_account_lines(
             }
         }
     }
+    let mut statements = Vec::new();
     for chunk in lines.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
+        let mut statement = BoundStatement::new(format!(
             "INSERT INTO account_lines (account, posting_id, line, currency, amount_minor) VALUES {}",
             crate::sql::value_rows(backend, chunk.len(), 5)
-        );
-        let mut query = sqlx::query(&sql);
+        ));
         for (id, line, entry) in chunk {
-            query = query
-                .bind(&entry.account)
+            statement
+                .bind(entry.account.clone())
                 .bind(*id)
                 .bind(*line)
-                .bind(&entry.currency)
+                .bind(entry.currency.clone())
                 .bind(entry.amount_minor);
         }
-        query.execute(&mut **transaction).await?;
+        statements.push(statement);
     }
-    Ok(())
+    Ok(statements)
 }
 
 /// Adds the entries to the kept balances: a case's receivables to its row of
 /// `case_balances`, every other account to its row of `account_balances` (one row per
 /// account and currency, summed first: PostgreSQL refuses to update one row twice in a
 /// statement).
-async fn write_balances(
-    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+fn balance_statements(
     entries: &[&PostingEntryRow],
     backend: Backend,
-) -> StoreResult<()> {
+) -> StoreResult<Vec<BoundStatement>> {
     let mut sums: BTreeMap<(&str, &str), i64> = BTreeMap::new();
     let mut cases: BTreeMap<i64, CaseDelta<'_>> = BTreeMap::new();
     for entry in entries {
@@ -307,19 +339,23 @@ async fn write_balances(
         }
     }
     let sums: Vec<((&str, &str), i64)> = sums.into_iter().collect();
+    let mut statements = Vec::new();
     for chunk in sums.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
+        let mut statement = BoundStatement::new(format!(
             "INSERT INTO account_balances (account, currency, balance_minor) VALUES {} \
              ON CONFLICT (account, currency) DO UPDATE SET balance_minor = account_balances.balance_minor + excluded.balance_minor",
             crate::sql::value_rows(backend, chunk.len(), 3)
-        );
-        let mut query = sqlx::query(&sql);
+        ));
         for ((account, currency), amount_minor) in chunk {
-            query = query.bind(*account).bind(*currency).bind(*amount_minor);
+            statement
+                .bind((*account).to_owned())
+                .bind((*currency).to_owned())
+                .bind(*amount_minor);
         }
-        query.execute(&mut **transaction).await?;
+        statements.push(statement);
     }
-    write_case_balances(transaction, &cases, backend).await
+    statements.extend(case_balance_statements(&cases, backend));
+    Ok(statements)
 }
 
 /// How one posting batch changes a case's receivables, by component in `Component::ALL` order.
@@ -357,41 +393,41 @@ pub(crate) const CASE_BALANCE_COLUMNS: [&str; 4] = [
     "creditor_fees_minor",
 ];
 
-async fn write_case_balances(
-    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+fn case_balance_statements(
     cases: &BTreeMap<i64, CaseDelta<'_>>,
     backend: Backend,
-) -> StoreResult<()> {
+) -> Vec<BoundStatement> {
     let cases: Vec<(&i64, &CaseDelta<'_>)> = cases.iter().collect();
     let updates: Vec<String> = CASE_BALANCE_COLUMNS
         .iter()
         .map(|column| format!("{column} = case_balances.{column} + excluded.{column}"))
         .collect();
+    let mut statements = Vec::new();
     for chunk in cases.chunks(ROWS_PER_STATEMENT) {
         // The currency condition makes a receivable in another currency than the case's
-        // update nothing, which the row count below turns into an error.
-        let sql = format!(
+        // update nothing, which the expected row count turns into an error.
+        let mut statement = BoundStatement::new(format!(
             "INSERT INTO case_balances (case_number, currency, {}) VALUES {} \
              ON CONFLICT (case_number) DO UPDATE SET {} WHERE case_balances.currency = excluded.currency",
             CASE_BALANCE_COLUMNS.join(", "),
             crate::sql::value_rows(backend, chunk.len(), 6),
             updates.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
+        ));
         for (case_number, delta) in chunk {
-            query = query.bind(**case_number).bind(delta.currency);
+            statement
+                .bind(**case_number)
+                .bind(delta.currency.to_owned());
             for amount_minor in delta.minor {
-                query = query.bind(amount_minor);
+                statement.bind(amount_minor);
             }
         }
-        let written = query.execute(&mut **transaction).await?.rows_affected();
-        if written != chunk.len() as u64 {
-            return Err(StoreError::Conflict(
-                "a receivable is in another currency than its case".into(),
-            ));
-        }
+        statement.expecting_rows(
+            chunk.len() as u64,
+            "a receivable is in another currency than its case",
+        );
+        statements.push(statement);
     }
-    Ok(())
+    statements
 }
 
 /// Balances of accounts whose code starts with `prefix`, by currency. Receivables come from

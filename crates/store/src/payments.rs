@@ -4,6 +4,7 @@
 //! leaves nothing of the file behind, and running it again records every entry exactly once.
 //! Returned payments and reversals are booked as corrections of the payment they return.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use reilu_core::{Currency, Money};
@@ -11,12 +12,13 @@ use reilu_ledger::{Account, Component, Entry, Posting, PostingKind, payment_unma
 use sqlx::Row;
 
 use crate::journal::JournalSlot;
-use crate::ledger::{Seal, write_postings, write_sealed};
+use crate::ledger::{next_posting_id, take_posting_ids, write_postings};
 use crate::models::{
     BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
     PaymentTarget, UnmatchedPayment,
 };
 use crate::payments_plan::{ChunkFacts, ChunkPlanner, Planned, PlannedChunk};
+use crate::sql::{BoundStatement, execute_all};
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
@@ -46,7 +48,7 @@ pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreRes
         backend: store.backend(),
         actor: actor.to_owned(),
         at_ms,
-        planner: Some(ChunkPlanner::new(actor, at_ms)),
+        planner: Some(ChunkPlanner::new(actor, at_ms, store.backend())),
         next_write: 0,
     })
 }
@@ -62,7 +64,8 @@ impl PaymentImport {
     }
 
     /// Reads what planning a chunk needs: the cases among `case_numbers` (owner, currency,
-    /// market, receivables) and which of the chunk's entries are recorded already. The store
+    /// market, receivables), which of the chunk's entries are recorded already, and the next
+    /// posting id. The store
     /// may still be without the last planned chunk (a pipelined import reads the next chunk's
     /// facts before it writes the last one); the planner makes up for that.
     pub async fn prefetch(
@@ -76,6 +79,7 @@ impl PaymentImport {
         Ok(ChunkFacts {
             cases: case_facts(&mut self.transaction, &numbers, self.backend).await?,
             recorded: already_recorded(&mut self.transaction, entries, self.backend).await?,
+            next_posting_id: next_posting_id(&mut self.transaction).await?,
         })
     }
 
@@ -94,7 +98,7 @@ impl PaymentImport {
             actor: &self.actor,
             at_ms: self.at_ms,
         };
-        write_chunk(&mut self.transaction, &chunk, &writer).await
+        write_chunk(&mut self.transaction, chunk, &writer).await
     }
 
     /// Records a batch of bank entries as instructed (read, plan, write) and says per entry
@@ -170,7 +174,7 @@ struct Writer<'a> {
 
 async fn write_chunk(
     transaction: &mut Tx,
-    chunk: &PlannedChunk,
+    chunk: PlannedChunk,
     writer: &Writer<'_>,
 ) -> StoreResult<Vec<PaymentOutcome>> {
     let Writer {
@@ -178,27 +182,34 @@ async fn write_chunk(
         actor,
         at_ms,
     } = *writer;
-    let postings: Vec<(&NewPosting, &Seal)> = chunk
-        .planned
-        .iter()
-        .filter_map(Planned::posting)
-        .map(|sealed| (&sealed.posting, &sealed.seal))
-        .collect();
-    let ids = write_sealed(transaction, &postings, backend).await?;
-    let mut rows = rows_of(&chunk.batch, &chunk.planned, &ids);
-    let settled: Vec<&EntryRow<'_>> = rows
-        .iter()
-        .filter(|row| row.outcome != Outcome::Return)
-        .collect();
-    record_entries(transaction, &settled, at_ms, backend).await?;
+    let PlannedChunk {
+        batch,
+        planned,
+        first_posting_id,
+        posting_count,
+        statements,
+        ..
+    } = chunk;
+    if posting_count > 0 {
+        // The paired assertion of the planner's ids: nobody else takes posting ids while the
+        // import holds the journal's slot, so the counter must hand out the planned ones.
+        let first_id = take_posting_ids(transaction, posting_count).await?;
+        if first_id != first_posting_id {
+            return Err(StoreError::Conflict(format!(
+                "a chunk was planned with posting ids from {first_posting_id}, but the store hands out ids from {first_id}"
+            )));
+        }
+    }
+    execute_all(transaction, statements).await?;
+    let mut rows = rows_of(&batch, &planned);
     for row in rows.iter_mut() {
-        if row.outcome == Outcome::Return {
+        if row.is_return() {
             let booked = book_return(transaction, row.instruction, actor, at_ms, backend).await?;
-            record_entries(transaction, &[&booked], at_ms, backend).await?;
+            record_entries(transaction, std::iter::once(&booked), at_ms, backend).await?;
             *row = booked;
         }
     }
-    Ok(outcomes_of(&chunk.planned, &rows))
+    Ok(outcomes_of(&planned, &rows))
 }
 
 /// Which of the batch's (account, bank reference) pairs were recorded before. Queried per
@@ -352,26 +363,31 @@ impl Outcome {
 }
 
 /// One `bank_entries` row to write.
-struct EntryRow<'a> {
+pub(crate) struct EntryRow<'a> {
     instruction: &'a PaymentInstruction,
     outcome: Outcome,
     case_number: Option<i64>,
     posting_id: Option<i64>,
     /// The posting a correction undoes.
     corrects: Option<i64>,
-    reason: String,
+    reason: Cow<'a, str>,
 }
 
-/// The rows of a batch's new entries, with the ids of the postings written for them.
-fn rows_of<'a>(
+impl EntryRow<'_> {
+    /// A return not booked yet.
+    pub(crate) fn is_return(&self) -> bool {
+        self.outcome == Outcome::Return
+    }
+}
+
+/// The rows of a batch's new entries, with the ids of the postings planned for them.
+pub(crate) fn rows_of<'a>(
     batch: &'a [PaymentInstruction],
     planned: &[Planned],
-    ids: &[i64],
 ) -> Vec<EntryRow<'a>> {
     let mut rows = Vec::with_capacity(batch.len());
-    let mut next_id = ids.iter();
     for (instruction, plan) in batch.iter().zip(planned) {
-        let posting_id = plan.posting().and_then(|_| next_id.next().copied());
+        let posting_id = plan.posting_id();
         let (outcome, case_number) = match plan {
             Planned::Skip => continue,
             Planned::Matched { case_number, .. } => (Outcome::Matched, Some(*case_number)),
@@ -385,7 +401,7 @@ fn rows_of<'a>(
             case_number,
             posting_id,
             corrects: None,
-            reason: instruction.reason.clone(),
+            reason: Cow::Borrowed(&instruction.reason),
         });
     }
     rows
@@ -442,10 +458,10 @@ async fn book_return<'a>(
             case_number: original.case_number,
             posting_id: ids.first().copied(),
             corrects: Some(original.posting_id),
-            reason: format!(
+            reason: Cow::Owned(format!(
                 "{}; returns bank entry {} and undoes its posting {}",
                 instruction.reason, original.bank_reference, original.posting_id
-            ),
+            )),
         });
     }
     let currency =
@@ -467,7 +483,7 @@ async fn book_return<'a>(
         case_number: None,
         posting_id: ids.first().copied(),
         corrects: None,
-        reason: format!("{}; {why}", instruction.reason),
+        reason: Cow::Owned(format!("{}; {why}", instruction.reason)),
     })
 }
 
@@ -571,42 +587,52 @@ async fn reversal_of(transaction: &mut Tx, posting_id: i64) -> StoreResult<Posti
 const BANK_ENTRY_COLUMNS: usize = 16;
 
 /// Inserts bank entries with their outcome and posting.
-async fn record_entries(
+async fn record_entries<'r, 'a: 'r>(
     transaction: &mut Tx,
-    rows: &[&EntryRow<'_>],
+    rows: impl Iterator<Item = &'r EntryRow<'a>>,
     at_ms: i64,
     backend: Backend,
 ) -> StoreResult<()> {
+    execute_all(transaction, entry_statements(rows, at_ms, backend)).await
+}
+
+/// The statements that insert bank entries with their outcome and posting.
+pub(crate) fn entry_statements<'r, 'a: 'r>(
+    rows: impl Iterator<Item = &'r EntryRow<'a>>,
+    at_ms: i64,
+    backend: Backend,
+) -> Vec<BoundStatement> {
+    let rows: Vec<&EntryRow<'_>> = rows.collect();
+    let mut statements = Vec::new();
     for chunk in rows.chunks(500) {
-        let values = crate::sql::value_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS);
-        let sql = format!(
+        let mut statement = BoundStatement::new(format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
-             booking_date, structured_reference, unstructured, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {values}"
-        );
-        let mut query = sqlx::query(&sql);
+             booking_date, structured_reference, unstructured, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS)
+        ));
         for row in chunk {
             let entry = &row.instruction.entry;
-            query = query
-                .bind(&entry.account_iban)
-                .bind(&entry.bank_reference)
-                .bind(&entry.message_id)
-                .bind(&entry.direction)
+            statement
+                .bind(entry.account_iban.clone())
+                .bind(entry.bank_reference.clone())
+                .bind(entry.message_id.clone())
+                .bind(entry.direction.clone())
                 .bind(i64::from(entry.reversal))
                 .bind(entry.amount_minor)
-                .bind(&entry.currency)
-                .bind(entry.booking_date.as_deref())
-                .bind(entry.structured_reference.as_deref())
-                .bind(&entry.unstructured)
-                .bind(entry.end_to_end_id.as_deref())
+                .bind(entry.currency.clone())
+                .bind(entry.booking_date.clone())
+                .bind(entry.structured_reference.clone())
+                .bind(entry.unstructured.clone())
+                .bind(entry.end_to_end_id.clone())
                 .bind(row.outcome.label())
                 .bind(row.case_number)
                 .bind(row.posting_id)
-                .bind(&row.reason)
+                .bind(row.reason.to_string())
                 .bind(at_ms);
         }
-        query.execute(&mut **transaction).await?;
+        statements.push(statement);
     }
-    Ok(())
+    statements
 }
 
 /// The unmatched queue, oldest first.

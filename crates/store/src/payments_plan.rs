@@ -8,28 +8,31 @@ use std::collections::{HashMap, HashSet};
 use reilu_core::{Currency, Money};
 use reilu_ledger::{Component, allocate, payment_received, payment_unmatched};
 
-use crate::ledger::SealedPosting;
-use crate::models::{CaseFacts, PaymentInstruction, PaymentTarget};
-use crate::payments::{ledger_error, to_rows};
-use crate::{StoreError, StoreResult};
+use crate::ledger::{Seal, SealedPosting, posting_statements};
+use crate::models::{CaseFacts, NewPosting, PaymentInstruction, PaymentTarget};
+use crate::payments::{entry_statements, ledger_error, rows_of, to_rows};
+use crate::sql::BoundStatement;
+use crate::{Backend, StoreError, StoreResult};
 
 /// A batch larger than this is a caller's bug: imports stream files in smaller chunks.
 pub const PAYMENTS_PER_BATCH_MAX: usize = 20_000;
 
 /// What the store held for a chunk when it was read: its cases (owner, currency, market and
-/// receivables) and which of its bank entries were recorded already.
+/// receivables), which of its bank entries were recorded already, and the next posting id.
 #[derive(Debug, Default)]
 pub struct ChunkFacts {
     pub cases: Vec<CaseFacts>,
     pub(crate) recorded: HashSet<(String, String)>,
+    pub(crate) next_posting_id: i64,
 }
 
 /// Receivables of cases as the plan allocates them, so two payments of one case see each
 /// other.
 type Owed = HashMap<i64, Vec<(Component, Money)>>;
 
-/// Plans chunks one after the other. It remembers the chunk it planned last (its cases'
-/// receivables after allocation, its bank entries), because the facts of the next chunk may
+/// Plans chunks one after the other, down to the statements that write them (so the task
+/// that owns the transaction only runs them). It remembers the chunk it planned last (its
+/// cases' receivables after allocation, its bank entries, the posting ids it took), because the facts of the next chunk may
 /// have been read before that chunk was written: what it remembers takes precedence. Each
 /// import has one planner, and its chunks must be written in the order they were planned
 /// (the import refuses anything else: a chunk skipped or written twice would leave the
@@ -38,8 +41,11 @@ type Owed = HashMap<i64, Vec<(Component, Money)>>;
 pub struct ChunkPlanner {
     actor: String,
     at_ms: i64,
+    backend: Backend,
     owed: Owed,
     last_keys: HashSet<(String, String)>,
+    /// The first posting id after the last chunk's, while it is remembered.
+    next_posting_id: Option<i64>,
     next_sequence: u64,
 }
 
@@ -50,6 +56,13 @@ pub struct PlannedChunk {
     pub(crate) planned: Vec<Planned>,
     /// Its place in the order of planning, from 0.
     pub(crate) sequence: u64,
+    /// The ids its postings were planned with: `posting_count` of them from the first. The
+    /// writer takes the same ids from the counter and refuses the chunk if they differ.
+    pub(crate) first_posting_id: i64,
+    pub(crate) posting_count: usize,
+    /// Its postings, their statement lines and balances, and its bank entries (all but the
+    /// returns, which are booked as they are written).
+    pub(crate) statements: Vec<BoundStatement>,
 }
 
 impl PlannedChunk {
@@ -76,33 +89,32 @@ impl PlannedChunk {
 #[derive(Debug)]
 pub(crate) enum Planned {
     Skip,
-    Matched {
-        case_number: i64,
-        posting: Box<SealedPosting>,
-    },
-    Unmatched {
-        posting: Box<SealedPosting>,
-    },
+    Matched { case_number: i64, posting_id: i64 },
+    Unmatched { posting_id: i64 },
     Return,
     Ignored,
 }
 
 impl Planned {
-    pub(crate) fn posting(&self) -> Option<&SealedPosting> {
+    pub(crate) fn posting_id(&self) -> Option<i64> {
         match self {
-            Planned::Matched { posting, .. } | Planned::Unmatched { posting } => Some(posting),
+            Planned::Matched { posting_id, .. } | Planned::Unmatched { posting_id } => {
+                Some(*posting_id)
+            }
             Planned::Skip | Planned::Ignored | Planned::Return => None,
         }
     }
 }
 
 impl ChunkPlanner {
-    pub(crate) fn new(actor: &str, at_ms: i64) -> Self {
+    pub(crate) fn new(actor: &str, at_ms: i64, backend: Backend) -> Self {
         ChunkPlanner {
             actor: actor.to_owned(),
             at_ms,
+            backend,
             owed: Owed::new(),
             last_keys: HashSet::new(),
+            next_posting_id: None,
             next_sequence: 0,
         }
     }
@@ -112,6 +124,7 @@ impl ChunkPlanner {
     pub fn forget(&mut self) {
         self.owed.clear();
         self.last_keys.clear();
+        self.next_posting_id = None;
     }
 
     /// Plans a chunk from the facts read for it. Every case a payment is instructed to must be
@@ -134,6 +147,9 @@ impl ChunkPlanner {
             owed.insert(case.case_number, receivables);
         }
         let fresh = self.fresh_entries(&batch, &facts.recorded);
+        // Ids after the last chunk's, which the store may not hold yet.
+        let first_posting_id = self.next_posting_id.unwrap_or(facts.next_posting_id);
+        let mut postings: Vec<SealedPosting> = Vec::new();
         let mut planned = Vec::with_capacity(batch.len());
         for (instruction, is_fresh) in batch.iter().zip(&fresh) {
             planned.push(match (is_fresh, &instruction.target) {
@@ -141,16 +157,38 @@ impl ChunkPlanner {
                 // Returns are booked after the rest of the chunk, so one that returns a
                 // payment of this same chunk finds it.
                 (true, PaymentTarget::Return { .. }) => Planned::Return,
-                (true, _) => plan_one(instruction, &mut owed, &self.actor, self.at_ms)?,
+                (true, _) => {
+                    let posting_id = first_posting_id + postings.len() as i64;
+                    let (plan, posting) =
+                        plan_one(instruction, &mut owed, posting_id, &self.actor, self.at_ms)?;
+                    postings.extend(posting);
+                    plan
+                }
             });
         }
+        let sealed: Vec<(&NewPosting, &Seal)> = postings
+            .iter()
+            .map(|sealed| (&sealed.posting, &sealed.seal))
+            .collect();
+        let mut statements = posting_statements(&sealed, first_posting_id, self.backend)?;
+        let rows = rows_of(&batch, &planned);
+        statements.extend(entry_statements(
+            rows.iter().filter(|row| !row.is_return()),
+            self.at_ms,
+            self.backend,
+        ));
+        drop(rows);
         self.owed = owed;
+        self.next_posting_id = Some(first_posting_id + postings.len() as i64);
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         Ok(PlannedChunk {
             batch,
             planned,
             sequence,
+            first_posting_id,
+            posting_count: postings.len(),
+            statements,
         })
     }
 
@@ -178,12 +216,14 @@ impl ChunkPlanner {
     }
 }
 
+/// One new bank entry's plan, with the posting it needs (written with `posting_id`).
 fn plan_one(
     instruction: &PaymentInstruction,
     owed: &mut Owed,
+    posting_id: i64,
     actor: &str,
     at_ms: i64,
-) -> StoreResult<Planned> {
+) -> StoreResult<(Planned, Option<SealedPosting>)> {
     let entry = &instruction.entry;
     let currency =
         Currency::parse(&entry.currency).map_err(|error| StoreError::Corrupt(error.to_string()))?;
@@ -206,12 +246,15 @@ fn plan_one(
             let posting =
                 payment_received(&entry.account_iban, *case_number, client_id, &allocation)
                     .map_err(ledger_error)?;
-            Ok(Planned::Matched {
-                case_number: *case_number,
-                posting: Box::new(SealedPosting::seal(to_rows(
+            Ok((
+                Planned::Matched {
+                    case_number: *case_number,
+                    posting_id,
+                },
+                Some(SealedPosting::seal(to_rows(
                     &posting, entry, None, actor, at_ms,
                 ))?),
-            })
+            ))
         }
         PaymentTarget::Unmatched => {
             // Money out that matches nothing (a debit) is booked the other way round.
@@ -221,13 +264,14 @@ fn plan_one(
                 amount
             };
             let posting = payment_unmatched(&entry.account_iban, signed).map_err(ledger_error)?;
-            Ok(Planned::Unmatched {
-                posting: Box::new(SealedPosting::seal(to_rows(
+            Ok((
+                Planned::Unmatched { posting_id },
+                Some(SealedPosting::seal(to_rows(
                     &posting, entry, None, actor, at_ms,
                 ))?),
-            })
+            ))
         }
-        PaymentTarget::Return { .. } => Ok(Planned::Return),
-        PaymentTarget::Ignored => Ok(Planned::Ignored),
+        PaymentTarget::Return { .. } => Ok((Planned::Return, None)),
+        PaymentTarget::Ignored => Ok((Planned::Ignored, None)),
     }
 }

@@ -1,6 +1,103 @@
-//! SQL text shared by the store's modules: parameter lists for multi-row statements.
+//! SQL shared by the store's modules: parameter lists for multi-row statements, and
+//! statements bound away from the connection that runs them.
 
-use crate::Backend;
+use sqlx::any::AnyArguments;
+use sqlx::{Any, Arguments, Encode, Type};
+
+use crate::{Backend, StoreError, StoreResult};
+
+/// A statement with its parameters bound, made without a connection. The payments import
+/// builds a chunk's statements on the thread that plans the chunk, so the task that owns the
+/// transaction only hands them over: binding a chunk's tens of thousands of parameters there
+/// kept SQLite's database thread waiting for about a third of an import (measured: statements
+/// 3.6 s busy of a 6 s import of 200,000 payments, the binding task 1.5 s).
+pub(crate) struct BoundStatement {
+    sql: String,
+    arguments: AnyArguments<'static>,
+    /// The first parameter that could not be encoded; reported when the statement runs.
+    encode_error: Option<String>,
+    /// The rows the statement must change, and the conflict it means when it does not.
+    expected_rows: Option<(u64, &'static str)>,
+}
+
+impl BoundStatement {
+    pub(crate) fn new(sql: String) -> Self {
+        BoundStatement {
+            sql,
+            arguments: AnyArguments::default(),
+            encode_error: None,
+            expected_rows: None,
+        }
+    }
+
+    /// Binds the next parameter (owned: the statement outlives what it was built from).
+    pub(crate) fn bind<T>(&mut self, value: T) -> &mut Self
+    where
+        T: Encode<'static, Any> + Type<Any> + 'static,
+    {
+        if let Err(error) = self.arguments.add(value)
+            && self.encode_error.is_none()
+        {
+            self.encode_error = Some(error.to_string());
+        }
+        self
+    }
+
+    /// Makes the statement fail with `conflict` unless it changes exactly `rows` rows.
+    pub(crate) fn expecting_rows(&mut self, rows: u64, conflict: &'static str) -> &mut Self {
+        self.expected_rows = Some((rows, conflict));
+        self
+    }
+
+    pub(crate) async fn execute(
+        self,
+        transaction: &mut sqlx::Transaction<'static, Any>,
+    ) -> StoreResult<()> {
+        let BoundStatement {
+            sql,
+            arguments,
+            encode_error,
+            expected_rows,
+        } = self;
+        if let Some(error) = encode_error {
+            return Err(StoreError::Corrupt(format!(
+                "a parameter could not be encoded: {error}"
+            )));
+        }
+        let written = sqlx::query_with(&sql, arguments)
+            .execute(&mut **transaction)
+            .await?
+            .rows_affected();
+        match expected_rows {
+            Some((rows, conflict)) if rows != written => {
+                Err(StoreError::Conflict(conflict.to_owned()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for BoundStatement {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The parameters are left out: they may be personal data.
+        formatter
+            .debug_struct("BoundStatement")
+            .field("sql", &self.sql)
+            .field("parameters", &self.arguments.len())
+            .finish()
+    }
+}
+
+/// Runs statements in order inside the caller's transaction.
+pub(crate) async fn execute_all(
+    transaction: &mut sqlx::Transaction<'static, Any>,
+    statements: Vec<BoundStatement>,
+) -> StoreResult<()> {
+    for statement in statements {
+        statement.execute(transaction).await?;
+    }
+    Ok(())
+}
 
 /// `count` parameters numbered from `first`: `$2, $3, …` on PostgreSQL, `?, ?, …` on SQLite.
 /// SQLite looks up a named or numbered parameter (`$n`, `?n`) by a linear scan of the
