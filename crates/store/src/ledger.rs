@@ -2,6 +2,7 @@
 //! transaction, and checked end to end by `check_ledger`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -16,11 +17,15 @@ use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 /// changed behind the database's back (the triggers stop it through SQL) is found.
 pub fn entries_hash(entries: &[PostingEntryRow]) -> String {
     let mut hasher = Sha256::new();
+    let mut amount = String::with_capacity(20);
     for entry in entries {
+        amount.clear();
+        // Writing an integer into a String cannot fail.
+        let _ = write!(amount, "{}", entry.amount_minor);
         for field in [
             entry.account.as_str(),
             entry.currency.as_str(),
-            &entry.amount_minor.to_string(),
+            amount.as_str(),
         ] {
             hasher.update((field.len() as u64).to_be_bytes());
             hasher.update(field.as_bytes());

@@ -104,18 +104,25 @@ pub(crate) async fn execute_all(
 /// statement's parameter list, which makes binding a 6,000-parameter insert quadratic (tens
 /// of milliseconds); anonymous `?` parameters are bound by position in constant time.
 pub(crate) fn placeholders(backend: Backend, first: usize, count: usize) -> String {
-    if backend == Backend::Sqlite {
-        return vec!["?"; count].join(", ");
-    }
     let mut text = String::with_capacity(count * 6);
+    push_placeholders(&mut text, backend, first, count);
+    text
+}
+
+/// [`placeholders`] written onto `text` (a chunk's statements hold tens of thousands).
+fn push_placeholders(text: &mut String, backend: Backend, first: usize, count: usize) {
     for number in first..first + count {
         if number > first {
             text.push_str(", ");
         }
-        text.push('$');
-        text.push_str(&number.to_string());
+        match backend {
+            Backend::Sqlite => text.push('?'),
+            Backend::Postgres => {
+                text.push('$');
+                text.push_str(&number.to_string());
+            }
+        }
     }
-    text
 }
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `columns` parameters.
@@ -126,7 +133,7 @@ pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> Strin
             text.push_str(", ");
         }
         text.push('(');
-        text.push_str(&placeholders(backend, 1 + row * columns, columns));
+        push_placeholders(&mut text, backend, 1 + row * columns, columns);
         text.push(')');
     }
     text
