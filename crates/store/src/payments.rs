@@ -65,9 +65,9 @@ impl PaymentImport {
 
     /// Reads what planning a chunk needs: the cases among `case_numbers` (owner, currency,
     /// market, receivables), which of the chunk's entries are recorded already, and the next
-    /// posting id. The store
-    /// may still be without the last planned chunk (a pipelined import reads the next chunk's
-    /// facts before it writes the last one); the planner makes up for that.
+    /// posting id. The store may still be without the last planned chunk (a pipelined import
+    /// reads the next chunk's facts before it writes the last one); the planner makes up for
+    /// that.
     pub async fn prefetch(
         &mut self,
         entries: &[&BankEntryRecord],
@@ -191,8 +191,9 @@ async fn write_chunk(
         ..
     } = chunk;
     if posting_count > 0 {
-        // The paired assertion of the planner's ids: nobody else takes posting ids while the
-        // import holds the journal's slot, so the counter must hand out the planned ones.
+        // The counter must hand out exactly the planned ids: nobody else takes posting ids
+        // while the import holds the journal's slot, so a difference means the planner was
+        // misled about what is written (a chunk skipped or forgotten too early).
         let first_id = take_posting_ids(transaction, posting_count).await?;
         if first_id != first_posting_id {
             return Err(StoreError::Conflict(format!(

@@ -19,7 +19,7 @@ pub const PAYMENTS_PER_BATCH_MAX: usize = 20_000;
 
 /// What the store held for a chunk when it was read: its cases (owner, currency, market and
 /// receivables), which of its bank entries were recorded already, and the next posting id.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ChunkFacts {
     pub cases: Vec<CaseFacts>,
     pub(crate) recorded: HashSet<(String, String)>,
@@ -32,11 +32,11 @@ type Owed = HashMap<i64, Vec<(Component, Money)>>;
 
 /// Plans chunks one after the other, down to the statements that write them (so the task
 /// that owns the transaction only runs them). It remembers the chunk it planned last (its
-/// cases' receivables after allocation, its bank entries, the posting ids it took), because the facts of the next chunk may
-/// have been read before that chunk was written: what it remembers takes precedence. Each
-/// import has one planner, and its chunks must be written in the order they were planned
-/// (the import refuses anything else: a chunk skipped or written twice would leave the
-/// planner's memory wrong).
+/// cases' receivables after allocation, its bank entries, the posting ids it planned),
+/// because the facts of the next chunk may have been read before that chunk was written:
+/// what it remembers takes precedence. Each import has one planner, and its chunks must be
+/// written in the order they were planned (the import refuses anything else: a chunk skipped
+/// or written twice would leave the planner's memory wrong).
 #[derive(Debug)]
 pub struct ChunkPlanner {
     actor: String,
@@ -44,8 +44,8 @@ pub struct ChunkPlanner {
     backend: Backend,
     owed: Owed,
     last_keys: HashSet<(String, String)>,
-    /// The first posting id after the last chunk's, while it is remembered.
-    next_posting_id: Option<i64>,
+    /// The first posting id after the last chunk's, while that chunk is remembered.
+    posting_id_after_last: Option<i64>,
     next_sequence: u64,
 }
 
@@ -60,8 +60,8 @@ pub struct PlannedChunk {
     /// writer takes the same ids from the counter and refuses the chunk if they differ.
     pub(crate) first_posting_id: i64,
     pub(crate) posting_count: usize,
-    /// Its postings, their statement lines and balances, and its bank entries (all but the
-    /// returns, which are booked as they are written).
+    /// The SQL that writes its postings, their `account_lines` and balances, and its bank
+    /// entries (all but the returns, which are booked as they are written).
     pub(crate) statements: Vec<BoundStatement>,
 }
 
@@ -114,7 +114,7 @@ impl ChunkPlanner {
             backend,
             owed: Owed::new(),
             last_keys: HashSet::new(),
-            next_posting_id: None,
+            posting_id_after_last: None,
             next_sequence: 0,
         }
     }
@@ -124,7 +124,7 @@ impl ChunkPlanner {
     pub fn forget(&mut self) {
         self.owed.clear();
         self.last_keys.clear();
-        self.next_posting_id = None;
+        self.posting_id_after_last = None;
     }
 
     /// Plans a chunk from the facts read for it. Every case a payment is instructed to must be
@@ -148,7 +148,7 @@ impl ChunkPlanner {
         }
         let fresh = self.fresh_entries(&batch, &facts.recorded);
         // Ids after the last chunk's, which the store may not hold yet.
-        let first_posting_id = self.next_posting_id.unwrap_or(facts.next_posting_id);
+        let first_posting_id = self.posting_id_after_last.unwrap_or(facts.next_posting_id);
         let mut postings: Vec<SealedPosting> = Vec::new();
         let mut planned = Vec::with_capacity(batch.len());
         for (instruction, is_fresh) in batch.iter().zip(&fresh) {
@@ -177,9 +177,10 @@ impl ChunkPlanner {
             self.at_ms,
             self.backend,
         ));
+        // The rows borrow the batch, which the chunk takes next.
         drop(rows);
         self.owed = owed;
-        self.next_posting_id = Some(first_posting_id + postings.len() as i64);
+        self.posting_id_after_last = Some(first_posting_id + postings.len() as i64);
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         Ok(PlannedChunk {
