@@ -258,6 +258,12 @@ fn case(
         contractual_rate_bp: None,
         statutory_claims: false,
         interest_carry_minor_bp_days: 0,
+        arose_on: None,
+        reminder_fee_agreed: false,
+        jurisdiction: None,
+        last_reminder_sent_at: None,
+        vulnerability_review_on: None,
+        principal_history: Vec::new(),
     }
 }
 

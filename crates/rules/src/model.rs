@@ -263,6 +263,37 @@ pub struct CaseView {
     /// interest accrued day by day adds up to what one accrual over the days would give.
     #[serde(default)]
     pub interest_carry_minor_bp_days: i64,
+    /// When the debt arose (the earliest of the case's claims), where the client's file says
+    /// so; some markets count limitation from it rather than from the due date (SE).
+    #[serde(default)]
+    pub arose_on: Option<NaiveDate>,
+    /// Every claim of the case says a reminder fee was agreed when the debt arose (SE: lag
+    /// 1981:739 § 2 allows a reminder fee only then).
+    #[serde(default)]
+    pub reminder_fee_agreed: bool,
+    /// The part of the market whose law applies where it differs inside the market, as an
+    /// ISO 3166-2 code (GB: `GB-SCT` Scotland, `GB-NIR` Northern Ireland, `GB-ENG`/`GB-WLS`
+    /// England and Wales); None when not known.
+    #[serde(default)]
+    pub jurisdiction: Option<String>,
+    /// When the last payment reminder was sent, if one was.
+    #[serde(default)]
+    pub last_reminder_sent_at: Option<DateTime<Utc>>,
+    /// When the vulnerability flag is next to be reviewed (set with the flag).
+    #[serde(default)]
+    pub vulnerability_review_on: Option<NaiveDate>,
+    /// The principal owed as it changed, oldest first: each entry holds from its day until
+    /// the next. Interest for past days runs on the principal as it stood on each day; an
+    /// empty history means `balances.principal` throughout.
+    #[serde(default)]
+    pub principal_history: Vec<PrincipalChange>,
+}
+
+/// From `on` (inclusive), the case's principal owed was `principal`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrincipalChange {
+    pub on: NaiveDate,
+    pub principal: Money,
 }
 
 /// Who proposes the action.

@@ -47,6 +47,12 @@ pub fn case_view(market: &str, kind: CustomerKind, principal: Money, due: &str) 
         contractual_rate_bp: None,
         statutory_claims: false,
         interest_carry_minor_bp_days: 0,
+        arose_on: None,
+        reminder_fee_agreed: false,
+        jurisdiction: None,
+        last_reminder_sent_at: None,
+        vulnerability_review_on: None,
+        principal_history: Vec::new(),
     }
 }
 
