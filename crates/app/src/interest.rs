@@ -15,10 +15,11 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use reilu_core::{Currency, Money};
 use reilu_rules::model::{Actor, Context, Proposal};
-use reilu_store::{AccrualOutcome, InterestCase, InterestDecision, Store};
+use reilu_rules::{ApprovedAction, CaseDecision};
+use reilu_store::{CaseFactRows, Execution, InterestCase, Store};
 use serde::Serialize;
 
-use crate::decisions::{CaseFacts, interest_decision};
+use crate::decisions::{CaseTerms, new_decision_id};
 use crate::{App, AppError, AppResult};
 
 /// Open cases read, decided and recorded together: one read and one transaction a page.
@@ -43,7 +44,8 @@ pub struct AccrualSummary {
     pub nothing_owed: u64,
     /// Cases the gate refused: journaled with the reasons, nothing posted.
     pub denied: u64,
-    /// Cases another run accrued while this one was deciding them: nothing written.
+    /// Cases another run accrued while this one was deciding them, or whose facts changed
+    /// meanwhile (a payment, a hold): nothing written; the next run decides them again.
     pub accrued_elsewhere: u64,
     /// What this run accrued, per currency.
     pub totals: Vec<CurrencyTotal>,
@@ -66,7 +68,7 @@ enum Step {
     NotYetDue,
     NothingOwed,
     /// The gate's decision to record, and the keys of the reasons that denied it.
-    Decided(Box<InterestDecision>, Vec<&'static str>),
+    Decided(Box<CaseDecision>, Vec<&'static str>),
 }
 
 impl<S: Store> App<S> {
@@ -100,11 +102,14 @@ impl<S: Store> App<S> {
                 .await?;
             let Some(last) = page.last() else { break };
             after = last.case_number;
+            let numbers: Vec<i64> = page.iter().map(|case| case.case_number).collect();
+            let facts = self.facts_of(&numbers).await?;
             let mut batch = Vec::with_capacity(page.len());
             let mut denials = Vec::with_capacity(page.len());
             for case in &page {
                 summary.cases_considered += 1;
-                match self.step(case, run_date, &context)? {
+                let stored = facts.get(&case.case_number).cloned().unwrap_or_default();
+                match self.step(case, &stored, run_date, &context)? {
                     Step::UpToDate => summary.up_to_date += 1,
                     Step::NotYetDue => summary.not_yet_due += 1,
                     Step::NothingOwed => summary.nothing_owed += 1,
@@ -115,11 +120,12 @@ impl<S: Store> App<S> {
                 }
             }
             if !batch.is_empty() {
-                let outcomes = self
+                let amounts: Vec<Option<(String, i64)>> = batch.iter().map(accrued_amount).collect();
+                let executions = self
                     .store
-                    .record_interest(&batch, ACTOR, now.timestamp_millis())
+                    .execute(batch, ACTOR, now.timestamp_millis())
                     .await?;
-                tally(&mut summary, &mut totals, &batch, &denials, &outcomes);
+                tally(&mut summary, &mut totals, &amounts, &denials, &executions);
             }
             progress(&summary);
         }
@@ -128,7 +134,13 @@ impl<S: Store> App<S> {
     }
 
     /// Decides one case's accrual for `[from, run_date)`, or says why there is none to propose.
-    fn step(&self, case: &InterestCase, run_date: NaiveDate, context: &Context) -> AppResult<Step> {
+    fn step(
+        &self,
+        case: &InterestCase,
+        stored: &CaseFactRows,
+        run_date: NaiveDate,
+        context: &Context,
+    ) -> AppResult<Step> {
         let invalid = |what: &str| AppError::Invalid(format!("case {}: {what}", case.case_number));
         let (Some(earliest_due), Some(latest_due)) =
             (&case.earliest_due_date, &case.latest_due_date)
@@ -151,7 +163,7 @@ impl<S: Store> App<S> {
         if case.principal_balance_minor <= 0 {
             return Ok(Step::NothingOwed);
         }
-        let facts = CaseFacts {
+        let terms = CaseTerms {
             case_number: case.case_number,
             market: &case.market,
             currency: &case.currency,
@@ -168,36 +180,47 @@ impl<S: Store> App<S> {
             case.collection_costs_balance_minor,
             case.creditor_fees_balance_minor,
         ];
-        let view = self.view_of(&facts, owed)?;
+        let snapshot = self.snapshot_of(&terms, owed, stored)?;
         let proposal = Proposal::AccrueInterest { from, to: run_date };
-        let outcome = self.gate.decide(&proposal, &view, context);
-        let denied_by = outcome
-            .decision
+        let decision = self
+            .gate
+            .decide_case(&proposal, &snapshot, context, new_decision_id()?);
+        let denied_by = decision
+            .decision()
             .denials()
             .map(|reason| reason.message_key)
             .collect();
-        let decision = interest_decision(case.case_number, &case.client_id, &outcome, ACTOR)?;
         Ok(Step::Decided(Box::new(decision), denied_by))
     }
 }
 
-/// Counts what the store recorded for a page.
+/// What an interest decision accrues, if approved: (currency, minor units).
+fn accrued_amount(decision: &CaseDecision) -> Option<(String, i64)> {
+    match decision.approved()?.action() {
+        ApprovedAction::Interest { amount, .. } => {
+            Some((amount.currency().code().to_owned(), amount.amount_minor()))
+        }
+        _ => None,
+    }
+}
+
+/// Counts what the executor did with a page.
 fn tally(
     summary: &mut AccrualSummary,
     totals: &mut BTreeMap<String, i64>,
-    batch: &[InterestDecision],
+    amounts: &[Option<(String, i64)>],
     denials: &[Vec<&'static str>],
-    outcomes: &[AccrualOutcome],
+    executions: &[Execution],
 ) {
-    for ((decision, denied_by), outcome) in batch.iter().zip(denials).zip(outcomes) {
-        match outcome {
-            AccrualOutcome::Accrued { .. } => {
+    for ((amount, denied_by), execution) in amounts.iter().zip(denials).zip(executions) {
+        match execution {
+            Execution::Executed { .. } => {
                 summary.accrued += 1;
-                if let Some(accrual) = &decision.accrual {
-                    *totals.entry(accrual.currency.clone()).or_insert(0) += accrual.amount_minor;
+                if let Some((currency, amount_minor)) = amount {
+                    *totals.entry(currency.clone()).or_insert(0) += amount_minor;
                 }
             }
-            AccrualOutcome::Denied => {
+            Execution::Denied | Execution::NotExecutable => {
                 summary.denied += 1;
                 for key in denied_by {
                     *summary
@@ -206,7 +229,9 @@ fn tally(
                         .or_insert(0) += 1;
                 }
             }
-            AccrualOutcome::AlreadyAccrued => summary.accrued_elsewhere += 1,
+            Execution::AlreadyAccrued | Execution::Stale { .. } | Execution::AlreadyRecorded => {
+                summary.accrued_elsewhere += 1
+            }
         }
     }
 }

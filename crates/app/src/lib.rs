@@ -66,7 +66,9 @@ impl Clock for FixedClock {
 /// The application: the store, the vault, the markets, the gate and the clock, shared by
 /// every workflow and request.
 pub struct App<S: Store> {
-    pub store: S,
+    /// Reached through [`App::store`]; charges cannot be written through it (the store's
+    /// executor takes only the gate's decisions, and `post` refuses charge postings).
+    store: S,
     pub vault: Vault,
     pub markets: Markets,
     /// Every action on a customer is decided here; loaded and validated at start.
@@ -104,6 +106,11 @@ impl<S: Store> App<S> {
     pub fn with_gate(mut self, gate: Gate) -> Self {
         self.gate = Arc::new(gate);
         self
+    }
+
+    /// The store, for reads and for the writers that are safe by their types.
+    pub fn store(&self) -> &S {
+        &self.store
     }
 
     pub fn now_ms(&self) -> i64 {

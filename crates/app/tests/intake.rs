@@ -75,7 +75,7 @@ async fn good_rows_are_placed_bad_rows_named_and_a_second_import_adds_nothing() 
             (5, "currency"),
             "rows count from the header as row 1"
         );
-        let counts = app.store.counts().await.unwrap_or_else(|e| panic!("{e}"));
+        let counts = app.store().counts().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (counts.customers, counts.cases, counts.claims),
             (3, 3, 4),
@@ -88,13 +88,13 @@ async fn good_rows_are_placed_bad_rows_named_and_a_second_import_adds_nothing() 
             (again.accepted, again.duplicates, again.rejected),
             (0, 4, 1)
         );
-        let counts = app.store.counts().await.unwrap_or_else(|e| panic!("{e}"));
+        let counts = app.store().counts().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             counts.claims, 4,
             "importing the same file again creates nothing"
         );
         assert!(matches!(
-            app.store.verify_journal().await,
+            app.store().verify_journal().await,
             Ok(JournalVerification::Intact { .. })
         ));
     }
@@ -202,7 +202,7 @@ async fn reading_personal_data_is_journaled_with_who_and_why() {
             .unwrap_or_else(|e| panic!("{e}"));
         import(&app, &client.id, format!("{HEADER}\n{ROWS}")).await;
         let before = app
-            .store
+            .store()
             .counts()
             .await
             .map(|c| c.journal_entries)
@@ -214,7 +214,7 @@ async fn reading_personal_data_is_journaled_with_who_and_why() {
         assert_eq!(shown.customer.national_id.peek(), "131052-308T");
         assert_eq!(shown.case.claim_count, 2);
         let after = app
-            .store
+            .store()
             .counts()
             .await
             .map(|c| c.journal_entries)

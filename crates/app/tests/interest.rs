@@ -67,7 +67,7 @@ async fn run(app: &App<SqlStore>, date: &str) -> AccrualSummary {
 
 async fn interest_owed(app: &App<SqlStore>, case_number: i64) -> i64 {
     let account = format!("receivable:{case_number}:interest");
-    app.store
+    app.store()
         .balances(&account)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -77,13 +77,13 @@ async fn interest_owed(app: &App<SqlStore>, case_number: i64) -> i64 {
 
 async fn assert_whole(app: &App<SqlStore>, backend: &str) {
     let check = app
-        .store
+        .store()
         .check_ledger()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(check.problems, Vec::<String>::new(), "{backend}");
     let journal = app
-        .store
+        .store()
         .verify_journal()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -143,7 +143,7 @@ async fn interest_is_accrued_once_per_period_continues_and_refuses_unknown_rates
 
         // The same date again: nothing new (the refusal is decided and journaled again).
         let postings_before = app
-            .store
+            .store()
             .check_ledger()
             .await
             .map(|c| c.postings)
@@ -155,7 +155,7 @@ async fn interest_is_accrued_once_per_period_continues_and_refuses_unknown_rates
             "{again:?}"
         );
         assert_eq!(
-            app.store
+            app.store()
                 .check_ledger()
                 .await
                 .map(|c| c.postings)
@@ -199,10 +199,14 @@ async fn a_proposed_accrual_and_the_run_share_one_record() {
             .propose(100_000, &january, &context)
             .await
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
-        assert!(proposed.posting_id.is_some());
+        assert!(proposed.posting_id().is_some());
         assert_eq!(interest_owed(&app, 100_000).await, 807);
-        // The same period again is refused: it is accrued already.
-        assert!(app.propose(100_000, &january, &context).await.is_err());
+        // The same period again is not carried out: it is accrued already.
+        let again = app
+            .propose(100_000, &january, &context)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(again.execution, reilu_store::Execution::AlreadyAccrued);
         // The run continues from February: [2026-02-01, 2026-06-01) is 120 days,
         // 100,000 × 9.5 % × 120 / 365 = 3,123.29 → €31.23.
         let summary = run(&app, "2026-06-01").await;
@@ -218,7 +222,7 @@ async fn a_proposed_accrual_and_the_run_share_one_record() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (refused.outcome.decision.verdict, refused.posting_id),
+            (refused.outcome.decision.verdict, refused.posting_id()),
             (reilu_rules::Verdict::Deny, None)
         );
         assert_whole(&app, backend).await;

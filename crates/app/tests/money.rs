@@ -121,7 +121,7 @@ async fn payments_are_matched_allocated_and_remitted_once() {
         // 50 + 60 paid against 100 principal + 5 fees on a FI case (house order: costs,
         // interest, principal, creditor fees): 100 principal, 5 fees, 5 overpaid.
         let owed = app
-            .store
+            .store()
             .balances("overpaid:100000")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -204,7 +204,7 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
         };
         let eur = |minor| reilu_core::Money::from_minor(minor, reilu_core::Currency::EUR);
         let journal_before = app
-            .store
+            .store()
             .counts()
             .await
             .map(|c| c.journal_entries)
@@ -225,9 +225,9 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
             fee.outcome.decision.verdict,
             reilu_rules::Verdict::AllowWithChanges
         );
-        assert!(fee.posting_id.is_some());
+        assert!(fee.posting_id().is_some());
         let costs = app
-            .store
+            .store()
             .balances("receivable:100000:collection_costs")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -252,7 +252,7 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            (denied.outcome.decision.verdict, denied.posting_id),
+            (denied.outcome.decision.verdict, denied.posting_id()),
             (reilu_rules::Verdict::Deny, None)
         );
         let interest = app
@@ -269,24 +269,24 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
         // The claim falls due on 2026-09-15: no late interest runs for January (Korkolaki
         // § 3), so the gate refuses and nothing is booked (the run's own test is interest.rs).
         assert_eq!(
-            (interest.outcome.decision.verdict, interest.posting_id),
+            (interest.outcome.decision.verdict, interest.posting_id()),
             (reilu_rules::Verdict::Deny, None),
             "{:?}",
             interest.outcome.decision
         );
         let journal_after = app
-            .store
+            .store()
             .counts()
             .await
             .map(|c| c.journal_entries)
             .unwrap_or_default();
         assert_eq!(
             journal_after - journal_before,
-            4,
-            "three decisions and one posting on record"
+            3,
+            "three decisions on record, the approved one naming its posting"
         );
         assert_eq!(
-            app.store
+            app.store()
                 .check_ledger()
                 .await
                 .map(|c| c.problems)
@@ -315,7 +315,7 @@ fn money_out(
 /// `reilu check` finds nothing wrong.
 async fn assert_ledger_checks(app: &App<SqlStore>, backend: &str) {
     let check = app
-        .store
+        .store()
         .check_ledger()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -370,7 +370,7 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
         );
         // Both cases owe again what they owed before the payments, nobody owes the client.
         let owed = app
-            .store
+            .store()
             .balances("receivable:100000:")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -379,7 +379,7 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
             .find(|(account, ..)| account.ends_with(":principal"));
         assert_eq!(principal.map(|(_, _, minor)| *minor), Some(10_000));
         let liability = app
-            .store
+            .store()
             .balances("client_liability:")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -388,7 +388,7 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
             "{liability:?}"
         );
         let queue = app
-            .store
+            .store()
             .unmatched_payments(10)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -424,7 +424,7 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
         .await;
         assert_eq!(returned_more.corrected, 2, "{}", test.backend_name);
         let queue_after = app
-            .store
+            .store()
             .unmatched_payments(10)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -488,7 +488,7 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
                 .count()
         );
         let bank = app
-            .store
+            .store()
             .balances("client_money_bank:")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -554,7 +554,7 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
             import_all(&app, vec![money_out("R-C-1", 1_400, Some("E2E-C-1"), None)]).await;
         assert_eq!(returned.corrected, 1);
         let check = app
-            .store
+            .store()
             .check_ledger()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -596,7 +596,7 @@ fn fillers(prefix: &str, count: usize) -> Vec<IncomingPayment> {
 
 /// The receivable balances of one case, by account.
 async fn receivables(app: &App<SqlStore>, case_number: u64) -> Vec<(String, i64)> {
-    app.store
+    app.store()
         .balances(&format!("receivable:{case_number}:"))
         .await
         .unwrap_or_else(|e| panic!("{e}"))
@@ -661,7 +661,7 @@ async fn a_file_of_many_chunks_is_planned_ahead_without_losing_what_the_last_chu
         let other: i64 = receivables(&app, 100_001).await.iter().map(|r| r.1).sum();
         assert_eq!(other, 20_000 - 16_000, "case 100001");
         let overpaid = app
-            .store
+            .store()
             .balances("overpaid:")
             .await
             .unwrap_or_else(|e| panic!("{e}"));

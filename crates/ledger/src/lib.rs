@@ -3,11 +3,13 @@
 
 pub mod account;
 pub mod allocation;
+mod charge;
 pub mod posting;
 
 pub use account::{Account, Component};
+pub use charge::{charge_for, charged_amount};
 pub use allocation::{Allocation, allocate, payment_received, refund, remittance};
 pub use posting::{
     ENTRIES_PER_POSTING_MAX, Entry, LedgerError, Posting, PostingKind, check_balanced,
-    claim_placed, company_money_swept, fee_charged, interest_accrued, payment_unmatched,
+    claim_placed, company_money_swept, payment_unmatched,
 };

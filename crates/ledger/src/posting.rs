@@ -74,8 +74,26 @@ pub struct Posting {
     entries: Vec<Entry>,
 }
 
+impl PostingKind {
+    /// Fees and interest are charges on a customer: only the gate's approval makes them.
+    pub fn is_charge(self) -> bool {
+        matches!(self, PostingKind::FeeCharged | PostingKind::InterestAccrued)
+    }
+}
+
 impl Posting {
+    /// A balanced posting of any kind but a charge (see [`crate::charge_for`]).
     pub fn new(kind: PostingKind, entries: Vec<Entry>) -> Result<Posting, LedgerError> {
+        if kind.is_charge() {
+            return Err(LedgerError::Invalid(format!(
+                "a {} posting is made only from the gate's approval",
+                kind.as_str()
+            )));
+        }
+        Posting::sealed(kind, entries)
+    }
+
+    pub(crate) fn sealed(kind: PostingKind, entries: Vec<Entry>) -> Result<Posting, LedgerError> {
         check_balanced(&entries)?;
         Ok(Posting { kind, entries })
     }
@@ -185,7 +203,7 @@ pub fn claim_placed(
 }
 
 /// A collection fee the gate approved: the customer owes it, to the company.
-pub fn fee_charged(case_number: i64, amount: Money) -> Result<Posting, LedgerError> {
+pub(crate) fn fee_charged(case_number: i64, amount: Money) -> Result<Posting, LedgerError> {
     let entries = vec![
         debit(
             Account::Receivable {
@@ -196,11 +214,11 @@ pub fn fee_charged(case_number: i64, amount: Money) -> Result<Posting, LedgerErr
         ),
         credit(Account::CostsCharged, amount),
     ];
-    Posting::new(PostingKind::FeeCharged, entries)
+    Posting::sealed(PostingKind::FeeCharged, entries)
 }
 
 /// Late interest the gate approved: the customer owes it, to the client.
-pub fn interest_accrued(
+pub(crate) fn interest_accrued(
     case_number: i64,
     client: &str,
     amount: Money,
@@ -220,7 +238,7 @@ pub fn interest_accrued(
             amount,
         ),
     ];
-    Posting::new(PostingKind::InterestAccrued, entries)
+    Posting::sealed(PostingKind::InterestAccrued, entries)
 }
 
 /// Money the bank received that matches no case yet.

@@ -11,6 +11,6 @@ pub mod model;
 pub mod pack;
 pub mod scenario;
 
-pub use approved::{Approved, ApprovedAction};
+pub use approved::{Approved, ApprovedAction, CaseDecision, CaseSnapshot, DecisionId};
 pub use decision::{Decision, Outcome, Reason, Verdict};
 pub use gate::{Gate, GateError, GateOutcome};

@@ -64,6 +64,10 @@ impl Channel {
         Channel::Visit,
     ];
 
+    pub fn parse(text: &str) -> Option<Self> {
+        Channel::ALL.into_iter().find(|channel| channel.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Letter => "letter",
@@ -89,6 +93,20 @@ pub enum HoldKind {
 }
 
 impl HoldKind {
+    pub const ALL: [HoldKind; 7] = [
+        HoldKind::Dispute,
+        HoldKind::Complaint,
+        HoldKind::VulnerabilityPause,
+        HoldKind::BreathingSpace,
+        HoldKind::MentalHealthCrisis,
+        HoldKind::Death,
+        HoldKind::Insolvency,
+    ];
+
+    pub fn parse(text: &str) -> Option<Self> {
+        HoldKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             HoldKind::Dispute => "dispute",

@@ -47,6 +47,19 @@ pub(crate) fn balanced(entries: &[PostingEntryRow]) -> bool {
 }
 
 pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<PostOutcome> {
+    // Charges on a customer are written only by the executor of the gate's decisions.
+    let charge = [
+        reilu_ledger::PostingKind::FeeCharged,
+        reilu_ledger::PostingKind::InterestAccrued,
+    ]
+    .iter()
+    .any(|kind| kind.as_str() == posting.kind);
+    if charge {
+        return Err(StoreError::Conflict(format!(
+            "a {} posting is written only by the gate's executor",
+            posting.kind
+        )));
+    }
     if !balanced(&posting.entries) {
         return Err(StoreError::Conflict(format!(
             "posting '{}' does not balance",
@@ -403,6 +416,8 @@ fn case_balance_statements(
     backend: Backend,
 ) -> Vec<BoundStatement> {
     let cases: Vec<(&i64, &CaseDelta<'_>)> = cases.iter().collect();
+    // Every balance change moves the case's snapshot version, so a gate decision made
+    // before it (on the old balance) is refused when it is carried out.
     let updates: Vec<String> = CASE_BALANCE_COLUMNS
         .iter()
         .map(|column| format!("{column} = case_balances.{column} + excluded.{column}"))
@@ -413,7 +428,8 @@ fn case_balance_statements(
         // update nothing, which the expected row count turns into an error.
         let mut statement = BoundStatement::new(format!(
             "INSERT INTO case_balances (case_number, currency, {}) VALUES {} \
-             ON CONFLICT (case_number) DO UPDATE SET {} WHERE case_balances.currency = excluded.currency",
+             ON CONFLICT (case_number) DO UPDATE SET {}, version = case_balances.version + 1 \
+             WHERE case_balances.currency = excluded.currency",
             CASE_BALANCE_COLUMNS.join(", "),
             crate::sql::value_rows(backend, chunk.len(), 6),
             updates.join(", ")

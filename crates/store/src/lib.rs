@@ -5,8 +5,10 @@
 //! by the vault, and it hands sealed bytes back.
 
 pub mod bench_limit;
+mod case_facts;
 mod checkpoint;
 mod clients;
+mod execute;
 mod intake;
 mod interest;
 mod journal;
@@ -24,7 +26,10 @@ pub mod test_support;
 
 use std::future::Future;
 
-pub use interest::INTEREST_DECISIONS_PER_BATCH_MAX;
+pub use case_facts::{
+    CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged, HoldRow,
+};
+pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use ledger::entries_hash;
 pub use models::*;
@@ -195,14 +200,39 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: i64,
     ) -> impl Future<Output = StoreResult<Vec<InterestCase>>> + Send;
 
-    /// Records interest decisions in one transaction: each journaled, each approved accrual
-    /// written with its posting once per case and start day; says per decision what happened.
-    fn record_interest(
+    /// The one executor of the gate's decisions on stored cases, in one transaction: each
+    /// decision recorded once per decision id (journaled with its reasons); each approval
+    /// carried out — its posting, fee, contact or accrual record — only while the case is at
+    /// the version the gate decided on. Says per decision what was done.
+    fn execute(
         &self,
-        batch: &[InterestDecision],
+        batch: Vec<reilu_rules::CaseDecision>,
         actor: &str,
         at_ms: i64,
-    ) -> impl Future<Output = StoreResult<Vec<AccrualOutcome>>> + Send;
+    ) -> impl Future<Output = StoreResult<Vec<Execution>>> + Send;
+
+    /// The stored facts of the given cases that exist (holds, flags, contact attempts, fees
+    /// charged, limitation interruptions, principal changes) with each case's version.
+    fn case_facts(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, CaseFactRows>>> + Send;
+
+    /// Changes one fact of a case, journaled with who and why, and moves its version.
+    fn change_case_fact(
+        &self,
+        case_number: i64,
+        change: &FactChange,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<FactChanged>> + Send;
+
+    /// The decisions recorded on a case, oldest first: (decision id, at_ms, actor, executed,
+    /// posting id, the decision as JSON).
+    fn case_decisions(
+        &self,
+        case_number: i64,
+    ) -> impl Future<Output = StoreResult<Vec<DecisionRow>>> + Send;
 
     /// Sealed personal data of a case's customer, for those allowed to read it.
     fn case_by_number(

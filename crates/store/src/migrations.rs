@@ -51,6 +51,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "posting_lines",
         include_str!("../migrations/sqlite/0008_posting_lines.sql"),
     ),
+    (
+        9,
+        "case_facts",
+        include_str!("../migrations/sqlite/0009_case_facts.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -92,6 +97,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "posting_lines",
         include_str!("../migrations/postgres/0008_posting_lines.sql"),
+    ),
+    (
+        9,
+        "case_facts",
+        include_str!("../migrations/postgres/0009_case_facts.sql"),
     ),
 ];
 

@@ -381,37 +381,17 @@ pub struct InterestCase {
     pub creditor_fees_balance_minor: i64,
 }
 
-/// Interest the gate approved for a case, to record with its posting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewInterestAccrual {
-    /// The days `[from_date, to_date)`, YYYY-MM-DD.
-    pub from_date: String,
-    pub to_date: String,
-    pub currency: String,
-    pub amount_minor: i64,
-    /// What the rounding left over, carried into the case's next accrual.
-    pub carry_minor_bp_days: i64,
-    /// The ledger posting for a positive amount; None when the approved amount is nothing.
-    pub posting: Option<NewPosting>,
-}
 
-/// One case's interest decision in a run.
+/// A decision recorded on a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InterestDecision {
-    pub case_number: i64,
-    /// The gate's decision as JSON, journaled as `gate.decided`.
+pub struct DecisionRow {
+    pub decision_id: String,
+    pub at_ms: i64,
+    pub actor: String,
+    pub version: i64,
+    /// Its approval was carried out.
+    pub executed: bool,
+    pub posting_id: Option<i64>,
+    /// The gate's decision with its reasons, as JSON.
     pub decision: String,
-    /// What to record if the gate approved; None for a denial (journaled only).
-    pub accrual: Option<NewInterestAccrual>,
-}
-
-/// What became of one interest decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccrualOutcome {
-    /// Recorded, with its posting if the amount was positive.
-    Accrued { posting_id: Option<i64> },
-    /// Journaled; nothing accrued.
-    Denied,
-    /// The case was accrued past this start meanwhile (another run): nothing was written.
-    AlreadyAccrued,
 }

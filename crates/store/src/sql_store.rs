@@ -315,13 +315,34 @@ impl Store for SqlStore {
         interest::open_cases(self, after_case_number, limit).await
     }
 
-    async fn record_interest(
+    async fn execute(
         &self,
-        batch: &[InterestDecision],
+        batch: Vec<reilu_rules::CaseDecision>,
         actor: &str,
         at_ms: i64,
-    ) -> StoreResult<Vec<AccrualOutcome>> {
-        interest::record(self, batch, actor, at_ms).await
+    ) -> StoreResult<Vec<crate::Execution>> {
+        crate::execute::execute(self, batch, actor, at_ms).await
+    }
+
+    async fn case_facts(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, crate::CaseFactRows>> {
+        crate::case_facts::read(self, case_numbers).await
+    }
+
+    async fn change_case_fact(
+        &self,
+        case_number: i64,
+        change: &crate::FactChange,
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<crate::FactChanged> {
+        crate::case_facts::change(self, case_number, change, actor, at_ms).await
+    }
+
+    async fn case_decisions(&self, case_number: i64) -> StoreResult<Vec<DecisionRow>> {
+        crate::case_facts::decisions(self, case_number).await
     }
 
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {

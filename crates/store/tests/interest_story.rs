@@ -1,7 +1,10 @@
 //! Interest in the store: open cases read in keyset pages with their terms and balances, and
 //! decisions recorded once — on SQLite and (with REILU_TEST_DATABASE_URL) PostgreSQL.
 
-use reilu_core::{CustomerKind, MarketCode};
+use chrono::{DateTime, NaiveDate};
+use reilu_core::{Currency, CustomerKind, MarketCode, Markets, Money};
+use reilu_rules::model::{Actor, Balances, CaseView, Context, Proposal};
+use reilu_rules::{ApprovedAction, CaseDecision, CaseSnapshot, DecisionId, Gate};
 use reilu_store::test_support::{TestStore, stores_under_test, unique_name};
 use reilu_store::*;
 
@@ -77,48 +80,80 @@ async fn placed(test: &TestStore) -> String {
     client.id
 }
 
-fn accrual(
-    case_number: i64,
-    client: &str,
-    from: &str,
-    to: &str,
-    amount_minor: i64,
-) -> InterestDecision {
-    let entry = |account: String, amount_minor: i64| PostingEntryRow {
-        account,
-        currency: "EUR".into(),
-        amount_minor,
+fn gate() -> Gate {
+    Gate::builtin(&Markets::builtin().unwrap_or_else(|e| panic!("{e}")))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The case as the gate sees it (terms as placed, no history) at its stored version.
+async fn snapshot(store: &SqlStore, case_number: i64, principal_minor: i64) -> CaseSnapshot {
+    let facts = store
+        .case_facts(&[case_number])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let version = facts.get(&case_number).map_or(-1, |f| f.version);
+    let principal = Money::from_minor(principal_minor, Currency::EUR);
+    let zero = Money::zero(Currency::EUR);
+    let view = CaseView {
+        market: market(),
+        customer_kind: CustomerKind::Consumer,
+        time_zone: chrono_tz::Europe::Helsinki,
+        original_principal: principal,
+        balances: Balances {
+            principal,
+            interest: zero,
+            collection_costs: zero,
+            creditor_fees: zero,
+        },
+        due_date: day("2026-02-01"),
+        limitation_interrupted_on: None,
+        holds: Vec::new(),
+        vulnerable: false,
+        contact_history: Vec::new(),
+        fee_history: Vec::new(),
+        channels_refused: Vec::new(),
+        first_demand_sent_at: None,
+        plans_charged: 0,
+        contractual_rate_bp: None,
+        statutory_claims: true,
+        interest_carry_minor_bp_days: 0,
+        arose_on: None,
+        reminder_fee_agreed: false,
+        jurisdiction: None,
+        last_reminder_sent_at: None,
+        vulnerability_review_on: None,
+        principal_history: Vec::new(),
     };
-    InterestDecision {
+    CaseSnapshot {
         case_number,
-        decision: format!("{{\"verdict\":\"allow\",\"case\":{case_number}}}"),
-        accrual: Some(NewInterestAccrual {
-            from_date: from.into(),
-            to_date: to.into(),
-            currency: "EUR".into(),
-            amount_minor,
-            carry_minor_bp_days: 0,
-            posting: (amount_minor > 0).then(|| NewPosting {
-                kind: "interest_accrued".into(),
-                at_ms: 2,
-                corrects: None,
-                idempotency_key: Some(format!("interest:{case_number}:{from}")),
-                description: "interest".into(),
-                actor: "system".into(),
-                entries: vec![
-                    entry(format!("receivable:{case_number}:interest"), amount_minor),
-                    entry(format!("client_claims:{client}"), -amount_minor),
-                ],
-            }),
-        }),
+        version,
+        view,
     }
 }
 
-fn denial(case_number: i64) -> InterestDecision {
-    InterestDecision {
-        case_number,
-        decision: "{\"verdict\":\"deny\"}".into(),
-        accrual: None,
+fn interest(snapshot: &CaseSnapshot, from: &str, to: &str, id: &str) -> CaseDecision {
+    let context = Context {
+        now: DateTime::parse_from_rfc3339("2026-06-01T09:00:00Z")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_utc(),
+        actor: Actor::System,
+    };
+    let proposal = Proposal::AccrueInterest {
+        from: day(from),
+        to: day(to),
+    };
+    let id = DecisionId::parse(id).unwrap_or_else(|| panic!("{id}"));
+    gate().decide_case(&proposal, snapshot, &context, id)
+}
+
+fn amount_of(decision: &CaseDecision) -> i64 {
+    match decision.approved().map(|a| a.action()) {
+        Some(ApprovedAction::Interest { amount, .. }) => amount.amount_minor(),
+        other => panic!("not an interest approval: {other:?}"),
     }
 }
 
@@ -201,35 +236,39 @@ async fn open_cases_come_in_pages_with_their_terms_and_balances() {
 }
 
 #[tokio::test]
-async fn accruals_are_recorded_once_with_their_postings_and_every_decision_is_journaled() {
+async fn accruals_are_executed_once_with_their_postings_and_every_decision_is_journaled() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let store = &test.store;
-        let client = placed(&test).await;
+        placed(&test).await;
         let before = journal_entries(store).await;
-        let batch = vec![
-            accrual(100_000, &client, "2026-02-02", "2026-03-01", 123),
-            denial(100_001),
-        ];
+        let first = snapshot(store, 100_000, 15_000).await;
+        let approved = interest(&first, "2026-02-02", "2026-03-01", "a-1");
+        let accrued_minor = amount_of(&approved);
+        assert!(accrued_minor > 0);
+        // A period before the due date: the gate refuses, and the refusal is recorded too.
+        let other = snapshot(store, 100_001, 20_000).await;
+        let denied = interest(&other, "2026-01-01", "2026-01-10", "d-1");
+        assert!(denied.approved().is_none());
         let outcomes = store
-            .record_interest(&batch, "system", 3)
+            .execute(vec![approved, denied], "system", 3)
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
         assert!(
             matches!(
                 outcomes[..],
                 [
-                    AccrualOutcome::Accrued {
+                    Execution::Executed {
                         posting_id: Some(_)
                     },
-                    AccrualOutcome::Denied
+                    Execution::Denied
                 ]
             ),
             "{outcomes:?}"
         );
         assert_eq!(
             journal_entries(store).await - before,
-            3,
-            "two decisions and the batch's summary"
+            2,
+            "one entry per decision, the approval's naming its posting"
         );
         let page = store
             .open_interest_cases(0, 10)
@@ -241,35 +280,36 @@ async fn accruals_are_recorded_once_with_their_postings_and_every_decision_is_jo
                 page[0].interest_balance_minor,
                 page[1].accrued_to.as_deref()
             ),
-            (Some("2026-03-01"), 123, None)
+            (Some("2026-03-01"), accrued_minor, None)
         );
-        // The same accrual again (a run repeated, or racing another): nothing is written.
-        let again = store
-            .record_interest(&batch[..1], "system", 4)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(again, vec![AccrualOutcome::AlreadyAccrued]);
-        // A later start is fine; one inside the accrued period is not.
-        let inside = accrual(100_000, &client, "2026-02-15", "2026-03-05", 10);
-        let next = accrual(100_000, &client, "2026-03-01", "2026-03-02", 0);
+        // The same decision id again (a replay): recorded once, nothing done twice.
+        let fresh = snapshot(store, 100_000, 15_000).await;
+        let replay = interest(&fresh, "2026-03-01", "2026-03-02", "a-1");
+        // A decision on the snapshot from before the accrual: the case moved on.
+        let stale = interest(&first, "2026-03-01", "2026-03-02", "a-2");
+        // A new decision on the fresh snapshot for days already accrued.
+        let inside = interest(&fresh, "2026-02-15", "2026-03-05", "a-3");
         let outcomes = store
-            .record_interest(&[inside, next], "system", 5)
+            .execute(vec![replay, stale, inside], "system", 4)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             outcomes,
             vec![
-                AccrualOutcome::AlreadyAccrued,
-                AccrualOutcome::Accrued { posting_id: None }
+                Execution::AlreadyRecorded,
+                Execution::Stale {
+                    version: fresh.version
+                },
+                Execution::AlreadyAccrued
             ]
         );
-        let interest = store
+        let interest_owed = store
             .balances("receivable:100000:interest")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
-            interest,
-            vec![("receivable:100000:interest".into(), "EUR".into(), 123)]
+            interest_owed,
+            vec![("receivable:100000:interest".into(), "EUR".into(), accrued_minor)]
         );
         let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
@@ -288,36 +328,45 @@ async fn accruals_are_recorded_once_with_their_postings_and_every_decision_is_jo
         for sql in [
             "UPDATE interest_accruals SET amount_minor = 1",
             "DELETE FROM interest_accruals",
+            "UPDATE case_decisions SET executed = 0",
+            "DELETE FROM case_decisions",
         ] {
-            assert!(
-                test.raw(sql).await.is_err(),
-                "{sql}: accruals are append-only"
-            );
+            assert!(test.raw(sql).await.is_err(), "{sql}: append-only");
         }
     }
 }
 
 #[tokio::test]
-async fn an_accrual_that_does_not_match_its_posting_is_refused() {
+async fn a_charge_cannot_be_posted_past_the_executor() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let client = placed(&test).await;
-        let mut wrong = accrual(100_000, &client, "2026-02-02", "2026-03-01", 123);
-        if let Some(accrual) = wrong.accrual.as_mut() {
-            accrual.amount_minor = 124;
+        let entry = |account: String, amount_minor: i64| PostingEntryRow {
+            account,
+            currency: "EUR".into(),
+            amount_minor,
+        };
+        for (kind, credit) in [
+            ("interest_accrued", format!("client_claims:{client}")),
+            ("fee_charged", "costs_charged".to_owned()),
+        ] {
+            let posting = NewPosting {
+                kind: kind.into(),
+                at_ms: 2,
+                corrects: None,
+                idempotency_key: None,
+                description: "by hand".into(),
+                actor: "someone".into(),
+                entries: vec![
+                    entry("receivable:100000:interest".into(), 500),
+                    entry(credit, -500),
+                ],
+            };
+            let refused = test.store.post(&posting).await;
+            assert!(
+                matches!(refused, Err(StoreError::Conflict(_))),
+                "{kind}: {refused:?}"
+            );
         }
-        assert!(
-            test.store
-                .record_interest(&[wrong], "system", 3)
-                .await
-                .is_err()
-        );
-        let backwards = accrual(100_000, &client, "2026-03-01", "2026-03-01", 0);
-        assert!(
-            test.store
-                .record_interest(&[backwards], "system", 3)
-                .await
-                .is_err()
-        );
         let check = test
             .store
             .check_ledger()

@@ -121,7 +121,7 @@ pub fn router<S: Store>(app: App<S>, config: &WebConfig) -> Router {
 
 /// 200 once the store answers and is migrated; 503 otherwise.
 async fn healthz<S: Store>(State(app): State<App<S>>) -> impl IntoResponse {
-    match app.store.ping().await {
+    match app.store().ping().await {
         Ok(()) => (StatusCode::OK, "ok\n"),
         Err(error) => {
             tracing::error!(%error, "health check failed");

@@ -18,7 +18,7 @@ struct HomePage {
 }
 
 pub async fn home<S: Store>(State(app): State<App<S>>) -> Response {
-    let counts = match app.store.counts().await {
+    let counts = match app.store().counts().await {
         Ok(counts) => counts,
         Err(error) => {
             tracing::error!(%error, "home page counts");

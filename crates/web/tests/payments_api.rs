@@ -113,7 +113,7 @@ impl TestApp {
     /// Money that came into the client-money bank accounts: empty while nothing is posted.
     async fn bank_balances(&self) -> Vec<(String, String, i64)> {
         self.app
-            .store
+            .store()
             .balances("client_money_bank:")
             .await
             .unwrap_or_else(|e| panic!("{e}"))
@@ -222,7 +222,7 @@ async fn a_finance_operator_imports_a_bank_file_once_and_is_journaled_for_it() {
             app.leftover_uploads()
         );
         assert!(matches!(
-            app.app.store.verify_journal().await,
+            app.app.store().verify_journal().await,
             Ok(reilu_store::JournalVerification::Intact { .. })
         ));
     }

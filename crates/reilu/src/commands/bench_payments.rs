@@ -65,7 +65,7 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
         import.rows
     );
     let app = open_app(&target).await?;
-    let check = app.store.check_ledger().await?;
+    let check = app.store().check_ledger().await?;
     anyhow::ensure!(
         check.problems.is_empty(),
         "the ledger does not check out: {:?}",
@@ -106,7 +106,7 @@ pub async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<Phas
             // The import is done when its transaction is committed (durable); closing the
             // store afterwards is measured on its own.
             let report = PhaseReport::since(args.phase, summary.matched, started);
-            Ok(report.closing(&app.store).await)
+            Ok(report.closing(&app.store()).await)
         }
     }
 }
@@ -122,7 +122,7 @@ async fn write_payments(
         .map(|offset| 100_000 + offset)
         .collect();
     for chunk in numbers.chunks(500) {
-        for (case_number, _, _, currency) in app.store.case_owners(chunk).await? {
+        for (case_number, _, _, currency) in app.store().case_owners(chunk).await? {
             let currency = reilu_core::Currency::parse(&currency)?;
             let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
             entries.push(BankEntry {

@@ -11,7 +11,7 @@ use crate::context::{Target, open_app};
 pub async fn run(target: &Target) -> anyhow::Result<ExitCode> {
     let app = open_app(target).await?;
     let mut problems = Vec::new();
-    let journal = app.store.verify_journal().await?;
+    let journal = app.store().verify_journal().await?;
     let journal_entries = match journal {
         JournalVerification::Intact { entries } => entries,
         JournalVerification::Broken { seq, reason } => {
@@ -19,7 +19,7 @@ pub async fn run(target: &Target) -> anyhow::Result<ExitCode> {
             0
         }
     };
-    let ledger = app.store.check_ledger().await?;
+    let ledger = app.store().check_ledger().await?;
     problems.extend(ledger.problems.iter().cloned());
     let mut out = std::io::stdout().lock();
     if problems.is_empty() {

@@ -131,10 +131,10 @@ async fn write_payments_file(
         .collect();
     let mut entries = Vec::new();
     for chunk in numbers.chunks(500) {
-        for (case_number, _, market, currency) in app.store.case_owners(chunk).await? {
+        for (case_number, _, market, currency) in app.store().case_owners(chunk).await? {
             let currency = reilu_core::Currency::parse(&currency)?;
             let owed: i64 = app
-                .store
+                .store()
                 .balances(&format!("receivable:{case_number}:"))
                 .await?
                 .iter()

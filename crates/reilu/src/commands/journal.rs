@@ -16,7 +16,7 @@ pub enum JournalCommand {
 pub async fn run(target: &Target, command: JournalCommand) -> anyhow::Result<ExitCode> {
     let JournalCommand::Verify = command;
     let app = open_app(target).await?;
-    match app.store.verify_journal().await? {
+    match app.store().verify_journal().await? {
         JournalVerification::Intact { entries } => {
             println!("journal intact: {entries} entries");
             Ok(ExitCode::SUCCESS)

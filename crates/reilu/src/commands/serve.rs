@@ -84,7 +84,7 @@ async fn prepare_demo(
     args: &ServeArgs,
 ) -> anyhow::Result<String> {
     let portfolio = DemoPortfolio::new(args.demo_seed, args.demo_cases, None);
-    if app.store.counts().await?.claims == 0 {
+    if app.store().counts().await?.claims == 0 {
         eprintln!(
             "Loading the demo portfolio ({} cases, seed {})…",
             args.demo_cases, args.demo_seed

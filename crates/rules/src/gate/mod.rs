@@ -10,7 +10,7 @@ mod plans;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use reilu_core::{MarketCode, Markets, Money};
 
-use crate::approved::{Approved, ApprovedAction};
+use crate::approved::{Approved, ApprovedAction, CaseDecision, CaseSnapshot, DecisionId};
 use crate::calendar::{CalendarError, Calendars};
 use crate::decision::{Change, Decision, Outcome, Reason, Verdict};
 use crate::model::{CaseView, Context, HoldKind, Proposal};
@@ -62,7 +62,21 @@ impl Gate {
         &self.calendars
     }
 
-    /// Decides one proposal for one case.
+    /// Decides one proposal for a stored case: the decision is bound to the case, the
+    /// snapshot's version and `id`, which is what the executor needs to carry it out once.
+    pub fn decide_case(
+        &self,
+        proposal: &Proposal,
+        snapshot: &CaseSnapshot,
+        context: &Context,
+        id: DecisionId,
+    ) -> CaseDecision {
+        let outcome = self.decide(proposal, &snapshot.view, context);
+        CaseDecision::new(outcome, id, snapshot)
+    }
+
+    /// Decides one proposal for a described case (`rules explain`, simulations): the
+    /// approval names no stored case, so no executor accepts it.
     pub fn decide(&self, proposal: &Proposal, case: &CaseView, context: &Context) -> GateOutcome {
         let mut judgement = Judgement::new(self, case, context);
         let action = match proposal {
