@@ -150,8 +150,9 @@ async fn check_reads_large_postings_and_finds_changed_case_balances_and_lost_lin
                 })
                 .collect();
             entries.push(entry("costs_charged", -15_000 * amount_minor));
+            // Not `fee_charged`: the store writes charges only from the gate's decisions.
             NewPosting {
-                kind: "fee_charged".into(),
+                kind: "test_costs".into(),
                 at_ms: 1,
                 corrects: None,
                 idempotency_key: None,
