@@ -72,3 +72,39 @@ fn a_capped_fee_is_explained_with_the_amount_charged() {
     assert!(text.contains("Approved: nothing"), "{text}");
     assert!(explain_outcome_json(&denied, &messages, "en")["approved"].is_null());
 }
+
+/// What `reilu rules explain FILE` prints, from a shipped example scenario.
+fn explain_example(text: &str) -> (String, serde_json::Value) {
+    let markets = reilu_core::Markets::builtin().unwrap();
+    let scenario = reilu_rules::scenario::parse_scenario(text, &markets).unwrap();
+    let outcome = gate().decide(&scenario.proposal, &scenario.case, &scenario.context);
+    let messages = Messages::builtin().unwrap();
+    (
+        explain_outcome(&outcome, &messages, "en"),
+        explain_outcome_json(&outcome, &messages, "en"),
+    )
+}
+
+#[test]
+fn the_shipped_examples_explain_what_they_approve() {
+    let (text, json) = explain_example(include_str!("../../../rules/examples/early-call.json"));
+    // rules/README.md shows this output.
+    assert!(
+        text.contains("Change:   at: 2026-11-26 07:30 (Europe/Helsinki) -> 2026-11-26 08:00 (Europe/Helsinki)\nApproved: phone (payment) at 2026-11-26 06:00:00 UTC\nReasons:"),
+        "{text}"
+    );
+    assert_eq!(json["approved"]["kind"], "contact");
+    let (text, json) = explain_example(include_str!(
+        "../../../rules/examples/demand-fee-over-cap.json"
+    ));
+    assert!(text.contains("Approved: demand fee 14.00 EUR"), "{text}");
+    assert_eq!(json["approved"]["amount"]["amount_minor"], 1400);
+    assert_eq!(json["reasons"][0]["source"], "law", "the CLI test's shape");
+    let (text, _) = explain_example(include_str!(
+        "../../../rules/examples/contractual-interest.json"
+    ));
+    assert!(
+        text.contains("Approved: interest ") && text.contains(" EUR for 2026-01-01 to 2026-02-01"),
+        "{text}"
+    );
+}
