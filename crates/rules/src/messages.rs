@@ -153,6 +153,7 @@ mod coverage_tests {
             include_str!("gate/mod.rs"),
             include_str!("gate/contact.rs"),
             include_str!("gate/fees.rs"),
+            include_str!("gate/fee_stage.rs"),
             include_str!("gate/interest.rs"),
             include_str!("gate/plans.rs"),
             include_str!("gate/collection.rs"),

@@ -121,9 +121,9 @@ fn fee_caps_of_each_market_through_the_gate() {
             "500.00",
             FeeKind::CollectionCosts,
             "80.00",
-            Some("46.35"),
+            Some("25.75"),
             "DE-collection-costs-rvg-2025",
-            "RDG § 13e, RVG Anlage 2 from 1 Jun 2025, 0.9 × €51.50",
+            "RDG § 13e, RVG Anlage 2 from 1 Jun 2025, with the first demand 0.5 × €51.50 (VV 2300 Anm. Abs. 2)",
         ),
         (
             "DE",
@@ -161,7 +161,10 @@ fn fee_caps_of_each_market_through_the_gate() {
             fee,
             amount: money(market, proposed),
         };
-        let outcome = gate.decide(&proposal, &case(market, kind, principal), &system());
+        let mut case = case(market, kind, principal);
+        // SE lag 1981:739 2 §: the reminder fee was agreed when the debt arose.
+        case.reminder_fee_agreed = true;
+        let outcome = gate.decide(&proposal, &case, &system());
         assert_eq!(
             support::approved_amount(&outcome),
             approved.map(|a| money(market, a)),

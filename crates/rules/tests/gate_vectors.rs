@@ -122,7 +122,10 @@ fn finnish_consumer_fee_caps_at_bracket_edges() {
         ),
     ];
     for (principal, kind, proposed, expected, rule) in vectors {
-        let outcome = gate.decide(&fee(kind, eur(proposed)), &finnish(principal), &system(NOW));
+        // A demand's fee needs a reminder sent more than 14 days before (§ 10 b (2)).
+        let mut case = finnish(principal);
+        case.last_reminder_sent_at = Some(at("2026-10-01T10:00:00Z"));
+        let outcome = gate.decide(&fee(kind, eur(proposed)), &case, &system(NOW));
         assert_eq!(
             approved_amount(&outcome),
             Some(eur(expected)),
@@ -411,7 +414,8 @@ fn nobody_but_the_customer_is_contacted_about_the_debt() {
 #[test]
 fn a_time_barred_claim_is_not_collected_or_taken_to_court() {
     let gate = gate();
-    // Laki velan vanhentumisesta § 4: three years from the due date, 2022-06-01 → 2025-06-01.
+    // Laki velan vanhentumisesta § 4: three years from the due date, 2022-06-01; the period's
+    // last day is 2025-06-01 (150/1930 § 2), so the debt is barred from 2025-06-02.
     let barred = case("FI", CustomerKind::Consumer, eur("500.00"), "2022-06-01");
     let outcome = gate.decide(&call(NOW), &barred, &system(NOW));
     assert_eq!(outcome.decision.verdict, Verdict::Deny);
@@ -425,7 +429,7 @@ fn a_time_barred_claim_is_not_collected_or_taken_to_court() {
         Some((
             "HOUSE-time-barred".into(),
             vec![
-                ("barred_on", "2025-06-01".into()),
+                ("barred_on", "2025-06-02".into()),
                 ("limitation_rule", "FI-limitation".into())
             ]
         ))

@@ -9,8 +9,8 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use reilu_core::{CustomerKind, MarketCode, Markets};
 use reilu_rules::model::{Channel, FeeKind, HoldKind};
 use reilu_rules::pack::{
-    Cap, Confidence, LimitationStart, PackStatus, Parameter, Rule, RuleBook, Source, Value,
-    ValueKind,
+    Cap, Confidence, FactorStep, FactorWhen, LimitationStart, PackStatus, Parameter, Rule,
+    RuleBook, Source, Value, ValueKind,
 };
 
 use CustomerKind::{Business, Consumer};
@@ -160,19 +160,22 @@ const CAPS: &[CapRow] = &[
     row("DK", Consumer, COSTS, "2025-06-01", "2500.00", "700.00", "DK BEK 601/2002 bilag 1: 2,500 kr → 700 kr"),
     row("DK", Business, COSTS, "2025-06-01", "2501.00", "1000.00", "DK BEK 601/2002 bilag 1: 2,501–5,000 kr → 1,000 kr"),
     row("DK", Consumer, COSTS, "2025-06-01", "500000.00", "6400.00", "DK BEK 601/2002 bilag 1: 250,001–500,000 kr → 6,400 kr"),
-    row("DK", Consumer, COSTS, "2025-06-01", "2000000.00", "6400.00", "DK BEK 601/2002 bilag 1: above 500,000 capped at 6,400 kr (the + 1 % is not encoded)"),
+    row("DK", Consumer, COSTS, "2025-06-01", "500000.01", "6400.00", "DK BEK 601/2002 bilag 1: above 500,000, + 1 % of 0.01 kr rounds down"),
+    row("DK", Business, COSTS, "2025-06-01", "600000.00", "7400.00", "DK BEK 601/2002 bilag 1: 6,400 + 1 % of the 100,000 kr over 500,000"),
+    row("DK", Consumer, COSTS, "2025-06-01", "2000000.00", "21400.00", "DK BEK 601/2002 bilag 1: 6,400 + 1 % of the 1,500,000 kr over 500,000"),
     row("DK", Business, B2B, "2025-06-01", "2000.00", "310.00", "DK renteloven § 9 a stk. 3: kompensationsbeløb 310 kr"),
-    // Germany, RDG § 13e with RVG § 13 and Anlage 2 at a 0.9 fee (VV 2300 Anm. Abs. 2).
-    row("DE", Consumer, COSTS, "2025-05-31", "50.00", "27.00", "DE RVG § 13 (2) (2021): 0.9 x EUR 30 up to EUR 50"),
-    row("DE", Consumer, COSTS, "2025-05-31", "50.01", "44.10", "DE RVG Anlage 2 (2021): 0.9 x EUR 49 up to EUR 500"),
-    row("DE", Consumer, COSTS, "2025-05-31", "500.01", "79.20", "DE RVG Anlage 2 (2021): 0.9 x EUR 88 up to EUR 1,000"),
-    row("DE", Consumer, COSTS, "2025-05-31", "5000.00", "300.60", "DE RVG Anlage 2 (2021): 0.9 x EUR 334 up to EUR 5,000"),
-    row("DE", Consumer, COSTS, "2025-06-01", "50.00", "28.35", "DE RVG § 13 (2) (2025): 0.9 x EUR 31.50 up to EUR 50"),
-    row("DE", Consumer, COSTS, "2025-06-01", "500.00", "46.35", "DE RVG Anlage 2 (2025): 0.9 x EUR 51.50 up to EUR 500"),
-    row("DE", Consumer, COSTS, "2025-06-01", "500.01", "83.70", "DE RVG Anlage 2 (2025): 0.9 x EUR 93 up to EUR 1,000"),
-    row("DE", Business, COSTS, "2025-06-01", "5000.00", "319.05", "DE RVG Anlage 2 (2025): 0.9 x EUR 354.50 up to EUR 5,000"),
-    row("DE", Business, COSTS, "2025-06-01", "5000.01", "372.60", "DE RVG Anlage 2 (2025): 0.9 x EUR 414 up to EUR 6,000"),
-    row("DE", Consumer, COSTS, "2025-06-01", "900000.00", "3376.80", "DE RVG Anlage 2 (2025): capped at 0.9 x EUR 3,752 (the EUR 500,000 step)"),
+    // Germany, RDG § 13e with RVG § 13 and Anlage 2: the full (1.0) fee, which the factor rule
+    // multiplies by the case's stage (VV 2300 Anm. Abs. 2; checked below and in gate_law.rs).
+    row("DE", Consumer, COSTS, "2025-05-31", "50.00", "30.00", "DE RVG § 13 (2) (2021): EUR 30 up to EUR 50"),
+    row("DE", Consumer, COSTS, "2025-05-31", "50.01", "49.00", "DE RVG Anlage 2 (2021): EUR 49 up to EUR 500"),
+    row("DE", Consumer, COSTS, "2025-05-31", "500.01", "88.00", "DE RVG Anlage 2 (2021): EUR 88 up to EUR 1,000"),
+    row("DE", Consumer, COSTS, "2025-05-31", "5000.00", "334.00", "DE RVG Anlage 2 (2021): EUR 334 up to EUR 5,000"),
+    row("DE", Consumer, COSTS, "2025-06-01", "50.00", "31.50", "DE RVG § 13 (2) (2025): EUR 31.50 up to EUR 50"),
+    row("DE", Consumer, COSTS, "2025-06-01", "500.00", "51.50", "DE RVG Anlage 2 (2025): EUR 51.50 up to EUR 500"),
+    row("DE", Consumer, COSTS, "2025-06-01", "500.01", "93.00", "DE RVG Anlage 2 (2025): EUR 93 up to EUR 1,000"),
+    row("DE", Business, COSTS, "2025-06-01", "5000.00", "354.50", "DE RVG Anlage 2 (2025): EUR 354.50 up to EUR 5,000"),
+    row("DE", Business, COSTS, "2025-06-01", "5000.01", "414.00", "DE RVG Anlage 2 (2025): EUR 414 up to EUR 6,000"),
+    row("DE", Consumer, COSTS, "2025-06-01", "900000.00", "3752.00", "DE RVG Anlage 2 (2025): capped at EUR 3,752 (the EUR 500,000 step)"),
     row("DE", Business, B2B, "2025-06-01", "900.00", "40.00", "DE BGB § 288 (5): EUR 40 flat fee"),
     // Netherlands, Besluit vergoeding voor buitengerechtelijke incassokosten art. 2.
     row("NL", Consumer, COSTS, "2025-06-01", "3000.00", "425.00", "NL decree art. 2: the decree's example, EUR 3,000 → EUR 425"),
@@ -235,9 +238,10 @@ const RVG_2025: &[(&str, &str)] = &[
 ];
 
 #[test]
-fn german_collection_costs_are_nine_tenths_of_every_rvg_step() {
-    // RDG § 13e; VV 2300 Anm. Abs. 2: at most a 0.9 fee for an undisputed claim. 0.9 x a fee in
-    // whole or half euros is exact in cents, so no rounding is involved.
+fn german_collection_costs_are_the_rvg_fee_at_every_step_times_the_stage_factor() {
+    // RDG § 13e; RVG Anlage 2 gives the full (1.0) fee by value; VV 2300 Anm. Abs. 2 the rate
+    // for an undisputed claim: 0.5 in a simple case, 0.9 otherwise (more only for especially
+    // extensive or difficult work, never assumed).
     for (on, table) in [("2025-05-31", RVG_2021), ("2025-06-01", RVG_2025)] {
         let rule = one_law("DE", Consumer, COSTS, on, "RDG § 13e");
         let Cap::Brackets(brackets) = cap_of(rule) else {
@@ -251,30 +255,76 @@ fn german_collection_costs_are_nine_tenths_of_every_rvg_step() {
         );
         for (bracket, (value, fee)) in brackets.iter().zip(table.iter()) {
             assert_eq!(
-                bracket.up_to_minor,
-                Some(minor(value)),
-                "{}: step {value}",
-                rule.id
-            );
-            assert_eq!(
-                bracket.amount_minor * 10,
-                minor(fee) * 9,
-                "{}: 0.9 x EUR {fee} at {value}",
+                (bracket.up_to_minor, bracket.amount_minor, bracket.plus_bp),
+                (Some(minor(value)), minor(fee), 0),
+                "{}: EUR {fee} at {value}",
                 rule.id
             );
         }
         let top = brackets.last().unwrap();
         assert_eq!(
-            (top.up_to_minor, top.amount_minor * 10),
-            (None, minor(table.last().unwrap().1) * 9),
+            (top.up_to_minor, top.amount_minor),
+            (None, minor(table.last().unwrap().1)),
             "{}: open top capped at the last step",
             rule.id
+        );
+        let factor = one_law(
+            "DE",
+            Consumer,
+            Parameter::FeeFactors(FeeKind::CollectionCosts),
+            on,
+            "VV 2300 Anm. Abs. 2",
+        );
+        assert_eq!(
+            factor.value,
+            Value::Factors(vec![
+                FactorStep {
+                    factor_bp: 5_000,
+                    when: FactorWhen::Otherwise
+                },
+                FactorStep {
+                    factor_bp: 9_000,
+                    when: FactorWhen::FurtherDemand
+                },
+            ]),
+            "{}: 0.5, then 0.9 after a further demand",
+            factor.id
         );
     }
     assert!(
         law("DE", Consumer, COSTS, "2021-09-30").is_empty(),
         "the 0.9 cap and the EUR 50 step start on 1 Oct 2021"
     );
+}
+
+#[test]
+fn the_norwegian_heavy_rate_doubles_the_light_rate_after_28_days_overdue() {
+    // Inkassoforskriften § 2-3: tungt salær = 2 x lett salær once the betalingsoppfordring's
+    // deadline is exceeded by more than 28 days; the same for business debtors.
+    for kind in [Consumer, Business] {
+        let rule = one_law(
+            "NO",
+            kind,
+            Parameter::FeeFactors(FeeKind::CollectionCosts),
+            "2026-06-01",
+            "inkassoforskriften § 2-3",
+        );
+        assert_eq!(
+            rule.value,
+            Value::Factors(vec![
+                FactorStep {
+                    factor_bp: 10_000,
+                    when: FactorWhen::Otherwise
+                },
+                FactorStep {
+                    factor_bp: 20_000,
+                    when: FactorWhen::DemandOverdue { days: 28 }
+                },
+            ]),
+            "{}",
+            rule.id
+        );
+    }
 }
 
 #[test]
@@ -494,17 +544,34 @@ fn single_valued_parameters_never_overlap_within_a_pack() {
             }
             for kind in [Consumer, Business] {
                 for on in days {
-                    let rules = law(code, kind, parameter, on);
-                    assert!(
-                        rules.len() <= 1,
-                        "{code} {kind:?} {} on {on}: {:?}",
-                        parameter.name(),
-                        ids(&rules)
-                    );
+                    // Per jurisdiction: the general rules and those of the part ("-" for none).
+                    for jurisdiction in jurisdictions_of(code) {
+                        let rules = law_in(code, kind, parameter, on, &jurisdiction);
+                        assert!(
+                            rules.len() <= 1,
+                            "{code} {jurisdiction} {kind:?} {} on {on}: {:?}",
+                            parameter.name(),
+                            ids(&rules)
+                        );
+                    }
                 }
             }
         }
     }
+}
+
+/// The jurisdictions a market's pack writes rules for, and "-" for a case in none of them.
+fn jurisdictions_of(code: &str) -> Vec<String> {
+    let pack = book().market_pack(market(code)).unwrap();
+    let mut all: Vec<String> = pack
+        .rules
+        .iter()
+        .flat_map(|rule| rule.jurisdictions.iter().map(|j| j.to_string()))
+        .collect();
+    all.sort();
+    all.dedup();
+    all.push("-".into());
+    all
 }
 
 fn days_of(rule: &Rule) -> u32 {
@@ -594,6 +661,13 @@ fn days_and_counts_match_the_statutes() {
             14,
             "NL BW 6:96 lid 6: the fourteen-day letter",
         ),
+        (
+            "FI",
+            Consumer,
+            Parameter::DemandMinDaysAfterReminder,
+            14,
+            "FI perintälaki § 10 b (2), § 5 (299/2022): a demand 14 days after the reminder",
+        ),
     ];
     for (code, kind, parameter, expected, cite) in rows {
         let rule = one_law(code, *kind, *parameter, "2025-06-01", cite);
@@ -603,6 +677,16 @@ fn days_and_counts_match_the_statutes() {
         law("NL", Business, Parameter::DemandDaysToPay, "2025-06-01").is_empty(),
         "NL BW 6:96 lid 6 protects consumers only"
     );
+    for kind in [Consumer, Business] {
+        let agreed = one_law(
+            "SE",
+            kind,
+            Parameter::ReminderFeeNeedsAgreement,
+            "2025-06-01",
+            "SE lag 1981:739 2 §",
+        );
+        assert_eq!(agreed.value, Value::Flag(true), "{}", agreed.id);
+    }
 }
 
 /// Market, customer kind, years, start, final years, citation.
@@ -630,17 +714,17 @@ fn limitation_periods_match_the_statutes() {
             "SE",
             Consumer,
             3,
-            LimitationStart::DueDate,
+            LimitationStart::AroseOn,
             None,
-            "SE preskriptionslag 2 § 2 st.: three years on a consumer (goods and services)",
+            "SE preskriptionslag 2 § 2 st.: three years on a consumer (goods and services), from the claim's arising",
         ),
         (
             "SE",
             Business,
             10,
-            LimitationStart::DueDate,
+            LimitationStart::AroseOn,
             None,
-            "SE preskriptionslag 2 § 1 st.: ten years",
+            "SE preskriptionslag 2 § 1 st.: ten years from the claim's arising",
         ),
         (
             "NO",
@@ -674,14 +758,6 @@ fn limitation_periods_match_the_statutes() {
             None,
             "NL BW 3:307",
         ),
-        (
-            "GB",
-            Consumer,
-            6,
-            LimitationStart::DueDate,
-            None,
-            "GB Limitation Act 1980 s 5 (England and Wales)",
-        ),
     ];
     for (code, kind, years, from, final_years, cite) in rows {
         let rule = one_law(code, *kind, Parameter::Limitation, "2025-06-01", cite);
@@ -696,6 +772,57 @@ fn limitation_periods_match_the_statutes() {
             rule.id
         );
     }
+}
+
+/// The law rules that apply in one jurisdiction: the market's general ones and its own.
+fn law_in(
+    code: &str,
+    kind: CustomerKind,
+    parameter: Parameter,
+    on: &str,
+    jurisdiction: &str,
+) -> Vec<&'static Rule> {
+    law(code, kind, parameter, on)
+        .into_iter()
+        .filter(|rule| rule.applies_in(Some(jurisdiction)))
+        .collect()
+}
+
+#[test]
+fn british_limitation_is_set_per_jurisdiction() {
+    // Limitation Act 1980 s 5 (England and Wales), Limitation (NI) Order 1989 art 4: six years;
+    // Prescription and Limitation (Scotland) Act 1973 s 6: five years, the debt extinguished.
+    for (jurisdiction, years, id) in [
+        ("GB-ENG", 6, "GB-limitation-england-wales"),
+        ("GB-WLS", 6, "GB-limitation-england-wales"),
+        ("GB-NIR", 6, "GB-limitation-northern-ireland"),
+        ("GB-SCT", 5, "GB-limitation-scotland"),
+    ] {
+        for kind in [Consumer, Business] {
+            let rules = law_in(
+                "GB",
+                kind,
+                Parameter::Limitation,
+                "2025-06-01",
+                jurisdiction,
+            );
+            assert_eq!(ids(&rules), [id], "{jurisdiction} {kind:?}");
+            assert_eq!(
+                rules[0].value,
+                Value::Limitation {
+                    years,
+                    from: LimitationStart::DueDate,
+                    final_years: None
+                },
+                "{jurisdiction}"
+            );
+        }
+    }
+    // Unknown jurisdiction: all three are candidates (the gate applies the shortest).
+    assert_eq!(
+        law("GB", Consumer, Parameter::Limitation, "2025-06-01").len(),
+        3
+    );
 }
 
 #[test]

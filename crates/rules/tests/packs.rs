@@ -81,3 +81,82 @@ fn a_broken_pack_is_an_error_naming_file_line_and_field() {
     let twice = format!("{}{}", rule("amount = \"1\""), rule("amount = \"2\""));
     assert!(error_of(&twice).contains("used twice"));
 }
+
+fn rule_of(parameter: &str, extra: &str) -> String {
+    format!(
+        "\n[[rule]]\nid = \"X\"\nparameter = \"{parameter}\"\nprinciple = 5\ncitation = \"c\"\neffective_from = 2020-01-01\n{extra}\n"
+    )
+}
+
+#[test]
+fn jurisdictions_factors_and_bracket_percentages_are_checked_at_load() {
+    // A rule for a part of the market names it in ISO 3166-2, of the pack's own market.
+    let limitation = |jurisdictions: &str| {
+        rule_of(
+            "limitation",
+            &format!("years = 3\njurisdictions = {jurisdictions}"),
+        )
+    };
+    assert_eq!(error_of(&limitation("[\"FI-01\"]")), "");
+    for wrong in ["[\"GB-SCT\"]", "[\"FI\"]", "[\"FI-abc\"]", "[]"] {
+        let error = error_of(&limitation(wrong));
+        assert!(error.contains("field `jurisdictions`"), "{wrong}: {error}");
+    }
+    let house = "[pack]\nmarket = \"house\"\nversion = \"1\"\ntitle = \"t\"\nstatus = \"encoded\"\n"
+        .to_owned() + &limitation("[\"FI-01\"]");
+    let error = parse_pack("rules/house.toml", &house, &markets()).err();
+    assert!(
+        error.is_some_and(|e| e.field == "jurisdictions"),
+        "the house policy holds everywhere"
+    );
+    // Factors: the first step has no condition, later ones one of the known conditions.
+    let factors = |steps: &str| {
+        rule_of(
+            "fee.collection_costs.factors",
+            &format!("factors = [{steps}]"),
+        )
+    };
+    assert_eq!(
+        error_of(&factors(
+            "{ factor = \"0.5\" }, { factor = \"0.9\", when = \"further_demand\" }"
+        )),
+        ""
+    );
+    assert_eq!(
+        error_of(&factors(
+            "{ factor = \"1\" }, { factor = \"2\", when = \"demand_overdue\", days = 28 }"
+        )),
+        ""
+    );
+    for wrong in [
+        "{ factor = \"0.5\", when = \"further_demand\" }",
+        "{ factor = \"1\" }, { factor = \"2\" }",
+        "{ factor = \"1\" }, { factor = \"2\", when = \"demand_overdue\" }",
+        "{ factor = \"1\" }, { factor = \"2\", when = \"tuesday\" }",
+        "{ factor = \"0\" }",
+        "{ factor = \"0.12345\" }",
+        "",
+    ] {
+        let error = error_of(&factors(wrong));
+        assert!(error.contains("field `factors"), "{wrong}: {error}");
+    }
+    // A bracket's added percentage is a percentage.
+    let plus = |percent: &str| {
+        rule_of(
+            "fee.collection_costs",
+            &format!(
+                "brackets = [ {{ up_to = \"100\", amount = \"1\" }}, {{ amount = \"1\", plus_percent = \"{percent}\" }} ]"
+            ),
+        )
+    };
+    assert_eq!(error_of(&plus("1")), "");
+    assert!(error_of(&plus("one")).contains("field `brackets.plus_percent`"));
+    // The limitation may start when the claim arose.
+    assert_eq!(
+        error_of(&rule_of("limitation", "years = 3\nfrom = \"arose_on\"")),
+        ""
+    );
+    assert!(
+        error_of(&rule_of("limitation", "years = 3\nfrom = \"tillkomst\"")).contains("arose_on")
+    );
+}

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use reilu_core::{CustomerKind, Markets};
 use reilu_rules::calendar;
-use reilu_rules::explain::{explain, explain_json};
+use reilu_rules::explain::{explain_outcome, explain_outcome_json};
 use reilu_rules::messages::Messages;
 use reilu_rules::pack::{Parameter, RuleBook, Source};
 use reilu_rules::scenario::parse_scenario;
@@ -114,12 +114,12 @@ fn explain_command(
     }
     let outcome = gate.decide(&scenario.proposal, &scenario.case, &scenario.context);
     if args.json {
-        print_json(&explain_json(&outcome.decision, &messages, &language))?;
+        print_json(&explain_outcome_json(&outcome, &messages, &language))?;
     } else {
         write!(
             std::io::stdout().lock(),
             "{}",
-            explain(&outcome.decision, &messages, &language)
+            explain_outcome(&outcome, &messages, &language)
         )?;
     }
     Ok(ExitCode::SUCCESS)

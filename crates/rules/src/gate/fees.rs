@@ -6,6 +6,7 @@ use chrono::Duration;
 use reilu_core::Money;
 
 use super::Judgement;
+use super::fee_stage::{self, Factor};
 use crate::approved::ApprovedAction;
 use crate::decision::Change;
 use crate::model::FeeKind;
@@ -23,6 +24,7 @@ pub(super) fn decide(
     if judgement.is_denied() {
         return None;
     }
+    explain_stage(judgement, fee);
     let capped = cap_amount(judgement, fee, amount, None)?;
     Some(ApprovedAction::Fee {
         fee,
@@ -38,6 +40,28 @@ pub(super) fn check_may_charge(judgement: &mut Judgement<'_>, fee: FeeKind) {
     check_legal_basis(judgement, fee);
     check_count(judgement, fee);
     check_timing(judgement, fee);
+    fee_stage::check_demand_after_reminder(judgement, fee);
+    fee_stage::check_reminder_agreement(judgement, fee);
+}
+
+/// Where a factor multiplies the fee's cap, says which and why.
+fn explain_stage(judgement: &mut Judgement<'_>, fee: FeeKind) {
+    let Some(factor) = fee_stage::factor(judgement, fee) else {
+        return;
+    };
+    let principal_minor = judgement.case.original_principal.amount_minor();
+    let full_minor = judgement
+        .rules(Parameter::Fee(fee), judgement.today)
+        .filter(|rule| rule.source == factor.rule.source)
+        .filter_map(|rule| match &rule.value {
+            Value::Cap(cap) => Some(cap.for_principal(principal_minor)),
+            _ => None,
+        })
+        .min();
+    if let Some(full_minor) = full_minor {
+        let full = Money::from_minor(full_minor, judgement.case.original_principal.currency());
+        fee_stage::explain_factor(judgement, fee, &factor, full);
+    }
 }
 
 /// A fee needs a law rule that caps it (house policy): no basis, no fee.
@@ -140,6 +164,8 @@ struct Limit<'r> {
     amount_minor: i64,
     rule: &'r Rule,
     key: &'static str,
+    /// For a cap on all collection costs together: that total (the limit is what is left).
+    total_minor: Option<i64>,
 }
 
 /// Caps `amount` to the strictest limit; denies when the limit is nothing. `instalments`
@@ -157,35 +183,39 @@ pub(super) fn cap_amount(
     };
     let fee_name = fee.as_str().to_owned();
     let currency = amount.currency();
+    let money = |minor: i64| Money::from_minor(minor, currency).to_string();
     if strictest.amount_minor <= 0 {
-        let key = if strictest.key == "fee.total_reached" {
-            "fee.total_reached"
-        } else {
-            "fee.not_allowed"
+        let (key, params) = match strictest.total_minor {
+            Some(total) => (
+                "fee.total_reached",
+                vec![("fee", fee_name), ("total", money(total))],
+            ),
+            None => ("fee.not_allowed", vec![("fee", fee_name)]),
         };
-        judgement.deny(strictest.rule, key, vec![("fee", fee_name)]);
+        judgement.deny(strictest.rule, key, params);
         return None;
     }
     let cap = Money::from_minor(strictest.amount_minor, currency);
-    if amount.amount_minor() > strictest.amount_minor {
-        judgement.changed(
-            strictest.rule,
-            strictest.key,
-            vec![("fee", fee_name), ("cap", cap.to_string())],
-        );
-        judgement.changes.push(Change {
-            field: "amount",
-            from: amount.to_string(),
-            to: cap.to_string(),
-        });
-        return Some(cap);
+    if amount.amount_minor() <= strictest.amount_minor {
+        let params = vec![("fee", fee_name), ("cap", cap.to_string())];
+        judgement.applied(strictest.rule, "fee.within_cap", params);
+        return Some(amount);
     }
-    judgement.applied(
-        strictest.rule,
-        "fee.within_cap",
+    // What the total leaves is charged, so the message names both the remainder and the total.
+    let (key, mut params) = (
+        strictest.key,
         vec![("fee", fee_name), ("cap", cap.to_string())],
     );
-    Some(amount)
+    if let Some(total) = strictest.total_minor {
+        params.push(("total", money(total)));
+    }
+    judgement.changed(strictest.rule, key, params);
+    judgement.changes.push(Change {
+        field: "amount",
+        from: amount.to_string(),
+        to: cap.to_string(),
+    });
+    Some(cap)
 }
 
 fn limits<'g>(
@@ -196,12 +226,22 @@ fn limits<'g>(
     let principal_minor = judgement.case.original_principal.amount_minor();
     let today = judgement.today;
     let mut limits = Vec::new();
+    let factor: Option<Factor<'g>> = fee_stage::factor(judgement, fee);
     for rule in judgement.rules(Parameter::Fee(fee), today) {
         if let Value::Cap(cap) = &rule.value {
+            let mut amount_minor = cap.for_principal(principal_minor);
+            // The stage's factor multiplies the caps of its own source's table (the law's).
+            // A factored fee is one fee for the matter that grows with the stage (the RVG
+            // business fee, the Norwegian salær): what was charged for it already counts.
+            if let Some(factor) = factor.as_ref().filter(|f| f.rule.source == rule.source) {
+                let scaled_minor = fee_stage::scaled(amount_minor, factor.factor_bp);
+                amount_minor = remaining(scaled_minor, charged_of_kind(judgement, fee));
+            }
             limits.push(Limit {
-                amount_minor: cap.for_principal(principal_minor),
+                amount_minor,
                 rule,
                 key: "fee.capped",
+                total_minor: None,
             });
         }
     }
@@ -217,6 +257,7 @@ fn limits<'g>(
                     amount_minor,
                     rule,
                     key: "fee.capped",
+                    total_minor: None,
                 });
             }
         }
@@ -227,6 +268,7 @@ fn limits<'g>(
                 amount_minor: share_of(principal_minor, bp),
                 rule,
                 key: "fee.capped_proportion",
+                total_minor: None,
             });
         }
     }
@@ -246,10 +288,12 @@ fn total_limits<'g>(judgement: &Judgement<'g>) -> Vec<Limit<'g>> {
     let mut limits = Vec::new();
     for rule in judgement.rules(Parameter::FeeTotal, judgement.today) {
         if let Value::Cap(cap) = &rule.value {
+            let total_minor = cap.for_principal(principal_minor);
             limits.push(Limit {
-                amount_minor: remaining(cap.for_principal(principal_minor), charged_minor),
+                amount_minor: remaining(total_minor, charged_minor),
                 rule,
-                key: "fee.total_reached",
+                key: "fee.capped_to_total",
+                total_minor: Some(total_minor),
             });
         }
     }
@@ -259,11 +303,23 @@ fn total_limits<'g>(judgement: &Judgement<'g>) -> Vec<Limit<'g>> {
             limits.push(Limit {
                 amount_minor: remaining(total, charged_minor),
                 rule,
-                key: "fee.total_reached",
+                key: "fee.capped_to_total",
+                total_minor: Some(total),
             });
         }
     }
     limits
+}
+
+/// What fees of this kind the case has been charged so far, in minor units.
+fn charged_of_kind(judgement: &Judgement<'_>, fee: FeeKind) -> i64 {
+    judgement
+        .case
+        .fee_history
+        .iter()
+        .filter(|record| record.kind == fee)
+        .map(|record| record.amount.amount_minor())
+        .sum()
 }
 
 fn remaining(total_minor: i64, charged_minor: i64) -> i64 {

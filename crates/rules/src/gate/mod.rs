@@ -3,6 +3,7 @@
 
 mod collection;
 mod contact;
+mod fee_stage;
 mod fees;
 mod interest;
 mod plans;
@@ -119,6 +120,9 @@ pub(crate) struct Judgement<'g> {
     pub context: &'g Context,
     /// The customer's local date now.
     pub today: NaiveDate,
+    /// The case's jurisdiction as the market's pack names it; None when the case gives none or
+    /// one the pack has no rule for, and then every part's rules are candidates.
+    pub jurisdiction: Option<&'g str>,
     pub reasons: Vec<Reason>,
     pub changes: Vec<Change>,
 }
@@ -126,11 +130,16 @@ pub(crate) struct Judgement<'g> {
 impl<'g> Judgement<'g> {
     fn new(gate: &'g Gate, case: &'g CaseView, context: &'g Context) -> Self {
         let today = context.now.with_timezone(&case.time_zone).date_naive();
+        let jurisdiction = case
+            .jurisdiction
+            .as_deref()
+            .and_then(|code| gate.book.known_jurisdiction(case.market, code));
         Judgement {
             gate,
             case,
             context,
             today,
+            jurisdiction,
             reasons: Vec::with_capacity(4),
             changes: Vec::new(),
         }
@@ -140,22 +149,27 @@ impl<'g> Judgement<'g> {
         self.case.market
     }
 
-    /// Law rules first, then house rules, for a parameter in force on `date`.
+    /// Law rules first, then house rules, for a parameter in force on `date`, for the case's
+    /// jurisdiction (all parts' rules where it is unknown).
     pub fn rules(
         &self,
         parameter: Parameter,
         date: NaiveDate,
     ) -> impl Iterator<Item = &'g Rule> + 'g {
+        let jurisdiction = self.jurisdiction;
         self.gate
             .book
             .rules(self.case.market, self.case.customer_kind, parameter, date)
+            .filter(move |rule| rule.applies_in(jurisdiction))
     }
 
-    /// Every rule of a parameter for this customer, whatever its dates.
+    /// Every rule of a parameter for this customer and jurisdiction, whatever its dates.
     pub fn rules_any_date(&self, parameter: Parameter) -> impl Iterator<Item = &'g Rule> + 'g {
+        let jurisdiction = self.jurisdiction;
         self.gate
             .book
             .rules_any_date(self.case.market, self.case.customer_kind, parameter)
+            .filter(move |rule| rule.applies_in(jurisdiction))
     }
 
     /// The first rule that sets a flag parameter to true.
@@ -208,26 +222,47 @@ impl<'g> Judgement<'g> {
         }
     }
 
-    /// Denies if the claim is time-barred and a rule forbids collecting it.
+    /// Denies if the claim is time-barred and a rule forbids collecting it. Where the case's
+    /// jurisdiction is unknown and the period that bars it is one part's, the reason says the
+    /// shortest period of the parts was applied.
     pub fn deny_if_time_barred(&mut self) {
         let Some((limitation, barred_on)) = self.time_barred() else {
             return;
         };
-        if let Some(rule) = self.flag(Parameter::TimeBarredNoCollection) {
-            self.deny(
-                rule,
-                "collection.time_barred",
-                vec![
-                    ("barred_on", barred_on.to_string()),
-                    ("limitation_rule", limitation.id.to_string()),
-                ],
-            );
-        }
+        let Some(rule) = self.flag(Parameter::TimeBarredNoCollection) else {
+            return;
+        };
+        let mut params = vec![
+            ("barred_on", barred_on.to_string()),
+            ("limitation_rule", limitation.id.to_string()),
+        ];
+        let key = if self.jurisdiction.is_none() && !limitation.jurisdictions.is_empty() {
+            params.push(("jurisdiction", limitation.jurisdictions.join(", ")));
+            "collection.time_barred_jurisdiction_unknown"
+        } else {
+            "collection.time_barred"
+        };
+        self.deny(rule, key, params);
     }
 
-    /// The limitation rule and the date the claim became time-barred, if it has.
+    /// The limitation rule that bars the claim first, and the first day it is barred on, if
+    /// that day has come. Several rules are candidates only where the jurisdiction is unknown:
+    /// then the shortest period applies, the reading that protects the customer.
     pub fn time_barred(&self) -> Option<(&'g Rule, NaiveDate)> {
-        let rule = self.rules(Parameter::Limitation, self.today).next()?;
+        self.rules(Parameter::Limitation, self.today)
+            .filter_map(|rule| Some((rule, self.barred_from(rule)?)))
+            .min_by_key(|(_, barred_on)| *barred_on)
+            .filter(|(_, barred_on)| self.today >= *barred_on)
+    }
+
+    /// The first day the claim is barred under one limitation rule. Every encoded market
+    /// counts a period of years from a day so that it ends with the day of the last year that
+    /// has the same number (FI 150/1930 § 2; SE 1930:173 2 §; NO foreldelsesloven § 29 nr. 1;
+    /// DK; DE BGB §§ 187 (1), 188 (2); NL BW 3:307 "after the start of the day following";
+    /// GB: the day of accrual is excluded), so the claim is barred from the next day. Periods
+    /// ending on a weekend or holiday are not extended (NO § 29 nr. 2, SE 1930:173 2 §, BGB
+    /// § 193): collection then stops a day or two early, never late.
+    fn barred_from(&self, rule: &Rule) -> Option<NaiveDate> {
         let Value::Limitation {
             years,
             from,
@@ -236,21 +271,26 @@ impl<'g> Judgement<'g> {
         else {
             return None;
         };
-        let started = self
-            .case
-            .limitation_interrupted_on
-            .map_or(self.case.due_date, |date| date.max(self.case.due_date));
-        let counted_from = match from {
-            LimitationStart::DueDate => started,
+        let case = self.case;
+        let start = match from {
+            LimitationStart::DueDate => case.due_date,
+            LimitationStart::AroseOn => case.arose_on.unwrap_or(case.due_date),
+            // BGB § 199 (1): from the end of the year the claim arose (fell due) in.
             LimitationStart::EndOfYear => {
-                NaiveDate::from_ymd_opt(started.year(), 12, 31).unwrap_or(started)
+                NaiveDate::from_ymd_opt(case.due_date.year(), 12, 31).unwrap_or(case.due_date)
             }
         };
-        let mut barred_on = add_years(counted_from, *years);
-        if let Some(final_years) = final_years {
-            barred_on = barred_on.min(add_years(self.case.due_date, *final_years));
+        let mut last_day = add_years(start, *years);
+        if let Some(interrupted) = case.limitation_interrupted_on {
+            // A new period of the same length runs from the interruption's own day (BGB
+            // § 212 (1): not from a year's end; 728/2003 § 11; likewise elsewhere); one made
+            // before the first period began does not shorten it.
+            last_day = last_day.max(add_years(interrupted, *years));
         }
-        (self.today >= barred_on).then_some((rule, barred_on))
+        if let Some(final_years) = final_years {
+            last_day = last_day.min(add_years(case.due_date, *final_years));
+        }
+        last_day.succ_opt()
     }
 
     /// Refuses a malformed proposal (a negative amount, a period that ends before it starts):

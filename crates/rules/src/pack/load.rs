@@ -9,7 +9,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::params::{Parameter, ValueKind};
-use super::value::{Bracket, Cap, ContractualMode, LimitationStart, Tier, Value, WeeklyHours};
+use super::value::{
+    Bracket, Cap, ContractualMode, FactorStep, FactorWhen, LimitationStart, Tier, Value,
+    WeeklyHours,
+};
 use super::{AppliesTo, Confidence, PackError, Rule, Source};
 use crate::model::{Channel, HoldKind, Principle};
 
@@ -49,6 +52,19 @@ pub(super) struct RawBracket {
     #[serde(default)]
     up_to: Option<String>,
     amount: String,
+    /// A percentage of the part of the principal above the bracket's floor, added.
+    #[serde(default)]
+    plus_percent: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFactor {
+    factor: String,
+    #[serde(default)]
+    when: Option<String>,
+    #[serde(default)]
+    days: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -66,6 +82,8 @@ pub(super) struct RawRule {
     parameter: Spanned<String>,
     #[serde(default)]
     applies_to: Option<Spanned<String>>,
+    #[serde(default)]
+    jurisdictions: Option<Spanned<Vec<String>>>,
     principle: Spanned<u8>,
     citation: Spanned<String>,
     effective_from: Spanned<DateText>,
@@ -119,12 +137,14 @@ pub(super) struct RawRule {
     mode: Option<Spanned<toml::Value>>,
     #[serde(default)]
     max_days_after_due: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    factors: Option<Spanned<toml::Value>>,
 }
 
 impl RawRule {
     /// The value fields present in the rule, by name.
     fn values(&self) -> Vec<(&'static str, &Spanned<toml::Value>)> {
-        let all: [(&'static str, &Option<Spanned<toml::Value>>); 21] = [
+        let all: [(&'static str, &Option<Spanned<toml::Value>>); 22] = [
             ("amount", &self.amount),
             ("brackets", &self.brackets),
             ("tiers", &self.tiers),
@@ -146,6 +166,7 @@ impl RawRule {
             ("holds", &self.holds),
             ("mode", &self.mode),
             ("max_days_after_due", &self.max_days_after_due),
+            ("factors", &self.factors),
         ];
         all.into_iter()
             .filter_map(|(name, field)| field.as_ref().map(|field| (name, field)))
@@ -176,11 +197,12 @@ impl Lines<'_> {
     }
 }
 
-/// Turns one raw rule into a typed rule, checking every field.
+/// Turns one raw rule into a typed rule, checking every field. `market` is the pack's
+/// `market` (a market code, or `house`).
 pub(super) fn convert_rule(
     raw: &Spanned<RawRule>,
     lines: &Lines<'_>,
-    source: Source,
+    (source, market): (Source, &str),
     currency: Option<Currency>,
 ) -> Result<Rule, PackError> {
     let rule = raw.get_ref();
@@ -224,6 +246,7 @@ pub(super) fn convert_rule(
         id: Arc::from(id),
         parameter,
         applies_to: applies_to(rule, lines)?,
+        jurisdictions: jurisdictions(rule, lines, market)?,
         principle,
         citation: Arc::from(citation),
         effective_from,
@@ -249,6 +272,43 @@ fn applies_to(rule: &RawRule, lines: &Lines<'_>) -> Result<AppliesTo, PackError>
             format!("'{other}' is not all, consumer or business"),
         )),
     }
+}
+
+/// ISO 3166-2 codes of the pack's own market (`GB-SCT` in the GB pack); the house pack has
+/// none, its policy holds everywhere.
+fn jurisdictions(
+    rule: &RawRule,
+    lines: &Lines<'_>,
+    market: &str,
+) -> Result<Vec<Arc<str>>, PackError> {
+    let Some(field) = &rule.jurisdictions else {
+        return Ok(Vec::new());
+    };
+    let prefix = format!("{market}-");
+    let mut codes = Vec::with_capacity(field.get_ref().len());
+    for code in field.get_ref() {
+        let subdivision = code.strip_prefix(&prefix).unwrap_or_default();
+        let well_formed = (1..=3).contains(&subdivision.len())
+            && subdivision
+                .bytes()
+                .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit());
+        if market == "house" || !well_formed {
+            return Err(lines.error(
+                field.span().start,
+                "jurisdictions",
+                format!("'{code}' is not an ISO 3166-2 code of {market}, e.g. \"{market}-ABC\""),
+            ));
+        }
+        codes.push(Arc::from(code.as_str()));
+    }
+    if codes.is_empty() {
+        return Err(lines.error(
+            field.span().start,
+            "jurisdictions",
+            "leave the field out for the whole market; an empty list applies nowhere",
+        ));
+    }
+    Ok(codes)
 }
 
 fn confidence(rule: &RawRule, lines: &Lines<'_>) -> Result<Confidence, PackError> {
@@ -300,6 +360,7 @@ fn allowed_fields(kind: ValueKind) -> &'static [&'static str] {
         ValueKind::Holds => &["holds"],
         ValueKind::FewInstalments => &["count", "amount"],
         ValueKind::ContractualInterest => &["mode", "max_days_after_due"],
+        ValueKind::Factors => &["factors"],
     }
 }
 
@@ -436,7 +497,63 @@ fn convert_value(
             })
         }
         ValueKind::ContractualInterest => convert_contractual(&fields),
+        ValueKind::Factors => convert_factors(&fields).map(Value::Factors),
     }
+}
+
+/// `factors = [{ factor = "0.5" }, { factor = "0.9", when = "further_demand" }]`: the first
+/// step has no condition, each later one has one.
+fn convert_factors(fields: &ValueFields<'_>) -> Result<Vec<FactorStep>, PackError> {
+    let field = fields.required("factors")?;
+    let raw: Vec<RawFactor> =
+        field
+            .get_ref()
+            .clone()
+            .try_into()
+            .map_err(|error: toml::de::Error| {
+                fields.fail(field, "factors", error.message().to_owned())
+            })?;
+    let mut steps = Vec::with_capacity(raw.len());
+    for (index, step) in raw.iter().enumerate() {
+        let factor_bp = factor_to_bp(&step.factor)
+            .filter(|bp| *bp > 0)
+            .ok_or_else(|| {
+                fields.fail(
+                    field,
+                    "factors.factor",
+                    "a positive multiple with at most four decimals, e.g. \"0.9\"",
+                )
+            })?;
+        let when = match (step.when.as_deref(), step.days) {
+            (None, None) if index == 0 => FactorWhen::Otherwise,
+            (Some("further_demand"), None) if index > 0 => FactorWhen::FurtherDemand,
+            (Some("demand_overdue"), Some(days)) if index > 0 => FactorWhen::DemandOverdue { days },
+            _ => {
+                return Err(fields.fail(
+                    field,
+                    "factors.when",
+                    "the first step has no `when`; each later one has `when = \"further_demand\"` or `when = \"demand_overdue\"` with `days`",
+                ));
+            }
+        };
+        steps.push(FactorStep { factor_bp, when });
+    }
+    if steps.is_empty() {
+        return Err(fields.fail(field, "factors", "at least one step"));
+    }
+    Ok(steps)
+}
+
+/// "0.9" → 9_000 (basis points of the cap: 10_000 is the cap itself).
+fn factor_to_bp(text: &str) -> Option<u32> {
+    let (whole, fraction) = text.trim().split_once('.').unwrap_or((text.trim(), ""));
+    let digits = |part: &str| part.bytes().all(|byte| byte.is_ascii_digit());
+    if whole.is_empty() || fraction.len() > 4 || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let whole: u32 = whole.parse().ok()?;
+    let fraction: u32 = format!("{fraction:0<4}").parse().ok()?;
+    whole.checked_mul(10_000)?.checked_add(fraction)
 }
 
 fn convert_contractual(fields: &ValueFields<'_>) -> Result<Value, PackError> {
@@ -540,9 +657,16 @@ fn convert_cap(fields: &ValueFields<'_>, currency: Option<Currency>) -> Result<C
                     .map_err(|()| amount_error(fields, field, "brackets.up_to", currency))?;
                 let amount_minor = parse_amount(&bracket.amount, currency)
                     .ok_or_else(|| amount_error(fields, field, "brackets.amount", currency))?;
+                let plus_bp = match bracket.plus_percent.as_deref() {
+                    None => 0,
+                    Some(text) => percent_to_bp(text).ok_or_else(|| {
+                        fields.fail(field, "brackets.plus_percent", "a percentage, e.g. \"1\"")
+                    })?,
+                };
                 Ok(Bracket {
                     up_to_minor,
                     amount_minor,
+                    plus_bp,
                 })
             })
             .collect::<Result<Vec<_>, PackError>>()?;
@@ -737,11 +861,12 @@ fn convert_limitation(fields: &ValueFields<'_>) -> Result<Value, PackError> {
         Some(field) => match fields.text("from")?.as_str() {
             "due_date" => LimitationStart::DueDate,
             "end_of_year" => LimitationStart::EndOfYear,
+            "arose_on" => LimitationStart::AroseOn,
             other => {
                 return Err(fields.fail(
                     field,
                     "from",
-                    format!("'{other}' is not due_date or end_of_year"),
+                    format!("'{other}' is not due_date, end_of_year or arose_on"),
                 ));
             }
         },

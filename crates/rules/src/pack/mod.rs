@@ -18,7 +18,9 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Principle;
 pub use params::{Parameter, ValueKind};
-pub use value::{Cap, ContractualMode, LimitationStart, Value, WeeklyHours};
+pub use value::{
+    Cap, ContractualMode, FactorStep, FactorWhen, LimitationStart, Value, WeeklyHours,
+};
 
 /// Whether a rule is law or house policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -62,6 +64,9 @@ pub struct Rule {
     pub id: Arc<str>,
     pub parameter: Parameter,
     pub applies_to: AppliesTo,
+    /// The parts of the market (ISO 3166-2, e.g. `GB-SCT`) whose law the rule is; empty for
+    /// the whole market.
+    pub jurisdictions: Vec<Arc<str>>,
     pub principle: Principle,
     pub citation: Arc<str>,
     pub effective_from: NaiveDate,
@@ -82,6 +87,19 @@ impl Rule {
 
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.effective_from <= date && self.effective_to.is_none_or(|to| date <= to)
+    }
+
+    /// Whether the rule is the law of a case in `jurisdiction`. A rule for the whole market
+    /// always is; where the jurisdiction is not known (None), every part's rule may be, so
+    /// all are candidates and the gate applies the strictest.
+    pub fn applies_in(&self, jurisdiction: Option<&str>) -> bool {
+        match jurisdiction {
+            None => true,
+            Some(code) => {
+                self.jurisdictions.is_empty()
+                    || self.jurisdictions.iter().any(|own| own.as_ref() == code)
+            }
+        }
     }
 }
 
@@ -154,7 +172,8 @@ pub fn parse_pack(file: &str, text: &str, markets: &Markets) -> Result<Pack, Pac
     let mut rules = Vec::with_capacity(raw.rule.len());
     let mut seen_ids = std::collections::HashSet::new();
     for raw_rule in &raw.rule {
-        let rule = load::convert_rule(raw_rule, &lines, source, currency)?;
+        let rule =
+            load::convert_rule(raw_rule, &lines, (source, header.market.as_str()), currency)?;
         if !seen_ids.insert(Arc::clone(&rule.id)) {
             return Err(lines.error(
                 raw_rule.span().start,
@@ -330,6 +349,20 @@ impl RuleBook {
             .flatten()
             .map(Arc::as_ref)
             .filter(move |rule| rule.applies_to.covers(kind))
+    }
+
+    /// The jurisdiction as the market's pack names it, if some rule of the pack is written for
+    /// it (compared without case); None for a code the pack does not know, which the gate then
+    /// treats as unknown.
+    pub fn known_jurisdiction(&self, market: MarketCode, code: &str) -> Option<&str> {
+        let code = code.trim();
+        self.markets
+            .get(&market)?
+            .rules
+            .iter()
+            .flat_map(|rule| rule.jurisdictions.iter())
+            .find(|own| own.eq_ignore_ascii_case(code))
+            .map(AsRef::as_ref)
     }
 
     pub fn market_pack(&self, market: MarketCode) -> Option<&Pack> {

@@ -32,6 +32,8 @@ pub enum ValueKind {
     FewInstalments,
     /// `mode = "if_higher" | "as_agreed"`, optional `max_days_after_due = N`.
     ContractualInterest,
+    /// `factors = [{ factor = "0.5" }, { factor = "0.9", when = "further_demand" }, …]`.
+    Factors,
 }
 
 /// Every parameter the gate reads.
@@ -66,6 +68,10 @@ pub enum Parameter {
     FeeMinDaysAfterDue(FeeKind),
     /// A fee of a kind only once this many days have passed since the previous one of its kind.
     FeeMinDaysBetween(FeeKind),
+    /// Multiples of a fee's cap by the case's stage (the RVG rate, the Norwegian heavy rate).
+    FeeFactors(FeeKind),
+    /// A reminder fee only where the claim says one was agreed when the debt arose.
+    ReminderFeeNeedsAgreement,
     /// The cap on all collection costs of a case together.
     FeeTotal,
     /// No single fee above this share of the principal.
@@ -125,6 +131,7 @@ impl Parameter {
             "fee.max_percent_of_principal" => Some(Parameter::FeeMaxPercentOfPrincipal),
             "fee.total.max_percent_of_principal" => Some(Parameter::FeeTotalMaxPercentOfPrincipal),
             "fee.payment_plan.few_instalments" => Some(Parameter::PlanFeeFewInstalments),
+            "fee.reminder.agreement_required" => Some(Parameter::ReminderFeeNeedsAgreement),
             "demand.days_to_pay" => Some(Parameter::DemandDaysToPay),
             "demand.min_days_after_reminder" => Some(Parameter::DemandMinDaysAfterReminder),
             "demand.first.items" => Some(Parameter::DemandFirstItems),
@@ -155,11 +162,13 @@ impl Parameter {
             | Parameter::VulnerabilityTrainedOnly
             | Parameter::ConflictedAgentBlocked
             | Parameter::TimeBarredNoCollection
+            | Parameter::ReminderFeeNeedsAgreement
             | Parameter::FourEyes => ValueKind::Flag,
             Parameter::ContactFrequency => ValueKind::Frequency,
             Parameter::CollectionStoppedBy | Parameter::InterestFrozenBy => ValueKind::Holds,
             Parameter::Fee(_) | Parameter::FeeTotal => ValueKind::Cap,
             Parameter::FeeMaxCount(_) => ValueKind::Count,
+            Parameter::FeeFactors(_) => ValueKind::Factors,
             Parameter::FeeMinDaysAfterDue(_)
             | Parameter::FeeMinDaysBetween(_)
             | Parameter::DemandDaysToPay
@@ -187,6 +196,7 @@ impl Parameter {
                 format!("fee.{}.min_days_after_due", kind.as_str())
             }
             Parameter::FeeMinDaysBetween(kind) => format!("fee.{}.min_days_between", kind.as_str()),
+            Parameter::FeeFactors(kind) => format!("fee.{}.factors", kind.as_str()),
             other => ALL_SIMPLE
                 .iter()
                 .find(|(_, p)| *p == other)
@@ -204,6 +214,7 @@ impl Parameter {
                 Parameter::FeeMaxCount(kind),
                 Parameter::FeeMinDaysAfterDue(kind),
                 Parameter::FeeMinDaysBetween(kind),
+                Parameter::FeeFactors(kind),
             ]);
         }
         all.sort();
@@ -211,7 +222,7 @@ impl Parameter {
     }
 }
 
-const ALL_SIMPLE: [(&str, Parameter); 28] = [
+const ALL_SIMPLE: [(&str, Parameter); 29] = [
     ("contact.hours", Parameter::ContactHours),
     (
         "contact.no_public_holidays",
@@ -249,6 +260,10 @@ const ALL_SIMPLE: [(&str, Parameter); 28] = [
     (
         "fee.payment_plan.few_instalments",
         Parameter::PlanFeeFewInstalments,
+    ),
+    (
+        "fee.reminder.agreement_required",
+        Parameter::ReminderFeeNeedsAgreement,
     ),
     ("demand.days_to_pay", Parameter::DemandDaysToPay),
     (
@@ -293,6 +308,7 @@ fn parse_fee_parameter(name: &str) -> Option<Parameter> {
         Some("max_count") => Some(Parameter::FeeMaxCount(kind)),
         Some("min_days_after_due") => Some(Parameter::FeeMinDaysAfterDue(kind)),
         Some("min_days_between") => Some(Parameter::FeeMinDaysBetween(kind)),
+        Some("factors") => Some(Parameter::FeeFactors(kind)),
         Some(_) => None,
     }
 }

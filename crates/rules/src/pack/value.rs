@@ -25,6 +25,10 @@ pub struct Bracket {
     /// The bracket covers principals up to and including this; None = no top.
     pub up_to_minor: Option<i64>,
     pub amount_minor: i64,
+    /// A share of the part of the principal above the bracket's floor (the previous bracket's
+    /// top) added to `amount_minor`, in basis points; 0 for a flat bracket (BEK 601/2002
+    /// bilag 1: "6,400 kr + 1 % of the part of the claim over 500,000 kr").
+    pub plus_bp: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,10 +43,7 @@ impl Cap {
     pub fn for_principal(&self, principal_minor: i64) -> i64 {
         match self {
             Cap::Amount { amount_minor } => *amount_minor,
-            Cap::Brackets(brackets) => brackets
-                .iter()
-                .find(|bracket| bracket.up_to_minor.is_none_or(|top| principal_minor <= top))
-                .map_or(0, |bracket| bracket.amount_minor),
+            Cap::Brackets(brackets) => bracket_amount(brackets, principal_minor),
             Cap::Tiers {
                 tiers,
                 minimum_minor,
@@ -54,6 +55,22 @@ impl Cap {
             }
         }
     }
+}
+
+/// The amount of the bracket the principal falls in, plus its share of the part above the
+/// bracket's floor, rounded down: a cap never rounds up in the creditor's favour.
+fn bracket_amount(brackets: &[Bracket], principal_minor: i64) -> i64 {
+    let mut floor_minor: i64 = 0;
+    for bracket in brackets {
+        if bracket.up_to_minor.is_none_or(|top| principal_minor <= top) {
+            let above = i128::from(principal_minor.saturating_sub(floor_minor).max(0));
+            let plus = above * i128::from(bracket.plus_bp) / 10_000;
+            let plus = i64::try_from(plus).unwrap_or(i64::MAX);
+            return bracket.amount_minor.saturating_add(plus);
+        }
+        floor_minor = bracket.up_to_minor.unwrap_or(floor_minor);
+    }
+    0
 }
 
 /// Sum over tiers of (the part of the principal in the tier × the tier's rate), rounded half
@@ -90,6 +107,40 @@ pub enum LimitationStart {
     DueDate,
     /// From the end of the year in which the claim fell due (BGB § 199).
     EndOfYear,
+    /// From when the claim arose (`CaseView::arose_on`), where known; else from the due date
+    /// (Preskriptionslag 1981:130 2 §: "från dess tillkomst").
+    AroseOn,
+}
+
+/// A multiple of a fee's cap that applies once the case's facts meet its condition
+/// (`fee.<kind>.factors`): the RVG business fee's rate (VV 2300), the Norwegian heavy rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactorStep {
+    /// The multiple of the cap, in basis points of it: 5_000 = 0.5, 20_000 = 2.
+    pub factor_bp: u32,
+    pub when: FactorWhen,
+}
+
+/// When a factor step applies; the last step whose condition holds is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactorWhen {
+    /// The first step: it applies until a later step's condition holds.
+    Otherwise,
+    /// The first payment demand's time to pay has run out and a further demand followed (a
+    /// contact after that time, or a repeat demand's fee).
+    FurtherDemand,
+    /// The first payment demand's time to pay has been exceeded by more than `days` days.
+    DemandOverdue { days: u32 },
+}
+
+impl FactorWhen {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FactorWhen::Otherwise => "otherwise",
+            FactorWhen::FurtherDemand => "further_demand",
+            FactorWhen::DemandOverdue { .. } => "demand_overdue",
+        }
+    }
 }
 
 /// How a market's law treats a late-interest rate agreed in the claim's contract.
@@ -147,6 +198,8 @@ pub enum Value {
         mode: ContractualMode,
         max_days_after_due: Option<u32>,
     },
+    /// Multiples of a fee's cap by the case's stage, the first unconditional.
+    Factors(Vec<FactorStep>),
 }
 
 #[cfg(test)]
@@ -159,20 +212,48 @@ mod tests {
             Bracket {
                 up_to_minor: Some(10_000),
                 amount_minor: 1_400,
+                plus_bp: 0,
             },
             Bracket {
                 up_to_minor: Some(100_000),
                 amount_minor: 2_400,
+                plus_bp: 0,
             },
             Bracket {
                 up_to_minor: None,
                 amount_minor: 5_000,
+                plus_bp: 0,
             },
         ]);
         assert_eq!(cap.for_principal(10_000), 1_400);
         assert_eq!(cap.for_principal(10_001), 2_400);
         assert_eq!(cap.for_principal(100_000), 2_400);
         assert_eq!(cap.for_principal(100_001), 5_000);
+    }
+
+    #[test]
+    fn an_open_bracket_may_add_a_share_of_the_part_above_its_floor() {
+        // BEK 601/2002 bilag 1: 250,001–500,000 kr → 6,400; above, 6,400 + 1 % of the excess.
+        let cap = Cap::Brackets(vec![
+            Bracket {
+                up_to_minor: Some(50_000_000),
+                amount_minor: 640_000,
+                plus_bp: 0,
+            },
+            Bracket {
+                up_to_minor: None,
+                amount_minor: 640_000,
+                plus_bp: 100,
+            },
+        ]);
+        assert_eq!(cap.for_principal(50_000_000), 640_000);
+        assert_eq!(
+            cap.for_principal(50_000_099),
+            640_000,
+            "1 % of 0.99 kr rounds down"
+        );
+        assert_eq!(cap.for_principal(50_000_100), 640_001);
+        assert_eq!(cap.for_principal(100_000_000), 1_140_000);
     }
 
     #[test]
