@@ -72,6 +72,30 @@ async fn place_two_claims(app: &App<SqlStore>, commission_bp: i64) -> u64 {
     .unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A €5 reminder fee on 2026-11-01 (Perintälaki § 10 a): a payment demand may follow only
+/// 14 days after a reminder.
+async fn remind(app: &App<SqlStore>, case_number: i64) {
+    use reilu_rules::model::{Actor, Context, FeeKind, Proposal};
+    let context = Context {
+        now: chrono::DateTime::parse_from_rfc3339("2026-11-01T10:00:00Z")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .to_utc(),
+        actor: Actor::System,
+    };
+    let reminder = app
+        .propose(
+            case_number,
+            &Proposal::ChargeFee {
+                fee: FeeKind::Reminder,
+                amount: reilu_core::Money::from_minor(500, reilu_core::Currency::EUR),
+            },
+            &context,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(reminder.posting_id().is_some(), "{:?}", reminder.outcome);
+}
+
 #[tokio::test]
 async fn payments_are_matched_allocated_and_remitted_once() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
@@ -202,6 +226,7 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
             now,
             actor: Actor::System,
         };
+        remind(&app, 100_000).await;
         let eur = |minor| reilu_core::Money::from_minor(minor, reilu_core::Currency::EUR);
         let journal_before = app
             .store()
@@ -236,7 +261,7 @@ async fn only_what_the_gate_approves_is_booked_and_every_decision_is_on_record()
             vec![(
                 "receivable:100000:collection_costs".into(),
                 "EUR".into(),
-                1_400
+                500 + 1_400
             )]
         );
         // A German business fee for a consumer has no legal basis: denied, nothing booked.
@@ -522,7 +547,9 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
                 .to_utc(),
             actor: Actor::System,
         };
-        // A €14 payment demand (Perintälaki § 10 a), then €14 paid: costs come first.
+        // A €5 reminder and a €14 payment demand (Perintälaki § 10 a), then €19 paid: costs
+        // come first.
+        remind(&app, 100_000).await;
         app.propose(
             100_000,
             &Proposal::ChargeFee {
@@ -534,7 +561,7 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
-        let mut paid = payment("C-1", 1_400, Some(rf), "");
+        let mut paid = payment("C-1", 1_900, Some(rf), "");
         paid.record.end_to_end_id = Some("E2E-C-1".into());
         import_all(&app, vec![paid]).await;
         let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -546,12 +573,12 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             (swept.lines[0].amount.as_str(), swept.lines[0].to_company),
-            ("14.00 EUR", true)
+            ("19.00 EUR", true)
         );
         // The payment comes back: the costs it paid are owed again, so the company swept
-        // €14 it no longer earned, and `reilu check` says so.
+        // €19 it no longer earned, and `reilu check` says so.
         let returned =
-            import_all(&app, vec![money_out("R-C-1", 1_400, Some("E2E-C-1"), None)]).await;
+            import_all(&app, vec![money_out("R-C-1", 1_900, Some("E2E-C-1"), None)]).await;
         assert_eq!(returned.corrected, 1);
         let check = app
             .store()
@@ -580,7 +607,7 @@ async fn costs_swept_and_then_taken_back_by_a_return_are_paid_back_into_client_m
                 line.from_iban.as_str(),
                 line.to_iban.as_str()
             ),
-            ("14.00 EUR", false, "FI0950000120000026", BANK)
+            ("19.00 EUR", false, "FI0950000120000026", BANK)
         );
         validate_against_epc(&paid_back.files[0]);
         assert_ledger_checks(&app, test.backend_name).await;
