@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use reilu_core::{Currency, CustomerKind, MarketCode, Money};
 use reilu_rules::model::{
-    Actor, Balances, CaseView, Channel, ContactRecord, Context, FeeKind, FeeRecord, Hold,
-    HoldKind, PrincipalChange, Proposal,
+    Actor, Balances, CaseView, Channel, ContactRecord, Context, FeeKind, FeeRecord, Hold, HoldKind,
+    PrincipalChange, Proposal,
 };
 use reilu_rules::{CaseDecision, CaseSnapshot, DecisionId, GateOutcome};
 use reilu_store::{CaseFactRows, Execution, Store};

@@ -120,7 +120,8 @@ impl<S: Store> App<S> {
                 }
             }
             if !batch.is_empty() {
-                let amounts: Vec<Option<(String, i64)>> = batch.iter().map(accrued_amount).collect();
+                let amounts: Vec<Option<(String, i64)>> =
+                    batch.iter().map(accrued_amount).collect();
                 let executions = self
                     .store
                     .execute(batch, ACTOR, now.timestamp_millis())

@@ -2,6 +2,7 @@
 //! came in, asks the pure crates what it means, and writes the result through the store.
 
 pub mod api_batch;
+pub mod case_facts;
 pub mod cases;
 pub mod clients;
 pub mod decisions;

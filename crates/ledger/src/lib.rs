@@ -7,8 +7,8 @@ mod charge;
 pub mod posting;
 
 pub use account::{Account, Component};
-pub use charge::{charge_for, charged_amount};
 pub use allocation::{Allocation, allocate, payment_received, refund, remittance};
+pub use charge::{charge_for, charged_amount};
 pub use posting::{
     ENTRIES_PER_POSTING_MAX, Entry, LedgerError, Posting, PostingKind, check_balanced,
     claim_placed, company_money_swept, payment_unmatched,

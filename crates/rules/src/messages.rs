@@ -88,6 +88,16 @@ impl Messages {
 
     /// A reason in a language (its primary subtag: `sv-FI` → `sv`), English if not written.
     pub fn render(&self, language: &str, reason: &Reason) -> String {
+        let params: Vec<(&str, &str)> = reason
+            .params
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        self.render_key(language, reason.message_key, &params)
+    }
+
+    /// A reason as it was recorded (its message key and parameters) in a language.
+    pub fn render_key(&self, language: &str, key: &str, params: &[(&str, &str)]) -> String {
         let primary = language.split(['-', '_']).next().unwrap_or("en");
         let chosen = self
             .catalogs
@@ -95,24 +105,20 @@ impl Messages {
             .find(|(code, _, _)| *code == primary)
             .or_else(|| self.catalogs.first());
         let Some((_, messages, terms)) = chosen else {
-            return reason.message_key.to_owned();
+            return key.to_owned();
         };
-        let Some(template) = messages.get(reason.message_key) else {
-            return reason.message_key.to_owned();
+        let Some(template) = messages.get(key) else {
+            return key.to_owned();
         };
-        fill(template, &reason.params, terms)
+        fill(template, params, terms)
     }
 }
 
 /// Replaces each `{name}` with its parameter, translated through the terms where it is one.
-fn fill(
-    template: &str,
-    params: &[(&'static str, String)],
-    terms: &BTreeMap<String, String>,
-) -> String {
+fn fill(template: &str, params: &[(&str, &str)], terms: &BTreeMap<String, String>) -> String {
     let mut text = template.to_owned();
     for (name, value) in params {
-        let shown = terms.get(value).map_or(value.as_str(), String::as_str);
+        let shown = terms.get(*value).map_or(*value, String::as_str);
         text = text.replace(&format!("{{{name}}}"), shown);
     }
     text

@@ -65,7 +65,9 @@ impl Channel {
     ];
 
     pub fn parse(text: &str) -> Option<Self> {
-        Channel::ALL.into_iter().find(|channel| channel.as_str() == text)
+        Channel::ALL
+            .into_iter()
+            .find(|channel| channel.as_str() == text)
     }
 
     pub fn as_str(self) -> &'static str {

@@ -39,6 +39,8 @@ pub struct CaseFactRows {
     pub interrupted_on: Option<String>,
     /// The booking day of the case's latest payment (a payment acknowledges the debt).
     pub last_payment_on: Option<String>,
+    /// All late interest accrued on the case, in minor units of its currency.
+    pub interest_accrued_minor: i64,
     /// Payments and their corrections, oldest first: (booking date, change of the principal
     /// owed in minor units, negative for a payment).
     pub principal_changes: Vec<(String, i64)>,
@@ -146,14 +148,13 @@ pub(crate) async fn read(
              f.jurisdiction, f.channels_refused, \
              (SELECT MAX(i.on_date) FROM case_interruptions i WHERE i.case_number = c.case_number), \
              (SELECT MAX(e.booking_date) FROM bank_entries e WHERE e.case_number = c.case_number \
-              AND e.direction = 'credit' AND e.reversal = 0 AND e.outcome = 'matched') \
+              AND e.direction = 'credit' AND e.reversal = 0 AND e.outcome = 'matched'), \
+             (SELECT CAST(COALESCE(SUM(a.amount_minor), 0) AS BIGINT) FROM interest_accruals a \
+              WHERE a.case_number = c.case_number) \
              FROM cases c LEFT JOIN case_balances b ON b.case_number = c.case_number \
              LEFT JOIN case_flags f ON f.case_number = c.case_number WHERE c.case_number IN ({list})"
         );
-        for row in bind_all(sqlx::query(&sql), chunk)
-            .fetch_all(pool)
-            .await?
-        {
+        for row in bind_all(sqlx::query(&sql), chunk).fetch_all(pool).await? {
             let case_number: i64 = row.try_get(0)?;
             let refused: Option<String> = row.try_get(5)?;
             facts.insert(
@@ -172,6 +173,7 @@ pub(crate) async fn read(
                         .collect(),
                     interrupted_on: row.try_get(6)?,
                     last_payment_on: row.try_get(7)?,
+                    interest_accrued_minor: row.try_get(8)?,
                     ..CaseFactRows::default()
                 },
             );
@@ -346,7 +348,9 @@ pub(crate) async fn change(
         .fetch_optional(&mut *transaction)
         .await?;
     if exists.is_none() {
-        return Err(StoreError::NotFound(format!("no case number {case_number}")));
+        return Err(StoreError::NotFound(format!(
+            "no case number {case_number}"
+        )));
     }
     let (changed, hold_id) = apply(&mut transaction, case_number, change, actor, at_ms).await?;
     if !changed {
@@ -382,7 +386,9 @@ fn payload(change: &FactChange, hold_id: Option<i64>, version: i64) -> String {
             since,
             until,
             reason,
-        } => serde_json::json!({"hold_id": hold_id, "kind": kind, "since": since, "until": until, "reason": reason}),
+        } => {
+            serde_json::json!({"hold_id": hold_id, "kind": kind, "since": since, "until": until, "reason": reason})
+        }
         FactChange::ReleaseHold {
             hold_id,
             on,
@@ -438,10 +444,22 @@ async fn apply(
             refuse_channel(transaction, case_number, channel).await
         }
         FactChange::Vulnerable { review_on } => {
-            set_flags(transaction, case_number, "vulnerable = 1, vulnerability_review_on = $2", Some(review_on)).await
+            set_flags(
+                transaction,
+                case_number,
+                "vulnerable = 1, vulnerability_review_on = $2",
+                Some(review_on),
+            )
+            .await
         }
         FactChange::NotVulnerable => {
-            set_flags(transaction, case_number, "vulnerable = 0, vulnerability_review_on = $2", None).await
+            set_flags(
+                transaction,
+                case_number,
+                "vulnerable = 0, vulnerability_review_on = $2",
+                None,
+            )
+            .await
         }
         FactChange::Jurisdiction { code } => {
             set_flags(transaction, case_number, "jurisdiction = $2", Some(code)).await
@@ -479,9 +497,7 @@ async fn release_hold(
         .bind(case_number)
         .fetch_optional(&mut **transaction)
         .await?
-        .ok_or_else(|| {
-            StoreError::NotFound(format!("case {case_number} has no hold {hold_id}"))
-        })?;
+        .ok_or_else(|| StoreError::NotFound(format!("case {case_number} has no hold {hold_id}")))?;
     let until: Option<String> = row.try_get(1)?;
     if until.as_deref().is_some_and(|until| until < on) {
         return Ok((false, Some(hold_id)));
@@ -531,7 +547,13 @@ async fn refuse_channel(
     channels.push(channel);
     channels.sort_unstable();
     let joined = channels.join(",");
-    set_flags(transaction, case_number, "channels_refused = $2", Some(&joined)).await
+    set_flags(
+        transaction,
+        case_number,
+        "channels_refused = $2",
+        Some(&joined),
+    )
+    .await
 }
 
 /// Sets flag columns (`assignments` uses `$2` for `value`), creating the case's flag row.
@@ -541,10 +563,12 @@ async fn set_flags(
     assignments: &str,
     value: Option<&String>,
 ) -> StoreResult<(bool, Option<i64>)> {
-    sqlx::query("INSERT INTO case_flags (case_number) VALUES ($1) ON CONFLICT (case_number) DO NOTHING")
-        .bind(case_number)
-        .execute(&mut **transaction)
-        .await?;
+    sqlx::query(
+        "INSERT INTO case_flags (case_number) VALUES ($1) ON CONFLICT (case_number) DO NOTHING",
+    )
+    .bind(case_number)
+    .execute(&mut **transaction)
+    .await?;
     sqlx::query(&format!(
         "UPDATE case_flags SET {assignments} WHERE case_number = $1"
     ))

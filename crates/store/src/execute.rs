@@ -111,7 +111,9 @@ async fn plan(
         let outcome = if !recorded.insert(decision.id().as_str().to_owned()) {
             Execution::AlreadyRecorded
         } else if current.is_none() {
-            return Err(StoreError::NotFound(format!("no case number {case_number}")));
+            return Err(StoreError::NotFound(format!(
+                "no case number {case_number}"
+            )));
         } else if decision.approved().is_none() {
             Execution::Denied
         } else if moved.contains(&case_number) || current != Some(decision.version()) {
@@ -234,12 +236,8 @@ async fn build_postings(
         let posting = reilu_ledger::charge_for(&item.decision, client)
             .map_err(|error| StoreError::Conflict(format!("case {case_number}: {error}")))?;
         if let Some(posting) = posting {
-            let mut row = NewPosting::from_ledger(
-                &posting,
-                at_ms,
-                actor,
-                description(&item.decision),
-            );
+            let mut row =
+                NewPosting::from_ledger(&posting, at_ms, actor, description(&item.decision));
             // The decision id makes the posting once-only even outside this table.
             row.idempotency_key = Some(format!("decision:{}", item.decision.id().as_str()));
             item.posting = Some(postings.len());
@@ -288,7 +286,11 @@ async fn case_clients(
 }
 
 /// Moves each carried-out case's version on (its posting, if any, moves it again).
-async fn bump_versions(transaction: &mut Tx, planned: &[Planned], backend: Backend) -> StoreResult<()> {
+async fn bump_versions(
+    transaction: &mut Tx,
+    planned: &[Planned],
+    backend: Backend,
+) -> StoreResult<()> {
     let cases: Vec<i64> = planned
         .iter()
         .filter(|item| matches!(item.outcome, Execution::Executed { .. }))
@@ -331,12 +333,26 @@ async fn write_records(
         let decision = &item.decision;
         match action_of(decision) {
             Some(ApprovedAction::Fee { fee, amount }) => {
-                insert_charge(transaction, decision, fee.as_str(), *amount, posting_id, at_ms)
-                    .await?;
+                insert_charge(
+                    transaction,
+                    decision,
+                    fee.as_str(),
+                    *amount,
+                    posting_id,
+                    at_ms,
+                )
+                .await?;
             }
             Some(ApprovedAction::PaymentPlan { setup_fee, .. }) if setup_fee.is_positive() => {
-                insert_charge(transaction, decision, "payment_plan", *setup_fee, posting_id, at_ms)
-                    .await?;
+                insert_charge(
+                    transaction,
+                    decision,
+                    "payment_plan",
+                    *setup_fee,
+                    posting_id,
+                    at_ms,
+                )
+                .await?;
             }
             Some(ApprovedAction::Contact {
                 channel,

@@ -27,7 +27,8 @@ pub mod test_support;
 use std::future::Future;
 
 pub use case_facts::{
-    CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged, HoldRow,
+    CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
+    HoldRow,
 };
 pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
 pub use journal::{JournalEntry, JournalVerification, entry_hash};

@@ -381,7 +381,6 @@ pub struct InterestCase {
     pub creditor_fees_balance_minor: i64,
 }
 
-
 /// A decision recorded on a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecisionRow {

@@ -309,7 +309,11 @@ async fn accruals_are_executed_once_with_their_postings_and_every_decision_is_jo
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             interest_owed,
-            vec![("receivable:100000:interest".into(), "EUR".into(), accrued_minor)]
+            vec![(
+                "receivable:100000:interest".into(),
+                "EUR".into(),
+                accrued_minor
+            )]
         );
         let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(

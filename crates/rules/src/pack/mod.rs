@@ -365,6 +365,24 @@ impl RuleBook {
             .map(AsRef::as_ref)
     }
 
+    /// Every jurisdiction the market's pack writes a rule for, sorted.
+    pub fn jurisdictions(&self, market: MarketCode) -> Vec<&str> {
+        let mut codes: Vec<&str> = self
+            .markets
+            .get(&market)
+            .map(|pack| {
+                pack.rules
+                    .iter()
+                    .flat_map(|rule| rule.jurisdictions.iter())
+                    .map(AsRef::as_ref)
+                    .collect()
+            })
+            .unwrap_or_default();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
     pub fn market_pack(&self, market: MarketCode) -> Option<&Pack> {
         self.markets.get(&market)
     }
