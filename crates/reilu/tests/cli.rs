@@ -557,6 +557,55 @@ fn a_broken_rule_pack_stops_the_platform_with_file_line_and_field() {
     );
 }
 
+#[test]
+fn rules_check_fails_naming_each_rule_the_gate_does_not_apply() {
+    // The gate does not read `demand.min_days_after_reminder` yet, which FI and NO set: the
+    // check must fail and name those rules, and no longer list the parameter as law. FLIP the
+    // FI/NO assertions (not reported, listed as law) once the gate applies the parameter.
+    let json = reilu(&["rules", "check", "--json"]);
+    assert!(!json.status.success(), "a rule the gate does not apply fails the check");
+    let coverage: Value = serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let unapplied = |market: &str| -> Vec<String> {
+        coverage[market]["unapplied"]
+            .as_array()
+            .map(|rules| {
+                rules
+                    .iter()
+                    .map(|rule| format!("{} {}", rule["rule"], rule["parameter"]).replace('"', ""))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    for (market, rule) in [
+        ("FI", "FI-demand-after-reminder-consumer"),
+        ("NO", "NO-demand-after-reminder"),
+    ] {
+        assert!(
+            unapplied(market).contains(&format!("{rule} demand.min_days_after_reminder")),
+            "{market}: {:?}",
+            unapplied(market)
+        );
+        let law = coverage[market]["law"].as_array().cloned().unwrap_or_default();
+        assert!(!law.contains(&Value::from("demand.min_days_after_reminder")));
+    }
+    assert_eq!(coverage["FI"]["unapplied"][0]["file"], "fi.toml");
+    assert!(unapplied("DK").is_empty(), "{:?}", unapplied("DK"));
+    let words = reilu(&["rules", "check"]);
+    assert!(!words.status.success());
+    let text = String::from_utf8_lossy(&words.stdout);
+    assert!(
+        text.contains(
+            "NOT APPLIED by the gate: demand.min_days_after_reminder (NO-demand-after-reminder, no.toml:"
+        ),
+        "{text}"
+    );
+    let stderr = String::from_utf8_lossy(&words.stderr);
+    assert!(
+        stderr.contains("the gate does not apply") && stderr.contains("FI-demand-after-reminder-consumer"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_run_again() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));

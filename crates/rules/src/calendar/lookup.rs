@@ -2,6 +2,7 @@
 //! index computation and an array read, with no allocation.
 
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
@@ -15,8 +16,9 @@ pub struct Calendars {
     /// 1 January of the first built year: slot 0.
     start: NaiveDate,
     years: RangeInclusive<i32>,
-    /// Per market (in `MARKETS` order).
-    tables: Vec<Table>,
+    /// Per market (in `MARKETS` order); shared, so that a copy of the calendars (one per
+    /// probe of a rule, `gate::probe`) costs nothing.
+    tables: Arc<[Table]>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,7 +66,8 @@ impl Calendars {
                 }
                 table
             })
-            .collect();
+            .collect::<Vec<Table>>()
+            .into();
         Ok(Self {
             start,
             years: first..=last,
