@@ -450,7 +450,10 @@ fn rules_calendar_prints_the_documented_json() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let days: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let calendar: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(calendar["decreed"], Value::Null, "FI moves no working days by decree");
+    let days = &calendar["days"];
     let independence = days
         .as_array()
         .and_then(|days| days.iter().find(|day| day["date"] == "2027-12-06"))
@@ -471,6 +474,43 @@ fn rules_calendar_prints_the_documented_json() {
     assert!(!bad.status.success());
     let out_of_range = reilu(&["rules", "calendar", "--market", "FI", "--year", "1800"]);
     assert!(String::from_utf8_lossy(&out_of_range.stderr).contains("1800"));
+}
+
+#[test]
+fn rules_calendar_says_up_to_which_year_decreed_days_are_known() {
+    let json = |year: &str| -> Value {
+        let output = reilu(&["rules", "calendar", "--market", "HU", "--year", year, "--json"]);
+        assert!(output.status.success());
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let known = json("2026");
+    assert_eq!(known["decreed"]["known_until"], 2026);
+    assert_eq!(known["decreed"]["known"], true);
+    assert_eq!(known["decreed"]["rest_days"][0], "2026-01-02");
+    assert_eq!(known["decreed"]["working_saturdays"][0], "2026-01-10");
+    let bridge = known["days"]
+        .as_array()
+        .and_then(|days| days.iter().find(|day| day["date"] == "2026-01-02"))
+        .map(|day| day["kind"].clone());
+    assert_eq!(bridge, Some(Value::from("no_contact_day")));
+    let later = json("2027");
+    assert_eq!(later["decreed"]["known"], false);
+    assert_eq!(later["decreed"]["known_until"], 2026);
+    let text = |year: &str| {
+        let output = reilu(&["rules", "calendar", "--market", "HU", "--year", year]);
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let words = text("2026");
+    assert!(
+        words.contains("known for 1991-2026")
+            && words.contains("2026-08-21 rest day (no contact), worked on Saturday 2026-08-08"),
+        "{words}"
+    );
+    assert!(
+        text("2027").contains("The decreed days for 2027 are not yet known"),
+        "{}",
+        text("2027")
+    );
 }
 
 #[test]

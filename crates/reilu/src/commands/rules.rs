@@ -70,14 +70,30 @@ pub async fn run(target: &Target, command: RulesCommand) -> anyhow::Result<ExitC
     }
 }
 
+/// The calendar as `--json` prints it: the days, and what is known of days moved by decree.
+#[derive(Serialize)]
+struct CalendarReport {
+    market: String,
+    year: i32,
+    days: Vec<calendar::Holiday>,
+    /// None where the market's working days are not moved by decree (all but HU and LV).
+    decreed: Option<calendar::DecreedDays>,
+}
+
 fn calendar_command(args: &CalendarArgs) -> anyhow::Result<ExitCode> {
-    let days = calendar::holidays(&args.market.to_ascii_uppercase(), args.year)?;
+    let market = args.market.to_ascii_uppercase();
+    let report = CalendarReport {
+        days: calendar::holidays(&market, args.year)?,
+        decreed: calendar::decreed_days(&market, args.year)?,
+        market,
+        year: args.year,
+    };
     if args.json {
-        print_json(&days)?;
+        print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
-    for day in &days {
+    for day in &report.days {
         let kind = match day.kind {
             calendar::DayKind::PublicHoliday => "public holiday",
             calendar::DayKind::NoContactDay => "no-contact day (house)",
@@ -91,7 +107,43 @@ fn calendar_command(args: &CalendarArgs) -> anyhow::Result<ExitCode> {
             day.name
         )?;
     }
+    if let Some(decreed) = &report.decreed {
+        write_decreed(&mut out, &report.market, report.year, decreed)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the text calendar says of days moved by decree.
+fn write_decreed(
+    out: &mut impl Write,
+    market: &str,
+    year: i32,
+    decreed: &calendar::DecreedDays,
+) -> anyhow::Result<()> {
+    let range = format!(
+        "known for {}-{}",
+        decreed.known_from, decreed.known_until
+    );
+    if !decreed.known {
+        writeln!(
+            out,
+            "\nWorking days moved by decree in {market}: {range}. The decreed days for {year} are \
+             not yet known: a bridge day decreed later is missing from this list."
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "\nWorking days moved by decree in {market}: {range}.")?;
+    writeln!(out, "{year}: {}", decreed.source.unwrap_or_default())?;
+    if decreed.rest_days.is_empty() {
+        writeln!(out, "  no working day moved")?;
+    }
+    for (rest, worked) in decreed.rest_days.iter().zip(&decreed.working_saturdays) {
+        writeln!(
+            out,
+            "  {rest} rest day (no contact), worked on Saturday {worked} (contact as on any Saturday)"
+        )?;
+    }
+    Ok(())
 }
 
 fn explain_command(
