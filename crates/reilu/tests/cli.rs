@@ -450,9 +450,12 @@ fn rules_calendar_prints_the_documented_json() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let calendar: Value =
-        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(calendar["decreed"], Value::Null, "FI moves no working days by decree");
+    let calendar: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        calendar["decreed"],
+        Value::Null,
+        "FI moves no working days by decree"
+    );
     let days = &calendar["days"];
     let independence = days
         .as_array()
@@ -479,7 +482,9 @@ fn rules_calendar_prints_the_documented_json() {
 #[test]
 fn rules_calendar_says_up_to_which_year_decreed_days_are_known() {
     let json = |year: &str| -> Value {
-        let output = reilu(&["rules", "calendar", "--market", "HU", "--year", year, "--json"]);
+        let output = reilu(&[
+            "rules", "calendar", "--market", "HU", "--year", year, "--json",
+        ]);
         assert!(output.status.success());
         serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"))
     };
@@ -603,7 +608,10 @@ fn rules_check_fails_naming_each_rule_the_gate_does_not_apply() {
     // check must fail and name those rules, and no longer list the parameter as law. FLIP the
     // FI/NO assertions (not reported, listed as law) once the gate applies the parameter.
     let json = reilu(&["rules", "check", "--json"]);
-    assert!(!json.status.success(), "a rule the gate does not apply fails the check");
+    assert!(
+        !json.status.success(),
+        "a rule the gate does not apply fails the check"
+    );
     let coverage: Value = serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
     let unapplied = |market: &str| -> Vec<String> {
         coverage[market]["unapplied"]
@@ -625,7 +633,10 @@ fn rules_check_fails_naming_each_rule_the_gate_does_not_apply() {
             "{market}: {:?}",
             unapplied(market)
         );
-        let law = coverage[market]["law"].as_array().cloned().unwrap_or_default();
+        let law = coverage[market]["law"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert!(!law.contains(&Value::from("demand.min_days_after_reminder")));
     }
     assert_eq!(coverage["FI"]["unapplied"][0]["file"], "fi.toml");
@@ -641,7 +652,8 @@ fn rules_check_fails_naming_each_rule_the_gate_does_not_apply() {
     );
     let stderr = String::from_utf8_lossy(&words.stderr);
     assert!(
-        stderr.contains("the gate does not apply") && stderr.contains("FI-demand-after-reminder-consumer"),
+        stderr.contains("the gate does not apply")
+            && stderr.contains("FI-demand-after-reminder-consumer"),
         "{stderr}"
     );
 }

@@ -18,7 +18,12 @@ fn call(market: &str, currency: &str, local: &str) -> (String, Vec<String>) {
     let principal = Money::from_minor(50_000, currency);
     let case = support::case_view(market, CustomerKind::Consumer, principal, "2025-06-01");
     let at = chrono::NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M").unwrap();
-    let at = case.time_zone.from_local_datetime(&at).single().unwrap().with_timezone(&Utc);
+    let at = case
+        .time_zone
+        .from_local_datetime(&at)
+        .single()
+        .unwrap()
+        .with_timezone(&Utc);
     let proposal = Proposal::Contact {
         channel: Channel::Phone,
         at,
@@ -31,7 +36,12 @@ fn call(market: &str, currency: &str, local: &str) -> (String, Vec<String>) {
     };
     let outcome = support::gate().decide(&proposal, &case, &context);
     let sent = support::approved_at(&outcome).unwrap();
-    let movers = outcome.decision.reasons.iter().map(|r| r.rule_id.to_string()).collect();
+    let movers = outcome
+        .decision
+        .reasons
+        .iter()
+        .map(|r| r.rule_id.to_string())
+        .collect();
     let local = sent.with_timezone(&case.time_zone).format("%Y-%m-%d %H:%M");
     (local.to_string(), movers)
 }
@@ -42,7 +52,10 @@ fn no_call_on_a_decreed_rest_day() {
     // moves to the Saturday morning (the house calls on Saturdays, 08:00-20:00).
     let (at, movers) = call("HU", "HUF", "2026-01-02 10:00");
     assert_eq!(at, "2026-01-03 08:00");
-    assert!(movers.contains(&"HOUSE-contact-no-house-days".to_owned()), "{movers:?}");
+    assert!(
+        movers.contains(&"HOUSE-contact-no-house-days".to_owned()),
+        "{movers:?}"
+    );
     // LV: Monday 22 June 2026 (Cabinet order for 2026), then Midsummer Eve and Day.
     assert_eq!(call("LV", "EUR", "2026-06-22 10:00").0, "2026-06-25 08:00");
     assert_eq!(call("HU", "HUF", "2026-08-21 12:00").0, "2026-08-22 08:00");
@@ -55,17 +68,34 @@ fn a_decreed_working_saturday_is_an_ordinary_saturday() {
     let (at, movers) = call("HU", "HUF", "2026-01-10 10:00");
     assert_eq!(at, "2026-01-10 10:00");
     assert_eq!(movers, ["HOUSE-contact-hours"]);
-    assert_eq!(call("HU", "HUF", "2026-01-10 21:00").0, "2026-01-12 08:00", "Sunday is closed");
+    assert_eq!(
+        call("HU", "HUF", "2026-01-10 21:00").0,
+        "2026-01-12 08:00",
+        "Sunday is closed"
+    );
 }
 
 #[test]
 fn the_calendar_lists_decreed_rest_days_and_says_how_far_decrees_are_known() {
     let hu = decreed_days("HU", 2026).unwrap().unwrap();
-    assert_eq!((hu.known_from, hu.known_until, hu.known), (1991, 2026, true));
-    assert!(hu.source.unwrap().starts_with("10/2025. (IV. 30.) NGM rendelet"));
+    assert_eq!(
+        (hu.known_from, hu.known_until, hu.known),
+        (1991, 2026, true)
+    );
+    assert!(
+        hu.source
+            .unwrap()
+            .starts_with("10/2025. (IV. 30.) NGM rendelet")
+    );
     let day = |text| support::date(text);
-    assert_eq!(hu.rest_days, [day("2026-01-02"), day("2026-08-21"), day("2026-12-24")]);
-    assert_eq!(hu.working_saturdays, [day("2026-01-10"), day("2026-08-08"), day("2026-12-12")]);
+    assert_eq!(
+        hu.rest_days,
+        [day("2026-01-02"), day("2026-08-21"), day("2026-12-24")]
+    );
+    assert_eq!(
+        hu.working_saturdays,
+        [day("2026-01-10"), day("2026-08-08"), day("2026-12-12")]
+    );
     let listed = holidays("HU", 2026).unwrap();
     let bridge = listed.iter().find(|h| h.date == day("2026-08-21")).unwrap();
     assert_eq!(bridge.kind, DayKind::NoContactDay);
@@ -74,5 +104,9 @@ fn the_calendar_lists_decreed_rest_days_and_says_how_far_decrees_are_known() {
     let none_moved = decreed_days("HU", 2023).unwrap().unwrap();
     assert!(none_moved.known && none_moved.rest_days.is_empty());
     assert_eq!(decreed_days("LV", 2026).unwrap().unwrap().known_until, 2026);
-    assert_eq!(decreed_days("FI", 2026).unwrap(), None, "FI moves no days by decree");
+    assert_eq!(
+        decreed_days("FI", 2026).unwrap(),
+        None,
+        "FI moves no days by decree"
+    );
 }

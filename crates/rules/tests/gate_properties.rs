@@ -42,7 +42,11 @@ fn fee_ceiling_minor(case: &CaseView, fee: FeeKind, on: NaiveDate) -> Option<i64
     let book = gate().book();
     let rules = |parameter| book.rules(case.market, case.customer_kind, parameter, on);
     let principal = case.original_principal.amount_minor();
-    let charged: i64 = case.fee_history.iter().map(|record| record.amount.amount_minor()).sum();
+    let charged: i64 = case
+        .fee_history
+        .iter()
+        .map(|record| record.amount.amount_minor())
+        .sum();
     let cap = |value: &Value| match value {
         Value::Cap(cap) => Some(cap.for_principal(principal)),
         _ => None,
@@ -57,8 +61,13 @@ fn fee_ceiling_minor(case: &CaseView, fee: FeeKind, on: NaiveDate) -> Option<i64
         .collect();
     let mut ceilings = law.clone();
     ceilings.extend(rules(Parameter::Fee(fee)).filter_map(|rule| cap(&rule.value)));
-    ceilings.extend(rules(Parameter::FeeMaxPercentOfPrincipal).filter_map(|rule| share(&rule.value)));
-    ceilings.extend(rules(Parameter::FeeTotal).filter_map(|rule| cap(&rule.value)).map(|total| total - charged));
+    ceilings
+        .extend(rules(Parameter::FeeMaxPercentOfPrincipal).filter_map(|rule| share(&rule.value)));
+    ceilings.extend(
+        rules(Parameter::FeeTotal)
+            .filter_map(|rule| cap(&rule.value))
+            .map(|total| total - charged),
+    );
     ceilings.extend(
         rules(Parameter::FeeTotalMaxPercentOfPrincipal)
             .filter_map(|rule| share(&rule.value))
@@ -262,12 +271,32 @@ fn the_fee_cap_property_also_covers_the_currency() {
     let case = case("SE", 1_000_000);
     assert_eq!(case.original_principal.currency(), sek);
     let now = instant(60 * 24 * 150);
-    let demand = |amount| Proposal::ChargeFee { fee: FeeKind::Demand, amount };
-    let outcome = gate().decide(&demand(Money::from_minor(50_000, sek)), &case, &context(now));
-    assert_eq!(support::approved_amount(&outcome), Some(Money::from_minor(18_000, sek)));
-    assert_eq!(fee_ceiling_minor(&case, FeeKind::Demand, now.date_naive()), Some(18_000));
-    let within = gate().decide(&demand(Money::from_minor(17_999, sek)), &case, &context(now));
-    assert_eq!(support::approved_amount(&within), Some(Money::from_minor(17_999, sek)));
+    let demand = |amount| Proposal::ChargeFee {
+        fee: FeeKind::Demand,
+        amount,
+    };
+    let outcome = gate().decide(
+        &demand(Money::from_minor(50_000, sek)),
+        &case,
+        &context(now),
+    );
+    assert_eq!(
+        support::approved_amount(&outcome),
+        Some(Money::from_minor(18_000, sek))
+    );
+    assert_eq!(
+        fee_ceiling_minor(&case, FeeKind::Demand, now.date_naive()),
+        Some(18_000)
+    );
+    let within = gate().decide(
+        &demand(Money::from_minor(17_999, sek)),
+        &case,
+        &context(now),
+    );
+    assert_eq!(
+        support::approved_amount(&within),
+        Some(Money::from_minor(17_999, sek))
+    );
     let eur = Currency::parse("EUR").unwrap();
     let in_euros = gate().decide(&demand(Money::from_minor(1_000, eur)), &case, &context(now));
     assert_eq!(in_euros.decision.verdict, Verdict::Deny);

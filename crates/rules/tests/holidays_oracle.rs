@@ -329,7 +329,11 @@ fn oracle_moves(market: &str) -> Option<BTreeSet<(NaiveDate, NaiveDate)>> {
     if out.status.code() == Some(3) {
         return None;
     }
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     let moves = text
@@ -360,7 +364,10 @@ fn decreed_days_match_python_holidays() {
     let mut unexpected = Vec::new();
     for market in ["HU", "LV"] {
         let Some(oracle) = oracle_moves(market) else {
-            assert!(!require, "REILU_REQUIRE_ORACLES=1 but python3 cannot import holidays");
+            assert!(
+                !require,
+                "REILU_REQUIRE_ORACLES=1 but python3 cannot import holidays"
+            );
             println!("skipped: python holidays not installed");
             return;
         };
@@ -371,7 +378,9 @@ fn decreed_days_match_python_holidays() {
                     *m == market && *s == side && *r == rest.to_string() && *w == worked.to_string()
                 });
                 if !kept {
-                    unexpected.push(format!("{market} rest {rest}, worked {worked}: only {side:?}"));
+                    unexpected.push(format!(
+                        "{market} rest {rest}, worked {worked}: only {side:?}"
+                    ));
                 }
             }
         }

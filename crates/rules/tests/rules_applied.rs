@@ -57,7 +57,10 @@ fn the_demand_spacing_the_gate_ignores_is_reported_for_finland_and_norway() {
         .collect();
     assert_eq!(
         spacing,
-        ["FI-demand-after-reminder-consumer", "NO-demand-after-reminder"]
+        [
+            "FI-demand-after-reminder-consumer",
+            "NO-demand-after-reminder"
+        ]
     );
 }
 
@@ -67,10 +70,8 @@ fn shipped_rules_dir() -> PathBuf {
 
 /// The shipped packs copied to a folder of their own, `edit` applied to one of them.
 fn packs_with(file: &str, edit: impl Fn(String) -> String) -> RuleBook {
-    let dir = std::env::temp_dir().join(format!(
-        "reilu-rules-applied-{}-{file}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("reilu-rules-applied-{}-{file}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for entry in std::fs::read_dir(shipped_rules_dir()).unwrap().flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -92,10 +93,12 @@ fn a_rule_for_a_parameter_no_code_reads_is_named_with_its_pack_and_line() {
             "{text}\n[[rule]]\nid = \"DK-demand-spacing\"\nparameter = \"demand.min_days_after_reminder\"\nprinciple = 4\ncitation = \"test\"\neffective_from = 2020-01-01\ndays = 10\n"
         )
     });
-    let lines = book.market_pack(MarketCode::parse("DK").unwrap()).map(|pack| {
-        let rule = pack.rules.iter().find(|r| &*r.id == "DK-demand-spacing");
-        rule.map(|rule| rule.line)
-    });
+    let lines = book
+        .market_pack(MarketCode::parse("DK").unwrap())
+        .map(|pack| {
+            let rule = pack.rules.iter().find(|r| &*r.id == "DK-demand-spacing");
+            rule.map(|rule| rule.line)
+        });
     let gate = Gate::new(book).unwrap();
     let found = gate
         .unapplied_rules(&markets())
@@ -132,7 +135,9 @@ fn the_allocation_order_is_read_through_the_gate_and_follows_the_pack() {
         shipped,
         Some((
             "HOUSE-allocation-order".to_owned(),
-            ["collection_costs", "interest", "principal", "creditor_fees"].map(String::from).to_vec()
+            ["collection_costs", "interest", "principal", "creditor_fees"]
+                .map(String::from)
+                .to_vec()
         ))
     );
     let reversed = order(packs_with("house.toml", |text| {
@@ -143,6 +148,10 @@ fn the_allocation_order_is_read_through_the_gate_and_follows_the_pack() {
     }));
     assert_eq!(
         reversed.map(|(_, components)| components),
-        Some(["principal", "interest", "collection_costs", "creditor_fees"].map(String::from).to_vec())
+        Some(
+            ["principal", "interest", "collection_costs", "creditor_fees"]
+                .map(String::from)
+                .to_vec()
+        )
     );
 }

@@ -120,10 +120,7 @@ fn write_decreed(
     year: i32,
     decreed: &calendar::DecreedDays,
 ) -> anyhow::Result<()> {
-    let range = format!(
-        "known for {}-{}",
-        decreed.known_from, decreed.known_until
-    );
+    let range = format!("known for {}-{}", decreed.known_from, decreed.known_until);
     if !decreed.known {
         writeln!(
             out,

@@ -28,8 +28,8 @@ use super::Gate;
 use crate::calendar::DayKind;
 use crate::decision::Decision;
 use crate::model::{
-    Actor, Balances, CaseView, Channel, ContactPurpose, ContactRecord, Context, FeeKind,
-    FeeRecord, Hold, HoldKind, IncomeExpense, Instalment, Proposal, Recipient,
+    Actor, Balances, CaseView, Channel, ContactPurpose, ContactRecord, Context, FeeKind, FeeRecord,
+    Hold, HoldKind, IncomeExpense, Instalment, Proposal, Recipient,
 };
 use crate::pack::{Cap, Pack, Rule, Source, Value, WeeklyHours};
 
@@ -75,7 +75,12 @@ impl Gate {
         let mut unapplied = Vec::new();
         for code in &codes {
             if let Some(pack) = self.book.market_pack(*code) {
-                unapplied.extend(unapplied_in(self, markets, pack, std::slice::from_ref(code)));
+                unapplied.extend(unapplied_in(
+                    self,
+                    markets,
+                    pack,
+                    std::slice::from_ref(code),
+                ));
             }
         }
         unapplied.extend(unapplied_in(self, markets, self.book.house(), &codes));
@@ -84,7 +89,12 @@ impl Gate {
 }
 
 /// The rules of `pack` that no probe in `codes` cites.
-fn unapplied_in(gate: &Gate, markets: &Markets, pack: &Pack, codes: &[MarketCode]) -> Vec<Unapplied> {
+fn unapplied_in(
+    gate: &Gate,
+    markets: &Markets,
+    pack: &Pack,
+    codes: &[MarketCode],
+) -> Vec<Unapplied> {
     pack.rules
         .iter()
         .filter(|rule| !applied(gate, markets, &pack.stamp.pack, rule, codes))
