@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use reilu_formats::reference::parse_any;
 use reilu_ledger::Component;
-use reilu_rules::pack::{Parameter, Value};
 use reilu_store::{
     BankEntryRecord, CaseFacts, PaymentImport, PaymentInstruction, PaymentOutcome, PaymentTarget,
     PlannedChunk, Store,
@@ -266,29 +265,23 @@ impl<S: Store> App<S> {
             .collect()
     }
 
-    /// The market's allocation order (law first, then the house's), as components.
+    /// The market's allocation order (law first, then the house's), as components. Read
+    /// through the gate, which is how `reilu rules check` knows the rule is applied.
     pub fn allocation_order(&self, market: &str) -> Vec<Component> {
         let Ok(code) = reilu_core::MarketCode::parse(market) else {
             return Vec::new();
         };
         let today = self.clock.now().date_naive();
-        let rule = self
-            .gate
-            .book()
-            .rules(
-                code,
-                reilu_core::CustomerKind::Consumer,
-                Parameter::PaymentAllocationOrder,
-                today,
-            )
-            .next();
-        match rule.map(|rule| &rule.value) {
-            Some(Value::Items(items)) => items
-                .iter()
-                .filter_map(|item| Component::parse(item))
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.gate
+            .allocation_order(code, reilu_core::CustomerKind::Consumer, today)
+            .map(|order| {
+                order
+                    .components
+                    .iter()
+                    .filter_map(|item| Component::parse(item))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 

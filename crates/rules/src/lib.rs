@@ -13,4 +13,4 @@ pub mod scenario;
 
 pub use approved::{Approved, ApprovedAction, CaseDecision, CaseSnapshot, DecisionId};
 pub use decision::{Decision, Outcome, Reason, Verdict};
-pub use gate::{Gate, GateError, GateOutcome};
+pub use gate::{AllocationOrder, Gate, GateError, GateOutcome, Unapplied};

@@ -12,7 +12,7 @@ use std::process::Command;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use reilu_rules::calendar::{
-    DayKind, YEAR_MAX, YEAR_MIN, easter_sunday_gregorian, holidays, markets,
+    DayKind, YEAR_MAX, YEAR_MIN, decreed_days, easter_sunday_gregorian, holidays, markets,
 };
 
 /// Which side has a date the other lacks.
@@ -124,9 +124,10 @@ const KEPT: &[Kept] = &[
     Kept {
         market: "HU",
         side: Side::Oracle,
-        dates: Dates::List(HU_BRIDGE_DAYS),
-        reason: "bridge days: rest days swapped with a Saturday by each year's NGM decree, not \
-                 public holidays under Mt. 102. § (1)",
+        dates: Dates::Each(|d| decreed_rest_day("HU", d)),
+        reason: "bridge days: rest days swapped with a Saturday by each year's decree, not \
+                 public holidays under Mt. 102. § (1); ours as decreed no-contact days (checked \
+                 day by day in decreed_days_match_python_holidays)",
     },
     Kept {
         market: "HU",
@@ -164,9 +165,9 @@ const KEPT: &[Kept] = &[
     Kept {
         market: "LV",
         side: Side::Oracle,
-        dates: Dates::List(LV_BRIDGE_DAYS),
+        dates: Dates::Each(|d| decreed_rest_day("LV", d)),
         reason: "bridge days: working days moved by Cabinet orders, not holidays under the law \
-                 \"Par svētku, atceres un atzīmējamām dienām\"",
+                 \"Par svētku, atceres un atzīmējamām dienām\"; ours as decreed no-contact days",
     },
     Kept {
         market: "NL",
@@ -185,33 +186,12 @@ const KEPT: &[Kept] = &[
     },
 ];
 
-#[rustfmt::skip]
-const HU_BRIDGE_DAYS: &[&str] = &[
-    "1991-08-19", "1992-08-21", "1992-12-24", "1993-12-24", "1994-03-14", "1997-05-02",
-    "1997-10-24", "1997-12-24", "1998-01-02", "1998-08-21", "1998-12-24", "1999-12-24",
-    "2001-03-16", "2001-04-30", "2001-10-22", "2001-11-02", "2001-12-24", "2001-12-31",
-    "2002-08-19", "2002-12-24", "2003-05-02", "2003-10-24", "2003-12-24", "2004-01-02",
-    "2004-12-24", "2005-03-14", "2005-10-31", "2007-03-16", "2007-04-30", "2007-10-22",
-    "2007-11-02", "2007-12-24", "2007-12-31", "2008-05-02", "2008-10-24", "2008-12-24",
-    "2009-01-02", "2009-08-21", "2009-12-24", "2010-12-24", "2011-03-14", "2011-10-31",
-    "2012-03-16", "2012-04-30", "2012-10-22", "2012-11-02", "2012-12-24", "2012-12-31",
-    "2013-08-19", "2013-12-24", "2013-12-27", "2014-05-02", "2014-10-24", "2014-12-24",
-    "2015-01-02", "2015-08-21", "2015-12-24", "2016-03-14", "2016-10-31", "2018-03-16",
-    "2018-04-30", "2018-10-22", "2018-11-02", "2018-12-24", "2018-12-31", "2019-08-19",
-    "2019-12-24", "2019-12-27", "2020-08-21", "2020-12-24", "2021-12-24", "2022-03-14",
-    "2022-10-31", "2024-08-19", "2024-12-24", "2024-12-27", "2025-05-02", "2025-10-24",
-    "2025-12-24", "2026-01-02", "2026-08-21",
-];
-
-#[rustfmt::skip]
-const LV_BRIDGE_DAYS: &[&str] = &[
-    "2001-12-24", "2002-12-30", "2003-11-17", "2004-01-02", "2004-05-03", "2004-06-25",
-    "2004-11-19", "2006-11-27", "2007-04-30", "2008-05-02", "2008-11-17", "2009-01-02",
-    "2009-06-22", "2010-05-03", "2010-06-25", "2010-11-19", "2012-04-30", "2013-12-23",
-    "2013-12-30", "2014-05-02", "2014-11-17", "2015-01-02", "2015-06-22", "2017-05-05",
-    "2018-04-30", "2020-06-22", "2021-05-03", "2021-06-25", "2021-11-19", "2023-05-05",
-    "2024-12-23", "2024-12-30", "2025-05-02", "2025-11-17", "2026-01-02", "2026-06-22",
-];
+/// Whether a decree made `date` a rest day in `market` (per our table).
+fn decreed_rest_day(market: &str, date: NaiveDate) -> bool {
+    decreed_days(market, date.year())
+        .unwrap()
+        .is_some_and(|decreed| decreed.rest_days.contains(&date))
+}
 
 struct Oracle {
     days: BTreeSet<NaiveDate>,
@@ -324,4 +304,106 @@ fn public_holidays_match_python_holidays() {
         stale.is_empty(),
         "kept disagreements that no longer occur: {stale:#?}"
     );
+}
+
+/// Moves (rest day, worked Saturday) we keep that python-holidays does not have, or the reverse.
+const KEPT_MOVES: &[(&str, Side, &str, &str, &str)] = &[(
+    "HU",
+    Side::Ours,
+    "2026-12-24",
+    "2026-12-12",
+    "10/2025. (IV. 30.) NGM rendelet as published moves 24 December 2026 to Saturday 12 December; \
+     python dropped it when 24 December became a public holiday (2026. évi LXXII. törvény); \
+     whether the decree was amended could not be confirmed",
+)];
+
+/// The (rest day, worked Saturday) pairs python-holidays gives for a market, or None without
+/// the library.
+fn oracle_moves(market: &str) -> Option<BTreeSet<(NaiveDate, NaiveDate)>> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle/holidays_dump.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .args(["--decreed", market])
+        .output()
+        .ok()?;
+    if out.status.code() == Some(3) {
+        return None;
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let moves = text
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .map(|line| line.split_once('\t').unwrap())
+        .map(|(rest, worked)| (date(rest), date(worked)))
+        .collect();
+    Some(moves)
+}
+
+/// Our moves for every year of every known decree of the market.
+fn our_moves(market: &str) -> BTreeSet<(NaiveDate, NaiveDate)> {
+    let known = decreed_days(market, 2000).unwrap().unwrap();
+    (known.known_from..=known.known_until)
+        .flat_map(|year| {
+            let decreed = decreed_days(market, year).unwrap().unwrap();
+            assert!(decreed.known, "{market} {year}");
+            assert_eq!(decreed.rest_days.len(), decreed.working_saturdays.len());
+            decreed.rest_days.into_iter().zip(decreed.working_saturdays)
+        })
+        .collect()
+}
+
+#[test]
+fn decreed_days_match_python_holidays() {
+    let require = std::env::var("REILU_REQUIRE_ORACLES").is_ok_and(|v| v == "1");
+    let mut unexpected = Vec::new();
+    for market in ["HU", "LV"] {
+        let Some(oracle) = oracle_moves(market) else {
+            assert!(
+                !require,
+                "REILU_REQUIRE_ORACLES=1 but python3 cannot import holidays"
+            );
+            println!("skipped: python holidays not installed");
+            return;
+        };
+        let ours = our_moves(market);
+        for (side, have, lack) in [(Side::Oracle, &oracle, &ours), (Side::Ours, &ours, &oracle)] {
+            for (rest, worked) in have.difference(lack) {
+                let kept = KEPT_MOVES.iter().any(|(m, s, r, w, _)| {
+                    *m == market && *s == side && *r == rest.to_string() && *w == worked.to_string()
+                });
+                if !kept {
+                    unexpected.push(format!(
+                        "{market} rest {rest}, worked {worked}: only {side:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(unexpected.is_empty(), "{}", unexpected.join("\n"));
+}
+
+#[test]
+fn decreed_rest_days_are_no_contact_weekdays_and_worked_saturdays_ordinary_saturdays() {
+    for market in ["HU", "LV"] {
+        for (rest, worked) in our_moves(market) {
+            assert!(rest.weekday().num_days_from_monday() < 5, "{market} {rest}");
+            assert_eq!(worked.weekday(), Weekday::Sat, "{market} {worked}");
+            let kind_of = |date: NaiveDate| {
+                holidays(market, date.year())
+                    .unwrap()
+                    .into_iter()
+                    .find(|day| day.date == date)
+                    .map(|day| day.kind)
+            };
+            // A rest day is at least a no-contact day (a holiday too in some years, 24 Dec).
+            assert!(kind_of(rest).is_some(), "{market} {rest} is a contact day");
+            assert_eq!(kind_of(worked), None, "{market} {worked}");
+        }
+    }
 }

@@ -70,14 +70,30 @@ pub async fn run(target: &Target, command: RulesCommand) -> anyhow::Result<ExitC
     }
 }
 
+/// The calendar as `--json` prints it: the days, and what is known of days moved by decree.
+#[derive(Serialize)]
+struct CalendarReport {
+    market: String,
+    year: i32,
+    days: Vec<calendar::Holiday>,
+    /// None where the market's working days are not moved by decree (all but HU and LV).
+    decreed: Option<calendar::DecreedDays>,
+}
+
 fn calendar_command(args: &CalendarArgs) -> anyhow::Result<ExitCode> {
-    let days = calendar::holidays(&args.market.to_ascii_uppercase(), args.year)?;
+    let market = args.market.to_ascii_uppercase();
+    let report = CalendarReport {
+        days: calendar::holidays(&market, args.year)?,
+        decreed: calendar::decreed_days(&market, args.year)?,
+        market,
+        year: args.year,
+    };
     if args.json {
-        print_json(&days)?;
+        print_json(&report)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = std::io::stdout().lock();
-    for day in &days {
+    for day in &report.days {
         let kind = match day.kind {
             calendar::DayKind::PublicHoliday => "public holiday",
             calendar::DayKind::NoContactDay => "no-contact day (house)",
@@ -91,7 +107,40 @@ fn calendar_command(args: &CalendarArgs) -> anyhow::Result<ExitCode> {
             day.name
         )?;
     }
+    if let Some(decreed) = &report.decreed {
+        write_decreed(&mut out, &report.market, report.year, decreed)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the text calendar says of days moved by decree.
+fn write_decreed(
+    out: &mut impl Write,
+    market: &str,
+    year: i32,
+    decreed: &calendar::DecreedDays,
+) -> anyhow::Result<()> {
+    let range = format!("known for {}-{}", decreed.known_from, decreed.known_until);
+    if !decreed.known {
+        writeln!(
+            out,
+            "\nWorking days moved by decree in {market}: {range}. The decreed days for {year} are \
+             not yet known: a bridge day decreed later is missing from this list."
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "\nWorking days moved by decree in {market}: {range}.")?;
+    writeln!(out, "{year}: {}", decreed.source.unwrap_or_default())?;
+    if decreed.rest_days.is_empty() {
+        writeln!(out, "  no working day moved")?;
+    }
+    for (rest, worked) in decreed.rest_days.iter().zip(&decreed.working_saturdays) {
+        writeln!(
+            out,
+            "  {rest} rest day (no contact), worked on Saturday {worked} (contact as on any Saturday)"
+        )?;
+    }
+    Ok(())
 }
 
 fn explain_command(
@@ -131,67 +180,148 @@ struct Coverage {
     law: Vec<String>,
     house: Vec<String>,
     missing: Vec<String>,
+    /// Rules (of the market's pack or the house's) the gate does not apply.
+    unapplied: Vec<UnappliedRule>,
     unconfirmed: Vec<String>,
 }
 
+#[derive(Serialize, Clone)]
+struct UnappliedRule {
+    rule: String,
+    parameter: String,
+    source: Source,
+    file: String,
+    line: usize,
+}
+
+impl UnappliedRule {
+    fn new(rule: &reilu_rules::Unapplied) -> Self {
+        UnappliedRule {
+            rule: rule.rule_id.clone(),
+            parameter: rule.parameter.clone(),
+            source: if rule.pack == "house" {
+                Source::House
+            } else {
+                Source::Law
+            },
+            file: format!("{}.toml", rule.pack.to_lowercase()),
+            line: rule.line,
+        }
+    }
+}
+
+/// Validates every pack and proves the gate applies each rule (`Gate::unapplied_rules`): a
+/// rule the gate never applies fails the check, so no pack claims what the gate does not do.
 fn check_command(target: &Target, markets: &Markets, json: bool) -> anyhow::Result<ExitCode> {
-    let book = load_book(target, markets)?;
+    let gate = reilu_rules::Gate::new(load_book(target, markets)?)?;
+    let unapplied = gate.unapplied_rules(markets);
     let mut report: BTreeMap<String, Coverage> = BTreeMap::new();
     for market in markets.iter() {
-        let Some(pack) = book.market_pack(market.code) else {
-            continue;
-        };
-        let status = serde_json::to_value(pack.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let mut coverage = Coverage {
-            status,
-            unconfirmed: pack.unconfirmed.clone(),
-            ..Coverage::default()
-        };
-        for parameter in Parameter::all() {
-            let sources: Vec<Source> = [CustomerKind::Consumer, CustomerKind::Business]
-                .into_iter()
-                .flat_map(|kind| {
-                    pack.rules
-                        .iter()
-                        .chain(book.house().rules.iter())
-                        .filter(move |rule| {
-                            rule.parameter == parameter && rule.applies_to_kind(kind)
-                        })
-                        .map(|rule| rule.source)
-                })
-                .collect();
-            let bucket = if sources.contains(&Source::Law) {
-                &mut coverage.law
-            } else if sources.contains(&Source::House) {
-                &mut coverage.house
-            } else {
-                &mut coverage.missing
-            };
-            bucket.push(parameter.name());
+        if let Some(coverage) = coverage(gate.book(), market.code, &unapplied) {
+            report.insert(market.code.to_string(), coverage);
         }
-        report.insert(market.code.to_string(), coverage);
     }
     if json {
         print_json(&report)?;
+    } else {
+        print_coverage(&report)?;
+    }
+    if unapplied.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
+    eprintln!(
+        "error: {} rule(s) set a parameter the gate does not apply (NOT APPLIED above): {}",
+        unapplied.len(),
+        unapplied
+            .iter()
+            .map(|rule| rule.rule_id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(ExitCode::FAILURE)
+}
+
+/// One market's parameters by source. A parameter only unapplied rules set is neither law
+/// nor house policy: it is listed with those rules under `unapplied`.
+fn coverage(
+    book: &RuleBook,
+    market: reilu_core::MarketCode,
+    unapplied: &[reilu_rules::Unapplied],
+) -> Option<Coverage> {
+    let pack = book.market_pack(market)?;
+    let status = serde_json::to_value(pack.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let ours: Vec<&reilu_rules::Unapplied> = unapplied
+        .iter()
+        .filter(|rule| rule.pack == pack.stamp.pack || rule.pack == book.house().stamp.pack)
+        .collect();
+    let is_unapplied = |rule: &reilu_rules::pack::Rule| {
+        let pack_of = match rule.source {
+            Source::Law => &pack.stamp.pack,
+            Source::House => &book.house().stamp.pack,
+        };
+        ours.iter()
+            .any(|u| &u.pack == pack_of && u.rule_id == *rule.id)
+    };
+    let mut coverage = Coverage {
+        status,
+        unconfirmed: pack.unconfirmed.clone(),
+        unapplied: ours.iter().map(|rule| UnappliedRule::new(rule)).collect(),
+        ..Coverage::default()
+    };
+    for parameter in Parameter::all() {
+        let rules: Vec<&reilu_rules::pack::Rule> = pack
+            .rules
+            .iter()
+            .chain(book.house().rules.iter())
+            .map(AsRef::as_ref)
+            .filter(|rule| rule.parameter == parameter)
+            .filter(|rule| {
+                [CustomerKind::Consumer, CustomerKind::Business]
+                    .into_iter()
+                    .any(|kind| rule.applies_to_kind(kind))
+            })
+            .collect();
+        let applied: Vec<Source> = rules
+            .iter()
+            .filter(|rule| !is_unapplied(rule))
+            .map(|rule| rule.source)
+            .collect();
+        if applied.contains(&Source::Law) {
+            coverage.law.push(parameter.name());
+        } else if applied.contains(&Source::House) {
+            coverage.house.push(parameter.name());
+        } else if rules.is_empty() {
+            coverage.missing.push(parameter.name());
+        }
+    }
+    Some(coverage)
+}
+
+fn print_coverage(report: &BTreeMap<String, Coverage>) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "All rule packs are valid ({} markets and the house policy).",
+        "All rule packs load ({} markets and the house policy).",
         report.len()
     )?;
-    for (market, coverage) in &report {
+    for (market, coverage) in report {
         writeln!(out, "\n{market} ({})", coverage.status)?;
         writeln!(out, "  law:     {}", coverage.law.join(", "))?;
         writeln!(out, "  house:   {}", coverage.house.join(", "))?;
         writeln!(out, "  missing: {}", coverage.missing.join(", "))?;
+        for rule in &coverage.unapplied {
+            writeln!(
+                out,
+                "  NOT APPLIED by the gate: {} ({}, {}:{})",
+                rule.parameter, rule.rule, rule.file, rule.line
+            )?;
+        }
         for note in &coverage.unconfirmed {
             writeln!(out, "  unconfirmed: {note}")?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -2,12 +2,13 @@
 //! index computation and an array read, with no allocation.
 
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::engine::{self, Day};
+use super::engine::Day;
 use super::markets::{MARKETS, market_index};
-use super::{CalendarError, DayKind, check_year, first_on, merge};
+use super::{CalendarError, DayKind, check_year, first_on, market_days, merge};
 
 /// Every market's days for a range of years, built once at start.
 #[derive(Debug, Clone)]
@@ -15,8 +16,9 @@ pub struct Calendars {
     /// 1 January of the first built year: slot 0.
     start: NaiveDate,
     years: RangeInclusive<i32>,
-    /// Per market (in `MARKETS` order).
-    tables: Vec<Table>,
+    /// Per market (in `MARKETS` order); shared, so that a copy of the calendars (one per
+    /// probe of a rule, `gate::probe`) costs nothing.
+    tables: Arc<[Table]>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,15 +43,14 @@ impl Calendars {
         let end =
             NaiveDate::from_ymd_opt(last, 12, 31).ok_or(CalendarError::YearOutOfRange(last))?;
         let len = usize::try_from((end - start).num_days() + 1).unwrap_or(0);
-        let tables = MARKETS
-            .iter()
-            .map(|(_, rules)| {
+        let tables = (0..MARKETS.len())
+            .map(|index| {
                 let mut table = Table {
                     slots: vec![0; len],
                     entries: Vec::new(),
                 };
                 for year in first..=last {
-                    for holiday in merge(&engine::evaluate(rules, year)) {
+                    for holiday in merge(&market_days(index, year)) {
                         let offset = (holiday.date - start).num_days();
                         let Ok(slot) = usize::try_from(offset) else {
                             continue;
@@ -64,7 +65,8 @@ impl Calendars {
                 }
                 table
             })
-            .collect();
+            .collect::<Vec<Table>>()
+            .into();
         Ok(Self {
             start,
             years: first..=last,
@@ -113,8 +115,8 @@ impl Calendars {
 }
 
 fn on_the_fly(index: usize, date: NaiveDate) -> Option<Day> {
-    let (_, rules) = MARKETS.get(index)?;
+    MARKETS.get(index)?;
     // Years beyond the maintained range still get an answer: the open-ended rules simply
     // continue (a gate must never take a holiday for an ordinary day for lack of data).
-    first_on(&engine::evaluate(rules, date.year()), date).copied()
+    first_on(&market_days(index, date.year()), date).copied()
 }

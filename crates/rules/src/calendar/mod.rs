@@ -10,6 +10,7 @@
 //! holiday; [`DayKind::NoContactDay`] is house policy (see `markets/mod.rs` for the list
 //! and the reasons): Reilu does not contact customers on either.
 
+mod decrees;
 mod easter;
 mod engine;
 mod lookup;
@@ -71,7 +72,75 @@ fn markets_list() -> String {
 pub fn holidays(market: &str, year: i32) -> Result<Vec<Holiday>, CalendarError> {
     let index = market_index(market)?;
     check_year(year)?;
-    Ok(merge(&engine::evaluate(markets::MARKETS[index].1, year)))
+    Ok(merge(&market_days(index, year)))
+}
+
+/// The name of a weekday a decree made a rest day.
+const DECREED_REST_DAY: &str = "Rest day by decree (a Saturday is worked instead)";
+
+/// The engine's days of the market in `year` with the decreed rest days among them, as house
+/// no-contact days (see `decrees.rs` for why), sorted as `engine::evaluate` sorts.
+fn market_days(index: usize, year: i32) -> Vec<Day> {
+    let (code, rules) = markets::MARKETS[index];
+    let mut days = engine::evaluate(rules, year);
+    let decreed = decrees::of_market(code)
+        .iter()
+        .filter(|decree| decree.year == year)
+        .flat_map(|decree| decree.moves.iter())
+        .filter_map(|moved| NaiveDate::from_ymd_opt(year, moved.rest.0, moved.rest.1));
+    days.extend(decreed.map(|date| Day {
+        date,
+        name: DECREED_REST_DAY,
+        kind: DayKind::NoContactDay,
+    }));
+    days.sort_by_key(|day| (day.date, engine::rank(day.kind)));
+    days
+}
+
+/// What is known of a market's working days moved by decree in a year.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DecreedDays {
+    /// The first and last year whose decrees are encoded.
+    pub known_from: i32,
+    pub known_until: i32,
+    /// Whether the year's decree is known (within `known_from..=known_until`).
+    pub known: bool,
+    /// The decree or order, when known.
+    pub source: Option<&'static str>,
+    /// Weekdays made rest days (no-contact days).
+    pub rest_days: Vec<NaiveDate>,
+    /// Saturdays made working days (contact as on any Saturday).
+    pub working_saturdays: Vec<NaiveDate>,
+}
+
+/// The decreed days of `market` in `year`; None for a market whose working days are not moved
+/// by decree (all but HU and LV).
+pub fn decreed_days(market: &str, year: i32) -> Result<Option<DecreedDays>, CalendarError> {
+    market_index(market)?;
+    check_year(year)?;
+    let decrees = decrees::of_market(market);
+    let (Some(first), Some(last)) = (decrees.first(), decrees.last()) else {
+        return Ok(None);
+    };
+    let decree = decrees.iter().find(|decree| decree.year == year);
+    let dates = |pick: fn(&decrees::Move) -> (u32, u32)| -> Vec<NaiveDate> {
+        decree
+            .iter()
+            .flat_map(|decree| decree.moves.iter())
+            .filter_map(|moved| {
+                let (month, day) = pick(moved);
+                NaiveDate::from_ymd_opt(year, month, day)
+            })
+            .collect()
+    };
+    Ok(Some(DecreedDays {
+        known_from: first.year,
+        known_until: last.year,
+        known: decree.is_some(),
+        source: decree.map(|decree| decree.source),
+        rest_days: dates(|moved| moved.rest),
+        working_saturdays: dates(|moved| moved.worked),
+    }))
 }
 
 fn market_index(market: &str) -> Result<usize, CalendarError> {

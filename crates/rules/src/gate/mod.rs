@@ -1,12 +1,14 @@
 //! `decide`: the one function every action on a customer passes through. Pure: it reads only
 //! its arguments and the loaded rule packs and calendars, never a clock, a file or a socket.
 
+mod allocation;
 mod collection;
 mod contact;
 mod fee_stage;
 mod fees;
 mod interest;
 mod plans;
+mod probe;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use reilu_core::{MarketCode, Markets, Money};
@@ -16,6 +18,9 @@ use crate::calendar::{CalendarError, Calendars};
 use crate::decision::{Change, Decision, Outcome, Reason, Verdict};
 use crate::model::{CaseView, Context, HoldKind, Proposal};
 use crate::pack::{LimitationStart, PackError, Parameter, Rule, RuleBook, Value};
+
+pub use allocation::AllocationOrder;
+pub use probe::Unapplied;
 
 /// The gate's verdict and, when it allows, the approved action to carry out.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 mod load;
 pub mod params;
 pub mod value;
+mod variant;
 
 use std::collections::HashMap;
 use std::fmt;
