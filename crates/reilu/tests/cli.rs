@@ -604,56 +604,61 @@ fn a_broken_rule_pack_stops_the_platform_with_file_line_and_field() {
 
 #[test]
 fn rules_check_fails_naming_each_rule_the_gate_does_not_apply() {
-    // The gate does not read `demand.min_days_after_reminder` yet, which FI and NO set: the
-    // check must fail and name those rules, and no longer list the parameter as law. FLIP the
-    // FI/NO assertions (not reported, listed as law) once the gate applies the parameter.
+    // The shipped packs: every rule applied, the reminder-to-demand wait among the law.
     let json = reilu(&["rules", "check", "--json"]);
     assert!(
-        !json.status.success(),
-        "a rule the gate does not apply fails the check"
+        json.status.success(),
+        "{}",
+        String::from_utf8_lossy(&json.stderr)
     );
     let coverage: Value = serde_json::from_slice(&json.stdout).unwrap_or_else(|e| panic!("{e}"));
-    let unapplied = |market: &str| -> Vec<String> {
-        coverage[market]["unapplied"]
-            .as_array()
-            .map(|rules| {
-                rules
-                    .iter()
-                    .map(|rule| format!("{} {}", rule["rule"], rule["parameter"]).replace('"', ""))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for (market, rule) in [
-        ("FI", "FI-demand-after-reminder-consumer"),
-        ("NO", "NO-demand-after-reminder"),
-    ] {
-        assert!(
-            unapplied(market).contains(&format!("{rule} demand.min_days_after_reminder")),
-            "{market}: {:?}",
-            unapplied(market)
+    for market in ["FI", "NO"] {
+        assert_eq!(
+            coverage[market]["unapplied"],
+            Value::Array(Vec::new()),
+            "{market}"
         );
         let law = coverage[market]["law"]
             .as_array()
             .cloned()
             .unwrap_or_default();
-        assert!(!law.contains(&Value::from("demand.min_days_after_reminder")));
+        assert!(
+            law.contains(&Value::from("demand.min_days_after_reminder")),
+            "{market}"
+        );
     }
-    assert_eq!(coverage["FI"]["unapplied"][0]["file"], "fi.toml");
-    assert!(unapplied("DK").is_empty(), "{:?}", unapplied("DK"));
-    let words = reilu(&["rules", "check"]);
+    // A pack that sets a parameter the gate does not read (what a first demand contains,
+    // which the letters will check): the check fails and names the rule with its line.
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let rules = folder.path().join("rules");
+    std::fs::create_dir(&rules).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(repository_file("rules"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|ext| ext == "toml") {
+            let mut text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            if entry.file_name() == "dk.toml" {
+                text.push_str(
+                    "\n[[rule]]\nid = \"DK-demand-items\"\nparameter = \"demand.first.items\"\n\
+                     principle = 6\ncitation = \"test\"\neffective_from = 2020-01-01\n\
+                     items = [\"the creditor\"]\n",
+                );
+            }
+            std::fs::write(rules.join(entry.file_name()), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let rules_arg = rules.display().to_string();
+    let words = reilu(&["--rules", &rules_arg, "rules", "check"]);
     assert!(!words.status.success());
     let text = String::from_utf8_lossy(&words.stdout);
     assert!(
-        text.contains(
-            "NOT APPLIED by the gate: demand.min_days_after_reminder (NO-demand-after-reminder, no.toml:"
-        ),
+        text.contains("NOT APPLIED by the gate: demand.first.items (DK-demand-items, dk.toml:"),
         "{text}"
     );
     let stderr = String::from_utf8_lossy(&words.stderr);
     assert!(
-        stderr.contains("the gate does not apply")
-            && stderr.contains("FI-demand-after-reminder-consumer"),
+        stderr.contains("the gate does not apply") && stderr.contains("DK-demand-items"),
         "{stderr}"
     );
 }

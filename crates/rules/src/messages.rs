@@ -140,7 +140,7 @@ mod tests {
         terms.insert("dispute".to_owned(), "riitautus".to_owned());
         let filled = fill(
             "Emme pyydä maksua, kun {hold} on kesken.",
-            &[("hold", "dispute".to_owned())],
+            &[("hold", "dispute")],
             &terms,
         );
         assert_eq!(filled, "Emme pyydä maksua, kun riitautus on kesken.");

@@ -55,12 +55,25 @@ fn fee_ceiling_minor(case: &CaseView, fee: FeeKind, on: NaiveDate) -> Option<i64
         Value::Percent(bp) => Some(principal * i64::from(*bp) / 10_000),
         _ => None,
     };
+    // Where the law's cap is a multiple of a full fee by the case's stage (DE: RVG VV 2300),
+    // a case with no demand on record is at the first step.
+    let first_factor_bp = rules(Parameter::FeeFactors(fee))
+        .find_map(|rule| match &rule.value {
+            Value::Factors(steps) => steps.first().map(|step| i64::from(step.factor_bp)),
+            _ => None,
+        })
+        .unwrap_or(10_000);
     let law: Vec<i64> = rules(Parameter::Fee(fee))
         .filter(|rule| rule.source == Source::Law)
         .filter_map(|rule| cap(&rule.value))
+        .map(|cap| cap * first_factor_bp / 10_000)
         .collect();
     let mut ceilings = law.clone();
-    ceilings.extend(rules(Parameter::Fee(fee)).filter_map(|rule| cap(&rule.value)));
+    ceilings.extend(
+        rules(Parameter::Fee(fee))
+            .filter(|rule| rule.source == Source::House)
+            .filter_map(|rule| cap(&rule.value)),
+    );
     ceilings
         .extend(rules(Parameter::FeeMaxPercentOfPrincipal).filter_map(|rule| share(&rule.value)));
     ceilings.extend(

@@ -160,3 +160,16 @@ fn jurisdictions_factors_and_bracket_percentages_are_checked_at_load() {
         error_of(&rule_of("limitation", "years = 3\nfrom = \"tillkomst\"")).contains("arose_on")
     );
 }
+
+#[test]
+fn a_frequency_of_no_contact_at_all_is_refused_at_load() {
+    let frequency = |count: u32| {
+        rule_of(
+            "contact.frequency",
+            &format!("count = {count}\nwindow_days = 7"),
+        )
+    };
+    assert_eq!(error_of(&frequency(1)), "");
+    let error = error_of(&frequency(0));
+    assert!(error.contains("field `count`"), "{error}");
+}

@@ -175,9 +175,10 @@ fn strictest(rule: &Rule) -> Rule {
             count: u32::MAX,
             amount_minor: 0,
         },
-        Value::Items(_) | Value::Advice { .. } | Value::ContractualInterest { .. } => {
-            rule.value.clone()
-        }
+        Value::Items(_)
+        | Value::Advice { .. }
+        | Value::ContractualInterest { .. }
+        | Value::Factors(_) => rule.value.clone(),
     };
     Rule {
         value,
@@ -283,6 +284,7 @@ impl<'g> Setting<'g> {
         let system = Actor::System;
         let mut probes = vec![
             self.probe(self.clean_case(), system.clone()),
+            self.probe(self.reminded_case(), system.clone()),
             self.probe(self.case_with_history(), system.clone()),
             self.probe(self.case_on_hold(), system.clone()),
             self.probe(self.time_barred_case(), system.clone()),
@@ -383,6 +385,14 @@ impl Setting<'_> {
         case.last_reminder_sent_at = Some(yesterday);
         case.plans_charged = 1;
         case.reminder_fee_agreed = false;
+        case
+    }
+
+    /// A reminder sent two months ago and nothing since: the demand's turn (some laws allow
+    /// a demand only some time after a reminder).
+    fn reminded_case(&self) -> CaseView {
+        let mut case = self.clean_case();
+        case.last_reminder_sent_at = Some(self.now() - Duration::days(60));
         case
     }
 

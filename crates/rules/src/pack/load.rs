@@ -760,6 +760,12 @@ fn check_ascending(
 
 fn convert_frequency(fields: &ValueFields<'_>) -> Result<Value, PackError> {
     let count = fields.unsigned("count")?;
+    // A cap of no contact at all would leave no time to move a contact to; a channel that
+    // must not be used is refused with `contact.respect_refusals` or a hold instead.
+    if count == 0 {
+        let field = fields.required("count")?;
+        return Err(fields.fail(field, "count", "at least one contact"));
+    }
     let window_days = fields.unsigned("window_days")?;
     if window_days == 0 {
         let field = fields.required("window_days")?;
