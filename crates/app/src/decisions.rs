@@ -56,12 +56,6 @@ impl<S: Store> App<S> {
             lowest_interest_rate_bp: case.lowest_interest_rate_bp,
             claims_without_rate: case.claims_without_rate,
             interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
-            arose_on: None,
-            reminder_fee_agreed: false,
-            jurisdiction: None,
-            last_reminder_sent_at: None,
-            vulnerability_review_on: None,
-            principal_history: Vec::new(),
         };
         let mut owed = [0_i64; 4];
         for (account, account_currency, minor) in self
@@ -135,6 +129,12 @@ impl<S: Store> App<S> {
             contractual_rate_bp,
             statutory_claims: facts.claims_without_rate > 0,
             interest_carry_minor_bp_days: facts.interest_carry_minor_bp_days,
+            arose_on: None,
+            reminder_fee_agreed: false,
+            jurisdiction: None,
+            last_reminder_sent_at: None,
+            vulnerability_review_on: None,
+            principal_history: Vec::new(),
         })
     }
 
