@@ -51,6 +51,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "posting_lines",
         include_str!("../migrations/sqlite/0008_posting_lines.sql"),
     ),
+    (
+        10,
+        "published_rates",
+        include_str!("../migrations/sqlite/0010_published_rates.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -92,6 +97,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "posting_lines",
         include_str!("../migrations/postgres/0008_posting_lines.sql"),
+    ),
+    (
+        10,
+        "published_rates",
+        include_str!("../migrations/postgres/0010_published_rates.sql"),
     ),
 ];
 
