@@ -11,11 +11,11 @@ use reilu_core::{CustomerKind, Markets};
 use reilu_rules::calendar;
 use reilu_rules::explain::{explain, explain_json};
 use reilu_rules::messages::Messages;
-use reilu_rules::pack::{Parameter, RuleBook, Source};
+use reilu_rules::pack::{Parameter, RateGap, RuleBook, Source};
 use reilu_rules::scenario::parse_scenario;
 use serde::Serialize;
 
-use crate::commands::print_json;
+use crate::commands::{print_json, rates};
 use crate::context::Target;
 
 #[derive(Subcommand)]
@@ -29,6 +29,11 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Record a published late-payment rate for a market's half-year, with its citation
+    /// (journaled; the gate uses it from the next command on).
+    AddRate(rates::AddRateArgs),
+    /// Every late-payment rate, from the packs and published, per market.
+    Rates(rates::RatesArgs),
 }
 
 #[derive(Args)]
@@ -65,8 +70,14 @@ pub async fn run(target: &Target, command: RulesCommand) -> anyhow::Result<ExitC
     let markets = Markets::builtin()?;
     match command {
         RulesCommand::Calendar(args) => calendar_command(&args),
-        RulesCommand::Explain(args) => explain_command(target, &markets, &args),
-        RulesCommand::Check { json } => check_command(target, &markets, json),
+        RulesCommand::Explain(args) => {
+            explain_command(rates::book_at_hand(target, &markets).await?, &markets, &args)
+        }
+        RulesCommand::Check { json } => {
+            check_command(&rates::book_at_hand(target, &markets).await?, &markets, json)
+        }
+        RulesCommand::AddRate(args) => rates::add_rate(target, args).await,
+        RulesCommand::Rates(args) => rates::rates(target, args).await,
     }
 }
 
@@ -94,12 +105,8 @@ fn calendar_command(args: &CalendarArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain_command(
-    target: &Target,
-    markets: &Markets,
-    args: &ExplainArgs,
-) -> anyhow::Result<ExitCode> {
-    let gate = reilu_rules::Gate::new(load_book(target, markets)?)?;
+fn explain_command(book: RuleBook, markets: &Markets, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let gate = reilu_rules::Gate::new(book)?;
     let messages = Messages::builtin()?;
     let text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("cannot read {}", args.scenario.display()))?;
@@ -132,10 +139,13 @@ struct Coverage {
     house: Vec<String>,
     missing: Vec<String>,
     unconfirmed: Vec<String>,
+    /// The first day without a late rate, per customer kind, where it is within 30 days of
+    /// today or past.
+    late_rate_gaps: Vec<RateGap>,
 }
 
-fn check_command(target: &Target, markets: &Markets, json: bool) -> anyhow::Result<ExitCode> {
-    let book = load_book(target, markets)?;
+fn check_command(book: &RuleBook, markets: &Markets, json: bool) -> anyhow::Result<ExitCode> {
+    let mut gaps = rates::gaps_by_market(book, chrono::Utc::now().date_naive());
     let mut report: BTreeMap<String, Coverage> = BTreeMap::new();
     for market in markets.iter() {
         let Some(pack) = book.market_pack(market.code) else {
@@ -148,6 +158,7 @@ fn check_command(target: &Target, markets: &Markets, json: bool) -> anyhow::Resu
         let mut coverage = Coverage {
             status,
             unconfirmed: pack.unconfirmed.clone(),
+            late_rate_gaps: gaps.remove(market.code.as_str()).unwrap_or_default(),
             ..Coverage::default()
         };
         for parameter in Parameter::all() {
@@ -191,6 +202,9 @@ fn check_command(target: &Target, markets: &Markets, json: bool) -> anyhow::Resu
         writeln!(out, "  missing: {}", coverage.missing.join(", "))?;
         for note in &coverage.unconfirmed {
             writeln!(out, "  unconfirmed: {note}")?;
+        }
+        for gap in &coverage.late_rate_gaps {
+            writeln!(out, "  warning: {}", rates::gap_text(gap))?;
         }
     }
     Ok(ExitCode::SUCCESS)
