@@ -179,7 +179,11 @@ async fn interest_is_accrued_once_per_period_continues_and_refuses_unknown_rates
         // 47.11 in all, one accrual over the 181 days of 2026 H1 (4,710.96).
         let autumn = run(&app, "2026-11-25").await;
         assert_eq!(
-            (autumn.accrued, autumn.stopped_at_missing_rate, autumn.denied),
+            (
+                autumn.accrued,
+                autumn.stopped_at_missing_rate,
+                autumn.denied
+            ),
             (4, 4, 1),
             "{autumn:?}"
         );

@@ -757,14 +757,35 @@ async fn a_published_rate_is_recorded_journaled_and_accrued_with() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
     for cli in clis(&stores) {
         let name = cli.test.backend_name;
-        cli.ok(&["demo", "--cases", "200", "--seed", "7", "--as-of", "2026-06-01"]);
+        cli.ok(&[
+            "demo",
+            "--cases",
+            "200",
+            "--seed",
+            "7",
+            "--as-of",
+            "2026-06-01",
+        ]);
         let before = cli.json(&["accrue", "--date", "2026-12-01", "--json"]);
-        assert!(before["stopped_at_missing_rate"].as_u64() > Some(0), "{before}");
+        assert!(
+            before["stopped_at_missing_rate"].as_u64() > Some(0),
+            "{before}"
+        );
         let is_gap = |gap: &Value, kind: &str, day: &str| {
-            gap["market"] == "FI" && gap["customer_kind"] == kind && gap["first_day_without_rate"] == day
+            gap["market"] == "FI"
+                && gap["customer_kind"] == kind
+                && gap["first_day_without_rate"] == day
         };
-        let warned = before["rate_warnings"].as_array().cloned().unwrap_or_default();
-        assert!(warned.iter().any(|gap| is_gap(gap, "consumer", "2026-07-01")), "{before}");
+        let warned = before["rate_warnings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            warned
+                .iter()
+                .any(|gap| is_gap(gap, "consumer", "2026-07-01")),
+            "{before}"
+        );
 
         let mut add = FI_H2.to_vec();
         add.extend(["--by", "Aino Compliance", "--json"]);
@@ -773,7 +794,8 @@ async fn a_published_rate_is_recorded_journaled_and_accrued_with() {
         assert_eq!(added["percent"], "9.50");
         assert!(added["journal_seq"].as_i64() > Some(0), "{added}");
         let url = &cli.test.url;
-        let journaled = journal_entries_with(url, "rules.rate_published", "viitekorko 1.7.-31.12.2026").await;
+        let journaled =
+            journal_entries_with(url, "rules.rate_published", "viitekorko 1.7.-31.12.2026").await;
         assert_eq!(journaled, 1, "{name}");
         assert_eq!(
             journal_entries_with(url, "rules.rate_published", "Aino Compliance").await,
@@ -785,30 +807,69 @@ async fn a_published_rate_is_recorded_journaled_and_accrued_with() {
         assert!(after["accrued"].as_u64() > Some(0), "{name}: {after}");
         let cited = journal_entries_with(url, "gate.decided", "PUB-FI-2026-07-01-consumer").await;
         assert!(cited > 0, "{name}: no decision cites the published rate");
-        let warned = after["rate_warnings"].as_array().cloned().unwrap_or_default();
-        assert!(!warned.iter().any(|gap| is_gap(gap, "consumer", "2026-07-01")), "{after}");
-        assert!(warned.iter().any(|gap| is_gap(gap, "business", "2026-07-01")), "{after}");
+        let warned = after["rate_warnings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            !warned
+                .iter()
+                .any(|gap| is_gap(gap, "consumer", "2026-07-01")),
+            "{after}"
+        );
+        assert!(
+            warned
+                .iter()
+                .any(|gap| is_gap(gap, "business", "2026-07-01")),
+            "{after}"
+        );
 
         let listed = cli.json(&["rules", "rates", "--market", "FI", "--json"]);
         let published: Vec<&Value> = listed
             .as_array()
-            .map(|rates| rates.iter().filter(|rate| rate["source"] == "published").collect())
+            .map(|rates| {
+                rates
+                    .iter()
+                    .filter(|rate| rate["source"] == "published")
+                    .collect()
+            })
             .unwrap_or_default();
         assert_eq!(published.len(), 1, "{listed}");
         assert_eq!(published[0]["recorded_by"], "Aino Compliance");
         let check = cli.json(&["rules", "check", "--json"]);
-        let fi_gaps = check["FI"]["late_rate_gaps"].as_array().cloned().unwrap_or_default();
-        assert!(!fi_gaps.iter().any(|gap| is_gap(gap, "consumer", "2026-07-01")), "{check}");
-        assert!(fi_gaps.iter().any(|gap| is_gap(gap, "business", "2026-07-01")), "{check}");
+        let fi_gaps = check["FI"]["late_rate_gaps"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            !fi_gaps
+                .iter()
+                .any(|gap| is_gap(gap, "consumer", "2026-07-01")),
+            "{check}"
+        );
+        assert!(
+            fi_gaps
+                .iter()
+                .any(|gap| is_gap(gap, "business", "2026-07-01")),
+            "{check}"
+        );
         let scenario = cli.data.path().join("h2.json");
         let text = r#"{"case": {"market": "FI", "customer_kind": "consumer",
             "original_principal": {"amount_minor": 100000, "currency": "EUR"}, "due_date": "2026-05-31"},
             "proposal": {"kind": "accrue_interest", "from": "2026-07-01", "to": "2026-08-01"},
             "context": {"now": "2026-11-25T10:00:00Z", "actor": {"kind": "system"}}}"#;
         std::fs::write(&scenario, text).unwrap_or_else(|e| panic!("{e}"));
-        let explained = cli.json(&["rules", "explain", scenario.to_str().unwrap_or_default(), "--json"]);
+        let explained = cli.json(&[
+            "rules",
+            "explain",
+            scenario.to_str().unwrap_or_default(),
+            "--json",
+        ]);
         assert_eq!(explained["verdict"], "allow", "{explained}");
-        assert_eq!(explained["reasons"][0]["rule_id"], "PUB-FI-2026-07-01-consumer");
+        assert_eq!(
+            explained["reasons"][0]["rule_id"],
+            "PUB-FI-2026-07-01-consumer"
+        );
 
         let mut twice = FI_H2.to_vec();
         twice.extend(["--by", "Aino Compliance"]);

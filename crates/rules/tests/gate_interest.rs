@@ -817,19 +817,43 @@ fn a_published_rate_must_fit_the_market_law_and_overlap_nothing() {
         "{overlap:?}"
     );
     assert!(matches!(
-        check(published("FI", "consumer", "2026-07-01", "2026-12-30", "9.50")),
+        check(published(
+            "FI",
+            "consumer",
+            "2026-07-01",
+            "2026-12-30",
+            "9.50"
+        )),
         Some(E::NotHalfYear { .. })
     ));
     assert!(matches!(
-        check(published("FI", "consumer", "2026-07-02", "2026-12-31", "9.50")),
+        check(published(
+            "FI",
+            "consumer",
+            "2026-07-02",
+            "2026-12-31",
+            "9.50"
+        )),
         Some(E::NotHalfYear { .. })
     ));
     assert!(matches!(
-        check(published("FI", "consumer", "2026-01-01", "2026-12-31", "9.50")),
+        check(published(
+            "FI",
+            "consumer",
+            "2026-01-01",
+            "2026-12-31",
+            "9.50"
+        )),
         Some(E::NotHalfYear { .. })
     ));
     assert!(matches!(
-        check(published("AT", "consumer", "2026-07-01", "2026-12-31", "9.50")),
+        check(published(
+            "AT",
+            "consumer",
+            "2026-07-01",
+            "2026-12-31",
+            "9.50"
+        )),
         Some(E::NotEncoded(_))
     ));
     let mut no_citation = published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50");
@@ -877,7 +901,10 @@ fn the_first_day_without_a_rate_is_warned_of_thirty_days_ahead() {
     assert!(!markets.contains(&"GB".to_owned()), "{markets:?}");
     assert!(!markets.contains(&"AT".to_owned()), "{markets:?}");
     for market in ["FI", "SE", "NO", "DK", "DE", "NL"] {
-        assert!(markets.contains(&market.to_owned()), "{market}: {markets:?}");
+        assert!(
+            markets.contains(&market.to_owned()),
+            "{market}: {markets:?}"
+        );
     }
     // With 2026 H2 published, FI consumers run out on 1 January 2027: warned of from 2 December.
     let book = book
@@ -897,7 +924,10 @@ fn the_first_day_without_a_rate_is_warned_of_thirty_days_ahead() {
         (date("2027-01-01"), 25)
     );
     let early = late_rate_gaps(&book, date("2026-12-01"), RATE_WARNING_DAYS);
-    assert!(!early.iter().any(is_fi_consumer), "31 days ahead: {early:?}");
+    assert!(
+        !early.iter().any(is_fi_consumer),
+        "31 days ahead: {early:?}"
+    );
     let edge = late_rate_gaps(&book, date("2026-12-02"), RATE_WARNING_DAYS);
     assert!(edge.iter().any(is_fi_consumer), "30 days ahead: {edge:?}");
 }

@@ -28,7 +28,11 @@ async fn published_rates_are_recorded_once_with_their_journal_entry() {
         let consumer = rate("FI", "consumer", "2026-07-01", "2026-12-31", 950);
         let business = rate("FI", "business", "2026-07-01", "2026-12-31", 1050);
         let swedish = rate("SE", "all", "2026-07-01", "2026-12-31", 1000);
-        for (new, at_ms) in [(&swedish, AT_MS), (&consumer, AT_MS + 1), (&business, AT_MS + 2)] {
+        for (new, at_ms) in [
+            (&swedish, AT_MS),
+            (&consumer, AT_MS + 1),
+            (&business, AT_MS + 2),
+        ] {
             let seq = store.insert_published_rate(new, at_ms).await;
             assert!(seq.is_ok(), "{name}: {seq:?}");
         }
@@ -49,7 +53,10 @@ async fn published_rates_are_recorded_once_with_their_journal_entry() {
         let next = rate("FI", "consumer", "2027-01-01", "2027-06-30", 900);
         assert!(store.insert_published_rate(&next, AT_MS + 4).await.is_ok());
 
-        let stored = store.published_rates().await.unwrap_or_else(|e| panic!("{e}"));
+        let stored = store
+            .published_rates()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let ids: Vec<&str> = stored.iter().map(|row| row.rate.id.as_str()).collect();
         assert_eq!(
             ids,
@@ -99,7 +106,12 @@ async fn published_rates_are_recorded_once_with_their_journal_entry() {
 async fn published_rates_cannot_be_changed_or_removed() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let recorded = rate("FI", "consumer", "2026-07-01", "2026-12-31", 950);
-        assert!(test.store.insert_published_rate(&recorded, AT_MS).await.is_ok());
+        assert!(
+            test.store
+                .insert_published_rate(&recorded, AT_MS)
+                .await
+                .is_ok()
+        );
         for sql in [
             "UPDATE published_rates SET rate_bp = 1 WHERE id = 'PUB-FI-2026-07-01-consumer'",
             "DELETE FROM published_rates WHERE id = 'PUB-FI-2026-07-01-consumer'",

@@ -95,7 +95,9 @@ pub async fn add_rate(target: &Target, args: AddRateArgs) -> anyhow::Result<Exit
         rate.market,
         rate.applies_to,
         rate.effective_from,
-        rate.effective_to.map(|to| to.to_string()).unwrap_or_default(),
+        rate.effective_to
+            .map(|to| to.to_string())
+            .unwrap_or_default(),
         rate.percent,
         added.journal_seq
     )?;
@@ -171,7 +173,10 @@ pub fn gap_text(gap: &RateGap) -> String {
 pub fn gaps_by_market(book: &RuleBook, today: NaiveDate) -> BTreeMap<String, Vec<RateGap>> {
     let mut by_market: BTreeMap<String, Vec<RateGap>> = BTreeMap::new();
     for gap in late_rate_gaps(book, today, RATE_WARNING_DAYS) {
-        by_market.entry(gap.market.to_string()).or_default().push(gap);
+        by_market
+            .entry(gap.market.to_string())
+            .or_default()
+            .push(gap);
     }
     by_market
 }

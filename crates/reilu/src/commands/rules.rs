@@ -70,12 +70,16 @@ pub async fn run(target: &Target, command: RulesCommand) -> anyhow::Result<ExitC
     let markets = Markets::builtin()?;
     match command {
         RulesCommand::Calendar(args) => calendar_command(&args),
-        RulesCommand::Explain(args) => {
-            explain_command(rates::book_at_hand(target, &markets).await?, &markets, &args)
-        }
-        RulesCommand::Check { json } => {
-            check_command(&rates::book_at_hand(target, &markets).await?, &markets, json)
-        }
+        RulesCommand::Explain(args) => explain_command(
+            rates::book_at_hand(target, &markets).await?,
+            &markets,
+            &args,
+        ),
+        RulesCommand::Check { json } => check_command(
+            &rates::book_at_hand(target, &markets).await?,
+            &markets,
+            json,
+        ),
         RulesCommand::AddRate(args) => rates::add_rate(target, args).await,
         RulesCommand::Rates(args) => rates::rates(target, args).await,
     }
@@ -105,7 +109,11 @@ fn calendar_command(args: &CalendarArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn explain_command(book: RuleBook, markets: &Markets, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+fn explain_command(
+    book: RuleBook,
+    markets: &Markets,
+    args: &ExplainArgs,
+) -> anyhow::Result<ExitCode> {
     let gate = reilu_rules::Gate::new(book)?;
     let messages = Messages::builtin()?;
     let text = std::fs::read_to_string(&args.scenario)

@@ -66,7 +66,9 @@ pub enum PublishedRateError {
         from: NaiveDate,
         to: NaiveDate,
     },
-    #[error("'{0}' is not a yearly rate from 0.01 to 25.00 with at most two decimals, e.g. \"9.50\"")]
+    #[error(
+        "'{0}' is not a yearly rate from 0.01 to 25.00 with at most two decimals, e.g. \"9.50\""
+    )]
     Percent(String),
     #[error("a published rate needs its citation: the notice it comes from")]
     NoCitation,
@@ -196,9 +198,7 @@ impl RuleBook {
                 rule.source == Source::Law
                     && rule.applies_to.overlaps(rate.applies_to)
                     && rule.effective_from <= rate.effective_to
-                    && rule
-                        .effective_to
-                        .is_none_or(|to| rate.effective_from <= to)
+                    && rule.effective_to.is_none_or(|to| rate.effective_from <= to)
             })
     }
 }
