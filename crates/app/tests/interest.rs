@@ -173,26 +173,7 @@ async fn interest_is_accrued_once_per_period_continues_and_refuses_unknown_rates
         assert_eq!((later.accrued, later.not_yet_due), (3, 1), "{later:?}");
         assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365);
 
-        // 2026 H2 has no statutory rate encoded: the overdue cases are accrued up to 1 July and
-        // stop there; Austria's is refused. 100000: [2026-06-15, 2026-07-01) is 16 days,
-        // 100,000 × 9.5 % × 16 / 365 = 416.44 less the 0.48 the last rounding left → €4.16:
-        // 47.11 in all, one accrual over the 181 days of 2026 H1 (4,710.96).
-        let autumn = run(&app, "2026-11-25").await;
-        assert_eq!(
-            (
-                autumn.accrued,
-                autumn.stopped_at_missing_rate,
-                autumn.denied
-            ),
-            (4, 4, 1),
-            "{autumn:?}"
-        );
-        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365 + 416);
-        // The next run starts at 1 July, where there is no rate: refused, by reason.
-        let stuck = run(&app, "2026-11-25").await;
-        assert_eq!((stuck.accrued, stuck.denied), (0, 5), "{stuck:?}");
-        assert_eq!(stuck.denied_by_reason.get("interest.no_rate"), Some(&5));
-        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365 + 416);
+        stops_at_the_first_day_without_a_rate(&app).await;
         assert_whole(&app, backend).await;
     }
 }
@@ -280,25 +261,7 @@ async fn a_published_rate_lets_the_run_continue_from_the_first_day_without_one()
 
         let seq = add_fi_consumer_rate(&app, "2026-07-01", "2026-12-31").await;
         assert!(seq.is_ok(), "{backend}: {seq:?}");
-        // This App was built before the rate: the store refuses it twice all the same.
-        let twice = add_fi_consumer_rate(&app, "2026-07-01", "2026-12-31").await;
-        assert!(
-            twice.as_ref().is_err_and(|e| e.contains("may not overlap")),
-            "{backend}: {twice:?}"
-        );
-        // A rate over the pack's own half-year is refused by the rule book, naming the rule.
-        let over_pack = add_fi_consumer_rate(&app, "2026-01-01", "2026-06-30").await;
-        assert!(
-            over_pack
-                .as_ref()
-                .is_err_and(|e| e.contains("FI-interest-2026H1-consumer")),
-            "{over_pack:?}"
-        );
-        let misaligned = add_fi_consumer_rate(&app, "2027-01-01", "2027-03-31").await;
-        assert!(
-            misaligned.as_ref().is_err_and(|e| e.contains("half-year")),
-            "{misaligned:?}"
-        );
+        refuses_bad_rates(&app, backend).await;
 
         // An App built now has the rate: the run continues from 1 July for FI consumers.
         // 100000: 100,000 × 9.5 % × 31 / 365 = 806.85, less the 0.04 the last rounding left →
@@ -365,4 +328,51 @@ async fn a_recorded_rate_the_packs_now_cover_is_left_out() {
         // The pack's 9.5 %, not the recorded 20 %: 3,930.14 → €39.30.
         assert_eq!(interest_owed(&app, 100_000).await, 3_930);
     }
+}
+
+/// What the rule book and the store refuse, with the reason in the error.
+async fn refuses_bad_rates(app: &App<SqlStore>, backend: &str) {
+    // This App was built before the rate: the store refuses it twice all the same.
+    let twice = add_fi_consumer_rate(&app, "2026-07-01", "2026-12-31").await;
+    assert!(
+        twice.as_ref().is_err_and(|e| e.contains("may not overlap")),
+        "{backend}: {twice:?}"
+    );
+    // A rate over the pack's own half-year is refused by the rule book, naming the rule.
+    let over_pack = add_fi_consumer_rate(&app, "2026-01-01", "2026-06-30").await;
+    assert!(
+        over_pack
+            .as_ref()
+            .is_err_and(|e| e.contains("FI-interest-2026H1-consumer")),
+        "{over_pack:?}"
+    );
+    let misaligned = add_fi_consumer_rate(&app, "2027-01-01", "2027-03-31").await;
+    assert!(
+        misaligned.as_ref().is_err_and(|e| e.contains("half-year")),
+        "{misaligned:?}"
+    );
+}
+
+/// After the runs to 2026-06-15: 2026 H2 has no rate, so a run into it stops at 1 July.
+async fn stops_at_the_first_day_without_a_rate(app: &App<SqlStore>) {
+    // 2026 H2 has no statutory rate encoded: the overdue cases are accrued up to 1 July and
+    // stop there; Austria's is refused. 100000: [2026-06-15, 2026-07-01) is 16 days,
+    // 100,000 × 9.5 % × 16 / 365 = 416.44 less the 0.48 the last rounding left → €4.16:
+    // 47.11 in all, one accrual over the 181 days of 2026 H1 (4,710.96).
+    let autumn = run(app, "2026-11-25").await;
+    assert_eq!(
+        (
+            autumn.accrued,
+            autumn.stopped_at_missing_rate,
+            autumn.denied
+        ),
+        (4, 4, 1),
+        "{autumn:?}"
+    );
+    assert_eq!(interest_owed(app, 100_000).await, 3_930 + 365 + 416);
+    // The next run starts at 1 July, where there is no rate: refused, by reason.
+    let stuck = run(app, "2026-11-25").await;
+    assert_eq!((stuck.accrued, stuck.denied), (0, 5), "{stuck:?}");
+    assert_eq!(stuck.denied_by_reason.get("interest.no_rate"), Some(&5));
+    assert_eq!(interest_owed(app, 100_000).await, 3_930 + 365 + 416);
 }

@@ -862,11 +862,6 @@ fn a_published_rate_must_fit_the_market_law_and_overlap_nothing() {
     let mut nobody = published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50");
     nobody.recorded_by = String::new();
     assert_eq!(check(nobody), Some(E::NoRecorder));
-    for bad in ["0", "0.00", "25.01", "9.505", "-1", "nine", ""] {
-        assert!(parse_rate_percent(bad).is_err(), "{bad}");
-    }
-    assert_eq!(parse_rate_percent("25"), Ok(2500));
-    assert_eq!(parse_rate_percent("9.5"), Ok(950));
     // Two published rates overlap as well: `all` covers the consumer rate's days.
     let twice = builtin_book().with_published_rates(vec![
         published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50"),
@@ -930,4 +925,13 @@ fn the_first_day_without_a_rate_is_warned_of_thirty_days_ahead() {
     );
     let edge = late_rate_gaps(&book, date("2026-12-02"), RATE_WARNING_DAYS);
     assert!(edge.iter().any(is_fi_consumer), "30 days ahead: {edge:?}");
+}
+
+#[test]
+fn a_published_percentage_has_at_most_two_decimals_and_a_plausible_size() {
+    for bad in ["0", "0.00", "25.01", "9.505", "-1", "nine", ""] {
+        assert!(parse_rate_percent(bad).is_err(), "{bad}");
+    }
+    assert_eq!(parse_rate_percent("25"), Ok(2500));
+    assert_eq!(parse_rate_percent("9.5"), Ok(950));
 }

@@ -78,27 +78,7 @@ async fn published_rates_are_recorded_once_with_their_journal_entry() {
             store.verify_journal().await,
             Ok(JournalVerification::Intact { entries: 4 })
         ));
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&test.url)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let entry: (String, String) = sqlx::query_as(
-            "SELECT actor, payload FROM journal WHERE kind = 'rules.rate_published' \
-             AND subject = 'rate:PUB-FI-2026-07-01-consumer'",
-        )
-        .fetch_one(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-        pool.close().await;
-        assert_eq!(entry.0, "Compliance Officer", "{name}");
-        let payload: serde_json::Value =
-            serde_json::from_str(&entry.1).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(payload["rate_bp"], 950, "{name}");
-        assert_eq!(
-            payload["citation"], "Suomen Pankki: viitekorko 1.7.–31.12.2026",
-            "{name}"
-        );
-        assert_eq!(payload["effective_to"], "2026-12-31", "{name}");
+        assert_journaled_with_who_and_citation(&test.url, name).await;
     }
 }
 
@@ -124,4 +104,29 @@ async fn published_rates_cannot_be_changed_or_removed() {
             );
         }
     }
+}
+
+/// The consumer rate's journal entry names who recorded it and carries the citation.
+async fn assert_journaled_with_who_and_citation(url: &str, name: &str) {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let entry: (String, String) = sqlx::query_as(
+        "SELECT actor, payload FROM journal WHERE kind = 'rules.rate_published' \
+         AND subject = 'rate:PUB-FI-2026-07-01-consumer'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    pool.close().await;
+    assert_eq!(entry.0, "Compliance Officer", "{name}");
+    let payload: serde_json::Value =
+        serde_json::from_str(&entry.1).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(payload["rate_bp"], 950, "{name}");
+    assert_eq!(
+        payload["citation"], "Suomen Pankki: viitekorko 1.7.–31.12.2026",
+        "{name}"
+    );
+    assert_eq!(payload["effective_to"], "2026-12-31", "{name}");
 }
