@@ -333,20 +333,20 @@ async fn a_recorded_rate_the_packs_now_cover_is_left_out() {
 /// What the rule book and the store refuse, with the reason in the error.
 async fn refuses_bad_rates(app: &App<SqlStore>, backend: &str) {
     // This App was built before the rate: the store refuses it twice all the same.
-    let twice = add_fi_consumer_rate(&app, "2026-07-01", "2026-12-31").await;
+    let twice = add_fi_consumer_rate(app, "2026-07-01", "2026-12-31").await;
     assert!(
         twice.as_ref().is_err_and(|e| e.contains("may not overlap")),
         "{backend}: {twice:?}"
     );
     // A rate over the pack's own half-year is refused by the rule book, naming the rule.
-    let over_pack = add_fi_consumer_rate(&app, "2026-01-01", "2026-06-30").await;
+    let over_pack = add_fi_consumer_rate(app, "2026-01-01", "2026-06-30").await;
     assert!(
         over_pack
             .as_ref()
             .is_err_and(|e| e.contains("FI-interest-2026H1-consumer")),
         "{over_pack:?}"
     );
-    let misaligned = add_fi_consumer_rate(&app, "2027-01-01", "2027-03-31").await;
+    let misaligned = add_fi_consumer_rate(app, "2027-01-01", "2027-03-31").await;
     assert!(
         misaligned.as_ref().is_err_and(|e| e.contains("half-year")),
         "{misaligned:?}"
