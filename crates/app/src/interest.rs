@@ -5,7 +5,12 @@
 //! same date twice posts nothing twice, and a run stopped half way continues where it stopped.
 //!
 //! Periods are `[from, to)` as the gate reads them: the run for date D accrues the days before
-//! D. A case's first accrual starts the day after the latest due date of its claims: interest
+//! D. Where the gate approves only the days before the first day without a statutory rate, the
+//! accrual ends on that day, and the next run starts there — after a rate for it is published
+//! (`reilu rules add-rate`), it accrues from that day on. Each run's summary warns of every
+//! market whose late rates run out within 30 days, or have run out.
+//!
+//! A case's first accrual starts the day after the latest due date of its claims: interest
 //! runs on the case's whole principal, so starting at the earliest would charge a later claim
 //! for days before it fell due (the earlier claim loses those days instead — the conservative
 //! side). A claim placed later into a case that was already accrued starts at the next run.
@@ -15,6 +20,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate};
 use reilu_core::{Currency, Money};
 use reilu_rules::model::{Actor, Context, Proposal};
+use reilu_rules::pack::RateGap;
 use reilu_rules::{ApprovedAction, CaseDecision};
 use reilu_store::{CaseFactRows, Execution, InterestCase, Store};
 use serde::Serialize;
@@ -52,6 +58,12 @@ pub struct AccrualSummary {
     /// For the denied cases, how many each reason (its message key) stopped; a case refused
     /// for two reasons counts under both.
     pub denied_by_reason: BTreeMap<String, u64>,
+    /// Of the accrued cases, those accrued only up to a day without a statutory rate (short of
+    /// the run date): the next run continues from that day.
+    pub stopped_at_missing_rate: u64,
+    /// Markets and customer kinds whose late rates run out within 30 days of today, or have
+    /// run out: a rate to publish (`reilu rules add-rate`).
+    pub rate_warnings: Vec<RateGap>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -120,7 +132,7 @@ impl<S: Store> App<S> {
                 }
             }
             if !batch.is_empty() {
-                let amounts: Vec<Option<(String, i64)>> =
+                let amounts: Vec<Option<(String, i64, String)>> =
                     batch.iter().map(accrued_amount).collect();
                 let executions = self
                     .store
@@ -131,6 +143,7 @@ impl<S: Store> App<S> {
             progress(&summary);
         }
         summary.totals = currency_totals(totals)?;
+        summary.rate_warnings = self.rate_warnings(now.date_naive());
         Ok(summary)
     }
 
@@ -195,12 +208,14 @@ impl<S: Store> App<S> {
     }
 }
 
-/// What an interest decision accrues, if approved: (currency, minor units).
-fn accrued_amount(decision: &CaseDecision) -> Option<(String, i64)> {
+/// What an interest decision accrues, if approved: (currency, minor units, to which day).
+fn accrued_amount(decision: &CaseDecision) -> Option<(String, i64, String)> {
     match decision.approved()?.action() {
-        ApprovedAction::Interest { amount, .. } => {
-            Some((amount.currency().code().to_owned(), amount.amount_minor()))
-        }
+        ApprovedAction::Interest { amount, to, .. } => Some((
+            amount.currency().code().to_owned(),
+            amount.amount_minor(),
+            to.to_string(),
+        )),
         _ => None,
     }
 }
@@ -209,7 +224,7 @@ fn accrued_amount(decision: &CaseDecision) -> Option<(String, i64)> {
 fn tally(
     summary: &mut AccrualSummary,
     totals: &mut BTreeMap<String, i64>,
-    amounts: &[Option<(String, i64)>],
+    amounts: &[Option<(String, i64, String)>],
     denials: &[Vec<&'static str>],
     executions: &[Execution],
 ) {
@@ -217,8 +232,12 @@ fn tally(
         match execution {
             Execution::Executed { .. } => {
                 summary.accrued += 1;
-                if let Some((currency, amount_minor)) = amount {
+                if let Some((currency, amount_minor, to_date)) = amount {
                     *totals.entry(currency.clone()).or_insert(0) += amount_minor;
+                    // Dates are ISO YYYY-MM-DD, so text order is date order.
+                    if *to_date < summary.run_date {
+                        summary.stopped_at_missing_rate += 1;
+                    }
                 }
             }
             Execution::Denied | Execution::NotExecutable => {

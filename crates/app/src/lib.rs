@@ -13,6 +13,7 @@ pub mod interest;
 pub mod operators;
 pub mod payments;
 pub mod personal_data;
+pub mod rates;
 pub mod remit;
 pub mod statement;
 pub mod sweep;

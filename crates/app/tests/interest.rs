@@ -1,7 +1,8 @@
 //! The interest run end to end on every backend: claims placed, interest accrued to a date in
 //! 2026 H1 (statutory and contractual rates, a cap, a house-only market, a claim not yet
-//! overdue), the same date again posts nothing, a later date continues, a date without a
-//! statutory rate is refused with its reason, and the ledger and journal stay whole.
+//! overdue), the same date again posts nothing, a later date continues, a period reaching days
+//! without a statutory rate is accrued up to the first of them and the next run refused there
+//! with its reason until a rate for it is published, and the ledger and journal stay whole.
 
 use std::sync::Arc;
 
@@ -172,11 +173,7 @@ async fn interest_is_accrued_once_per_period_continues_and_refuses_unknown_rates
         assert_eq!((later.accrued, later.not_yet_due), (3, 1), "{later:?}");
         assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365);
 
-        // 2026 H2 has no statutory rate encoded: every overdue case is refused, by reason.
-        let autumn = run(&app, "2026-11-25").await;
-        assert_eq!((autumn.accrued, autumn.denied), (0, 5), "{autumn:?}");
-        assert_eq!(autumn.denied_by_reason.get("interest.no_rate"), Some(&5));
-        assert_eq!(interest_owed(&app, 100_000).await, 3_930 + 365);
+        stops_at_the_first_day_without_a_rate(&app).await;
         assert_whole(&app, backend).await;
     }
 }
@@ -227,4 +224,159 @@ async fn a_proposed_accrual_and_the_run_share_one_record() {
         );
         assert_whole(&app, backend).await;
     }
+}
+
+async fn add_fi_consumer_rate(app: &App<SqlStore>, from: &str, to: &str) -> Result<i64, String> {
+    let rate = reilu_app::rates::AddRate {
+        market: "fi",
+        applies_to: "consumer",
+        from: day(from),
+        to: day(to),
+        percent: "9.50",
+        citation: "Suomen Pankki: viitekorko 1.7.–31.12.2026",
+        by: "Compliance Officer",
+    };
+    app.add_published_rate(&rate)
+        .await
+        .map(|added| added.journal_seq)
+        .map_err(|error| error.to_string())
+}
+
+#[tokio::test]
+async fn a_published_rate_lets_the_run_continue_from_the_first_day_without_one() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let backend = test.backend_name;
+        let app = app_with_claims(test.store.clone()).await;
+        // To 1 August: every FI and SE case stops at 1 July (no 2026 H2 rate).
+        let summer = run(&app, "2026-08-01").await;
+        assert_eq!(
+            (summer.accrued, summer.stopped_at_missing_rate),
+            (4, 4),
+            "{backend}: {summer:?}"
+        );
+        assert_eq!(interest_owed(&app, 100_000).await, 4_711, "{backend}");
+        // The summary warns of every market out of rates (the clock says 2026-11-25).
+        let warned: Vec<(String, &str)> = summer
+            .rate_warnings
+            .iter()
+            .map(|gap| (gap.market.to_string(), gap.customer_kind.as_str()))
+            .collect();
+        assert!(warned.contains(&("FI".into(), "consumer")), "{warned:?}");
+
+        let seq = add_fi_consumer_rate(&app, "2026-07-01", "2026-12-31").await;
+        assert!(seq.is_ok(), "{backend}: {seq:?}");
+        refuses_bad_rates(&app, backend).await;
+
+        // An App built now has the rate: the run continues from 1 July for FI consumers.
+        // 100000: 100,000 × 9.5 % × 31 / 365 = 806.85, less the 0.04 the last rounding left →
+        // €8.07. SE has no rate yet and stays where it stopped; Austria is refused.
+        let app = app
+            .with_published_rates()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let august = run(&app, "2026-08-01").await;
+        assert_eq!(
+            (august.accrued, august.up_to_date, august.denied),
+            (3, 0, 2),
+            "{backend}: {august:?}"
+        );
+        assert_eq!(interest_owed(&app, 100_000).await, 4_711 + 807, "{backend}");
+        // FI consumers now run out on 1 January 2027, 37 days after the clock's today: no
+        // longer warned of; FI business customers still are.
+        let warned: Vec<(String, &str)> = august
+            .rate_warnings
+            .iter()
+            .map(|gap| (gap.market.to_string(), gap.customer_kind.as_str()))
+            .collect();
+        assert!(!warned.contains(&("FI".into(), "consumer")), "{warned:?}");
+        assert!(warned.contains(&("FI".into(), "business")), "{warned:?}");
+        let listed = app
+            .late_rates(Some("FI"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let published: Vec<&str> = listed
+            .iter()
+            .filter(|rate| rate.source == "published")
+            .map(|rate| rate.rule_id.as_str())
+            .collect();
+        assert_eq!(published, ["PUB-FI-2026-07-01-consumer"], "{backend}");
+        assert!(listed.iter().all(|rate| rate.market == "FI"));
+        assert_whole(&app, backend).await;
+    }
+}
+
+/// A recorded rate that a later pack release covers is left out when an App is built: the
+/// reviewed pack wins, and the platform still starts.
+#[tokio::test]
+async fn a_recorded_rate_the_packs_now_cover_is_left_out() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let stale = reilu_store::NewPublishedRate {
+            id: "PUB-FI-2026-01-01-consumer".into(),
+            market: "FI".into(),
+            applies_to: "consumer".into(),
+            effective_from: "2026-01-01".into(),
+            effective_to: "2026-06-30".into(),
+            rate_bp: 2_000,
+            citation: "a figure the pack now encodes otherwise".into(),
+            recorded_by: "Compliance Officer".into(),
+        };
+        let recorded = test.store.insert_published_rate(&stale, 0).await;
+        assert!(recorded.is_ok(), "{recorded:?}");
+        let app = app_with_claims(test.store.clone())
+            .await
+            .with_published_rates()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        let summary = run(&app, "2026-06-01").await;
+        assert_eq!(summary.accrued, 3, "{summary:?}");
+        // The pack's 9.5 %, not the recorded 20 %: 3,930.14 → €39.30.
+        assert_eq!(interest_owed(&app, 100_000).await, 3_930);
+    }
+}
+
+/// What the rule book and the store refuse, with the reason in the error.
+async fn refuses_bad_rates(app: &App<SqlStore>, backend: &str) {
+    // This App was built before the rate: the store refuses it twice all the same.
+    let twice = add_fi_consumer_rate(app, "2026-07-01", "2026-12-31").await;
+    assert!(
+        twice.as_ref().is_err_and(|e| e.contains("may not overlap")),
+        "{backend}: {twice:?}"
+    );
+    // A rate over the pack's own half-year is refused by the rule book, naming the rule.
+    let over_pack = add_fi_consumer_rate(app, "2026-01-01", "2026-06-30").await;
+    assert!(
+        over_pack
+            .as_ref()
+            .is_err_and(|e| e.contains("FI-interest-2026H1-consumer")),
+        "{over_pack:?}"
+    );
+    let misaligned = add_fi_consumer_rate(app, "2027-01-01", "2027-03-31").await;
+    assert!(
+        misaligned.as_ref().is_err_and(|e| e.contains("half-year")),
+        "{misaligned:?}"
+    );
+}
+
+/// After the runs to 2026-06-15: 2026 H2 has no rate, so a run into it stops at 1 July.
+async fn stops_at_the_first_day_without_a_rate(app: &App<SqlStore>) {
+    // 2026 H2 has no statutory rate encoded: the overdue cases are accrued up to 1 July and
+    // stop there; Austria's is refused. 100000: [2026-06-15, 2026-07-01) is 16 days,
+    // 100,000 × 9.5 % × 16 / 365 = 416.44 less the 0.48 the last rounding left → €4.16:
+    // 47.11 in all, one accrual over the 181 days of 2026 H1 (4,710.96).
+    let autumn = run(app, "2026-11-25").await;
+    assert_eq!(
+        (
+            autumn.accrued,
+            autumn.stopped_at_missing_rate,
+            autumn.denied
+        ),
+        (4, 4, 1),
+        "{autumn:?}"
+    );
+    assert_eq!(interest_owed(app, 100_000).await, 3_930 + 365 + 416);
+    // The next run starts at 1 July, where there is no rate: refused, by reason.
+    let stuck = run(app, "2026-11-25").await;
+    assert_eq!((stuck.accrued, stuck.denied), (0, 5), "{stuck:?}");
+    assert_eq!(stuck.denied_by_reason.get("interest.no_rate"), Some(&5));
+    assert_eq!(interest_owed(app, 100_000).await, 3_930 + 365 + 416);
 }

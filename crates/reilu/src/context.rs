@@ -50,7 +50,8 @@ pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
         let book = crate::commands::rules::load_book(target, &app.markets)?;
         app = app.with_gate(reilu_rules::Gate::new(book)?);
     }
-    Ok(app)
+    // The published late rates recorded in the store are law rules too (`rules add-rate`).
+    Ok(app.with_published_rates().await?)
 }
 
 /// Stores this process opened, closed before it exits: on SQLite the last connection to close

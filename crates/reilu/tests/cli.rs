@@ -818,3 +818,197 @@ async fn an_interest_run_killed_half_way_accrues_every_case_once_when_run_again(
         assert!(String::from_utf8_lossy(&text.stdout).contains("interest run to 2026-06-01"));
     }
 }
+
+/// Journal entries of a kind whose payload contains `text`.
+async fn journal_entries_with(url: &str, kind: &str, text: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let count: (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM journal WHERE kind = $1 AND payload LIKE '%' || $2 || '%'",
+    )
+    .bind(kind)
+    .bind(text)
+    .fetch_one(&pool)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    pool.close().await;
+    count.0
+}
+
+const FI_H2: [&str; 14] = [
+    "rules",
+    "add-rate",
+    "--market",
+    "FI",
+    "--applies-to",
+    "consumer",
+    "--from",
+    "2026-07-01",
+    "--to",
+    "2026-12-31",
+    "--percent",
+    "9.50",
+    "--citation",
+    "Suomen Pankki: viitekorko 1.7.-31.12.2026",
+];
+
+/// A compliance officer records 2026 H2's Finnish consumer rate: the next interest run
+/// continues from 1 July with it (its decisions cite it), the record is journaled with who
+/// and the citation, `rules rates`, `rules check` and `rules explain` see it, and bad input is
+/// refused with exit code 2 (the command line's) or 1 (the rule book's and the store's).
+#[tokio::test]
+async fn a_published_rate_is_recorded_journaled_and_accrued_with() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        cli.ok(&[
+            "demo",
+            "--cases",
+            "200",
+            "--seed",
+            "7",
+            "--as-of",
+            "2026-06-01",
+        ]);
+        let before = cli.json(&["accrue", "--date", "2026-12-01", "--json"]);
+        assert!(
+            before["stopped_at_missing_rate"].as_u64() > Some(0),
+            "{before}"
+        );
+        let warned = before["rate_warnings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            warned
+                .iter()
+                .any(|gap| is_gap(gap, "consumer", "2026-07-01")),
+            "{before}"
+        );
+
+        let mut add = FI_H2.to_vec();
+        add.extend(["--by", "Aino Compliance", "--json"]);
+        let added = cli.json(&add);
+        assert_eq!(added["rule_id"], "PUB-FI-2026-07-01-consumer", "{added}");
+        assert_eq!(added["percent"], "9.50");
+        assert!(added["journal_seq"].as_i64() > Some(0), "{added}");
+        let url = &cli.test.url;
+        // One entry, with who recorded the rate and its citation.
+        let journaled = journal_entries_with(url, "rules.rate_published", "Aino Compliance").await;
+        let cited = journal_entries_with(url, "rules.rate_published", "1.7.-31.12.2026").await;
+        assert_eq!((journaled, cited), (1, 1), "{name}");
+
+        let after = cli.json(&["accrue", "--date", "2026-12-01", "--json"]);
+        assert!(after["accrued"].as_u64() > Some(0), "{name}: {after}");
+        let cited = journal_entries_with(url, "gate.decided", "PUB-FI-2026-07-01-consumer").await;
+        assert!(cited > 0, "{name}: no decision cites the published rate");
+        let warned = after["rate_warnings"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            !warned
+                .iter()
+                .any(|gap| is_gap(gap, "consumer", "2026-07-01")),
+            "{after}"
+        );
+        assert!(
+            warned
+                .iter()
+                .any(|gap| is_gap(gap, "business", "2026-07-01")),
+            "{after}"
+        );
+
+        published_rate_is_seen_by_rates_check_and_explain(&cli);
+        bad_rates_are_refused(&cli);
+        // The refused ones wrote nothing.
+        let journaled = journal_entries_with(url, "rules.rate_published", "").await;
+        assert_eq!(journaled, 1, "{name}");
+    }
+}
+
+fn is_gap(gap: &Value, kind: &str, day: &str) -> bool {
+    gap["market"] == "FI" && gap["customer_kind"] == kind && gap["first_day_without_rate"] == day
+}
+
+/// `rules rates`, `rules check` and `rules explain` see the rate recorded by `FI_H2`.
+fn published_rate_is_seen_by_rates_check_and_explain(cli: &Cli<'_>) {
+    let listed = cli.json(&["rules", "rates", "--market", "FI", "--json"]);
+    let published: Vec<&Value> = listed
+        .as_array()
+        .map(|rates| {
+            rates
+                .iter()
+                .filter(|rate| rate["source"] == "published")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(published.len(), 1, "{listed}");
+    assert_eq!(published[0]["recorded_by"], "Aino Compliance");
+    let check = cli.json(&["rules", "check", "--json"]);
+    let fi_gaps = check["FI"]["late_rate_gaps"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        !fi_gaps
+            .iter()
+            .any(|gap| is_gap(gap, "consumer", "2026-07-01")),
+        "{check}"
+    );
+    assert!(
+        fi_gaps
+            .iter()
+            .any(|gap| is_gap(gap, "business", "2026-07-01")),
+        "{check}"
+    );
+    let scenario = cli.data.path().join("h2.json");
+    let text = r#"{"case": {"market": "FI", "customer_kind": "consumer",
+        "original_principal": {"amount_minor": 100000, "currency": "EUR"}, "due_date": "2026-05-31"},
+        "proposal": {"kind": "accrue_interest", "from": "2026-07-01", "to": "2026-08-01"},
+        "context": {"now": "2026-11-25T10:00:00Z", "actor": {"kind": "system"}}}"#;
+    std::fs::write(&scenario, text).unwrap_or_else(|e| panic!("{e}"));
+    let explained = cli.json(&[
+        "rules",
+        "explain",
+        scenario.to_str().unwrap_or_default(),
+        "--json",
+    ]);
+    assert_eq!(explained["verdict"], "allow", "{explained}");
+    assert_eq!(
+        explained["reasons"][0]["rule_id"],
+        "PUB-FI-2026-07-01-consumer"
+    );
+}
+
+/// Malformed arguments exit 2 (clap's); a rate the rule book or the store refuses exits 1.
+fn bad_rates_are_refused(cli: &Cli<'_>) {
+    let mut twice = FI_H2.to_vec();
+    twice.extend(["--by", "Aino Compliance"]);
+    let mut bad_percent = twice.clone();
+    bad_percent[11] = "9.505";
+    let mut misaligned = twice.clone();
+    misaligned[7] = "2027-01-02";
+    misaligned[9] = "2027-06-30";
+    let mut unknown = twice.clone();
+    unknown[3] = "XX";
+    let mut bad_kind = twice.clone();
+    bad_kind[5] = "nobody";
+    let mut bad_date = twice.clone();
+    bad_date[9] = "2026-12-32";
+    for (args, code, expected) in [
+        (twice, 1, "may not overlap"),
+        (bad_percent, 1, "at most two decimals"),
+        (misaligned, 1, "half-year"),
+        (unknown, 1, "XX"),
+        (bad_kind, 2, "possible values: consumer, business, all"),
+        (bad_date, 2, "--to"),
+    ] {
+        let output = cli.run(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}

@@ -10,6 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
 use reilu_core::{CustomerKind, Markets, Money};
 use reilu_rules::model::*;
+use reilu_rules::pack::{
+    AppliesTo, PublishedRate, PublishedRateError, RATE_WARNING_DAYS, RateGap, RuleBook,
+    first_day_without_late_rate, late_rate_gaps, parse_rate_percent,
+};
 use reilu_rules::{ApprovedAction, Gate, GateOutcome, Outcome, Verdict};
 use support::{approved_amount, at, date};
 
@@ -374,9 +378,11 @@ const ROWS: &[Row] = &[
         keys: &["interest.before_due"],
     },
     Row {
-        // 2026 H2 has no statutory rate: refused even for a contractual rate, whose caps are
-        // measured against the statutory one.
-        what: "FI consumer: a contractual rate does not accrue where no statutory rate is encoded",
+        // 2026 H2 has no statutory rate in the packs: not even a contractual rate accrues there,
+        // as its caps are measured against the statutory one. The days before it are approved
+        // (June at the agreed 12 %: 1,000.00 × 12 % × 30 / 365 = 9.8630 → 9.86), and the
+        // approval ends on 1 July.
+        what: "FI consumer: a contractual rate accrues only up to the first day without a statutory rate",
         market: "FI",
         kind: Consumer,
         principal: "1000.00",
@@ -384,6 +390,20 @@ const ROWS: &[Row] = &[
         contractual_bp: Some(1200),
         statutory_claims: false,
         from: "2026-06-01",
+        to: "2026-08-01",
+        expected: Some("9.86"),
+        keys: &["interest.contractual", "interest.no_rate_from"],
+    },
+    Row {
+        // The very first day has no rate: nothing to approve, refused naming the day.
+        what: "FI consumer: a period starting on a day without a statutory rate is refused",
+        market: "FI",
+        kind: Consumer,
+        principal: "1000.00",
+        due: "2026-05-31",
+        contractual_bp: None,
+        statutory_claims: false,
+        from: "2026-07-01",
         to: "2026-08-01",
         expected: None,
         keys: &["interest.no_rate"],
@@ -402,10 +422,11 @@ fn which_rate_applies_the_caps_the_day_count_and_the_rounding() {
             row.what,
             outcome.decision
         );
-        let verdict = if expected.is_some() {
-            Verdict::Allow
-        } else {
-            Verdict::Deny
+        // Only a stop at a day without a rate changes an accrual (its `to`).
+        let verdict = match expected {
+            None => Verdict::Deny,
+            Some(_) if row.keys.contains(&"interest.no_rate_from") => Verdict::AllowWithChanges,
+            Some(_) => Verdict::Allow,
         };
         assert_eq!(outcome.decision.verdict, verdict, "{}", row.what);
         assert_eq!(keys(&outcome), row.keys, "{}", row.what);
@@ -607,4 +628,310 @@ fn daily_accruals_carry_their_rounding_and_add_up_to_one_accrual() {
         );
     }
     // 20.00 × 9.5 % × 180 / 365 = 0.937 → 94 cents; 1,000.00 × 9.5 % × 180 / 365 = 46.849 → 46.85.
+}
+
+fn context() -> Context {
+    Context {
+        now: at(NOW),
+        actor: Actor::System,
+    }
+}
+
+fn accrue_on(gate: &Gate, case: &CaseView, from: &str, to: &str) -> GateOutcome {
+    let proposal = Proposal::AccrueInterest {
+        from: date(from),
+        to: date(to),
+    };
+    gate.decide(&proposal, case, &context())
+}
+
+/// The approved period's end, if approved.
+fn approved_to(outcome: &GateOutcome) -> Option<NaiveDate> {
+    match outcome.approved.as_ref().map(|a| a.action().clone()) {
+        Some(ApprovedAction::Interest { to, .. }) => Some(to),
+        _ => None,
+    }
+}
+
+/// A proposal reaching days without a rate is approved up to the first of them: `to` is
+/// changed to that day, and the reason names it.
+#[test]
+fn an_accrual_stops_at_the_first_day_without_a_rate() {
+    let case = support::case_view("FI", Consumer, money("FI", "1000.00"), "2026-05-31");
+    let outcome = accrue_on(gate(), &case, "2026-06-01", "2026-11-26");
+    assert_eq!(outcome.decision.verdict, Verdict::AllowWithChanges);
+    assert_eq!(approved_to(&outcome), Some(date("2026-07-01")));
+    // June at 9.5 %: 1,000.00 × 9.5 % × 30 / 365 = 7.8082 → 7.81; nothing for July on.
+    assert_eq!(approved_amount(&outcome), Some(money("FI", "7.81")));
+    let change = outcome.decision.changes.first().unwrap();
+    assert_eq!(
+        (change.field, change.from.as_str(), change.to.as_str()),
+        ("to", "2026-11-26", "2026-07-01")
+    );
+    let reason = outcome
+        .decision
+        .reasons
+        .iter()
+        .find(|r| r.message_key == "interest.no_rate_from")
+        .unwrap();
+    assert_eq!(reason.outcome, Outcome::Changed);
+    assert_eq!(
+        reason.params,
+        vec![
+            ("date", "2026-07-01".to_owned()),
+            ("market", "FI".to_owned())
+        ]
+    );
+}
+
+/// A case whose principal was halved by a payment on 16 January: the second half of the
+/// month earns half the interest of the first.
+#[test]
+fn interest_runs_on_the_principal_as_it_stood_each_day() {
+    let mut case = support::case_view("FI", Consumer, money("FI", "500.00"), "2025-12-31");
+    case.principal_history = vec![
+        PrincipalChange {
+            on: date("2025-11-20"),
+            principal: money("FI", "1000.00"),
+        },
+        PrincipalChange {
+            on: date("2026-01-16"),
+            principal: money("FI", "500.00"),
+        },
+    ];
+    // 2026 H1 9.5 %: 15 days on 1,000.00 and 15 on 500.00:
+    // (1,000.00 × 15 + 500.00 × 15) × 9.5 % / 365 = 2,137.5 / 365 = 5.8562 → 5.86.
+    let outcome = accrue_on(gate(), &case, "2026-01-01", "2026-01-31");
+    assert_eq!(approved_amount(&outcome), Some(money("FI", "5.86")));
+    // Each half alone: 3.9041 → 3.90 at 1,000.00, 1.9521 → 1.95 at 500.00: half.
+    let first = accrue_on(gate(), &case, "2026-01-01", "2026-01-16");
+    let second = accrue_on(gate(), &case, "2026-01-16", "2026-01-31");
+    assert_eq!(approved_amount(&first), Some(money("FI", "3.90")));
+    assert_eq!(approved_amount(&second), Some(money("FI", "1.95")));
+    // Without the history, today's 500.00 throughout: 500.00 × 9.5 % × 30 / 365 = 3.90.
+    case.principal_history.clear();
+    let today_only = accrue_on(gate(), &case, "2026-01-01", "2026-01-31");
+    assert_eq!(approved_amount(&today_only), Some(money("FI", "3.90")));
+}
+
+#[test]
+fn days_before_the_history_starts_run_on_its_earliest_principal() {
+    let mut case = support::case_view("FI", Consumer, money("FI", "0.00"), "2025-12-31");
+    // Paid in full on 11 January: interest is still owed for the ten days before.
+    case.principal_history = vec![
+        PrincipalChange {
+            on: date("2026-01-05"),
+            principal: money("FI", "1000.00"),
+        },
+        PrincipalChange {
+            on: date("2026-01-11"),
+            principal: money("FI", "0.00"),
+        },
+    ];
+    // 10 days on 1,000.00 at 9.5 %: 2.6027 → 2.60.
+    let outcome = accrue_on(gate(), &case, "2026-01-01", "2026-01-31");
+    assert_eq!(approved_amount(&outcome), Some(money("FI", "2.60")));
+}
+
+#[test]
+fn a_principal_history_out_of_order_or_currency_is_refused() {
+    let mut case = support::case_view("FI", Consumer, money("FI", "500.00"), "2025-12-31");
+    case.principal_history = vec![
+        PrincipalChange {
+            on: date("2026-01-16"),
+            principal: money("FI", "500.00"),
+        },
+        PrincipalChange {
+            on: date("2026-01-01"),
+            principal: money("FI", "1000.00"),
+        },
+    ];
+    let outcome = accrue_on(gate(), &case, "2026-01-01", "2026-01-31");
+    assert_eq!(keys(&outcome), vec!["interest.invalid_history"]);
+    assert!(outcome.approved.is_none());
+    case.principal_history = vec![PrincipalChange {
+        on: date("2026-01-01"),
+        principal: money("SE", "1000.00"),
+    }];
+    let outcome = accrue_on(gate(), &case, "2026-01-01", "2026-01-31");
+    assert_eq!(keys(&outcome), vec!["interest.invalid_history"]);
+}
+
+fn published(market: &str, applies_to: &str, from: &str, to: &str, percent: &str) -> PublishedRate {
+    PublishedRate {
+        market: reilu_core::MarketCode::parse(market).unwrap(),
+        applies_to: AppliesTo::parse(applies_to).unwrap(),
+        effective_from: date(from),
+        effective_to: date(to),
+        rate_bp: parse_rate_percent(percent).unwrap(),
+        citation: "Suomen Pankki: viitekorko 1.7.–31.12.2026".into(),
+        recorded_by: "Compliance Officer".into(),
+    }
+}
+
+fn builtin_book() -> RuleBook {
+    RuleBook::builtin(&Markets::builtin().unwrap()).unwrap()
+}
+
+#[test]
+fn a_published_rate_is_a_law_rule_the_gate_accrues_with() {
+    let book = builtin_book()
+        .with_published_rates(vec![published(
+            "FI",
+            "consumer",
+            "2026-07-01",
+            "2026-12-31",
+            "9.50",
+        )])
+        .unwrap();
+    let gate = Gate::new(book).unwrap();
+    let case = support::case_view("FI", Consumer, money("FI", "1000.00"), "2026-05-31");
+    // 1,000.00 × 9.5 % × 31 / 365 = 8.0685 → 8.07.
+    let outcome = accrue_on(&gate, &case, "2026-07-01", "2026-08-01");
+    assert_eq!(outcome.decision.verdict, Verdict::Allow);
+    assert_eq!(approved_amount(&outcome), Some(money("FI", "8.07")));
+    let reason = outcome.decision.reasons.first().unwrap();
+    assert_eq!(reason.rule_id.as_ref(), "PUB-FI-2026-07-01-consumer");
+    assert_eq!(reason.source, reilu_rules::pack::Source::Law);
+    assert_eq!(
+        reason.citation.as_ref(),
+        "Suomen Pankki: viitekorko 1.7.–31.12.2026"
+    );
+    // Across the half-years: June from the pack, July from the published rate, no stop.
+    let across = accrue_on(&gate, &case, "2026-06-01", "2026-08-01");
+    assert_eq!(across.decision.verdict, Verdict::Allow);
+    assert_eq!(approved_to(&across), Some(date("2026-08-01")));
+    // A consumer rate says nothing of business customers.
+    let business = support::case_view("FI", Business, money("FI", "1000.00"), "2026-05-31");
+    let refused = accrue_on(&gate, &business, "2026-07-01", "2026-08-01");
+    assert_eq!(keys(&refused), vec!["interest.no_rate"]);
+}
+
+#[test]
+fn a_published_rate_must_fit_the_market_law_and_overlap_nothing() {
+    use PublishedRateError as E;
+    let check = |rate: PublishedRate| builtin_book().with_published_rates(vec![rate]).err();
+    let overlap = check(published("FI", "all", "2026-01-01", "2026-06-30", "9.50"));
+    assert!(
+        matches!(&overlap, Some(E::Overlap { rule_id, .. }) if rule_id == "FI-interest-2026H1-consumer"),
+        "{overlap:?}"
+    );
+    assert!(matches!(
+        check(published(
+            "FI",
+            "consumer",
+            "2026-07-01",
+            "2026-12-30",
+            "9.50"
+        )),
+        Some(E::NotHalfYear { .. })
+    ));
+    assert!(matches!(
+        check(published(
+            "FI",
+            "consumer",
+            "2026-07-02",
+            "2026-12-31",
+            "9.50"
+        )),
+        Some(E::NotHalfYear { .. })
+    ));
+    assert!(matches!(
+        check(published(
+            "FI",
+            "consumer",
+            "2026-01-01",
+            "2026-12-31",
+            "9.50"
+        )),
+        Some(E::NotHalfYear { .. })
+    ));
+    assert!(matches!(
+        check(published(
+            "AT",
+            "consumer",
+            "2026-07-01",
+            "2026-12-31",
+            "9.50"
+        )),
+        Some(E::NotEncoded(_))
+    ));
+    let mut no_citation = published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50");
+    no_citation.citation = "  ".into();
+    assert_eq!(check(no_citation), Some(E::NoCitation));
+    let mut nobody = published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50");
+    nobody.recorded_by = String::new();
+    assert_eq!(check(nobody), Some(E::NoRecorder));
+    // Two published rates overlap as well: `all` covers the consumer rate's days.
+    let twice = builtin_book().with_published_rates(vec![
+        published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50"),
+        published("FI", "all", "2026-07-01", "2026-12-31", "9.50"),
+    ]);
+    assert!(matches!(twice, Err(E::Overlap { .. })), "{twice:?}");
+    // Consumer and business rates of the same half-year do not.
+    let both = builtin_book().with_published_rates(vec![
+        published("FI", "consumer", "2026-07-01", "2026-12-31", "9.50"),
+        published("FI", "business", "2026-07-01", "2026-12-31", "10.50"),
+    ]);
+    assert!(both.is_ok(), "{both:?}");
+}
+
+#[test]
+fn the_first_day_without_a_rate_is_warned_of_thirty_days_ahead() {
+    let book = builtin_book();
+    let fi = reilu_core::MarketCode::parse("FI").unwrap();
+    assert_eq!(
+        first_day_without_late_rate(&book, fi, Consumer),
+        Some(date("2026-07-01"))
+    );
+    let gaps = late_rate_gaps(&book, date("2026-12-07"), RATE_WARNING_DAYS);
+    let fi_consumer = gaps
+        .iter()
+        .find(|gap| gap.market == fi && gap.customer_kind == Consumer)
+        .unwrap();
+    assert_eq!(fi_consumer.first_day_without_rate, date("2026-07-01"));
+    assert_eq!(fi_consumer.days_from_today, -159);
+    // GB charges no statutory rate here at all, and house-only markets none: no gap to warn of.
+    let markets: Vec<String> = gaps.iter().map(|gap| gap.market.to_string()).collect();
+    assert!(!markets.contains(&"GB".to_owned()), "{markets:?}");
+    assert!(!markets.contains(&"AT".to_owned()), "{markets:?}");
+    for market in ["FI", "SE", "NO", "DK", "DE", "NL"] {
+        assert!(
+            markets.contains(&market.to_owned()),
+            "{market}: {markets:?}"
+        );
+    }
+    // With 2026 H2 published, FI consumers run out on 1 January 2027: warned of from 2 December.
+    let book = book
+        .with_published_rates(vec![published(
+            "FI",
+            "consumer",
+            "2026-07-01",
+            "2026-12-31",
+            "9.50",
+        )])
+        .unwrap();
+    let is_fi_consumer = |gap: &RateGap| gap.market == fi && gap.customer_kind == Consumer;
+    let soon = late_rate_gaps(&book, date("2026-12-07"), RATE_WARNING_DAYS);
+    let gap = soon.iter().find(|gap| is_fi_consumer(gap)).unwrap();
+    assert_eq!(
+        (gap.first_day_without_rate, gap.days_from_today),
+        (date("2027-01-01"), 25)
+    );
+    let early = late_rate_gaps(&book, date("2026-12-01"), RATE_WARNING_DAYS);
+    assert!(
+        !early.iter().any(is_fi_consumer),
+        "31 days ahead: {early:?}"
+    );
+    let edge = late_rate_gaps(&book, date("2026-12-02"), RATE_WARNING_DAYS);
+    assert!(edge.iter().any(is_fi_consumer), "30 days ahead: {edge:?}");
+}
+
+#[test]
+fn a_published_percentage_has_at_most_two_decimals_and_a_plausible_size() {
+    for bad in ["0", "0.00", "25.01", "9.505", "-1", "nine", ""] {
+        assert!(parse_rate_percent(bad).is_err(), "{bad}");
+    }
+    assert_eq!(parse_rate_percent("25"), Ok(2500));
+    assert_eq!(parse_rate_percent("9.5"), Ok(950));
 }

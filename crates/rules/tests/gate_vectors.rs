@@ -469,8 +469,9 @@ fn statutory_interest_accrues_by_period_and_refuses_an_unencoded_one() {
         rule_ids(&across, Outcome::Applied),
         ["FI-interest-2025H1-consumer", "FI-interest-2025H2-consumer"]
     );
-    // 2026 H2 has no rate in the pack: refused, naming the first day without one.
-    let unencoded = gate.decide(&interest("2026-06-01", "2026-08-01"), &case, &system(NOW));
+    // 2026 H2 has no rate in the pack: a period starting there is refused, naming the first
+    // day without one (one starting earlier stops there: gate_interest.rs).
+    let unencoded = gate.decide(&interest("2026-07-01", "2026-08-01"), &case, &system(NOW));
     assert_eq!(unencoded.decision.verdict, Verdict::Deny);
     let params = unencoded
         .decision

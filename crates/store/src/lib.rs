@@ -19,6 +19,7 @@ mod models;
 mod operators;
 mod payments;
 mod payments_plan;
+mod rates;
 mod remittances;
 mod sql;
 mod sql_store;
@@ -37,6 +38,7 @@ pub use models::*;
 pub use operators::{NewOperator, OperatorRow, Revocation};
 pub use payments::PaymentImport;
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
+pub use rates::{NewPublishedRate, PublishedRateRow};
 pub use sql_store::{Backend, SqlStore, redact_url};
 
 #[derive(Debug, thiserror::Error)]
@@ -240,4 +242,16 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         case_number: i64,
     ) -> impl Future<Output = StoreResult<Option<CaseRow>>> + Send;
+
+    /// Records a published late rate with its journal entry (who, the citation) in one
+    /// transaction; refused (`Conflict`) if a recorded rate of the same market and customer
+    /// kind shares a day with it. Returns the journal entry's sequence number.
+    fn insert_published_rate(
+        &self,
+        rate: &NewPublishedRate,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<i64>> + Send;
+
+    /// Every published late rate, by market and start.
+    fn published_rates(&self) -> impl Future<Output = StoreResult<Vec<PublishedRateRow>>> + Send;
 }

@@ -56,6 +56,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "case_facts",
         include_str!("../migrations/sqlite/0009_case_facts.sql"),
     ),
+    (
+        10,
+        "published_rates",
+        include_str!("../migrations/sqlite/0010_published_rates.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -102,6 +107,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         9,
         "case_facts",
         include_str!("../migrations/postgres/0009_case_facts.sql"),
+    ),
+    (
+        10,
+        "published_rates",
+        include_str!("../migrations/postgres/0010_published_rates.sql"),
     ),
 ];
 

@@ -348,6 +348,18 @@ impl Store for SqlStore {
     async fn case_by_number(&self, case_number: i64) -> StoreResult<Option<CaseRow>> {
         intake::case_by_number(self, case_number).await
     }
+
+    async fn insert_published_rate(
+        &self,
+        rate: &crate::NewPublishedRate,
+        at_ms: i64,
+    ) -> StoreResult<i64> {
+        crate::rates::insert(self, rate, at_ms).await
+    }
+
+    async fn published_rates(&self) -> StoreResult<Vec<crate::PublishedRateRow>> {
+        crate::rates::all(self).await
+    }
 }
 
 #[cfg(test)]

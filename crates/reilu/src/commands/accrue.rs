@@ -66,6 +66,16 @@ fn print_summary(summary: &AccrualSummary) -> anyhow::Result<()> {
     for (reason, count) in &summary.denied_by_reason {
         writeln!(out, "    {reason}: {count}")?;
     }
+    if summary.stopped_at_missing_rate > 0 {
+        writeln!(
+            out,
+            "  accrued only up to a day without a rate: {}",
+            summary.stopped_at_missing_rate
+        )?;
+    }
+    for gap in &summary.rate_warnings {
+        writeln!(out, "warning: {}", crate::commands::rates::gap_text(gap))?;
+    }
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod import_payments;
 pub mod journal;
 pub mod operators;
 pub mod payments;
+pub mod rates;
 pub mod remit;
 pub mod rules;
 pub mod serve;

@@ -11,11 +11,11 @@ use reilu_core::{CustomerKind, Markets};
 use reilu_rules::calendar;
 use reilu_rules::explain::{explain_outcome, explain_outcome_json};
 use reilu_rules::messages::Messages;
-use reilu_rules::pack::{Parameter, RuleBook, Source};
+use reilu_rules::pack::{Parameter, RateGap, RuleBook, Source};
 use reilu_rules::scenario::parse_scenario;
 use serde::Serialize;
 
-use crate::commands::print_json;
+use crate::commands::{print_json, rates};
 use crate::context::Target;
 
 #[derive(Subcommand)]
@@ -29,6 +29,11 @@ pub enum RulesCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Record a published late-payment rate for a market's half-year, with its citation
+    /// (journaled; the gate uses it from the next command on).
+    AddRate(rates::AddRateArgs),
+    /// Every late-payment rate, from the packs and published, per market.
+    Rates(rates::RatesArgs),
 }
 
 #[derive(Args)]
@@ -65,8 +70,18 @@ pub async fn run(target: &Target, command: RulesCommand) -> anyhow::Result<ExitC
     let markets = Markets::builtin()?;
     match command {
         RulesCommand::Calendar(args) => calendar_command(&args),
-        RulesCommand::Explain(args) => explain_command(target, &markets, &args),
-        RulesCommand::Check { json } => check_command(target, &markets, json),
+        RulesCommand::Explain(args) => explain_command(
+            rates::book_at_hand(target, &markets).await?,
+            &markets,
+            &args,
+        ),
+        RulesCommand::Check { json } => check_command(
+            &rates::book_at_hand(target, &markets).await?,
+            &markets,
+            json,
+        ),
+        RulesCommand::AddRate(args) => rates::add_rate(target, args).await,
+        RulesCommand::Rates(args) => rates::rates(target, args).await,
     }
 }
 
@@ -144,11 +159,11 @@ fn write_decreed(
 }
 
 fn explain_command(
-    target: &Target,
+    book: RuleBook,
     markets: &Markets,
     args: &ExplainArgs,
 ) -> anyhow::Result<ExitCode> {
-    let gate = reilu_rules::Gate::new(load_book(target, markets)?)?;
+    let gate = reilu_rules::Gate::new(book)?;
     let messages = Messages::builtin()?;
     let text = std::fs::read_to_string(&args.scenario)
         .with_context(|| format!("cannot read {}", args.scenario.display()))?;
@@ -183,6 +198,9 @@ struct Coverage {
     /// Rules (of the market's pack or the house's) the gate does not apply.
     unapplied: Vec<UnappliedRule>,
     unconfirmed: Vec<String>,
+    /// The first day without a late rate, per customer kind, where it is within 30 days of
+    /// today or past.
+    late_rate_gaps: Vec<RateGap>,
 }
 
 #[derive(Serialize, Clone)]
@@ -212,12 +230,15 @@ impl UnappliedRule {
 
 /// Validates every pack and proves the gate applies each rule (`Gate::unapplied_rules`): a
 /// rule the gate never applies fails the check, so no pack claims what the gate does not do.
-fn check_command(target: &Target, markets: &Markets, json: bool) -> anyhow::Result<ExitCode> {
-    let gate = reilu_rules::Gate::new(load_book(target, markets)?)?;
+/// Also lists, per market, the first day without a late rate when it is near or past.
+fn check_command(book: &RuleBook, markets: &Markets, json: bool) -> anyhow::Result<ExitCode> {
+    let mut gaps = rates::gaps_by_market(book, chrono::Utc::now().date_naive());
+    let gate = reilu_rules::Gate::new(book.clone())?;
     let unapplied = gate.unapplied_rules(markets);
     let mut report: BTreeMap<String, Coverage> = BTreeMap::new();
     for market in markets.iter() {
-        if let Some(coverage) = coverage(gate.book(), market.code, &unapplied) {
+        if let Some(mut coverage) = coverage(gate.book(), market.code, &unapplied) {
+            coverage.late_rate_gaps = gaps.remove(market.code.as_str()).unwrap_or_default();
             report.insert(market.code.to_string(), coverage);
         }
     }
@@ -321,6 +342,9 @@ fn print_coverage(report: &BTreeMap<String, Coverage>) -> anyhow::Result<()> {
         }
         for note in &coverage.unconfirmed {
             writeln!(out, "  unconfirmed: {note}")?;
+        }
+        for gap in &coverage.late_rate_gaps {
+            writeln!(out, "  warning: {}", rates::gap_text(gap))?;
         }
     }
     Ok(())

@@ -35,6 +35,11 @@ pub struct ServeArgs {
 
 pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(target).await?;
+    // Interest stops on a market's first day without a late rate: said at every start, from
+    // 30 days ahead, so a compliance officer records the next half-year's rate in time.
+    for gap in app.rate_warnings(chrono::Utc::now().date_naive()) {
+        tracing::warn!("{}", crate::commands::rates::gap_text(&gap));
+    }
     let demo_logins = if args.demo {
         Some(prepare_demo(target, &app, &args).await?)
     } else {

@@ -12,17 +12,26 @@
 //! Days are `[from, to)`. Late interest runs from the day after the due date (Korkolaki
 //! 633/1982 § 3, Räntelag 1975:635 § 2: no interest for the time before the claim falls due),
 //! so a period starting on or before it is refused. A day with no statutory rate encoded is
-//! never guessed: the accrual is refused and names the day — even for a contractual rate,
-//! whose caps and comparison are measured against the statutory rate.
+//! never guessed — even for a contractual rate, whose caps and comparison are measured against
+//! the statutory rate. Only those days are refused: the days before the first day without a
+//! rate are approved, the approval ending on that day (a change of `to`, with a reason naming
+//! the day), so the next accrual starts there; if the very first day has no rate, the accrual
+//! is refused and names the day.
+//!
+//! Interest for each day runs on the principal as it stood that day (`principal_history`),
+//! not on today's: a payment halfway through a period halves the interest of the second half.
 //!
 //! Rules change only on their effective dates (and where a contractual rate's time limit
-//! ends), so the period is cut there into segments and each segment's rate is decided once.
+//! ends), and the principal only on the days of its history, so the period is cut there into
+//! segments and each segment's rate and principal are decided once.
 
 use chrono::{Duration, NaiveDate};
 use reilu_core::Money;
 
 use super::Judgement;
 use crate::approved::ApprovedAction;
+use crate::decision::Change;
+use crate::model::CaseView;
 use crate::pack::{ContractualMode, Parameter, Rule, Source, Value};
 
 /// The longest period one accrual may cover: accrual runs daily or monthly; ten years would
@@ -62,42 +71,84 @@ pub(super) fn decide(
         judgement.reject_input("interest.before_due", params);
         return None;
     }
+    if !history_is_valid(judgement.case) {
+        let currency = judgement.case.balances.principal.currency().to_string();
+        judgement.reject_input("interest.invalid_history", vec![("currency", currency)]);
+        return None;
+    }
     judgement.deny_for_holds(Parameter::InterestFrozenBy, "interest.frozen");
     judgement.deny_if_time_barred();
     if judgement.is_denied() {
         return None;
     }
-    // A negative principal cannot occur (an overpayment is owed back, not netted), but if it
-    // did it would earn nothing rather than interest owed to the customer.
-    let principal_minor = judgement.case.balances.principal.amount_minor().max(0);
-    let (accrued, carry_minor_bp_days) = accrue(judgement, from, to, principal_minor)?;
-    let amount = Money::from_minor(accrued, judgement.case.balances.principal.currency());
+    let accrued = accrue(judgement, from, to)?;
+    let amount = Money::from_minor(
+        accrued.amount_minor,
+        judgement.case.balances.principal.currency(),
+    );
     Some(ApprovedAction::Interest {
         from,
-        to,
+        to: accrued.to,
         amount,
-        carry_minor_bp_days,
+        carry_minor_bp_days: accrued.carry_minor_bp_days,
     })
 }
 
-/// Interest on `principal_minor` for each day in `[from, to)` plus what the last accrual's
-/// rounding left over, rounded half up, and what this rounding leaves over; or None (with a
-/// reason) if a day has no statutory rate. The reasons say, per distinct outcome, which rate
-/// applied and why.
-fn accrue(
-    judgement: &mut Judgement<'_>,
-    from: NaiveDate,
+/// What an accrual approves: the days `[from, to)` (`to` earlier than proposed where a day has
+/// no rate), the amount and what its rounding leaves over.
+struct Accrued {
     to: NaiveDate,
-    principal_minor: i64,
-) -> Option<(i64, i64)> {
+    amount_minor: i64,
+    carry_minor_bp_days: i64,
+}
+
+/// The principal history is oldest first and in the principal's currency; anything else is a
+/// caller's bug, and computing on it would charge the wrong amount.
+fn history_is_valid(case: &CaseView) -> bool {
+    let currency = case.balances.principal.currency();
+    let history = &case.principal_history;
+    history
+        .iter()
+        .all(|change| change.principal.currency() == currency)
+        && history.windows(2).all(|pair| pair[0].on <= pair[1].on)
+}
+
+/// The principal owed on `day`, in minor units: the latest history entry on or before it; the
+/// earliest entry for days before the history starts (the earliest known figure); today's
+/// principal without a history. A negative principal cannot occur (an overpayment is owed
+/// back, not netted), but if it did it would earn nothing rather than interest owed to the
+/// customer.
+fn principal_on(case: &CaseView, day: NaiveDate) -> i64 {
+    let history = &case.principal_history;
+    let principal = history
+        .iter()
+        .rev()
+        .find(|change| change.on <= day)
+        .or(history.first())
+        .map_or(case.balances.principal, |change| change.principal);
+    principal.amount_minor().max(0)
+}
+
+/// Interest for each day in `[from, to)` on the principal of that day plus what the last
+/// accrual's rounding left over, rounded half up, and what this rounding leaves over. Days from
+/// the first without a statutory rate are left out (the approval ends there, with a reason);
+/// None (with a reason) if `from` itself has none. The reasons say, per distinct outcome,
+/// which rate applied and why.
+fn accrue(judgement: &mut Judgement<'_>, from: NaiveDate, to: NaiveDate) -> Option<Accrued> {
     let mut total_minor_bp_days = i128::from(judgement.case.interest_carry_minor_bp_days);
     let mut notes: Vec<Note<'_>> = Vec::new();
+    let mut approved_to = to;
     for (start, end) in segments(judgement, from, to) {
         let Some(rate) = rate_on(judgement, start) else {
-            deny_missing_rate(judgement, start);
-            return None;
+            if start == from {
+                deny_missing_rate(judgement, start);
+                return None;
+            }
+            approved_to = start;
+            break;
         };
         let days = i128::from((end - start).num_days());
+        let principal_minor = principal_on(judgement.case, start);
         total_minor_bp_days += i128::from(principal_minor) * i128::from(rate.bp) * days;
         for note in rate.notes {
             if !notes.contains(&note) {
@@ -116,10 +167,34 @@ fn accrue(
     for note in notes {
         judgement.applied(note.rule, note.key, note.params);
     }
+    if approved_to < to {
+        stop_at_missing_rate(judgement, to, approved_to);
+    }
     // The carry stays within half a minor unit either way, so the total is never below minus
     // half a unit and the amount never negative.
     debug_assert!(accrued >= 0);
-    Some((accrued, carry))
+    Some(Accrued {
+        to: approved_to,
+        amount_minor: accrued,
+        carry_minor_bp_days: carry,
+    })
+}
+
+/// The approval ends on `day`, the first without a statutory rate: `to` changes, and the
+/// reason names the day (citing the house's refusal to guess a rate, as a refusal would).
+fn stop_at_missing_rate(judgement: &mut Judgement<'_>, proposed_to: NaiveDate, day: NaiveDate) {
+    judgement.changes.push(Change {
+        field: "to",
+        from: proposed_to.to_string(),
+        to: day.to_string(),
+    });
+    if let Some(rule) = judgement.flag(Parameter::ChargesRequireLegalBasis) {
+        let params = vec![
+            ("date", day.to_string()),
+            ("market", judgement.market().to_string()),
+        ];
+        judgement.changed(rule, "interest.no_rate_from", params);
+    }
 }
 
 /// `numerator / divisor` rounded to the nearest whole, halves up (towards +∞); the divisor is
@@ -128,8 +203,9 @@ fn round_half_up(numerator: i128, divisor: i128) -> i128 {
     (numerator + divisor / 2).div_euclid(divisor)
 }
 
-/// `[from, to)` cut wherever a rate rule starts or ends, or a contractual rate's time limit
-/// runs out: within each segment every day has the same rate.
+/// `[from, to)` cut wherever a rate rule starts or ends, a contractual rate's time limit runs
+/// out, or the principal changes: within each segment every day has the same rate and
+/// principal.
 fn segments(
     judgement: &Judgement<'_>,
     from: NaiveDate,
@@ -150,6 +226,8 @@ fn segments(
             }
         }
     }
+    let history = &judgement.case.principal_history;
+    cuts.extend(history.iter().map(|change| change.on));
     cuts.retain(|cut| from <= *cut && *cut <= to);
     cuts.sort_unstable();
     cuts.dedup();

@@ -4,6 +4,7 @@
 
 mod load;
 pub mod params;
+mod published;
 pub mod value;
 mod variant;
 
@@ -19,6 +20,10 @@ use sha2::{Digest, Sha256};
 
 use crate::model::Principle;
 pub use params::{Parameter, ValueKind};
+pub use published::{
+    PUBLISHED_RATE_BP_MAX, PublishedRate, PublishedRateError, RATE_WARNING_DAYS, RateGap,
+    first_day_without_late_rate, is_calendar_half_year, late_rate_gaps, parse_rate_percent,
+};
 pub use value::{
     Cap, ContractualMode, FactorStep, FactorWhen, LimitationStart, Value, WeeklyHours,
 };
