@@ -139,6 +139,8 @@ impl RuleBook {
                 source: Source::Law,
                 value: Value::Percent(rate.rate_bp),
                 line: 0,
+                // A late rate holds in the whole market.
+                jurisdictions: Vec::new(),
             };
             self.index
                 .entry((Owner::Market(rate.market), Parameter::InterestLateRate))
