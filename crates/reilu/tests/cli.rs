@@ -1012,3 +1012,117 @@ fn bad_rates_are_refused(cli: &Cli<'_>) {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn an_operator_holds_releases_and_proposes_through_the_one_door() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        cli.ok(&["demo", "--cases", "10", "--seed", "1"]);
+        let show = |cli: &Cli<'_>| {
+            cli.json(&[
+                "case",
+                "show",
+                "100000",
+                "--reader",
+                "ops",
+                "--purpose",
+                "test",
+                "--json",
+            ])
+        };
+        assert_eq!(
+            show(&cli)["market"],
+            "FI",
+            "the demo's first case is Finnish"
+        );
+        let hold = cli.json(&[
+            "case",
+            "hold",
+            "100000",
+            "--kind",
+            "dispute",
+            "--reason",
+            "disputes the invoice",
+            "--by",
+            "agent-7",
+            "--json",
+        ]);
+        let hold_id = hold["hold_id"].as_i64().unwrap_or_default().to_string();
+        let proposal = cli.data.path().join("reminder.json");
+        std::fs::write(
+            &proposal,
+            r#"{"kind": "charge_fee", "fee": "reminder", "amount": {"amount_minor": 500, "currency": "EUR"}}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let path = proposal.to_str().unwrap_or_default();
+        let propose = |cli: &Cli<'_>| cli.run(&["case", "propose", "100000", path, "--json"]);
+        let denied = propose(&cli);
+        assert_eq!(denied.status.code(), Some(1), "a denial is not carried out");
+        let denied: Value =
+            serde_json::from_slice(&denied.stdout).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(denied["verdict"], "deny");
+        assert_eq!(denied["posting_id"], Value::Null);
+        cli.ok(&[
+            "case",
+            "release-hold",
+            "100000",
+            "--hold",
+            &hold_id,
+            "--reason",
+            "claim confirmed",
+        ]);
+        let charged = propose(&cli);
+        assert!(
+            charged.status.success(),
+            "{}",
+            String::from_utf8_lossy(&charged.stdout)
+        );
+        let charged: Value =
+            serde_json::from_slice(&charged.stdout).unwrap_or_else(|e| panic!("{e}"));
+        assert!(charged["posting_id"].is_i64(), "{charged}");
+        // The next reminder fee only 14 days later (perintälaki § 10 b), from the stored history.
+        assert_eq!(propose(&cli).status.code(), Some(1));
+        let refused = ["case", "refuse-channel", "100000", "sms", "--json"];
+        assert_eq!(cli.json(&refused)["changed"], true);
+        assert_eq!(
+            cli.json(&refused)["changed"],
+            false,
+            "refusing twice changes nothing"
+        );
+        cli.ok(&["case", "vulnerable", "100000", "--review-on", "2099-01-01"]);
+        let past = cli.run(&["case", "vulnerable", "100000", "--review-on", "2000-01-01"]);
+        assert!(!past.status.success());
+        let wrong = cli.run(&["case", "jurisdiction", "100000", "GB-SCT"]);
+        assert!(String::from_utf8_lossy(&wrong.stderr).contains("not a jurisdiction of FI"));
+        let shown = show(&cli);
+        assert_eq!(
+            shown["holds"][0]["released_by"].is_string(),
+            true,
+            "{shown}"
+        );
+        assert_eq!(shown["fees"].as_array().map(Vec::len), Some(1), "{shown}");
+        assert_eq!(shown["balance"]["collection_costs_minor"], 500);
+        assert_eq!(shown["channels_refused"], serde_json::json!(["sms"]));
+        assert_eq!(shown["vulnerable"], true);
+        let verdicts: Vec<&str> = shown["decisions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["decision"]["verdict"].as_str())
+            .collect();
+        assert_eq!(verdicts, ["deny", "allow", "deny"]);
+        let text = cli.ok(&[
+            "case",
+            "show",
+            "100000",
+            "--reader",
+            "ops",
+            "--purpose",
+            "test",
+        ]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("denied by FI-dispute-suspends"), "{text}");
+        assert!(text.contains("collection costs"), "{text}");
+        cli.ok(&["check"]);
+    }
+}
