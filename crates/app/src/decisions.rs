@@ -61,6 +61,10 @@ pub(crate) struct CaseTerms<'a> {
 impl<S: Store> App<S> {
     /// The case as the gate sees it, from one read of everything stored about it.
     pub async fn snapshot(&self, case_number: i64) -> AppResult<CaseSnapshot> {
+        // The facts, with the version, first: whatever changes after this read (a payment
+        // between the reads below, a hold) moves the version past the one the decision
+        // carries, so the executor refuses it rather than act on a mixed view.
+        let mut facts = self.store.case_facts(&[case_number]).await?;
         let case = self
             .store
             .case_by_number(case_number)
@@ -78,7 +82,6 @@ impl<S: Store> App<S> {
             interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
         };
         let owed = self.owed(case_number, &case.currency).await?;
-        let mut facts = self.store.case_facts(&[case_number]).await?;
         let stored = facts
             .remove(&case_number)
             .ok_or_else(|| AppError::NotFound(format!("no case number {case_number}")))?;

@@ -194,7 +194,10 @@ impl<S: Store> App<S> {
             case.collection_costs_balance_minor,
             case.creditor_fees_balance_minor,
         ];
-        let snapshot = self.snapshot_of(&terms, owed, stored)?;
+        let mut snapshot = self.snapshot_of(&terms, owed, stored)?;
+        // The facts were read after the balances: the version read with the balances is the
+        // one the decision rests on, so anything that changed in between makes it stale.
+        snapshot.version = case.version;
         let proposal = Proposal::AccrueInterest { from, to: run_date };
         let decision = self
             .gate

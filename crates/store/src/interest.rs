@@ -34,7 +34,8 @@ pub(crate) async fn open_cases(
          (SELECT COUNT(*) FROM claims WHERE case_id = c.id AND interest_rate_bp IS NULL), \
          (SELECT a.to_date FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
          (SELECT a.carry_minor_bp_days FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
-         b.principal_minor, b.interest_minor, b.collection_costs_minor, b.creditor_fees_minor \
+         b.principal_minor, b.interest_minor, b.collection_costs_minor, b.creditor_fees_minor, \
+         COALESCE(b.version, 0) \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id \
          LEFT JOIN case_balances b ON b.case_number = c.case_number AND b.currency = c.currency \
          WHERE c.status = 'open' AND c.case_number > $1 ORDER BY c.case_number LIMIT $2";
@@ -65,6 +66,7 @@ pub(crate) async fn open_cases(
                 interest_balance_minor: balance(13)?,
                 collection_costs_balance_minor: balance(14)?,
                 creditor_fees_balance_minor: balance(15)?,
+                version: row.try_get(16)?,
             })
         })
         .collect()

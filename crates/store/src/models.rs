@@ -379,6 +379,9 @@ pub struct InterestCase {
     pub interest_balance_minor: i64,
     pub collection_costs_balance_minor: i64,
     pub creditor_fees_balance_minor: i64,
+    /// The case's version, read with the balances: a decision on these balances is carried
+    /// out only while the case is still at this version.
+    pub version: i64,
 }
 
 /// A decision recorded on a case.
