@@ -196,6 +196,27 @@ fn bind_all<'q>(
     query
 }
 
+/// Runs `sql` (its first column the case number, `$1…` the chunk's case numbers) and hands
+/// each row to `put` with its case's facts.
+async fn each_row(
+    store: &SqlStore,
+    sql: &str,
+    chunk: &[i64],
+    facts: &mut HashMap<i64, CaseFactRows>,
+    mut put: impl FnMut(&sqlx::any::AnyRow, &mut CaseFactRows) -> StoreResult<()>,
+) -> StoreResult<()> {
+    for row in bind_all(sqlx::query(sql), chunk)
+        .fetch_all(store.pool())
+        .await?
+    {
+        let case_number: i64 = row.try_get(0)?;
+        if let Some(case) = facts.get_mut(&case_number) {
+            put(&row, case)?;
+        }
+    }
+    Ok(())
+}
+
 async fn read_holds(
     store: &SqlStore,
     chunk: &[i64],
@@ -206,24 +227,19 @@ async fn read_holds(
         "SELECT case_number, id, kind, since, until, reason, placed_by, released_by FROM case_holds \
          WHERE case_number IN ({list}) ORDER BY case_number, id"
     );
-    for row in bind_all(sqlx::query(&sql), chunk)
-        .fetch_all(store.pool())
-        .await?
-    {
-        let case_number: i64 = row.try_get(0)?;
-        if let Some(case) = facts.get_mut(&case_number) {
-            case.holds.push(HoldRow {
-                id: row.try_get(1)?,
-                kind: row.try_get(2)?,
-                since: row.try_get(3)?,
-                until: row.try_get(4)?,
-                reason: row.try_get(5)?,
-                placed_by: row.try_get(6)?,
-                released_by: row.try_get(7)?,
-            });
-        }
-    }
-    Ok(())
+    each_row(store, &sql, chunk, facts, |row, case| {
+        case.holds.push(HoldRow {
+            id: row.try_get(1)?,
+            kind: row.try_get(2)?,
+            since: row.try_get(3)?,
+            until: row.try_get(4)?,
+            reason: row.try_get(5)?,
+            placed_by: row.try_get(6)?,
+            released_by: row.try_get(7)?,
+        });
+        Ok(())
+    })
+    .await
 }
 
 async fn read_contacts(
@@ -239,22 +255,17 @@ async fn read_contacts(
          FROM case_contacts k WHERE case_number IN ({list})) ranked \
          WHERE newest <= {CONTACTS_PER_SNAPSHOT_MAX} ORDER BY case_number, at_ms, newest DESC"
     );
-    for row in bind_all(sqlx::query(&sql), chunk)
-        .fetch_all(store.pool())
-        .await?
-    {
-        let case_number: i64 = row.try_get(0)?;
-        if let Some(case) = facts.get_mut(&case_number) {
-            case.contacts.push(ContactRow {
-                at_ms: row.try_get(1)?,
-                channel: row.try_get(2)?,
-                purpose: row.try_get(3)?,
-                outcome: row.try_get(4)?,
-                actor: row.try_get(5)?,
-            });
-        }
-    }
-    Ok(())
+    each_row(store, &sql, chunk, facts, |row, case| {
+        case.contacts.push(ContactRow {
+            at_ms: row.try_get(1)?,
+            channel: row.try_get(2)?,
+            purpose: row.try_get(3)?,
+            outcome: row.try_get(4)?,
+            actor: row.try_get(5)?,
+        });
+        Ok(())
+    })
+    .await
 }
 
 async fn read_charges(
@@ -267,22 +278,17 @@ async fn read_charges(
         "SELECT case_number, kind, amount_minor, currency, at_ms, posting_id FROM case_charges \
          WHERE case_number IN ({list}) ORDER BY case_number, at_ms, id"
     );
-    for row in bind_all(sqlx::query(&sql), chunk)
-        .fetch_all(store.pool())
-        .await?
-    {
-        let case_number: i64 = row.try_get(0)?;
-        if let Some(case) = facts.get_mut(&case_number) {
-            case.charges.push(ChargeRow {
-                kind: row.try_get(1)?,
-                amount_minor: row.try_get(2)?,
-                currency: row.try_get(3)?,
-                at_ms: row.try_get(4)?,
-                posting_id: row.try_get(5)?,
-            });
-        }
-    }
-    Ok(())
+    each_row(store, &sql, chunk, facts, |row, case| {
+        case.charges.push(ChargeRow {
+            kind: row.try_get(1)?,
+            amount_minor: row.try_get(2)?,
+            currency: row.try_get(3)?,
+            at_ms: row.try_get(4)?,
+            posting_id: row.try_get(5)?,
+        });
+        Ok(())
+    })
+    .await
 }
 
 /// What each payment (and each correction of one) did to a case's principal, by booking day,
@@ -298,29 +304,24 @@ async fn read_principal_changes(
          JOIN postings p ON p.id = e.posting_id WHERE e.case_number IN ({list}) \
          ORDER BY e.case_number, e.booking_date, p.id"
     );
-    for row in bind_all(sqlx::query(&sql), chunk)
-        .fetch_all(store.pool())
-        .await?
-    {
-        let case_number: i64 = row.try_get(0)?;
-        let Some(case) = facts.get_mut(&case_number) else {
-            continue;
-        };
+    each_row(store, &sql, chunk, facts, |row, case| {
         let booked: Option<String> = row.try_get(1)?;
         let imported_at_ms: i64 = row.try_get(2)?;
         let day = booked.unwrap_or_else(|| day_of(imported_at_ms));
         let lines: String = row.try_get(3)?;
-        let principal_account = format!("receivable:{case_number}:principal");
+        let principal_account = format!("receivable:{}:principal", case.case_number);
         let change: i64 = crate::ledger::parse_lines(&lines)
             .map_err(|error| StoreError::Corrupt(format!("posting lines: {error}")))?
             .iter()
             .filter(|line| line.account == principal_account)
-            .map(|line| line.amount_minor)
-            .sum();
+            .try_fold(0_i64, |sum, line| sum.checked_add(line.amount_minor))
+            .ok_or_else(|| StoreError::Corrupt("a posting's principal lines overflow".into()))?;
         if change != 0 {
             case.principal_changes.push((day, change));
         }
-    }
+        Ok(())
+    })
+    .await?;
     for case in facts.values_mut() {
         case.principal_changes.sort();
     }
