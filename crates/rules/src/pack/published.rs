@@ -130,6 +130,8 @@ impl RuleBook {
                 id: Arc::from(rate.rule_id()),
                 parameter: Parameter::InterestLateRate,
                 applies_to: rate.applies_to,
+                // A published rate is the whole market's.
+                jurisdictions: Vec::new(),
                 principle: Principle::ProportionateCosts,
                 citation: Arc::from(rate.citation.trim()),
                 effective_from: rate.effective_from,
