@@ -106,7 +106,7 @@ pub async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<Phas
             // The import is done when its transaction is committed (durable); closing the
             // store afterwards is measured on its own.
             let report = PhaseReport::since(args.phase, summary.matched, started);
-            Ok(report.closing(&app.store()).await)
+            Ok(report.closing(app.store()).await)
         }
     }
 }
