@@ -56,6 +56,28 @@ pub(crate) struct CaseTerms<'a> {
     pub claims_without_rate: i64,
     /// What the rounding of the latest interest accrual left over, for the next one.
     pub interest_carry_minor_bp_days: i64,
+    /// When the debt arose as the claims say (the store's reading of several), YYYY-MM-DD.
+    pub arose_on: Option<&'a str>,
+    /// Every claim says a reminder fee was agreed when the debt arose.
+    pub reminder_fee_agreed: bool,
+    /// The jurisdiction as the claims give it; an operator's setting wins over it.
+    pub jurisdiction: Option<&'a str>,
+}
+
+impl CaseTerms<'_> {
+    fn arose_on_date(&self) -> Result<Option<NaiveDate>, String> {
+        self.arose_on.map(parse_date).transpose()
+    }
+
+    /// The jurisdiction the gate applies: an operator's setting (`reilu case jurisdiction`,
+    /// a decision on the case's facts) wins over what the client's claims say.
+    fn jurisdiction_with(&self, stored: &CaseFactRows) -> Option<String> {
+        stored
+            .jurisdiction
+            .as_deref()
+            .or(self.jurisdiction)
+            .map(str::to_owned)
+    }
 }
 
 impl<S: Store> App<S> {
@@ -80,6 +102,9 @@ impl<S: Store> App<S> {
             lowest_interest_rate_bp: case.lowest_interest_rate_bp,
             claims_without_rate: case.claims_without_rate,
             interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
+            arose_on: case.earliest_arose_on.as_deref(),
+            reminder_fee_agreed: case.reminder_fee_agreed,
+            jurisdiction: case.jurisdiction.as_deref(),
         };
         let owed = self.owed(case_number, &case.currency).await?;
         let stored = facts
@@ -204,6 +229,7 @@ impl<S: Store> App<S> {
         let kind = CustomerKind::parse(terms.customer_kind)
             .ok_or_else(|| invalid("customer kind".into()))?;
         let due_date = parse_date(terms.earliest_due_date).map_err(&invalid)?;
+        let arose_on = terms.arose_on_date().map_err(&invalid)?;
         let contractual_rate_bp = terms
             .lowest_interest_rate_bp
             .map(u32::try_from)
@@ -234,9 +260,9 @@ impl<S: Store> App<S> {
             contractual_rate_bp,
             statutory_claims: terms.claims_without_rate > 0,
             interest_carry_minor_bp_days: terms.interest_carry_minor_bp_days,
-            arose_on: None,
-            reminder_fee_agreed: false,
-            jurisdiction: stored.jurisdiction.clone(),
+            arose_on,
+            reminder_fee_agreed: terms.reminder_fee_agreed,
+            jurisdiction: terms.jurisdiction_with(stored),
             last_reminder_sent_at: history.last_reminder_sent_at,
             vulnerability_review_on: history.vulnerability_review_on,
             principal_history: principal_history(

@@ -188,6 +188,9 @@ pub fn seal_claim(vault: &Vault, draft: &ClaimDraft) -> Result<NewClaim, AppErro
         due_date: draft.due_date.to_string(),
         interest_rate_bp,
         description: draft.description.clone(),
+        arose_on: draft.arose_on.map(|day| day.to_string()),
+        reminder_fee_agreed: draft.reminder_fee_agreed,
+        jurisdiction: draft.jurisdiction.clone(),
         customer,
     })
 }

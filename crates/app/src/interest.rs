@@ -187,6 +187,9 @@ impl<S: Store> App<S> {
             lowest_interest_rate_bp: case.lowest_interest_rate_bp,
             claims_without_rate: case.claims_without_rate,
             interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
+            arose_on: case.earliest_arose_on.as_deref(),
+            reminder_fee_agreed: case.reminder_fee_agreed,
+            jurisdiction: case.jurisdiction.as_deref(),
         };
         let owed = [
             case.principal_balance_minor,

@@ -145,6 +145,15 @@ pub struct ClaimDraft {
     pub interest: InterestTerms,
     pub creditor_fees: Money,
     pub description: String,
+    /// When the debt arose, where the client says so: some markets count limitation from it
+    /// (SE: preskriptionslag 1981:130 § 2).
+    pub arose_on: Option<NaiveDate>,
+    /// Whether the claim's terms allowed a reminder fee when the debt arose; None when the
+    /// client did not say (SE: lag 1981:739 § 2 allows one only if agreed).
+    pub reminder_fee_agreed: Option<bool>,
+    /// The part of the market whose law applies, ISO 3166-2 in upper case (GB: `GB-ENG`,
+    /// `GB-WLS`, `GB-SCT`, `GB-NIR`), as given or read from the postcode; None when unknown.
+    pub jurisdiction: Option<String>,
 }
 
 #[cfg(test)]

@@ -11,9 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::national_id::{self, PartyKind};
 
+mod terms;
+
+pub use terms::jurisdiction_from_postcode;
+
 /// The columns of the claim file, in the documented order. Required columns must be in the
 /// header; optional ones may be left out.
-pub const CLAIM_COLUMNS: [(&str, bool); 19] = [
+pub const CLAIM_COLUMNS: [(&str, bool); 22] = [
     ("client_claim_ref", true),
     ("market", true),
     ("customer_type", true),
@@ -33,6 +37,9 @@ pub const CLAIM_COLUMNS: [(&str, bool); 19] = [
     ("interest_rate_pct", false),
     ("creditor_fees", false),
     ("description", false),
+    ("arose_on", false),
+    ("reminder_fee_agreed", false),
+    ("jurisdiction", false),
 ];
 
 /// A claim as received: every field as text, absent and empty meaning the same.
@@ -58,6 +65,9 @@ pub struct RawClaim {
     pub interest_rate_pct: Option<String>,
     pub creditor_fees: Option<String>,
     pub description: Option<String>,
+    pub arose_on: Option<String>,
+    pub reminder_fee_agreed: Option<String>,
+    pub jurisdiction: Option<String>,
 }
 
 impl RawClaim {
@@ -83,6 +93,9 @@ impl RawClaim {
             "interest_rate_pct" => &mut self.interest_rate_pct,
             "creditor_fees" => &mut self.creditor_fees,
             "description" => &mut self.description,
+            "arose_on" => &mut self.arose_on,
+            "reminder_fee_agreed" => &mut self.reminder_fee_agreed,
+            "jurisdiction" => &mut self.jurisdiction,
             _ => return false,
         };
         *slot = Some(value);
@@ -139,6 +152,9 @@ impl Checker<'_> {
             "interest_rate_pct" => &self.raw.interest_rate_pct,
             "creditor_fees" => &self.raw.creditor_fees,
             "description" => &self.raw.description,
+            "arose_on" => &self.raw.arose_on,
+            "reminder_fee_agreed" => &self.raw.reminder_fee_agreed,
+            "jurisdiction" => &self.raw.jurisdiction,
             _ => &None,
         };
         value
@@ -182,8 +198,13 @@ impl Checker<'_> {
 
     fn date(&mut self, column: &'static str) -> Option<NaiveDate> {
         let text = self.required(column)?.to_owned();
+        self.parse_date(column, &text)
+    }
+
+    /// A date written YYYY-MM-DD, not before [`EARLIEST_DATE`].
+    fn parse_date(&mut self, column: &'static str, text: &str) -> Option<NaiveDate> {
         let earliest = NaiveDate::from_ymd_opt(EARLIEST_DATE.0, EARLIEST_DATE.1, EARLIEST_DATE.2);
-        match NaiveDate::parse_from_str(&text, "%Y-%m-%d") {
+        match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             Ok(date) if text.len() == 10 && Some(date) >= earliest => Some(date),
             Ok(_) if text.len() == 10 => {
                 self.fail(
@@ -195,7 +216,7 @@ impl Checker<'_> {
             _ => {
                 self.fail(
                     column,
-                    format!("'{}' is not a real date written YYYY-MM-DD", shorten(&text)),
+                    format!("'{}' is not a real date written YYYY-MM-DD", shorten(text)),
                 );
                 None
             }
@@ -227,7 +248,16 @@ pub fn validate_claim(
     let description = check
         .plain_text("description", DESCRIPTION_LENGTH_MAX, false)
         .unwrap_or_default();
-    match (client_claim_ref, market, customer, amounts, dates, interest) {
+    let terms = terms::terms(&mut check, market, today);
+    match (
+        client_claim_ref,
+        market,
+        customer,
+        amounts,
+        dates,
+        interest,
+        terms,
+    ) {
         (
             Some(client_claim_ref),
             Some(market),
@@ -235,6 +265,7 @@ pub fn validate_claim(
             Some((principal, fees)),
             Some((invoice, due)),
             Some(interest),
+            Some(terms),
         ) if check.errors.is_empty() => Ok(ClaimDraft {
             client_claim_ref,
             market: market.code,
@@ -245,6 +276,9 @@ pub fn validate_claim(
             interest,
             creditor_fees: fees,
             description,
+            arose_on: terms.arose_on,
+            reminder_fee_agreed: terms.reminder_fee_agreed,
+            jurisdiction: terms.jurisdiction,
         }),
         _ => {
             debug_assert!(!check.errors.is_empty(), "a refused claim must say why");

@@ -240,7 +240,7 @@ async fn a_claim_file_is_imported_once_with_a_json_summary() {
         let client = cli.add_client();
         let file = write_demo_file(&cli, "40");
         let mut text = std::fs::read_to_string(&file).unwrap_or_default();
-        text.push_str("BAD-1,FI,consumer,131052-308U,X,Y,00100,Helsinki,,,,,EUR,1.00,2026-01-01,2026-01-15,,,\n");
+        text.push_str("BAD-1,FI,consumer,131052-308U,X,Y,00100,Helsinki,,,,,EUR,1.00,2026-01-01,2026-01-15,,,,,,\n");
         std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
         let rows = u64::try_from(text.lines().count() - 1).unwrap_or_default();
         let path = file.to_str().unwrap_or_default();

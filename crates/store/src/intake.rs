@@ -5,11 +5,12 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::{Any, Row, Transaction};
 
+use crate::claim_terms::{CASE_CLAIM_TERMS, CaseClaimTerms};
 use crate::models::*;
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
 /// Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement and the
-/// widest insert here has 12 columns; 500 rows stay far below that and amortise round trips.
+/// widest insert here has 15 columns; 500 rows stay far below that and amortise round trips.
 const ROWS_PER_STATEMENT: usize = 500;
 /// A batch larger than this is a caller's bug: intake streams files in smaller chunks.
 pub const CLAIMS_PER_BATCH_MAX: usize = 20_000;
@@ -433,8 +434,9 @@ async fn insert_claims(
     for chunk in claims.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO claims (id, client_id, client_claim_ref, case_id, currency, principal_minor, \
-             creditor_fees_minor, invoice_date, due_date, interest_rate_bp, description, placed_at_ms) VALUES {}",
-            crate::sql::value_rows(backend, chunk.len(), 12)
+             creditor_fees_minor, invoice_date, due_date, interest_rate_bp, description, placed_at_ms, \
+             arose_on, reminder_fee_agreed, jurisdiction) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 15)
         );
         let mut query = sqlx::query(&sql);
         for claim in chunk {
@@ -452,7 +454,10 @@ async fn insert_claims(
                 .bind(&claim.due_date)
                 .bind(claim.interest_rate_bp)
                 .bind(&claim.description)
-                .bind(batch.at_ms);
+                .bind(batch.at_ms)
+                .bind(claim.arose_on.as_deref())
+                .bind(claim.reminder_fee_agreed.map(i64::from))
+                .bind(claim.jurisdiction.as_deref());
         }
         query.execute(&mut **transaction).await?;
     }
@@ -528,7 +533,7 @@ pub(crate) async fn case_by_number(
     store: &SqlStore,
     case_number: i64,
 ) -> StoreResult<Option<CaseRow>> {
-    let row = sqlx::query(
+    let sql = format!(
         "SELECT c.id, c.case_number, c.client_id, c.customer_id, c.market, c.currency, c.status, \
          cu.kind, cu.language, cu.personal_data, \
          (SELECT CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
@@ -538,13 +543,16 @@ pub(crate) async fn case_by_number(
          (SELECT MAX(due_date) FROM claims WHERE case_id = c.id), \
          (SELECT MIN(interest_rate_bp) FROM claims WHERE case_id = c.id), \
          (SELECT COUNT(*) FROM claims WHERE case_id = c.id AND interest_rate_bp IS NULL), \
-         (SELECT a.carry_minor_bp_days FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1) \
-         FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.case_number = $1",
-    )
-    .bind(case_number)
-    .fetch_optional(store.pool())
-    .await?;
+         (SELECT a.carry_minor_bp_days FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
+         {CASE_CLAIM_TERMS} \
+         FROM cases c JOIN customers cu ON cu.id = c.customer_id WHERE c.case_number = $1"
+    );
+    let row = sqlx::query(&sql)
+        .bind(case_number)
+        .fetch_optional(store.pool())
+        .await?;
     let Some(row) = row else { return Ok(None) };
+    let terms = CaseClaimTerms::read(&row, 18)?;
     Ok(Some(CaseRow {
         id: row.try_get(0)?,
         case_number: row.try_get(1)?,
@@ -564,5 +572,8 @@ pub(crate) async fn case_by_number(
         lowest_interest_rate_bp: row.try_get(15)?,
         claims_without_rate: row.try_get(16)?,
         interest_carry_minor_bp_days: row.try_get::<Option<i64>, _>(17)?.unwrap_or(0),
+        earliest_arose_on: terms.earliest_arose_on,
+        reminder_fee_agreed: terms.reminder_fee_agreed,
+        jurisdiction: terms.jurisdiction,
     }))
 }

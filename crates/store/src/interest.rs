@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 
+use crate::claim_terms::{CASE_CLAIM_TERMS, CaseClaimTerms};
 use crate::models::InterestCase;
 use crate::{Backend, SqlStore, StoreResult};
 
@@ -26,7 +27,8 @@ pub(crate) async fn open_cases(
     after_case_number: i64,
     limit: i64,
 ) -> StoreResult<Vec<InterestCase>> {
-    let sql = "SELECT c.case_number, c.client_id, c.market, c.currency, cu.kind, \
+    let sql = format!(
+        "SELECT c.case_number, c.client_id, c.market, c.currency, cu.kind, \
          (SELECT CAST(COALESCE(SUM(principal_minor), 0) AS BIGINT) FROM claims WHERE case_id = c.id), \
          (SELECT MIN(due_date) FROM claims WHERE case_id = c.id), \
          (SELECT MAX(due_date) FROM claims WHERE case_id = c.id), \
@@ -35,11 +37,12 @@ pub(crate) async fn open_cases(
          (SELECT a.to_date FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
          (SELECT a.carry_minor_bp_days FROM interest_accruals a WHERE a.case_number = c.case_number ORDER BY a.from_date DESC LIMIT 1), \
          b.principal_minor, b.interest_minor, b.collection_costs_minor, b.creditor_fees_minor, \
-         COALESCE(b.version, 0) \
+         COALESCE(b.version, 0), {CASE_CLAIM_TERMS} \
          FROM cases c JOIN customers cu ON cu.id = c.customer_id \
          LEFT JOIN case_balances b ON b.case_number = c.case_number AND b.currency = c.currency \
-         WHERE c.status = 'open' AND c.case_number > $1 ORDER BY c.case_number LIMIT $2";
-    let rows = sqlx::query(sql)
+         WHERE c.status = 'open' AND c.case_number > $1 ORDER BY c.case_number LIMIT $2"
+    );
+    let rows = sqlx::query(&sql)
         .bind(after_case_number)
         .bind(limit)
         .fetch_all(store.pool())
@@ -49,6 +52,7 @@ pub(crate) async fn open_cases(
             let balance = |index: usize| -> StoreResult<i64> {
                 Ok(row.try_get::<Option<i64>, _>(index)?.unwrap_or(0))
             };
+            let terms = CaseClaimTerms::read(row, 17)?;
             Ok(InterestCase {
                 case_number: row.try_get(0)?,
                 client_id: row.try_get(1)?,
@@ -67,6 +71,9 @@ pub(crate) async fn open_cases(
                 collection_costs_balance_minor: balance(14)?,
                 creditor_fees_balance_minor: balance(15)?,
                 version: row.try_get(16)?,
+                earliest_arose_on: terms.earliest_arose_on,
+                reminder_fee_agreed: terms.reminder_fee_agreed,
+                jurisdiction: terms.jurisdiction,
             })
         })
         .collect()

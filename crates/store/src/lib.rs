@@ -7,6 +7,7 @@
 pub mod bench_limit;
 mod case_facts;
 mod checkpoint;
+mod claim_terms;
 mod clients;
 mod execute;
 mod intake;

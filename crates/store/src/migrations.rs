@@ -61,6 +61,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "published_rates",
         include_str!("../migrations/sqlite/0010_published_rates.sql"),
     ),
+    (
+        11,
+        "claim_terms",
+        include_str!("../migrations/sqlite/0011_claim_terms.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -112,6 +117,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         10,
         "published_rates",
         include_str!("../migrations/postgres/0010_published_rates.sql"),
+    ),
+    (
+        11,
+        "claim_terms",
+        include_str!("../migrations/postgres/0011_claim_terms.sql"),
     ),
 ];
 

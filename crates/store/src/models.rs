@@ -55,6 +55,12 @@ pub struct NewClaim {
     pub due_date: String,
     pub interest_rate_bp: Option<i64>,
     pub description: String,
+    /// When the debt arose, YYYY-MM-DD; None when not given.
+    pub arose_on: Option<String>,
+    /// Whether a reminder fee was agreed when the debt arose; None when not said.
+    pub reminder_fee_agreed: Option<bool>,
+    /// ISO 3166-2, upper case (GB only); None when unknown.
+    pub jurisdiction: Option<String>,
     pub customer: NewCustomer,
 }
 
@@ -154,6 +160,15 @@ pub struct CaseRow {
     pub claims_without_rate: i64,
     /// What the rounding of the case's latest interest accrual left over (0 if none).
     pub interest_carry_minor_bp_days: i64,
+    /// When the case's debt arose, as far as its claims say: the earliest of the claims'
+    /// `arose_on` and, for claims without one, their invoice dates; None when no claim gives
+    /// `arose_on`. YYYY-MM-DD.
+    pub earliest_arose_on: Option<String>,
+    /// Every claim of the case says a reminder fee was agreed when the debt arose.
+    pub reminder_fee_agreed: bool,
+    /// The jurisdiction the claims give (ISO 3166-2): `GB-SCT` if any claim is Scottish, else
+    /// the one every claim names; None when they differ or one names none.
+    pub jurisdiction: Option<String>,
 }
 
 /// One entry of a posting as stored: the account code, currency and signed minor units.
@@ -382,6 +397,15 @@ pub struct InterestCase {
     /// The case's version, read with the balances: a decision on these balances is carried
     /// out only while the case is still at this version.
     pub version: i64,
+    /// When the case's debt arose, as far as its claims say: the earliest of the claims'
+    /// `arose_on` and, for claims without one, their invoice dates; None when no claim gives
+    /// `arose_on`. YYYY-MM-DD.
+    pub earliest_arose_on: Option<String>,
+    /// Every claim of the case says a reminder fee was agreed when the debt arose.
+    pub reminder_fee_agreed: bool,
+    /// The jurisdiction the claims give (ISO 3166-2): `GB-SCT` if any claim is Scottish, else
+    /// the one every claim names; None when they differ or one names none.
+    pub jurisdiction: Option<String>,
 }
 
 /// A decision recorded on a case.

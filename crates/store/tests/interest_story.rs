@@ -31,6 +31,9 @@ fn claim(
         due_date: due.into(),
         interest_rate_bp: rate,
         description: "Invoice".into(),
+        arose_on: None,
+        reminder_fee_agreed: None,
+        jurisdiction: None,
         customer: NewCustomer {
             id: unique_name("customer"),
             market: market(),

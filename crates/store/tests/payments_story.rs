@@ -19,6 +19,9 @@ fn claim(reference: &str, index: &str, principal_minor: i64) -> NewClaim {
         due_date: "2026-01-15".into(),
         interest_rate_bp: None,
         description: "Invoice".into(),
+        arose_on: None,
+        reminder_fee_agreed: None,
+        jurisdiction: None,
         customer: NewCustomer {
             id: unique_name("customer"),
             market,

@@ -33,6 +33,9 @@ fn claim(reference: &str, national_id_index: &str) -> NewClaim {
         due_date: "2026-01-15".into(),
         interest_rate_bp: None,
         description: "Invoice".into(),
+        arose_on: None,
+        reminder_fee_agreed: None,
+        jurisdiction: None,
         customer: NewCustomer {
             id: unique_name("customer"),
             market: market("FI"),

@@ -1,6 +1,7 @@
 //! The client API over real HTTP, on every backend under test.
 
 use reilu_formats::claim_row::CLAIM_COLUMNS;
+use reilu_store::Store;
 use serde_json::{Value, json};
 
 #[path = "web_support.rs"]
@@ -269,5 +270,54 @@ async fn a_client_reads_its_own_statement_as_json_or_csv() {
                 .ok(),
             Some(400)
         );
+    }
+}
+
+#[tokio::test]
+async fn the_claim_terms_travel_over_the_api_and_are_judged_like_the_file() {
+    for app in spawn_apps().await {
+        let backend = app.backend_name;
+        let mut agreed = good_claim("T-1");
+        agreed["arose_on"] = json!("2026-08-20");
+        agreed["reminder_fee_agreed"] = json!("Yes");
+        let mut elsewhere = good_claim("T-2");
+        elsewhere["customer_national_id"] = json!("061257-783H");
+        elsewhere["jurisdiction"] = json!("GB-SCT");
+        let mut late = good_claim("T-3");
+        late["arose_on"] = json!("2026-09-16");
+        late["reminder_fee_agreed"] = json!("maybe");
+        let body = json!({ "claims": [agreed, elsewhere, late] });
+        let answer = app
+            .post_claims(Some(&app.api_key), Some("terms-1"), &body)
+            .await;
+        assert_eq!(answer.status(), 200, "{backend}");
+        let report: Value = answer.json().await.unwrap_or_default();
+        let columns = |index: usize| -> Vec<String> {
+            report["items"][index]["errors"]
+                .as_array()
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|x| x["column"].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(report["items"][0]["status"], "accepted", "{report}");
+        assert_eq!(columns(1), ["jurisdiction"], "{backend}: {report}");
+        assert_eq!(
+            columns(2),
+            ["arose_on", "reminder_fee_agreed"],
+            "{backend}: {report}"
+        );
+        let case = app
+            .app
+            .store()
+            .case_by_number(100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("{backend}: no case"));
+        assert_eq!(case.earliest_arose_on.as_deref(), Some("2026-08-20"));
+        assert!(case.reminder_fee_agreed, "{backend}");
+        assert_eq!(case.jurisdiction, None, "{backend}");
     }
 }

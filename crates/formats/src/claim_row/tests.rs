@@ -145,3 +145,174 @@ fn a_business_claim_needs_a_business_id() {
     raw.set("customer_national_id", "0737546-2".into());
     assert_eq!(errors_of(&raw), Vec::new());
 }
+
+/// A valid United Kingdom consumer claim (Manchester: a postcode that shows no jurisdiction).
+fn british() -> RawClaim {
+    let mut raw = finnish();
+    for (column, value) in [
+        ("market", "GB"),
+        ("customer_national_id", "ES719900B"),
+        ("customer_name", "Amelia Wilson"),
+        ("customer_address_line1", "Victoria Road 25"),
+        ("customer_postcode", "M2 6AA"),
+        ("customer_city", "Manchester"),
+        ("customer_email", "amelia@example.co.uk"),
+        ("customer_phone", "+447700900123"),
+        ("currency", "GBP"),
+    ] {
+        assert!(raw.set(column, value.to_owned()), "{column}");
+    }
+    raw
+}
+
+fn british_with(settings: &[(&str, &str)]) -> RawClaim {
+    let mut raw = british();
+    for (column, value) in settings {
+        raw.set(column, (*value).to_owned());
+    }
+    raw
+}
+
+fn draft_of(raw: &RawClaim) -> ClaimDraft {
+    validate_claim(raw, &markets(), today()).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+#[test]
+fn the_terms_left_out_are_not_given() {
+    let draft = draft_of(&finnish());
+    assert_eq!(draft.arose_on, None);
+    assert_eq!(draft.reminder_fee_agreed, None, "not said");
+    assert_eq!(draft.jurisdiction, None);
+    let draft = draft_of(&british());
+    assert_eq!(
+        draft.jurisdiction, None,
+        "Manchester's postcode shows no part"
+    );
+}
+
+#[test]
+fn a_debt_arises_on_a_real_day_before_it_falls_due() {
+    // The invoice is dated 2026-09-01 and due 2026-09-15; today is 2026-11-25.
+    for accepted in ["2019-03-01", "2026-09-01", "2026-09-10", "2026-09-15"] {
+        let draft = draft_of(&with("arose_on", accepted));
+        assert_eq!(draft.arose_on, date(accepted), "{accepted}");
+    }
+    let cases: [(&str, &str); 5] = [
+        ("2026-09-16", "after the due date 2026-09-15"),
+        ("2026-02-30", "not a real date written YYYY-MM-DD"),
+        ("1.9.2026", "not a real date written YYYY-MM-DD"),
+        ("1949-12-31", "before 1950-01-01"),
+        ("2026-11-26", "in the future"),
+    ];
+    for (value, expected) in cases {
+        let mut raw = with("arose_on", value);
+        if value == "2026-11-26" {
+            // Only a due date that does not read leaves the future to be checked on its own.
+            raw.set("due_date", "soon".into());
+        }
+        let errors = errors_of(&raw);
+        let matching = errors
+            .iter()
+            .any(|(column, reason)| *column == "arose_on" && reason.contains(expected));
+        assert!(
+            matching,
+            "arose_on={value}: expected '{expected}', got {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_reminder_fee_agreement_reads_true_false_yes_or_no_in_any_case() {
+    for (value, agreed) in [
+        ("true", Some(true)),
+        ("TRUE", Some(true)),
+        (" Yes ", Some(true)),
+        ("false", Some(false)),
+        ("No", Some(false)),
+        ("", None),
+    ] {
+        let draft = draft_of(&with("reminder_fee_agreed", value));
+        assert_eq!(draft.reminder_fee_agreed, agreed, "{value:?}");
+    }
+    for value in ["1", "y", "agreed", "ja"] {
+        let errors = errors_of(&with("reminder_fee_agreed", value));
+        assert!(
+            errors
+                .iter()
+                .any(|(column, reason)| *column == "reminder_fee_agreed"
+                    && reason.contains("neither true nor false")),
+            "{value}: {errors:?}"
+        );
+    }
+}
+
+#[test]
+fn a_british_claim_names_its_jurisdiction_in_any_case() {
+    for (value, stored) in [
+        ("GB-SCT", "GB-SCT"),
+        ("gb-eng", "GB-ENG"),
+        ("Gb-Wls", "GB-WLS"),
+        (" GB-NIR ", "GB-NIR"),
+    ] {
+        let draft = draft_of(&british_with(&[("jurisdiction", value)]));
+        assert_eq!(draft.jurisdiction.as_deref(), Some(stored), "{value}");
+    }
+    for value in ["GB", "SCT", "GB-XYZ", "England"] {
+        let errors = errors_of(&british_with(&[("jurisdiction", value)]));
+        let matching = errors.iter().any(|(column, reason)| {
+            *column == "jurisdiction"
+                && reason.contains("not one of GB-ENG, GB-WLS, GB-SCT, GB-NIR")
+        });
+        assert!(matching, "{value}: {errors:?}");
+    }
+}
+
+#[test]
+fn another_markets_claim_naming_a_jurisdiction_is_refused() {
+    let errors = errors_of(&with("jurisdiction", "GB-SCT"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "jurisdiction");
+    assert!(
+        errors[0].1.contains("only United Kingdom (GB) claims"),
+        "{errors:?}"
+    );
+    assert!(errors[0].1.contains("FI law"), "{errors:?}");
+}
+
+#[test]
+fn a_british_jurisdiction_left_out_is_read_from_an_unambiguous_postcode() {
+    for (postcode, expected) in [
+        ("BT1 5GS", Some("GB-NIR")),
+        ("bt48 6dq", Some("GB-NIR")),
+        ("EH1 1YZ", Some("GB-SCT")),
+        ("G1 1XQ", Some("GB-SCT")),
+        ("ZE1 0AA", Some("GB-SCT")),
+        ("AB10 1AB", Some("GB-SCT")),
+        ("TD15 1AA", None),
+        ("TD1 1AA", None),
+        ("GU1 1AA", None),
+        ("GL1 1AA", None),
+        ("SW1A 0AA", None),
+        ("CF10 1AA", None),
+        ("EH", None),
+        ("12345", None),
+    ] {
+        assert_eq!(jurisdiction_from_postcode(postcode), expected, "{postcode}");
+        let draft = draft_of(&british_with(&[("customer_postcode", postcode)]));
+        assert_eq!(draft.jurisdiction.as_deref(), expected, "{postcode}");
+    }
+}
+
+#[test]
+fn a_given_jurisdiction_wins_and_a_customer_abroad_shows_none() {
+    let given = british_with(&[("customer_postcode", "EH1 1YZ"), ("jurisdiction", "GB-ENG")]);
+    assert_eq!(draft_of(&given).jurisdiction.as_deref(), Some("GB-ENG"));
+    let abroad = british_with(&[("customer_postcode", "BT1 5GS"), ("customer_country", "ie")]);
+    assert_eq!(draft_of(&abroad).jurisdiction, None);
+    let at_home = british_with(&[("customer_postcode", "BT1 5GS"), ("customer_country", "gb")]);
+    assert_eq!(draft_of(&at_home).jurisdiction.as_deref(), Some("GB-NIR"));
+}

@@ -92,7 +92,7 @@ fn text(field: &Option<String>) -> &str {
     field.as_deref().unwrap_or("")
 }
 
-fn claim_fields(claim: &RawClaim) -> [&str; 19] {
+fn claim_fields(claim: &RawClaim) -> [&str; 22] {
     [
         text(&claim.client_claim_ref),
         text(&claim.market),
@@ -113,6 +113,9 @@ fn claim_fields(claim: &RawClaim) -> [&str; 19] {
         text(&claim.interest_rate_pct),
         text(&claim.creditor_fees),
         text(&claim.description),
+        text(&claim.arose_on),
+        text(&claim.reminder_fee_agreed),
+        text(&claim.jurisdiction),
     ]
 }
 

@@ -130,6 +130,8 @@ impl RuleBook {
                 id: Arc::from(rate.rule_id()),
                 parameter: Parameter::InterestLateRate,
                 applies_to: rate.applies_to,
+                // A published rate is the whole market's.
+                jurisdictions: Vec::new(),
                 principle: Principle::ProportionateCosts,
                 citation: Arc::from(rate.citation.trim()),
                 effective_from: rate.effective_from,
@@ -139,8 +141,6 @@ impl RuleBook {
                 source: Source::Law,
                 value: Value::Percent(rate.rate_bp),
                 line: 0,
-                // A late rate holds in the whole market.
-                jurisdictions: Vec::new(),
             };
             self.index
                 .entry((Owner::Market(rate.market), Parameter::InterestLateRate))
