@@ -250,7 +250,21 @@ impl DemoPortfolio {
             pick(rng, CLIENT_NAMES),
             rng.gen_range(100_000..999_999)
         ));
+        self.terms(&mut raw, invoice, case_index, claim_index);
         raw
+    }
+
+    /// The claim's terms as a client states them: most contracts agree a reminder fee, and
+    /// half the claims say when the debt arose (on the invoice day or a little before). Drawn
+    /// from a generator of their own, so the rest of a seed's portfolio stays as it was.
+    fn terms(&self, raw: &mut RawClaim, invoice: NaiveDate, case_index: u64, claim_index: u32) {
+        let mut rng = ChaCha8Rng::seed_from_u64(
+            self.seed ^ case_index.rotate_left(29) ^ u64::from(claim_index).rotate_left(53),
+        );
+        raw.reminder_fee_agreed = Some(rng.gen_bool(0.8).to_string());
+        raw.arose_on = rng
+            .gen_bool(0.5)
+            .then(|| (invoice - Duration::days(rng.gen_range(0..30))).to_string());
     }
 }
 
