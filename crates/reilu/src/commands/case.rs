@@ -452,7 +452,8 @@ fn print_record(record: &CaseRecord) {
     if !facts.channels_refused.is_empty() {
         println!("channels refused: {}", facts.channels_refused.join(", "));
     }
-    if let Some(code) = &facts.jurisdiction {
+    // The one the gate applies: an operator's setting, else what the claims say.
+    if let Some(code) = &view.jurisdiction {
         println!("jurisdiction: {code}");
     }
     if let Some(day) = view.limitation_interrupted_on {
@@ -554,7 +555,7 @@ fn show_json(shown: &reilu_app::cases::CaseWithCustomer, record: &CaseRecord) ->
         "vulnerable": record.snapshot.view.vulnerable,
         "vulnerability_review_on": facts.vulnerability_review_on,
         "channels_refused": facts.channels_refused,
-        "jurisdiction": facts.jurisdiction,
+        "jurisdiction": record.snapshot.view.jurisdiction,
         "limitation_interrupted_on": record.snapshot.view.limitation_interrupted_on,
         "contacts": facts.contacts.iter().map(|c| json!({
             "at_ms": c.at_ms, "channel": c.channel, "purpose": c.purpose,
