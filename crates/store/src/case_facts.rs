@@ -586,14 +586,22 @@ pub(crate) async fn decisions(
     case_number: i64,
 ) -> StoreResult<Vec<crate::models::DecisionRow>> {
     let rows = sqlx::query(
-        "SELECT decision_id, at_ms, actor, version, executed, posting_id, decision FROM case_decisions \
-         WHERE case_number = $1 ORDER BY at_ms, decision_id",
+        "SELECT d.decision_id, d.at_ms, d.actor, d.version, d.executed, d.posting_id, j.payload \
+         FROM case_decisions d JOIN journal j ON j.seq = d.journal_seq \
+         WHERE d.case_number = $1 ORDER BY d.at_ms, d.decision_id",
     )
     .bind(case_number)
     .fetch_all(store.pool())
     .await?;
     rows.iter()
         .map(|row| {
+            let payload: String = row.try_get(6)?;
+            let decision = serde_json::from_str::<serde_json::Value>(&payload)
+                .ok()
+                .and_then(|value| value.get("decision").map(ToString::to_string))
+                .ok_or_else(|| {
+                    StoreError::Corrupt("a decision's journal entry holds no decision".into())
+                })?;
             Ok(crate::models::DecisionRow {
                 decision_id: row.try_get(0)?,
                 at_ms: row.try_get(1)?,
@@ -601,7 +609,7 @@ pub(crate) async fn decisions(
                 version: row.try_get(3)?,
                 executed: row.try_get::<i64, _>(4)? == 1,
                 posting_id: row.try_get(5)?,
-                decision: row.try_get(6)?,
+                decision,
             })
         })
         .collect()

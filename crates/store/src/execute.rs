@@ -78,9 +78,12 @@ pub(crate) async fn execute(
         }
     }
     bump_versions(&mut transaction, &planned, backend).await?;
-    write_records(&mut transaction, &planned, actor, at_ms, backend).await?;
+    // Each recorded decision is one journal entry, in batch order: its sequence number is
+    // known before the entries are written, and the decision row points at it.
     let entries = journal_entries(&planned, actor, at_ms)?;
+    let seqs: Vec<i64> = (0..entries.len()).map(|index| head.seq_of(index)).collect();
     journal::write_many(&mut transaction, head, &entries, backend).await?;
+    write_records(&mut transaction, &planned, &seqs, actor, at_ms, backend).await?;
     transaction.commit().await?;
     Ok(planned.into_iter().map(|item| item.outcome).collect())
 }
@@ -320,11 +323,12 @@ async fn bump_versions(
 async fn write_records(
     transaction: &mut Tx,
     planned: &[Planned],
+    seqs: &[i64],
     actor: &str,
     at_ms: i64,
     backend: Backend,
 ) -> StoreResult<()> {
-    insert_decisions(transaction, planned, actor, at_ms, backend).await?;
+    insert_decisions(transaction, planned, seqs, actor, at_ms, backend).await?;
     let mut accruals = Vec::new();
     for item in planned {
         let Execution::Executed { posting_id } = item.outcome else {
@@ -429,21 +433,23 @@ async fn insert_charge(
 async fn insert_decisions(
     transaction: &mut Tx,
     planned: &[Planned],
+    seqs: &[i64],
     actor: &str,
     at_ms: i64,
     backend: Backend,
 ) -> StoreResult<()> {
-    let rows: Vec<&Planned> = planned
+    let rows: Vec<(&Planned, i64)> = planned
         .iter()
         .filter(|item| item.outcome != Execution::AlreadyRecorded)
+        .zip(seqs.iter().copied())
         .collect();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO case_decisions (decision_id, case_number, version, proposal, verdict, decision, actor, at_ms, executed, posting_id) VALUES {}",
+            "INSERT INTO case_decisions (decision_id, case_number, version, proposal, verdict, journal_seq, actor, at_ms, executed, posting_id) VALUES {}",
             crate::sql::value_rows(backend, chunk.len(), 10)
         );
         let mut query = sqlx::query(&sql);
-        for item in chunk {
+        for (item, seq) in chunk {
             let decision = item.decision.decision();
             let (executed, posting_id) = match item.outcome {
                 Execution::Executed { posting_id } => (1_i64, posting_id),
@@ -455,7 +461,7 @@ async fn insert_decisions(
                 .bind(item.decision.version())
                 .bind(decision.proposal)
                 .bind(verdict_name(decision.verdict))
-                .bind(decision_json(&item.decision)?)
+                .bind(*seq)
                 .bind(actor.to_owned())
                 .bind(at_ms)
                 .bind(executed)
@@ -490,7 +496,9 @@ fn outcome_name(outcome: Execution) -> &'static str {
     }
 }
 
-/// One `gate.decided` entry per decision recorded now, naming what was carried out.
+/// One `gate.decided` entry per decision recorded now, naming what was carried out. The
+/// payload is written as text around the decision's own JSON, serialised once: the interest
+/// run writes thousands of them per page.
 fn journal_entries(
     planned: &[Planned],
     actor: &str,
@@ -501,22 +509,25 @@ fn journal_entries(
         .filter(|item| item.outcome != Execution::AlreadyRecorded)
         .map(|item| {
             let posting_id = match item.outcome {
-                Execution::Executed { posting_id } => posting_id,
-                _ => None,
+                Execution::Executed {
+                    posting_id: Some(id),
+                } => id.to_string(),
+                _ => "null".to_owned(),
             };
-            let payload = serde_json::json!({
-                "decision_id": item.decision.id().as_str(),
-                "version": item.decision.version(),
-                "execution": outcome_name(item.outcome),
-                "posting_id": posting_id,
-                "decision": item.decision.decision(),
-            });
+            // The id is letters, digits, `-` and `_` (DecisionId), so it needs no escaping.
+            let payload = format!(
+                "{{\"decision_id\":\"{}\",\"version\":{},\"execution\":\"{}\",\"posting_id\":{posting_id},\"decision\":{}}}",
+                item.decision.id().as_str(),
+                item.decision.version(),
+                outcome_name(item.outcome),
+                decision_json(&item.decision)?,
+            );
             Ok(NewJournalEntry {
                 at_ms,
                 actor: actor.to_owned(),
                 kind: "gate.decided".into(),
                 subject: format!("case:{}", item.decision.case_number()),
-                payload: payload.to_string(),
+                payload,
             })
         })
         .collect()

@@ -104,6 +104,13 @@ pub(crate) struct JournalHead {
     hash: String,
 }
 
+impl JournalHead {
+    /// The sequence number `write_many` gives the entry at `index` of its batch.
+    pub(crate) fn seq_of(&self, index: usize) -> i64 {
+        self.seq + 1 + i64::try_from(index).unwrap_or(i64::MAX - self.seq - 1)
+    }
+}
+
 /// Locks the journal's head without moving it (see `reserve` for why it comes first).
 pub(crate) async fn lock_head(
     transaction: &mut Transaction<'static, Any>,

@@ -83,7 +83,8 @@ CREATE TABLE case_decisions (
     version BIGINT NOT NULL,
     proposal TEXT NOT NULL,
     verdict TEXT NOT NULL,
-    decision TEXT NOT NULL,
+    -- The decision with its reasons is the journal entry's payload (written once, chained).
+    journal_seq BIGINT NOT NULL REFERENCES journal (seq),
     actor TEXT NOT NULL,
     at_ms BIGINT NOT NULL,
     executed BIGINT NOT NULL CHECK (executed IN (0, 1)),

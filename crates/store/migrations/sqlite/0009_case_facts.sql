@@ -83,7 +83,8 @@ CREATE TABLE case_decisions (
     version INTEGER NOT NULL,
     proposal TEXT NOT NULL,
     verdict TEXT NOT NULL,
-    decision TEXT NOT NULL,
+    -- The decision with its reasons is the journal entry's payload (written once, chained).
+    journal_seq INTEGER NOT NULL REFERENCES journal (seq),
     actor TEXT NOT NULL,
     at_ms INTEGER NOT NULL,
     executed INTEGER NOT NULL CHECK (executed IN (0, 1)),
