@@ -40,6 +40,7 @@ pub fn sqlite_url(data: &Path) -> String {
 /// `REILU_MASTER_KEY` or the key file, connects to and migrates the store.
 pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
     ensure_data_folder(&target.data)?;
+    owner_only_database_files(target)?;
     let master = master_key(&target.data)?;
     let url = target.database_url();
     let store = SqlStore::connect(&url).await?;
@@ -76,6 +77,36 @@ pub async fn close_opened_stores() {
     for store in stores {
         store.close().await;
     }
+}
+
+/// The embedded store's files are the owner's alone, like the master key: `reilu.db` is
+/// created with mode 0600 before SQLite opens it (SQLite gives its log and shared-memory
+/// files the database file's permissions), and files an older version left readable to
+/// others are tightened. A `--database-url` store is the operator's to secure.
+fn owner_only_database_files(target: &Target) -> anyhow::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    if target
+        .database_url
+        .as_deref()
+        .is_some_and(|url| !url.trim().is_empty())
+    {
+        return Ok(());
+    }
+    let database = target.data.join(DATABASE_FILE_NAME);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&database)
+        .with_context(|| format!("cannot open {}", database.display()))?;
+    for suffix in ["", "-wal", "-shm"] {
+        let path = target.data.join(format!("{DATABASE_FILE_NAME}{suffix}"));
+        if path.exists() {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                .with_context(|| format!("cannot make {} owner-only", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn ensure_data_folder(data: &Path) -> anyhow::Result<()> {

@@ -1122,3 +1122,37 @@ async fn an_operator_holds_releases_and_proposes_through_the_one_door() {
         cli.ok(&["check"]);
     }
 }
+
+#[test]
+fn the_embedded_store_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = folder.path().join("data");
+    let data_arg = data.display().to_string();
+    let demo = reilu(&["--data", &data_arg, "demo", "--cases", "5", "--seed", "1"]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let mode = |name: &str| {
+        std::fs::metadata(data.join(name))
+            .map(|meta| meta.permissions().mode() & 0o777)
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    assert_eq!(mode("reilu.db"), 0o600);
+    assert_eq!(mode("master.key"), 0o600);
+    // A file an older version left readable to others is tightened when next opened.
+    std::fs::set_permissions(
+        data.join("reilu.db"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let check = reilu(&["--data", &data_arg, "check"]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(mode("reilu.db"), 0o600);
+}
