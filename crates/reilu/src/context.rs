@@ -43,7 +43,7 @@ pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
     owner_only_database_files(target)?;
     let master = master_key(&target.data)?;
     let url = target.database_url();
-    let store = SqlStore::connect(&url).await?;
+    let store = SqlStore::connect(&url, master.journal_key()).await?;
     remember_opened(&store);
     let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
     if target.rules.is_some() {
@@ -117,7 +117,8 @@ pub fn ensure_data_folder(data: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create the data folder {}", data.display()))
 }
 
-fn master_key(data: &Path) -> anyhow::Result<MasterKey> {
+/// The master key from `REILU_MASTER_KEY`, else `DIR/master.key` (created on first use).
+pub fn master_key(data: &Path) -> anyhow::Result<MasterKey> {
     match std::env::var(MASTER_KEY_VARIABLE) {
         Ok(text) if !text.trim().is_empty() => MasterKey::from_hex(&text)
             .with_context(|| format!("{MASTER_KEY_VARIABLE} is not a valid key")),

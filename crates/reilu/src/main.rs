@@ -66,9 +66,10 @@ enum Command {
     Sweep(commands::sweep::SweepArgs),
     /// Accrue late interest on every open case up to a date, as the gate allows; once per period.
     Accrue(commands::accrue::AccrueArgs),
-    /// Verify every invariant: the journal's chain, balanced postings, account balances, client money.
+    /// Verify every invariant: the journal's chain, balanced postings, account balances, client money,
+    /// and that postings, clients and claims are as the journal vouches.
     Check,
-    /// Check the journal's hash chain.
+    /// The journal: verify its chain, sign checkpoints of it, show the signing key.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
     /// Measure throughput (see the README's performance section).

@@ -67,10 +67,11 @@ pub(crate) async fn execute(
     let mut transaction = store.pool().begin().await?;
     // The journal's head first: it takes the write lock (SQLite) or the head row's lock
     // (PostgreSQL), so the versions read next stay true until the commit.
-    let head = journal::lock_head(&mut transaction).await?;
+    let head = journal::lock_head(&mut transaction, store.keyring()).await?;
     let mut planned = plan(&mut transaction, batch, backend).await?;
     let postings = build_postings(&mut transaction, &mut planned, actor, at_ms, backend).await?;
-    let posting_ids = write_postings(&mut transaction, &postings, backend).await?;
+    let posting_ids =
+        write_postings(&mut transaction, &postings, backend, store.keyring().key()).await?;
     for item in &mut planned {
         if let (Some(index), Execution::Executed { posting_id }) = (item.posting, &mut item.outcome)
         {

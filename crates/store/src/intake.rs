@@ -29,7 +29,7 @@ pub(crate) async fn place_claims(
         )));
     }
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
     if let Some(request) = idempotency
         && let Some(earlier) =
             claim_idempotency_key(&mut transaction, &batch.client_id, request, batch.at_ms).await?
@@ -37,7 +37,13 @@ pub(crate) async fn place_claims(
         transaction.rollback().await?;
         return Ok(earlier);
     }
-    let placements = write_batch(&mut transaction, batch, store.backend()).await?;
+    let placements = write_batch(
+        &mut transaction,
+        batch,
+        store.backend(),
+        store.keyring().key(),
+    )
+    .await?;
     let accepted = placements
         .iter()
         .filter(|p| matches!(p, Placement::Accepted { .. }))
@@ -142,6 +148,7 @@ async fn write_batch(
     transaction: &mut Tx,
     batch: &ClaimBatch,
     backend: Backend,
+    key: &reilu_vault::JournalKey,
 ) -> StoreResult<Vec<Placement>> {
     let earlier = existing_claims(transaction, batch, backend).await?;
     // Claims to write: not placed before and, within the batch, the first with its reference.
@@ -155,7 +162,7 @@ async fn write_batch(
     let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
     let cases = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
     insert_claims(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
-    post_receivables(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
+    post_receivables(transaction, batch, &fresh, &customer_ids, &cases, backend, key).await?;
     let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(fresh.len());
     for claim in &fresh {
         let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
@@ -481,6 +488,7 @@ async fn post_receivables(
     customer_ids: &HashMap<String, String>,
     cases: &HashMap<String, (String, i64)>,
     backend: Backend,
+    key: &reilu_vault::JournalKey,
 ) -> StoreResult<()> {
     if claims.is_empty() {
         return Ok(());
@@ -525,7 +533,7 @@ async fn post_receivables(
         actor: batch.actor.clone(),
         entries,
     };
-    crate::ledger::write_posting(transaction, &posting, backend).await?;
+    crate::ledger::write_posting(transaction, &posting, backend, key).await?;
     Ok(())
 }
 

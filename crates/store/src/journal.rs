@@ -1,17 +1,36 @@
-//! The journal: append-only and hash-chained. Each entry's hash covers the previous entry's
-//! hash and every field of its own, so changing or removing any entry breaks every hash
-//! after it, which `verify` finds.
+//! The journal: append-only and chained. Each entry's tag covers the previous entry's tag and
+//! every field of its own, so changing or removing any entry breaks every tag after it,
+//! which `verify` finds. Tags are HMAC-SHA-256 under the journal key, which lives outside
+//! the database (derived from the master key): someone who can write the database file can
+//! still rewrite an entry, but cannot compute the tags that would hide it. Entries written
+//! before the journal was keyed keep their plain SHA-256 hashes; see `keying` for the
+//! switch-over.
 
+use reilu_vault::JournalKey;
 use sha2::{Digest, Sha256};
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, Row, Transaction};
 
+use crate::keying::Keyring;
 use crate::models::NewJournalEntry;
-use crate::{StoreError, StoreResult};
+use crate::StoreResult;
 
-/// The place reserved for the next entry: its sequence number and the hash it chains to.
+/// The place reserved for the next entry: its sequence number, the tag it chains to and the
+/// key that tags it.
 pub(crate) struct JournalSlot {
     seq: i64,
     prev_hash: String,
+    key: JournalKey,
+}
+
+impl JournalSlot {
+    pub(crate) fn seq(&self) -> i64 {
+        self.seq
+    }
+
+    /// The key the entry will be tagged with; the import's postings are tagged with it too.
+    pub(crate) fn key(&self) -> &JournalKey {
+        &self.key
+    }
 }
 
 /// A stored journal entry.
@@ -33,38 +52,54 @@ pub enum JournalVerification {
     Broken { seq: i64, reason: String },
 }
 
-/// SHA-256 over the previous hash and the entry's fields, each prefixed by its length so no
-/// two different entries can encode to the same bytes.
+/// The fields an entry's hash or tag covers, in order.
+fn entry_fields(prev_hash: &str, seq: i64, entry: &NewJournalEntry) -> [String; 7] {
+    [
+        prev_hash.to_owned(),
+        seq.to_string(),
+        entry.at_ms.to_string(),
+        entry.actor.clone(),
+        entry.kind.clone(),
+        entry.subject.clone(),
+        entry.payload.clone(),
+    ]
+}
+
+/// The plain SHA-256 of entries written before the journal was keyed: over the previous
+/// hash and the entry's fields, each prefixed by its length so no two different entries can
+/// encode to the same bytes.
 pub fn entry_hash(prev_hash: &str, seq: i64, entry: &NewJournalEntry) -> String {
     let mut hasher = Sha256::new();
-    let at_ms = entry.at_ms.to_string();
-    let seq = seq.to_string();
-    for field in [
-        prev_hash,
-        &seq,
-        &at_ms,
-        &entry.actor,
-        &entry.kind,
-        &entry.subject,
-        &entry.payload,
-    ] {
+    for field in entry_fields(prev_hash, seq, entry) {
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field.as_bytes());
     }
     hex::encode(hasher.finalize())
 }
 
+/// The tag of a keyed entry: HMAC-SHA-256 under the journal key over the same fields as
+/// [`entry_hash`], length-prefixed the same way.
+pub fn entry_tag(key: &JournalKey, prev_hash: &str, seq: i64, entry: &NewJournalEntry) -> String {
+    let fields = entry_fields(prev_hash, seq, entry);
+    let parts: Vec<&[u8]> = fields.iter().map(|field| field.as_bytes()).collect();
+    key.tag(&parts)
+}
+
 /// Takes the next sequence number. As the first write of a transaction it also takes the
 /// write lock (SQLite) or the head row's lock (PostgreSQL), so appends never interleave.
+/// Refused when the store was opened with another key than the journal's.
 pub(crate) async fn reserve(
     transaction: &mut Transaction<'static, Any>,
+    keyring: &Keyring,
 ) -> StoreResult<JournalSlot> {
+    let key = keyring.writing_key()?;
     let row = sqlx::query("UPDATE journal_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **transaction)
         .await?;
     Ok(JournalSlot {
         seq: row.try_get(0)?,
         prev_hash: row.try_get(1)?,
+        key,
     })
 }
 
@@ -74,7 +109,7 @@ pub(crate) async fn write(
     slot: JournalSlot,
     entry: &NewJournalEntry,
 ) -> StoreResult<i64> {
-    let hash = entry_hash(&slot.prev_hash, slot.seq, entry);
+    let hash = entry_tag(&slot.key, &slot.prev_hash, slot.seq, entry);
     sqlx::query(
         "INSERT INTO journal (seq, at_ms, actor, kind, subject, payload, prev_hash, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -102,6 +137,7 @@ pub(crate) async fn write(
 pub(crate) struct JournalHead {
     seq: i64,
     hash: String,
+    key: JournalKey,
 }
 
 impl JournalHead {
@@ -114,13 +150,16 @@ impl JournalHead {
 /// Locks the journal's head without moving it (see `reserve` for why it comes first).
 pub(crate) async fn lock_head(
     transaction: &mut Transaction<'static, Any>,
+    keyring: &Keyring,
 ) -> StoreResult<JournalHead> {
+    let key = keyring.writing_key()?;
     let row = sqlx::query("UPDATE journal_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
         .fetch_one(&mut **transaction)
         .await?;
     Ok(JournalHead {
         seq: row.try_get(0)?,
         hash: row.try_get(1)?,
+        key,
     })
 }
 
@@ -140,7 +179,7 @@ pub(crate) async fn write_many(
     let mut rows = Vec::with_capacity(entries.len());
     for entry in entries {
         seq += 1;
-        let hash = entry_hash(&prev_hash, seq, entry);
+        let hash = entry_tag(&head.key, &prev_hash, seq, entry);
         rows.push((
             seq,
             entry,
@@ -173,94 +212,6 @@ pub(crate) async fn write_many(
         .execute(&mut **transaction)
         .await?;
     Ok(())
-}
-
-/// Entries read per query while verifying, so memory stays flat however long the journal.
-const VERIFY_PAGE_ENTRIES: i64 = 1000;
-
-pub(crate) async fn verify(pool: &AnyPool) -> StoreResult<JournalVerification> {
-    let mut expected_prev = "0".repeat(64);
-    let mut expected_seq: i64 = 1;
-    loop {
-        let page = read_page(pool, expected_seq - 1).await?;
-        if page.is_empty() {
-            break;
-        }
-        for stored in &page {
-            if let Some(reason) = check_entry(stored, expected_seq, &expected_prev) {
-                return Ok(JournalVerification::Broken {
-                    seq: stored.seq,
-                    reason,
-                });
-            }
-            expected_prev.clone_from(&stored.hash);
-            expected_seq += 1;
-        }
-    }
-    let head = sqlx::query("SELECT seq, hash FROM journal_head WHERE id = 1")
-        .fetch_one(pool)
-        .await?;
-    let head_seq: i64 = head.try_get(0)?;
-    let head_hash: String = head.try_get(1)?;
-    if head_seq != expected_seq - 1 || head_hash != expected_prev {
-        let reason = format!(
-            "the head says entry {head_seq}, the journal ends at {}",
-            expected_seq - 1
-        );
-        return Ok(JournalVerification::Broken {
-            seq: head_seq,
-            reason,
-        });
-    }
-    Ok(JournalVerification::Intact {
-        entries: expected_seq - 1,
-    })
-}
-
-fn check_entry(stored: &JournalEntry, expected_seq: i64, expected_prev: &str) -> Option<String> {
-    if stored.seq != expected_seq {
-        return Some(format!("entry {expected_seq} is missing"));
-    }
-    if stored.prev_hash != expected_prev {
-        return Some("it does not chain to the entry before it".into());
-    }
-    let fields = NewJournalEntry {
-        at_ms: stored.at_ms,
-        actor: stored.actor.clone(),
-        kind: stored.kind.clone(),
-        subject: stored.subject.clone(),
-        payload: stored.payload.clone(),
-    };
-    if entry_hash(&stored.prev_hash, stored.seq, &fields) != stored.hash {
-        return Some("its content does not match its hash: it was changed".into());
-    }
-    None
-}
-
-async fn read_page(pool: &AnyPool, after_seq: i64) -> StoreResult<Vec<JournalEntry>> {
-    let rows = sqlx::query(
-        "SELECT seq, at_ms, actor, kind, subject, payload, prev_hash, hash FROM journal \
-         WHERE seq > $1 ORDER BY seq LIMIT $2",
-    )
-    .bind(after_seq)
-    .bind(VERIFY_PAGE_ENTRIES)
-    .fetch_all(pool)
-    .await?;
-    let read = |error: sqlx::Error| StoreError::Corrupt(format!("journal row: {error}"));
-    rows.iter()
-        .map(|row| {
-            Ok(JournalEntry {
-                seq: row.try_get(0).map_err(read)?,
-                at_ms: row.try_get(1).map_err(read)?,
-                actor: row.try_get(2).map_err(read)?,
-                kind: row.try_get(3).map_err(read)?,
-                subject: row.try_get(4).map_err(read)?,
-                payload: row.try_get(5).map_err(read)?,
-                prev_hash: row.try_get(6).map_err(read)?,
-                hash: row.try_get(7).map_err(read)?,
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -13,6 +13,9 @@ mod execute;
 mod intake;
 mod interest;
 mod journal;
+mod journal_checkpoint;
+mod journal_verify;
+mod keying;
 mod ledger;
 mod ledger_check;
 mod migrations;
@@ -22,6 +25,8 @@ mod payments;
 mod payments_plan;
 mod rates;
 mod remittances;
+mod row_check;
+mod row_seals;
 mod sql;
 mod sql_store;
 pub mod test_support;
@@ -33,7 +38,12 @@ pub use case_facts::{
     HoldRow,
 };
 pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
-pub use journal::{JournalEntry, JournalVerification, entry_hash};
+pub use journal::{JournalEntry, JournalVerification, entry_hash, entry_tag};
+pub use journal_checkpoint::{
+    CHECKPOINT_FORMAT, CheckpointHead, JournalCheckpoint, JournalState, MAIN_CHAIN,
+};
+pub use keying::MARKER_KIND;
+pub use reilu_vault::JournalKey;
 pub use ledger::entries_hash;
 pub use models::*;
 pub use operators::{NewOperator, OperatorRow, Revocation};

@@ -66,6 +66,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "claim_terms",
         include_str!("../migrations/sqlite/0011_claim_terms.sql"),
     ),
+    (
+        15,
+        "journal_chains",
+        include_str!("../migrations/sqlite/0015_journal_chains.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -122,6 +127,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "claim_terms",
         include_str!("../migrations/postgres/0011_claim_terms.sql"),
+    ),
+    (
+        15,
+        "journal_chains",
+        include_str!("../migrations/postgres/0015_journal_chains.sql"),
     ),
 ];
 
@@ -267,7 +277,7 @@ mod tests {
             write_old_layout(&pool, &[placed.clone(), paid.clone()]).await;
             pool.close().await;
 
-            let store = SqlStore::connect(&url)
+            let store = SqlStore::connect(&url, crate::test_support::test_journal_key())
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(store.posting_entries(1).await.ok(), Some(placed.clone()));

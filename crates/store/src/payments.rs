@@ -41,14 +41,19 @@ pub struct PaymentImport {
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
     Ok(PaymentImport {
         transaction,
         slot,
         backend: store.backend(),
         actor: actor.to_owned(),
         at_ms,
-        planner: Some(ChunkPlanner::new(actor, at_ms, store.backend())),
+        planner: Some(ChunkPlanner::new(
+            actor,
+            at_ms,
+            store.backend(),
+            store.keyring().key(),
+        )),
         next_write: 0,
     })
 }
@@ -97,6 +102,7 @@ impl PaymentImport {
             backend: self.backend,
             actor: &self.actor,
             at_ms: self.at_ms,
+            key: self.slot.key(),
         };
         write_chunk(&mut self.transaction, chunk, &writer).await
     }
@@ -170,6 +176,7 @@ struct Writer<'a> {
     backend: Backend,
     actor: &'a str,
     at_ms: i64,
+    key: &'a reilu_vault::JournalKey,
 }
 
 async fn write_chunk(
@@ -181,6 +188,7 @@ async fn write_chunk(
         backend,
         actor,
         at_ms,
+        key,
     } = *writer;
     let PlannedChunk {
         batch,
@@ -205,7 +213,8 @@ async fn write_chunk(
     let mut rows = rows_of(&batch, &planned);
     for row in rows.iter_mut() {
         if row.is_return() {
-            let booked = book_return(transaction, row.instruction, actor, at_ms, backend).await?;
+            let booked =
+                book_return(transaction, row.instruction, actor, at_ms, backend, key).await?;
             record_entries(transaction, std::iter::once(&booked), at_ms, backend).await?;
             *row = booked;
         }
@@ -447,12 +456,13 @@ async fn book_return<'a>(
     actor: &str,
     at_ms: i64,
     backend: Backend,
+    key: &reilu_vault::JournalKey,
 ) -> StoreResult<EntryRow<'a>> {
     let entry = &instruction.entry;
     if let Some(original) = returned_payment(transaction, instruction).await? {
         let correction = reversal_of(transaction, original.posting_id).await?;
         let rows = to_rows(&correction, entry, Some(original.posting_id), actor, at_ms);
-        let ids = write_postings(transaction, std::slice::from_ref(&rows), backend).await?;
+        let ids = write_postings(transaction, std::slice::from_ref(&rows), backend, key).await?;
         return Ok(EntryRow {
             instruction,
             outcome: Outcome::Corrected,
@@ -475,7 +485,7 @@ async fn book_return<'a>(
     let posting = payment_unmatched(&entry.account_iban, Money::from_minor(signed, currency))
         .map_err(ledger_error)?;
     let rows = to_rows(&posting, entry, None, actor, at_ms);
-    let ids = write_postings(transaction, std::slice::from_ref(&rows), backend).await?;
+    let ids = write_postings(transaction, std::slice::from_ref(&rows), backend, key).await?;
     let why = "no payment with its end-to-end id (or on the case its reference names) and its amount \
                is booked on this account, or that payment was returned already";
     Ok(EntryRow {

@@ -42,6 +42,8 @@ pub struct ChunkPlanner {
     actor: String,
     at_ms: i64,
     backend: Backend,
+    /// The journal key the planned postings are tagged with.
+    key: reilu_vault::JournalKey,
     owed: Owed,
     last_keys: HashSet<(String, String)>,
     /// The first posting id after the last chunk's, while that chunk is remembered.
@@ -107,11 +109,17 @@ impl Planned {
 }
 
 impl ChunkPlanner {
-    pub(crate) fn new(actor: &str, at_ms: i64, backend: Backend) -> Self {
+    pub(crate) fn new(
+        actor: &str,
+        at_ms: i64,
+        backend: Backend,
+        key: &reilu_vault::JournalKey,
+    ) -> Self {
         ChunkPlanner {
             actor: actor.to_owned(),
             at_ms,
             backend,
+            key: key.clone(),
             owed: Owed::new(),
             last_keys: HashSet::new(),
             posting_id_after_last: None,
@@ -170,7 +178,8 @@ impl ChunkPlanner {
             .iter()
             .map(|sealed| (&sealed.posting, &sealed.seal))
             .collect();
-        let mut statements = posting_statements(&sealed, first_posting_id, self.backend)?;
+        let mut statements =
+            posting_statements(&sealed, first_posting_id, self.backend, &self.key)?;
         let rows = rows_of(&batch, &planned);
         statements.extend(entry_statements(
             rows.iter().filter(|row| !row.is_return()),

@@ -14,7 +14,7 @@ pub(crate) async fn record(
     posting: &NewPosting,
 ) -> StoreResult<PostOutcome> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
     let earlier = sqlx::query("SELECT posting_id FROM remittances WHERE run_date = $1 AND client_id = $2 AND currency = $3")
         .bind(&remittance.run_date)
         .bind(&remittance.client_id)
@@ -27,7 +27,13 @@ pub(crate) async fn record(
             posting_id: row.try_get(0)?,
         });
     }
-    let posting_id = write_posting(&mut transaction, posting, store.backend()).await?;
+    let posting_id = write_posting(
+        &mut transaction,
+        posting,
+        store.backend(),
+        store.keyring().key(),
+    )
+    .await?;
     sqlx::query(
         "INSERT INTO remittances (run_date, client_id, currency, owed_minor, commission_minor, paid_minor, debtor_iban, \
          creditor_iban, posting_id, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",

@@ -40,6 +40,8 @@ pub struct SqlStore {
     backend: Backend,
     /// SQLite's checkpoint task runs while any clone of the store lives (see `checkpoint`).
     checkpointer: Option<std::sync::Arc<tokio::sync::watch::Sender<()>>>,
+    /// The key the journal is tagged with (see `keying`).
+    keyring: crate::keying::Keyring,
 }
 
 /// SQLite settings for every connection: WAL lets readers work beside the one writer,
@@ -58,8 +60,11 @@ const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchro
 const POSTGRES_CONNECTION_SETUP: &str = "SET plan_cache_mode = force_custom_plan";
 
 impl SqlStore {
-    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) and migrates the schema.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`), migrates the schema
+    /// and opens the journal with `journal_key` (keying it the first time, see `keying`). A
+    /// key other than the journal's opens the store for reading only: every write is refused
+    /// with the reason, and `verify_journal` reports it.
+    pub async fn connect(url: &str, journal_key: reilu_vault::JournalKey) -> StoreResult<Self> {
         let backend = Backend::from_url(url).ok_or_else(|| StoreError::Connect {
             url: redact_url(url),
             source: sqlx::Error::Configuration(
@@ -101,16 +106,17 @@ impl SqlStore {
             .map_err(connect_error)?;
         let checkpointer = (backend == Backend::Sqlite)
             .then(|| std::sync::Arc::new(crate::checkpoint::spawn(pool.clone())));
-        let store = SqlStore {
+        crate::migrations::migrator(backend)
+            .await?
+            .run(&pool)
+            .await?;
+        let keyring = crate::keying::open(&pool, journal_key).await?;
+        Ok(SqlStore {
             pool,
             backend,
             checkpointer,
-        };
-        crate::migrations::migrator(backend)
-            .await?
-            .run(&store.pool)
-            .await?;
-        Ok(store)
+            keyring,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -119,6 +125,10 @@ impl SqlStore {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn keyring(&self) -> &crate::keying::Keyring {
+        &self.keyring
     }
 
     /// Stops the checkpoint task, copies SQLite's log back into the database file (so the
@@ -228,14 +238,14 @@ impl Store for SqlStore {
 
     async fn append_journal(&self, entry: &NewJournalEntry) -> StoreResult<i64> {
         let mut transaction = self.pool.begin().await?;
-        let slot = journal::reserve(&mut transaction).await?;
+        let slot = journal::reserve(&mut transaction, &self.keyring).await?;
         let seq = journal::write(&mut transaction, slot, entry).await?;
         transaction.commit().await?;
         Ok(seq)
     }
 
     async fn verify_journal(&self) -> StoreResult<journal::JournalVerification> {
-        journal::verify(&self.pool).await
+        crate::journal_verify::verify(&self.pool, self.keyring.key()).await
     }
 
     async fn post(&self, posting: &NewPosting) -> StoreResult<PostOutcome> {
@@ -247,7 +257,7 @@ impl Store for SqlStore {
     }
 
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
-        ledger_check::check(&self.pool, self.backend).await
+        ledger_check::check(&self.pool, self.backend, self.keyring.key()).await
     }
 
     async fn begin_payment_import(&self, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {

@@ -8,7 +8,14 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::{Connection, Executor};
 
+use reilu_vault::JournalKey;
+
 use crate::{SqlStore, StoreError, StoreResult};
+
+/// The journal key of every test store: fixed, so a test can reopen a store or compute tags.
+pub fn test_journal_key() -> JournalKey {
+    JournalKey::from_bytes([0x5a; 32])
+}
 
 pub const TEST_DATABASE_URL_VARIABLE: &str = "REILU_TEST_DATABASE_URL";
 
@@ -17,6 +24,8 @@ pub struct TestStore {
     pub backend_name: &'static str,
     pub url: String,
     pub store: SqlStore,
+    /// The key the store's journal is tagged with ([`test_journal_key`]).
+    pub journal_key: JournalKey,
     folder: Option<PathBuf>,
 }
 
@@ -97,11 +106,12 @@ pub fn sqlite_test_url() -> StoreResult<(String, PathBuf)> {
 
 pub async fn sqlite_test_store() -> StoreResult<TestStore> {
     let (url, folder) = sqlite_test_url()?;
-    let store = SqlStore::connect(&url).await?;
+    let store = SqlStore::connect(&url, test_journal_key()).await?;
     Ok(TestStore {
         backend_name: "sqlite",
         url,
         store,
+        journal_key: test_journal_key(),
         folder: Some(folder),
     })
 }
@@ -109,11 +119,12 @@ pub async fn sqlite_test_store() -> StoreResult<TestStore> {
 /// Creates a database with a unique name on the server and connects to it.
 pub async fn postgres_test_store(server_url: &str) -> StoreResult<TestStore> {
     let url = postgres_test_url(server_url).await?;
-    let store = SqlStore::connect(&url).await?;
+    let store = SqlStore::connect(&url, test_journal_key()).await?;
     Ok(TestStore {
         backend_name: "postgres",
         url,
         store,
+        journal_key: test_journal_key(),
         folder: None,
     })
 }

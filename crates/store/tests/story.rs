@@ -282,14 +282,15 @@ async fn the_journal_chains_every_write_and_refuses_changes() {
             .append_journal(&entry)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(seq, 3);
+        // After the keyed marker (1) and the two placements.
+        assert_eq!(seq, 4);
         let verification = store
             .verify_journal()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             verification,
-            JournalVerification::Intact { entries: 3 },
+            JournalVerification::Intact { entries: 4 },
             "{}",
             test.backend_name
         );

@@ -1,0 +1,287 @@
+//! The journal against someone who can write the database: rewritten entries with their hashes
+//! recomputed, a store opened with another key, a tail cut off and the head set back, and
+//! rows the journal vouches for edited behind the triggers. SQLite and, when
+//! REILU_TEST_DATABASE_URL is set, PostgreSQL.
+
+use reilu_store::test_support::{TestStore, stores_under_test};
+use reilu_store::*;
+use reilu_vault::JournalSigningKey;
+
+async fn stores() -> Vec<TestStore> {
+    stores_under_test()
+        .await
+        .unwrap_or_else(|e| panic!("test store: {e}"))
+}
+
+fn note(n: i64) -> NewJournalEntry {
+    NewJournalEntry {
+        at_ms: 1_000 + n,
+        actor: "tester".into(),
+        kind: "note".into(),
+        subject: format!("note:{n}"),
+        payload: format!("{{\"n\":{n}}}"),
+    }
+}
+
+async fn append_notes(test: &TestStore, count: i64) {
+    for n in 0..count {
+        test.store
+            .append_journal(&note(n))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+    }
+}
+
+/// Lets raw SQL change and remove journal rows, as someone with the database file can.
+async fn drop_journal_triggers(test: &TestStore) {
+    let statements: &[&str] = match test.backend_name {
+        "sqlite" => &[
+            "DROP TRIGGER journal_is_append_only_update",
+            "DROP TRIGGER journal_is_append_only_delete",
+        ],
+        _ => &["DROP TRIGGER journal_is_append_only ON journal"],
+    };
+    for sql in statements {
+        test.raw(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+    }
+}
+
+/// Every entry, in order: (seq, entry, prev_hash, hash).
+async fn entries(test: &TestStore) -> Vec<(i64, NewJournalEntry, String, String)> {
+    let pool = sqlx::AnyPool::connect(&test.url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<(i64, i64, String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT seq, at_ms, actor, kind, subject, payload, prev_hash, hash FROM journal ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    pool.close().await;
+    rows.into_iter()
+        .map(|(seq, at_ms, actor, kind, subject, payload, prev, hash)| {
+            let entry = NewJournalEntry {
+                at_ms,
+                actor,
+                kind,
+                subject,
+                payload,
+            };
+            (seq, entry, prev, hash)
+        })
+        .collect()
+}
+
+/// Rewrites the journal from `from_seq` on, re-chaining every entry with `hash_of`, and sets
+/// the head to its new end: what a forger who knows how hashes are made would do.
+async fn rechain(
+    test: &TestStore,
+    from_seq: i64,
+    hash_of: &dyn Fn(&str, i64, &NewJournalEntry) -> String,
+) {
+    let all = entries(test).await;
+    let mut prev = all
+        .iter()
+        .find(|(seq, ..)| *seq == from_seq - 1)
+        .map(|(.., hash)| hash.clone())
+        .unwrap_or_else(|| "0".repeat(64));
+    for (seq, entry, _, _) in all.iter().filter(|(seq, ..)| *seq >= from_seq) {
+        let hash = hash_of(&prev, *seq, entry);
+        let payload = entry.payload.replace('\'', "''");
+        let sql = format!(
+            "UPDATE journal SET payload = '{payload}', prev_hash = '{prev}', hash = '{hash}' WHERE seq = {seq}"
+        );
+        test.raw(&sql).await.unwrap_or_else(|e| panic!("{e}"));
+        prev = hash;
+    }
+    let last = all.last().map(|(seq, ..)| *seq).unwrap_or(0);
+    test.raw(&format!(
+        "UPDATE journal_head SET seq = {last}, hash = '{prev}' WHERE id = 1"
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+async fn verify(store: &SqlStore) -> JournalVerification {
+    store
+        .verify_journal()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn a_rewritten_entry_with_recomputed_plain_hashes_is_found() {
+    for test in stores().await {
+        append_notes(&test, 5).await;
+        assert_eq!(
+            verify(&test.store).await,
+            JournalVerification::Intact { entries: 6 },
+            "{}: five notes after the keyed marker",
+            test.backend_name
+        );
+        drop_journal_triggers(&test).await;
+        test.raw("UPDATE journal SET payload = '{\"n\":999}' WHERE seq = 3")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        rechain(&test, 3, &|prev, seq, entry| entry_hash(prev, seq, entry)).await;
+        match verify(&test.store).await {
+            JournalVerification::Broken { seq, reason } => {
+                assert_eq!(seq, 3, "{}: {reason}", test.backend_name);
+                assert!(reason.contains("changed"), "{reason}");
+            }
+            other => panic!("{}: a forged journal verified: {other:?}", test.backend_name),
+        }
+        // Rewriting the whole journal with plain hashes, marker included, is found too.
+        rechain(&test, 1, &|prev, seq, entry| entry_hash(prev, seq, entry)).await;
+        match verify(&test.store).await {
+            JournalVerification::Broken { seq, reason } => {
+                assert_eq!(seq, 1, "{}: {reason}", test.backend_name);
+                assert!(reason.contains("marker"), "{reason}");
+            }
+            other => panic!("{}: a forged journal verified: {other:?}", test.backend_name),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_store_opened_with_another_key_says_so_and_writes_nothing() {
+    for test in stores().await {
+        append_notes(&test, 2).await;
+        let other = SqlStore::connect(&test.url, JournalKey::from_bytes([1; 32]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        match verify(&other).await {
+            JournalVerification::Broken { seq, reason } => {
+                assert_eq!(seq, 1, "{reason}");
+                assert!(
+                    reason.contains("the journal key does not match"),
+                    "{}: {reason}",
+                    test.backend_name
+                );
+            }
+            other => panic!("{}: verified under another key: {other:?}", test.backend_name),
+        }
+        let refused = other.append_journal(&note(9)).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("the journal key does not match")),
+            "{}: {refused:?}",
+            test.backend_name
+        );
+        other.close().await;
+        assert_eq!(
+            verify(&test.store).await,
+            JournalVerification::Intact { entries: 3 }
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cut_tail_with_a_consistent_head_is_found_by_an_earlier_checkpoint() {
+    let signing = JournalSigningKey::from_seed([9; 32]);
+    for test in stores().await {
+        append_notes(&test, 4).await;
+        let state = test
+            .store
+            .journal_state()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let checkpoint = JournalCheckpoint::sign(state, 5_000, &signing);
+        let public = signing.public_key_hex();
+        let holds = test
+            .store
+            .check_checkpoint(&checkpoint, &public)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(holds, Vec::<String>::new(), "{}", test.backend_name);
+
+        // The document survives being written out and read back.
+        let text = serde_json::to_string_pretty(&checkpoint).unwrap_or_default();
+        let read: JournalCheckpoint =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read, checkpoint);
+
+        append_notes(&test, 2).await;
+        // Cut the journal back to three entries and rewrite the last one with the key: the
+        // chain is consistent again and tagged, so only the checkpoint can tell.
+        drop_journal_triggers(&test).await;
+        test.raw("DELETE FROM journal WHERE seq > 3")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        test.raw("UPDATE journal SET payload = '{\"n\":42}' WHERE seq = 3")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let key = test.journal_key.clone();
+        rechain(&test, 3, &|prev, seq, entry| entry_tag(&key, prev, seq, entry)).await;
+        assert_eq!(
+            verify(&test.store).await,
+            JournalVerification::Intact { entries: 3 },
+            "{}: the forger holds the key",
+            test.backend_name
+        );
+        let problems = test
+            .store
+            .check_checkpoint(&checkpoint, &public)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            problems.len() == 1 && problems[0].contains("entries were removed"),
+            "{}: {problems:?}",
+            test.backend_name
+        );
+
+        // A checkpoint whose head was edited does not hold its signature.
+        let mut edited = checkpoint.clone();
+        edited.chains[0].entries = 3;
+        let problems = test
+            .store
+            .check_checkpoint(&edited, &public)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            problems.len() == 1 && problems[0].contains("signature"),
+            "{problems:?}"
+        );
+        // Nor does one checked against another public key.
+        let stranger = JournalSigningKey::from_seed([10; 32]).public_key_hex();
+        let problems = test
+            .store
+            .check_checkpoint(&checkpoint, &stranger)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(problems[0].contains("signature"), "{problems:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_rewritten_entry_at_the_checkpoint_is_found() {
+    let signing = JournalSigningKey::from_seed([9; 32]);
+    for test in stores().await {
+        append_notes(&test, 3).await;
+        let state = test
+            .store
+            .journal_state()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let checkpoint = JournalCheckpoint::sign(state, 5_000, &signing);
+        drop_journal_triggers(&test).await;
+        test.raw("UPDATE journal SET payload = '{\"n\":7}' WHERE seq = 2")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let key = test.journal_key.clone();
+        rechain(&test, 2, &|prev, seq, entry| entry_tag(&key, prev, seq, entry)).await;
+        let problems = test
+            .store
+            .check_checkpoint(&checkpoint, &signing.public_key_hex())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            problems.len() == 1 && problems[0].contains("rewritten"),
+            "{}: {problems:?}",
+            test.backend_name
+        );
+    }
+}
