@@ -303,4 +303,200 @@ mod tests {
             store.close().await;
         }
     }
+
+    /// Writes `count` journal entries with plain hashes, as the store did before it was
+    /// keyed, and moves the head to the last.
+    async fn write_plain_journal(pool: &AnyPool, count: i64) {
+        let mut prev = "0".repeat(64);
+        for seq in 1..=count {
+            let entry = crate::NewJournalEntry {
+                at_ms: seq,
+                actor: "old".into(),
+                kind: "note".into(),
+                subject: format!("note:{seq}"),
+                payload: "{}".into(),
+            };
+            let hash = crate::entry_hash(&prev, seq, &entry);
+            sqlx::query("INSERT INTO journal (seq, at_ms, actor, kind, subject, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                .bind(seq)
+                .bind(entry.at_ms)
+                .bind(&entry.actor)
+                .bind(&entry.kind)
+                .bind(&entry.subject)
+                .bind(&entry.payload)
+                .bind(&prev)
+                .bind(&hash)
+                .execute(pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            prev = hash;
+        }
+        sqlx::query("UPDATE journal_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(count)
+            .bind(&prev)
+            .execute(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A store from before the journal was keyed (migrations 1–11, plain hashes, postings
+    /// without tags, a client journaled without its IBAN) is keyed when first opened: its old
+    /// entries verify as they are, the marker follows them, and what it sealed is held to it.
+    #[tokio::test]
+    async fn a_journal_from_before_the_key_is_keyed_on_first_open_and_stays_checked() {
+        sqlx::any::install_default_drivers();
+        let mut databases = vec![(Backend::Sqlite, sqlite_test_url().map(|(url, _)| url))];
+        if let Some(server) = test_server_url() {
+            databases.push((Backend::Postgres, postgres_test_url(&server).await));
+        }
+        let paid = vec![
+            line("client_money_bank:FI2112345600000785", 500),
+            line("unallocated", -500),
+        ];
+        for (backend, url) in databases {
+            let url = url.unwrap_or_else(|e| panic!("{e}"));
+            let pool = AnyPool::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let before = match backend {
+                Backend::Sqlite => &SQLITE[..11],
+                Backend::Postgres => &POSTGRES[..11],
+            };
+            Migrator::new(Embedded(before))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .run(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            write_plain_journal(&pool, 3).await;
+            for statement in [
+                "INSERT INTO clients (id, name, market, iban, api_key_hash, commission_bp, created_at_ms) VALUES ('c1', 'Old Oy', 'FI', 'FI2112345600000785', 'h', 500, 1)",
+                "INSERT INTO account_balances (account, currency, balance_minor) VALUES ('client_money_bank:FI2112345600000785', 'EUR', 500), ('unallocated', 'EUR', -500)",
+                "INSERT INTO account_lines (account, posting_id, line, currency, amount_minor) VALUES ('client_money_bank:FI2112345600000785', 1, 0, 'EUR', 500), ('unallocated', 1, 1, 'EUR', -500)",
+                "UPDATE counters SET next_value = 2 WHERE name = 'posting'",
+            ] {
+                if statement.starts_with("INSERT INTO account_balances") {
+                    sqlx::query("INSERT INTO postings (id, kind, at_ms, description, entries_sha256, lines) VALUES (1, 'payment_unmatched', 1, 'old', $1, $2)")
+                        .bind(entries_hash(&paid))
+                        .bind(crate::ledger::lines_json(&paid).unwrap_or_default())
+                        .execute(&pool)
+                        .await
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+                sqlx::query(statement)
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{statement}: {e}"));
+            }
+
+            let key = crate::test_support::test_journal_key();
+            let store = SqlStore::connect(&url, key.clone())
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                store.verify_journal().await.ok(),
+                Some(crate::JournalVerification::Intact { entries: 4 }),
+                "{backend:?}: three plain entries and the marker"
+            );
+            let marker: (String, String) =
+                sqlx::query_as("SELECT kind, payload FROM journal WHERE seq = 4")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(marker.0, crate::MARKER_KIND);
+            assert!(marker.1.contains("\"plain_through\":3"), "{}", marker.1);
+            assert!(marker.1.contains("\"postings_through\":1"), "{}", marker.1);
+            let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(check.problems, Vec::<String>::new(), "{backend:?}");
+            // Opening again keys nothing twice.
+            store.close().await;
+            let store = SqlStore::connect(&url, key)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(
+                store.verify_journal().await.ok(),
+                Some(crate::JournalVerification::Intact { entries: 4 })
+            );
+
+            // The old posting and client were sealed by the marker.
+            let tampering: &[&str] = match backend {
+                Backend::Sqlite => &[
+                    "DROP TRIGGER postings_are_append_only_update",
+                    "DROP TRIGGER journal_is_append_only_update",
+                ],
+                Backend::Postgres => &[
+                    "DROP TRIGGER postings_are_append_only ON postings",
+                    "DROP TRIGGER journal_is_append_only ON journal",
+                ],
+            };
+            for statement in tampering.iter().chain(&[
+                "UPDATE postings SET description = 'new' WHERE id = 1",
+                "UPDATE clients SET commission_bp = 0 WHERE id = 'c1'",
+            ]) {
+                sqlx::query(statement)
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{statement}: {e}"));
+            }
+            let text = store
+                .check_ledger()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .problems
+                .join("; ");
+            assert!(
+                text.contains("the postings written before the journal was keyed (ids up to 1)"),
+                "{text}"
+            );
+            assert!(
+                text.contains("its commission is 0 bp, the journal recorded 500 bp"),
+                "{text}"
+            );
+
+            // An old entry rewritten with its plain hashes recomputed no longer reaches the
+            // marker, whose tag holds the hash of the entry before it.
+            sqlx::query("UPDATE journal SET payload = '{\"forged\":1}' WHERE seq = 2")
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut prev: String = sqlx::query_scalar("SELECT hash FROM journal WHERE seq = 1")
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            for seq in 2..=3 {
+                let row: (i64, String, String, String, String) = sqlx::query_as(
+                    "SELECT at_ms, actor, kind, subject, payload FROM journal WHERE seq = $1",
+                )
+                .bind(seq)
+                .fetch_one(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+                let entry = crate::NewJournalEntry {
+                    at_ms: row.0,
+                    actor: row.1,
+                    kind: row.2,
+                    subject: row.3,
+                    payload: row.4,
+                };
+                let hash = crate::entry_hash(&prev, seq, &entry);
+                sqlx::query("UPDATE journal SET prev_hash = $1, hash = $2 WHERE seq = $3")
+                    .bind(&prev)
+                    .bind(&hash)
+                    .bind(seq)
+                    .execute(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                prev = hash;
+            }
+            match store.verify_journal().await {
+                Ok(crate::JournalVerification::Broken { seq, reason }) => {
+                    assert_eq!(seq, 4, "{reason}");
+                    assert!(reason.contains("does not chain"), "{reason}");
+                }
+                other => panic!("{backend:?}: a rewritten old entry verified: {other:?}"),
+            }
+            store.close().await;
+            pool.close().await;
+        }
+    }
 }
