@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use reilu_store::Store;
-use reilu_store::test_support::{TestStore, stores_under_test};
+use reilu_store::test_support::{TEST_MASTER_KEY_HEX, TestStore, stores_under_test};
 use serde_json::Value;
 
 const REILU: &str = env!("CARGO_BIN_EXE_reilu");
@@ -78,12 +78,22 @@ impl Cli<'_> {
     }
 }
 
+/// A data folder per store, holding the master key the test stores' journals were keyed
+/// under (a command opening a store with another key could not write to it).
 fn clis(stores: &[TestStore]) -> Vec<Cli<'_>> {
+    use std::os::unix::fs::OpenOptionsExt;
     stores
         .iter()
-        .map(|test| Cli {
-            data: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
-            test,
+        .map(|test| {
+            let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(data.path().join("master.key"))
+                .and_then(|mut file| file.write_all(TEST_MASTER_KEY_HEX.as_bytes()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            Cli { data, test }
         })
         .collect()
 }
@@ -229,7 +239,8 @@ async fn operators_are_added_listed_and_revoked_once() {
         }
         let verified = cli.run(&["journal", "verify"]);
         let verified = String::from_utf8_lossy(&verified.stdout);
-        assert!(verified.contains("intact: 3 entries"), "{verified}");
+        // The keyed marker, two additions and a revocation.
+        assert!(verified.contains("intact: 4 entries"), "{verified}");
     }
 }
 
@@ -1155,4 +1166,88 @@ fn the_embedded_store_is_readable_by_its_owner_only() {
         String::from_utf8_lossy(&check.stderr)
     );
     assert_eq!(mode("reilu.db"), 0o600);
+}
+
+/// Checkpoints signed by `journal checkpoint` hold until the journal's tail is cut off (the
+/// head set back consistently, which the chain alone cannot tell); the public key is
+/// printable; a store opened with another master key says so.
+#[tokio::test]
+async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        cli.add_client();
+        cli.add_client();
+        let public = cli.ok(&["journal", "public-key"]);
+        let public = String::from_utf8_lossy(&public.stdout).trim().to_owned();
+        assert_eq!(public.len(), 64, "{public}");
+        let key_mode = std::fs::metadata(cli.data.path().join("journal-signing.key"))
+            .map(|meta| std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777)
+            .unwrap_or_default();
+        assert_eq!(key_mode, 0o600);
+
+        let file = cli.data.path().join("checkpoint.json");
+        let file_arg = file.to_str().unwrap_or_default();
+        let summary = cli.json(&["journal", "checkpoint", "--out", file_arg, "--json"]);
+        assert_eq!(summary["entries"].as_i64(), Some(3), "{summary}");
+        assert_eq!(summary["public_key"].as_str(), Some(public.as_str()));
+        let document: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(document["format"], "reilu-journal-checkpoint/1");
+        let held = cli.ok(&["journal", "verify", "--checkpoint", file_arg]);
+        let held = String::from_utf8_lossy(&held.stdout);
+        assert!(held.contains("holds"), "{held}");
+
+        // A third client, then the tail cut back to the first and the head set to it.
+        cli.add_client();
+        let drop_trigger = if cli.test.backend_name == "sqlite" {
+            "DROP TRIGGER journal_is_append_only_delete"
+        } else {
+            "DROP TRIGGER journal_is_append_only ON journal"
+        };
+        for sql in [
+            drop_trigger,
+            "DELETE FROM journal WHERE seq > 2",
+            "UPDATE journal_head SET seq = 2, hash = (SELECT hash FROM journal WHERE seq = 2) WHERE id = 1",
+        ] {
+            cli.test
+                .raw(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        cli.ok(&["journal", "verify"]);
+        let caught = cli.run(&["journal", "verify", "--checkpoint", file_arg]);
+        let text = String::from_utf8_lossy(&caught.stdout);
+        assert!(!caught.status.success(), "{text}");
+        assert!(
+            text.contains("checkpoint.json")
+                && text.contains("FAILED")
+                && text.contains("entries were removed"),
+            "{text}"
+        );
+
+        let not_a_checkpoint = cli.data.path().join("master.key");
+        let refused = cli.run(&[
+            "journal",
+            "verify",
+            "--checkpoint",
+            not_a_checkpoint.to_str().unwrap_or_default(),
+        ]);
+        assert!(!refused.status.success());
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("is not a journal checkpoint"),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+
+        let other_key = "77".repeat(32);
+        let other = cli
+            .command(&["journal", "verify"])
+            .env("REILU_MASTER_KEY", &other_key)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&other.stdout);
+        assert!(!other.status.success(), "{text}");
+        assert!(text.contains("the journal key does not match"), "{text}");
+    }
 }

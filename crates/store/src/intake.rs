@@ -162,7 +162,16 @@ async fn write_batch(
     let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
     let cases = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
     insert_claims(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
-    post_receivables(transaction, batch, &fresh, &customer_ids, &cases, backend, key).await?;
+    post_receivables(
+        transaction,
+        batch,
+        &fresh,
+        &customer_ids,
+        &cases,
+        backend,
+        key,
+    )
+    .await?;
     let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(fresh.len());
     for claim in &fresh {
         let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;

@@ -10,9 +10,9 @@ use reilu_vault::JournalKey;
 use sha2::{Digest, Sha256};
 use sqlx::{Any, Row, Transaction};
 
+use crate::StoreResult;
 use crate::keying::Keyring;
 use crate::models::NewJournalEntry;
-use crate::StoreResult;
 
 /// The place reserved for the next entry: its sequence number, the tag it chains to and the
 /// key that tags it.

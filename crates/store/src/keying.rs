@@ -164,9 +164,7 @@ async fn digest_postings(connection: &mut AnyConnection) -> StoreResult<(i64, St
 }
 
 /// Each client's sealed fields, by id.
-async fn client_seals(
-    connection: &mut AnyConnection,
-) -> StoreResult<BTreeMap<String, ClientSeal>> {
+async fn client_seals(connection: &mut AnyConnection) -> StoreResult<BTreeMap<String, ClientSeal>> {
     let rows = sqlx::query("SELECT id, name, market, iban, commission_bp FROM clients")
         .fetch_all(&mut *connection)
         .await?;

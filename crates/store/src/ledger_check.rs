@@ -12,11 +12,11 @@ use futures_util::TryStreamExt;
 use reilu_vault::JournalKey;
 use sqlx::{AnyConnection, AnyPool, Row};
 
+use crate::keying::read_marker;
 use crate::ledger::{
     CASE_BALANCE_COLUMNS, balanced, case_balance_accounts, component_index, entries_hash,
     has_statement, parse_lines, receivable,
 };
-use crate::keying::read_marker;
 use crate::models::{LedgerCheck, PostingEntryRow};
 use crate::row_check::{
     ClaimPrints, PLACEMENT_KIND, POSTING_SEAL_COLUMNS, PostingSeals, check_clients,
@@ -101,9 +101,7 @@ async fn check_in(
     compare_balances(&mut *connection, &sums, &mut report).await?;
     compare_statement_lines(&mut *connection, backend, &statements, &mut report).await?;
     check_client_money(&sums.accounts, &mut report);
-    claims
-        .compare_claims(&mut *connection, &mut report)
-        .await?;
+    claims.compare_claims(&mut *connection, &mut report).await?;
     if let Some((marker, marker_seq)) = &marker {
         check_clients(&mut *connection, marker, *marker_seq, &mut report).await?;
     }

@@ -43,13 +43,13 @@ pub use journal_checkpoint::{
     CHECKPOINT_FORMAT, CheckpointHead, JournalCheckpoint, JournalState, MAIN_CHAIN,
 };
 pub use keying::MARKER_KIND;
-pub use reilu_vault::JournalKey;
 pub use ledger::entries_hash;
 pub use models::*;
 pub use operators::{NewOperator, OperatorRow, Revocation};
 pub use payments::PaymentImport;
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
 pub use rates::{NewPublishedRate, PublishedRateRow};
+pub use reilu_vault::JournalKey;
 pub use sql_store::{Backend, SqlStore, redact_url};
 
 #[derive(Debug, thiserror::Error)]

@@ -234,9 +234,10 @@ pub(crate) async fn check_clients(
         })?;
         expected.insert(id.to_owned(), seal);
     }
-    let clients = sqlx::query("SELECT id, name, market, iban, commission_bp FROM clients ORDER BY id")
-        .fetch_all(&mut *connection)
-        .await?;
+    let clients =
+        sqlx::query("SELECT id, name, market, iban, commission_bp FROM clients ORDER BY id")
+            .fetch_all(&mut *connection)
+            .await?;
     for row in &clients {
         let id: String = row.try_get(0)?;
         let stored = ClientSeal {
@@ -250,7 +251,9 @@ pub(crate) async fn check_clients(
                 "client {id} is not in the journal: it was added behind the store's back"
             )),
             Some(journaled) if *journaled != stored => {
-                report.problems.push(client_difference(&id, journaled, &stored));
+                report
+                    .problems
+                    .push(client_difference(&id, journaled, &stored));
             }
             Some(_) => {}
         }

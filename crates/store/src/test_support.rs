@@ -8,13 +8,22 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::{Connection, Executor};
 
-use reilu_vault::JournalKey;
+use reilu_vault::{JournalKey, MasterKey};
 
 use crate::{SqlStore, StoreError, StoreResult};
 
-/// The journal key of every test store: fixed, so a test can reopen a store or compute tags.
+/// The master key test stores' journals are keyed under: fixed, so that a test can reopen a
+/// store, compute tags, or run the `reilu` command on a test store (with this key in its data
+/// folder's `master.key`).
+pub const TEST_MASTER_KEY_HEX: &str =
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
+/// The journal key of every test store: [`TEST_MASTER_KEY_HEX`]'s.
 pub fn test_journal_key() -> JournalKey {
-    JournalKey::from_bytes([0x5a; 32])
+    match MasterKey::from_hex(TEST_MASTER_KEY_HEX) {
+        Ok(master) => master.journal_key(),
+        Err(_) => unreachable!("the test master key is 64 hex characters"),
+    }
 }
 
 pub const TEST_DATABASE_URL_VARIABLE: &str = "REILU_TEST_DATABASE_URL";

@@ -133,7 +133,9 @@ async fn a_clients_iban_changed_behind_the_store_is_found() {
         let text = problems(&test).await;
         assert!(
             text.contains(&format!("client {client_id} was changed"))
-                && text.contains("its IBAN is FI5542345670000081, the journal recorded FI2112345600000785"),
+                && text.contains(
+                    "its IBAN is FI5542345670000081, the journal recorded FI2112345600000785"
+                ),
             "{}: {text}",
             test.backend_name
         );
@@ -184,7 +186,12 @@ async fn a_claims_principal_changed_behind_the_store_is_found() {
             ],
         )
         .await;
-        assert_eq!(problems(&test).await, "", "{}: swapped back", test.backend_name);
+        assert_eq!(
+            problems(&test).await,
+            "",
+            "{}: swapped back",
+            test.backend_name
+        );
         tamper(
             &test,
             &[
@@ -220,9 +227,7 @@ async fn a_postings_description_or_kind_changed_behind_the_triggers_is_found() {
         );
         tamper(
             &test,
-            &[
-                "UPDATE postings SET description = '2 claims placed from check story' WHERE id = 1",
-            ],
+            &["UPDATE postings SET description = '2 claims placed from check story' WHERE id = 1"],
         )
         .await;
         assert_eq!(problems(&test).await, "", "{}: put back", test.backend_name);
@@ -246,8 +251,10 @@ async fn a_posting_slipped_in_without_a_tag_is_found() {
         placed(&test).await;
         tamper(
             &test,
-            &["INSERT INTO postings (id, kind, at_ms, description, entries_sha256, lines) \
-               VALUES (7, 'payment_received', 1, 'slipped in', 'x', '[]')"],
+            &[
+                "INSERT INTO postings (id, kind, at_ms, description, entries_sha256, lines) \
+               VALUES (7, 'payment_received', 1, 'slipped in', 'x', '[]')",
+            ],
         )
         .await;
         let text = problems(&test).await;

@@ -48,12 +48,15 @@ async fn drop_journal_triggers(test: &TestStore) {
     }
 }
 
+/// A journal row as stored: seq, at_ms, actor, kind, subject, payload, prev_hash, hash.
+type JournalRow = (i64, i64, String, String, String, String, String, String);
+
 /// Every entry, in order: (seq, entry, prev_hash, hash).
 async fn entries(test: &TestStore) -> Vec<(i64, NewJournalEntry, String, String)> {
     let pool = sqlx::AnyPool::connect(&test.url)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let rows: Vec<(i64, i64, String, String, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<JournalRow> = sqlx::query_as(
         "SELECT seq, at_ms, actor, kind, subject, payload, prev_hash, hash FROM journal ORDER BY seq",
     )
     .fetch_all(&pool)
@@ -131,7 +134,10 @@ async fn a_rewritten_entry_with_recomputed_plain_hashes_is_found() {
                 assert_eq!(seq, 3, "{}: {reason}", test.backend_name);
                 assert!(reason.contains("changed"), "{reason}");
             }
-            other => panic!("{}: a forged journal verified: {other:?}", test.backend_name),
+            other => panic!(
+                "{}: a forged journal verified: {other:?}",
+                test.backend_name
+            ),
         }
         // Rewriting the whole journal with plain hashes, marker included, is found too.
         rechain(&test, 1, &|prev, seq, entry| entry_hash(prev, seq, entry)).await;
@@ -140,7 +146,10 @@ async fn a_rewritten_entry_with_recomputed_plain_hashes_is_found() {
                 assert_eq!(seq, 1, "{}: {reason}", test.backend_name);
                 assert!(reason.contains("marker"), "{reason}");
             }
-            other => panic!("{}: a forged journal verified: {other:?}", test.backend_name),
+            other => panic!(
+                "{}: a forged journal verified: {other:?}",
+                test.backend_name
+            ),
         }
     }
 }
@@ -161,7 +170,10 @@ async fn a_store_opened_with_another_key_says_so_and_writes_nothing() {
                     test.backend_name
                 );
             }
-            other => panic!("{}: verified under another key: {other:?}", test.backend_name),
+            other => panic!(
+                "{}: verified under another key: {other:?}",
+                test.backend_name
+            ),
         }
         let refused = other.append_journal(&note(9)).await;
         assert!(
@@ -200,8 +212,7 @@ async fn a_cut_tail_with_a_consistent_head_is_found_by_an_earlier_checkpoint() {
 
         // The document survives being written out and read back.
         let text = serde_json::to_string_pretty(&checkpoint).unwrap_or_default();
-        let read: JournalCheckpoint =
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+        let read: JournalCheckpoint = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(read, checkpoint);
 
         append_notes(&test, 2).await;
@@ -215,7 +226,10 @@ async fn a_cut_tail_with_a_consistent_head_is_found_by_an_earlier_checkpoint() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let key = test.journal_key.clone();
-        rechain(&test, 3, &|prev, seq, entry| entry_tag(&key, prev, seq, entry)).await;
+        rechain(&test, 3, &|prev, seq, entry| {
+            entry_tag(&key, prev, seq, entry)
+        })
+        .await;
         assert_eq!(
             verify(&test.store).await,
             JournalVerification::Intact { entries: 3 },
@@ -272,7 +286,10 @@ async fn a_rewritten_entry_at_the_checkpoint_is_found() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let key = test.journal_key.clone();
-        rechain(&test, 2, &|prev, seq, entry| entry_tag(&key, prev, seq, entry)).await;
+        rechain(&test, 2, &|prev, seq, entry| {
+            entry_tag(&key, prev, seq, entry)
+        })
+        .await;
         let problems = test
             .store
             .check_checkpoint(&checkpoint, &signing.public_key_hex())
