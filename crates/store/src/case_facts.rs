@@ -343,7 +343,7 @@ pub(crate) async fn change(
     at_ms: i64,
 ) -> StoreResult<FactChanged> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     let exists = sqlx::query("SELECT 1 FROM cases WHERE case_number = $1")
         .bind(case_number)
         .fetch_optional(&mut *transaction)

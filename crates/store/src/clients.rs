@@ -8,7 +8,7 @@ use crate::{SqlStore, StoreError, StoreResult, journal};
 
 pub(crate) async fn insert(store: &SqlStore, client: &NewClient, at_ms: i64) -> StoreResult<()> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::ADMIN)).await?;
     sqlx::query(
         "INSERT INTO clients (id, name, market, iban, api_key_hash, commission_bp, created_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

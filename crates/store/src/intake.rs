@@ -29,7 +29,7 @@ pub(crate) async fn place_claims(
         )));
     }
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     if let Some(request) = idempotency
         && let Some(earlier) =
             claim_idempotency_key(&mut transaction, &batch.client_id, request, batch.at_ms).await?
@@ -373,7 +373,9 @@ async fn ensure_cases(
     if missing.is_empty() {
         return Ok(cases);
     }
-    let first_number = allocate_case_numbers(transaction, missing.len()).await?;
+    let first_number = crate::ids::take_ids(transaction, backend, "case_number", missing.len())
+        .await?
+        .start;
     for (chunk_index, chunk) in missing.chunks(ROWS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "INSERT INTO cases (id, case_number, client_id, customer_id, market, currency, opened_at_ms) VALUES {}",
@@ -424,19 +426,6 @@ async fn existing_cases(
         }
     }
     Ok(cases)
-}
-
-/// Reserves `count` consecutive case numbers and returns the first.
-async fn allocate_case_numbers(transaction: &mut Tx, count: usize) -> StoreResult<i64> {
-    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("case count".into()))?;
-    let row = sqlx::query(
-        "UPDATE counters SET next_value = next_value + $1 WHERE name = 'case_number' RETURNING next_value",
-    )
-    .bind(count)
-    .fetch_one(&mut **transaction)
-    .await?;
-    let next: i64 = row.try_get(0)?;
-    Ok(next - count)
 }
 
 async fn insert_claims(

@@ -3,7 +3,8 @@
 //! entry) can still cut entries off the end or rewrite the journal from some point on. A
 //! checkpoint is the journal's head as it was at a moment (per chain: how many entries and
 //! the last one's tag), signed with Ed25519 and kept somewhere else; `verify` holds the
-//! journal to every checkpoint given: each chain must still hold that entry with that tag.
+//! journal to every checkpoint given: each chain must still hold that entry with that tag
+//! (a chain that appeared after the checkpoint is not in it, and is checked by the next).
 
 use reilu_vault::{JournalSigningKey, verify_signature};
 use sqlx::Row;
@@ -110,16 +111,22 @@ impl SqlStore {
         let (marker, _) = read_marker(&mut connection, self.keyring().key())
             .await?
             .map_err(StoreError::Conflict)?;
-        let row = sqlx::query("SELECT seq, hash FROM journal_head WHERE id = 1")
-            .fetch_one(&mut *connection)
+        let rows = sqlx::query("SELECT chain, seq, hash FROM journal_heads ORDER BY chain")
+            .fetch_all(&mut *connection)
             .await?;
+        let chains = rows
+            .iter()
+            .map(|row| {
+                Ok(CheckpointHead {
+                    chain: row.try_get(0)?,
+                    entries: row.try_get(1)?,
+                    head: row.try_get(2)?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok(JournalState {
             journal_id: marker.journal_id,
-            chains: vec![CheckpointHead {
-                chain: MAIN_CHAIN.into(),
-                entries: row.try_get(0)?,
-                head: row.try_get(1)?,
-            }],
+            chains,
         })
     }
 
@@ -155,34 +162,27 @@ impl SqlStore {
     }
 }
 
-/// The chain every entry belongs to until the journal is partitioned.
-pub const MAIN_CHAIN: &str = "main";
-
 /// Whether the journal still holds the entry a checkpoint's head names.
 async fn check_head(
     connection: &mut sqlx::AnyConnection,
     head: &CheckpointHead,
 ) -> StoreResult<Option<String>> {
-    if head.chain != MAIN_CHAIN {
-        return Ok(Some(format!(
-            "chain '{}' is not a chain of this journal",
-            head.chain
-        )));
-    }
     if head.entries == 0 {
         return Ok(None);
     }
-    let stored = sqlx::query("SELECT hash FROM journal WHERE seq = $1")
+    let stored = sqlx::query("SELECT hash FROM journal WHERE chain = $1 AND chain_seq = $2")
+        .bind(&head.chain)
         .bind(head.entries)
         .fetch_optional(&mut *connection)
         .await?;
     let Some(stored) = stored else {
-        let last: Option<i64> = sqlx::query("SELECT MAX(seq) FROM journal")
+        let last: Option<i64> = sqlx::query("SELECT MAX(chain_seq) FROM journal WHERE chain = $1")
+            .bind(&head.chain)
             .fetch_one(&mut *connection)
             .await?
             .try_get(0)?;
         return Ok(Some(format!(
-            "chain '{}' had {} entries, the journal now ends at {}: entries were removed",
+            "chain '{}' had {} entries, it now ends at {}: entries were removed",
             head.chain,
             head.entries,
             last.unwrap_or(0)

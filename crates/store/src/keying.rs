@@ -21,9 +21,10 @@ use futures_util::TryStreamExt;
 use reilu_vault::JournalKey;
 use sqlx::{AnyConnection, AnyPool, Row};
 
+use crate::journal::{JournalEntry, Position};
 use crate::models::NewJournalEntry;
 use crate::row_seals::{ClientSeal, PostingsDigest};
-use crate::{StoreError, StoreResult, journal};
+use crate::{Backend, StoreError, StoreResult, journal};
 
 /// The kind of the marker entry.
 pub const MARKER_KIND: &str = "journal.keyed";
@@ -35,7 +36,8 @@ pub(crate) struct Marker {
     pub(crate) key_id: String,
     /// This journal's identity, named in its signed checkpoints.
     pub(crate) journal_id: String,
-    /// The last entry with a plain hash (0 for a journal keyed from the start).
+    /// The last entry of chain `main` with a plain hash (0 for a journal keyed from the
+    /// start); entries of every other chain are tagged from their first.
     pub(crate) plain_through: i64,
     /// Postings with ids up to here were written before the switch-over, without a tag of
     /// their own; `postings_sha256` is their digest (see `row_seals::PostingsDigest`).
@@ -78,7 +80,11 @@ pub(crate) fn mismatch_reason(journal_key_id: &str, key: &JournalKey) -> String 
 
 /// Opens the journal for writing with `key`: keys it (writes the marker) the first time,
 /// otherwise compares the key with the journal's.
-pub(crate) async fn open(pool: &AnyPool, key: JournalKey) -> StoreResult<Keyring> {
+pub(crate) async fn open(
+    pool: &AnyPool,
+    backend: Backend,
+    key: JournalKey,
+) -> StoreResult<Keyring> {
     if let Some((key_id, _)) = recorded(pool).await? {
         let mismatch = (key_id != key.key_id()).then(|| mismatch_reason(&key_id, &key));
         return Ok(Keyring { key, mismatch });
@@ -87,7 +93,7 @@ pub(crate) async fn open(pool: &AnyPool, key: JournalKey) -> StoreResult<Keyring
         key,
         mismatch: None,
     };
-    write_marker(pool, &keyring).await?;
+    write_marker(pool, backend, &keyring).await?;
     Ok(keyring)
 }
 
@@ -103,9 +109,14 @@ async fn recorded(pool: &AnyPool) -> StoreResult<Option<(String, i64)>> {
 /// Appends the marker in its own transaction, sealing the rows as they stand. Taking the
 /// journal's slot first serialises this with every writer, and a second process that keyed
 /// the journal meanwhile is seen inside the lock.
-async fn write_marker(pool: &AnyPool, keyring: &Keyring) -> StoreResult<()> {
+async fn write_marker(pool: &AnyPool, backend: Backend, keyring: &Keyring) -> StoreResult<()> {
     let mut transaction = pool.begin().await?;
-    let slot = journal::reserve(&mut transaction, keyring).await?;
+    let main = journal::Journal {
+        keyring,
+        backend,
+        chain: journal::MAIN,
+    };
+    let slot = journal::reserve(&mut transaction, main).await?;
     let keyed = sqlx::query("SELECT key_id FROM journal_keying WHERE id = 1")
         .fetch_optional(&mut *transaction)
         .await?;
@@ -113,7 +124,7 @@ async fn write_marker(pool: &AnyPool, keyring: &Keyring) -> StoreResult<()> {
         transaction.rollback().await?;
         return Ok(());
     }
-    let plain_through = slot.seq() - 1;
+    let plain_through = slot.chain_seq() - 1;
     let (postings_through, postings_sha256) = digest_postings(&mut transaction).await?;
     let marker = Marker {
         key_id: keyring.key.key_id(),
@@ -184,14 +195,15 @@ async fn client_seals(connection: &mut AnyConnection) -> StoreResult<BTreeMap<St
 }
 
 /// The marker as the journal holds it, checked: the entry `journal_keying` points at must be
-/// a marker whose tag holds under `key`. `Err` says why not, in words.
+/// a marker whose tag holds under `key`. `Err` says why not, in words. With the marker, its
+/// global sequence number.
 pub(crate) async fn read_marker(
     connection: &mut AnyConnection,
     key: &JournalKey,
 ) -> StoreResult<Result<(Marker, i64), String>> {
     let row = sqlx::query(
-        "SELECT j.seq, j.at_ms, j.actor, j.kind, j.subject, j.payload, j.prev_hash, j.hash \
-         FROM journal_keying k JOIN journal j ON j.seq = k.marker_seq WHERE k.id = 1",
+        "SELECT j.seq, j.chain, j.chain_seq, j.at_ms, j.actor, j.kind, j.subject, j.payload, \
+         j.prev_hash, j.hash FROM journal_keying k JOIN journal j ON j.seq = k.marker_seq WHERE k.id = 1",
     )
     .fetch_optional(&mut *connection)
     .await?;
@@ -200,38 +212,37 @@ pub(crate) async fn read_marker(
             "the journal's keyed marker is missing: nothing after it can be vouched for".into(),
         ));
     };
-    let seq: i64 = row.try_get(0)?;
-    let entry = NewJournalEntry {
-        at_ms: row.try_get(1)?,
-        actor: row.try_get(2)?,
-        kind: row.try_get(3)?,
-        subject: row.try_get(4)?,
-        payload: row.try_get(5)?,
+    let entry = JournalEntry {
+        seq: row.try_get(0)?,
+        chain: row.try_get(1)?,
+        chain_seq: row.try_get(2)?,
+        at_ms: row.try_get(3)?,
+        actor: row.try_get(4)?,
+        kind: row.try_get(5)?,
+        subject: row.try_get(6)?,
+        payload: row.try_get(7)?,
+        prev_hash: row.try_get(8)?,
+        hash: row.try_get(9)?,
     };
-    let prev_hash: String = row.try_get(6)?;
-    let hash: String = row.try_get(7)?;
-    Ok(check_marker(seq, &entry, &prev_hash, &hash, key).map(|marker| (marker, seq)))
+    Ok(check_marker(&entry, key).map(|marker| (marker, entry.seq)))
 }
 
-/// A marker entry read back, checked against `key`.
-pub(crate) fn check_marker(
-    seq: i64,
-    entry: &NewJournalEntry,
-    prev_hash: &str,
-    hash: &str,
-    key: &JournalKey,
-) -> Result<Marker, String> {
-    if entry.kind != MARKER_KIND {
-        return Err(format!("journal entry {seq} is not the keyed marker"));
+/// A marker entry read back, checked against `key`: on chain `main`, of the marker's kind,
+/// naming this key, and its tag holding.
+pub(crate) fn check_marker(stored: &JournalEntry, key: &JournalKey) -> Result<Marker, String> {
+    let at = stored.chain_seq;
+    if stored.kind != MARKER_KIND || stored.chain != journal::MAIN {
+        return Err(format!("journal entry {at} is not the keyed marker"));
     }
-    let marker: Marker = serde_json::from_str(&entry.payload)
-        .map_err(|error| format!("the keyed marker (entry {seq}) cannot be read: {error}"))?;
+    let marker: Marker = serde_json::from_str(&stored.payload)
+        .map_err(|error| format!("the keyed marker (entry {at}) cannot be read: {error}"))?;
     if marker.key_id != key.key_id() {
         return Err(mismatch_reason(&marker.key_id, key));
     }
-    if journal::entry_tag(key, prev_hash, seq, entry) != hash {
+    let position: Position = stored.position();
+    if journal::entry_tag(key, &stored.prev_hash, &position, &stored.fields()) != stored.hash {
         return Err(format!(
-            "the keyed marker (entry {seq}) does not match its tag: it was changed"
+            "the keyed marker (entry {at}) does not match its tag: it was changed"
         ));
     }
     Ok(marker)

@@ -70,7 +70,7 @@ pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<
         )));
     }
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     if let Some(key) = &posting.idempotency_key {
         let earlier = sqlx::query("SELECT id FROM postings WHERE idempotency_key = $1")
             .bind(key)
@@ -183,7 +183,7 @@ pub(crate) async fn write_sealed(
     if postings.is_empty() {
         return Ok(Vec::new());
     }
-    let first_id = take_posting_ids(transaction, postings.len()).await?;
+    let first_id = take_posting_ids(transaction, backend, postings.len()).await?;
     execute_all(
         transaction,
         posting_statements(postings, first_id, backend, key)?,
@@ -192,28 +192,24 @@ pub(crate) async fn write_sealed(
     Ok((first_id..).take(postings.len()).collect())
 }
 
-/// Takes `count` posting ids from the counter inside the caller's transaction (which holds
-/// the journal's slot, so nobody else takes ids until it ends); returns the first.
+/// Takes `count` posting ids inside the caller's transaction (which holds the main chain's
+/// head, so nobody else takes posting ids until it ends); returns the first.
 pub(crate) async fn take_posting_ids(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     count: usize,
 ) -> StoreResult<i64> {
-    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("posting count".into()))?;
-    let row = sqlx::query("UPDATE counters SET next_value = next_value + $1 WHERE name = 'posting' RETURNING next_value")
-        .bind(count)
-        .fetch_one(&mut **transaction)
-        .await?;
-    Ok(row.try_get::<i64, _>(0)? - count)
+    Ok(crate::ids::take_ids(transaction, backend, "posting", count)
+        .await?
+        .start)
 }
 
-/// The next posting id the counter will hand out.
+/// The next posting id `take_posting_ids` will hand out.
 pub(crate) async fn next_posting_id(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
 ) -> StoreResult<i64> {
-    let row = sqlx::query("SELECT next_value FROM counters WHERE name = 'posting'")
-        .fetch_one(&mut **transaction)
-        .await?;
-    Ok(row.try_get(0)?)
+    crate::ids::next_id(transaction, backend, "posting").await
 }
 
 /// The statements that write sealed postings with ids from `first_id` on: multi-row inserts

@@ -10,6 +10,7 @@ mod checkpoint;
 mod claim_terms;
 mod clients;
 mod execute;
+mod ids;
 mod intake;
 mod interest;
 mod journal;
@@ -38,10 +39,12 @@ pub use case_facts::{
     HoldRow,
 };
 pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
-pub use journal::{JournalEntry, JournalVerification, entry_hash, entry_tag};
-pub use journal_checkpoint::{
-    CHECKPOINT_FORMAT, CheckpointHead, JournalCheckpoint, JournalState, MAIN_CHAIN,
+pub use journal::{
+    ACCESS, ADMIN, JournalEntry, JournalVerification, MAIN, Position, RULES, entry_hash, entry_tag,
+    stored_entry_tag,
 };
+pub use journal_checkpoint::{CHECKPOINT_FORMAT, CheckpointHead, JournalCheckpoint, JournalState};
+pub use journal_verify::ChainVerification;
 pub use keying::MARKER_KIND;
 pub use ledger::entries_hash;
 pub use models::*;
@@ -131,8 +134,13 @@ pub trait Store: Clone + Send + Sync + 'static {
         entry: &NewJournalEntry,
     ) -> impl Future<Output = StoreResult<i64>> + Send;
 
-    /// Re-computes the hash chain over the whole journal.
+    /// Re-computes every chain of the journal; the first broken entry, or how many there are.
     fn verify_journal(&self) -> impl Future<Output = StoreResult<JournalVerification>> + Send;
+
+    /// Re-computes every chain of the journal and says per chain how it stands.
+    fn verify_journal_chains(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<ChainVerification>>> + Send;
 
     /// Writes a balanced posting and its account balances in one transaction, once per
     /// idempotency key.

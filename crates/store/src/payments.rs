@@ -41,7 +41,7 @@ pub struct PaymentImport {
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     Ok(PaymentImport {
         transaction,
         slot,
@@ -84,7 +84,7 @@ impl PaymentImport {
         Ok(ChunkFacts {
             cases: case_facts(&mut self.transaction, &numbers, self.backend).await?,
             recorded: already_recorded(&mut self.transaction, entries, self.backend).await?,
-            next_posting_id: next_posting_id(&mut self.transaction).await?,
+            next_posting_id: next_posting_id(&mut self.transaction, self.backend).await?,
         })
     }
 
@@ -202,7 +202,7 @@ async fn write_chunk(
         // The counter must hand out exactly the planned ids: nobody else takes posting ids
         // while the import holds the journal's slot, so a difference means the planner was
         // misled about what is written (a chunk skipped or forgotten too early).
-        let first_id = take_posting_ids(transaction, posting_count).await?;
+        let first_id = take_posting_ids(transaction, backend, posting_count).await?;
         if first_id != first_posting_id {
             return Err(StoreError::Conflict(format!(
                 "a chunk was planned with posting ids from {first_posting_id}, but the store hands out ids from {first_id}"

@@ -14,7 +14,7 @@ pub(crate) async fn record(
     posting: &NewPosting,
 ) -> StoreResult<PostOutcome> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.keyring()).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     let earlier = sqlx::query("SELECT posting_id FROM remittances WHERE run_date = $1 AND client_id = $2 AND currency = $3")
         .bind(&remittance.run_date)
         .bind(&remittance.client_id)

@@ -110,7 +110,7 @@ impl SqlStore {
             .await?
             .run(&pool)
             .await?;
-        let keyring = crate::keying::open(&pool, journal_key).await?;
+        let keyring = crate::keying::open(&pool, backend, journal_key).await?;
         Ok(SqlStore {
             pool,
             backend,
@@ -129,6 +129,15 @@ impl SqlStore {
 
     pub(crate) fn keyring(&self) -> &crate::keying::Keyring {
         &self.keyring
+    }
+
+    /// Writing to one chain of the journal (see `journal`).
+    pub(crate) fn journal(&self, chain: &'static str) -> journal::Journal<'_> {
+        journal::Journal {
+            keyring: &self.keyring,
+            backend: self.backend,
+            chain,
+        }
     }
 
     /// Stops the checkpoint task, copies SQLite's log back into the database file (so the
@@ -160,7 +169,7 @@ pub fn redact_url(url: &str) -> String {
 
 impl Store for SqlStore {
     async fn ping(&self) -> StoreResult<()> {
-        let row = sqlx::query("SELECT COUNT(*) FROM journal_head")
+        let row = sqlx::query("SELECT COUNT(*) FROM journal_heads WHERE chain = 'main'")
             .fetch_one(&self.pool)
             .await?;
         let heads: i64 = row.try_get(0)?;
@@ -238,7 +247,8 @@ impl Store for SqlStore {
 
     async fn append_journal(&self, entry: &NewJournalEntry) -> StoreResult<i64> {
         let mut transaction = self.pool.begin().await?;
-        let slot = journal::reserve(&mut transaction, &self.keyring).await?;
+        let chain = journal::chain_of_event(&entry.kind);
+        let slot = journal::reserve(&mut transaction, self.journal(chain)).await?;
         let seq = journal::write(&mut transaction, slot, entry).await?;
         transaction.commit().await?;
         Ok(seq)
@@ -246,6 +256,10 @@ impl Store for SqlStore {
 
     async fn verify_journal(&self) -> StoreResult<journal::JournalVerification> {
         crate::journal_verify::verify(&self.pool, self.keyring.key()).await
+    }
+
+    async fn verify_journal_chains(&self) -> StoreResult<Vec<crate::ChainVerification>> {
+        crate::journal_verify::verify_chains(&self.pool, self.keyring.key()).await
     }
 
     async fn post(&self, posting: &NewPosting) -> StoreResult<PostOutcome> {

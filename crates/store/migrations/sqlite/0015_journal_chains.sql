@@ -15,3 +15,27 @@ CREATE TABLE journal_keying (
 -- Postings written before the journal was keyed have none: the marker seals them as one
 -- digest.
 ALTER TABLE postings ADD COLUMN mac TEXT;
+
+-- The journal is partitioned into chains, each with its own head, so that writers of
+-- different streams do not all wait for one head row (on PostgreSQL; SQLite has one writer
+-- anyway). An entry is keyed by (chain, chain_seq) and chained within its chain; `seq` stays
+-- the global order (what `case_decisions.journal_seq` and readers use), taken from
+-- `counters` ('journal'). Every entry written so far becomes chain 'main' with
+-- chain_seq = seq, its hashes untouched.
+DROP TRIGGER journal_is_append_only_update;
+ALTER TABLE journal ADD COLUMN chain TEXT NOT NULL DEFAULT 'main';
+ALTER TABLE journal ADD COLUMN chain_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE journal SET chain_seq = seq;
+CREATE TRIGGER journal_is_append_only_update BEFORE UPDATE ON journal
+BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END;
+CREATE UNIQUE INDEX journal_chain_seq ON journal (chain, chain_seq);
+
+CREATE TABLE journal_heads (
+    chain TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO journal_heads (chain, seq, hash) SELECT 'main', seq, hash FROM journal_head;
+DROP TABLE journal_head;
+
+INSERT INTO counters (name, next_value) SELECT 'journal', COALESCE(MAX(seq), 0) + 1 FROM journal;
