@@ -742,8 +742,8 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
 }
 
 /// Whether another connection holds the store's write lock right now (an import inside its
-/// transaction): SQLite refuses an immediate transaction at once, PostgreSQL the journal
-/// head's row lock without waiting.
+/// transaction): SQLite refuses an immediate transaction at once, PostgreSQL the main
+/// journal chain's head row lock without waiting.
 async fn writer_busy(url: &str) -> bool {
     use sqlx::Connection;
     let Ok(mut connection) = sqlx::AnyConnection::connect(url).await else {
@@ -762,9 +762,10 @@ async fn writer_busy(url: &str) -> bool {
         begun.is_err()
     } else {
         let _ = sqlx::query("BEGIN").execute(&mut connection).await;
-        let locked = sqlx::query("SELECT seq FROM journal_head WHERE id = 1 FOR UPDATE NOWAIT")
-            .fetch_optional(&mut connection)
-            .await;
+        let locked =
+            sqlx::query("SELECT seq FROM journal_heads WHERE chain = 'main' FOR UPDATE NOWAIT")
+                .fetch_optional(&mut connection)
+                .await;
         let _ = sqlx::query("ROLLBACK").execute(&mut connection).await;
         locked.is_err()
     };
@@ -1198,7 +1199,8 @@ async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
         let held = String::from_utf8_lossy(&held.stdout);
         assert!(held.contains("holds"), "{held}");
 
-        // A third client, then the tail cut back to the first and the head set to it.
+        // A third client, then the clients' chain cut back to the first and its head set to
+        // it.
         cli.add_client();
         let drop_trigger = if cli.test.backend_name == "sqlite" {
             "DROP TRIGGER journal_is_append_only_delete"
@@ -1207,8 +1209,8 @@ async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
         };
         for sql in [
             drop_trigger,
-            "DELETE FROM journal WHERE seq > 2",
-            "UPDATE journal_head SET seq = 2, hash = (SELECT hash FROM journal WHERE seq = 2) WHERE id = 1",
+            "DELETE FROM journal WHERE chain = 'admin' AND chain_seq > 1",
+            "UPDATE journal_heads SET seq = 1, hash = (SELECT hash FROM journal WHERE chain = 'admin' AND chain_seq = 1) WHERE chain = 'admin'",
         ] {
             cli.test
                 .raw(sql)

@@ -85,16 +85,7 @@ async fn verify(
     };
     let app = open_app(target).await?;
     let store = app.store();
-    let mut intact = match store.verify_journal().await? {
-        JournalVerification::Intact { entries } => {
-            println!("journal intact: {entries} entries");
-            true
-        }
-        JournalVerification::Broken { seq, reason } => {
-            println!("journal broken at entry {seq}: {reason}");
-            false
-        }
-    };
+    let mut intact = report_chains(store).await?;
     if let Some(public_key) = public_key {
         for (path, checkpoint) in &documents {
             intact &= check_one(store, path, checkpoint, &public_key).await?;
@@ -105,6 +96,28 @@ async fn verify(
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Verifies every chain, says per chain how it stands and then for the whole journal, and
+/// whether it is intact.
+async fn report_chains(store: &SqlStore) -> anyhow::Result<bool> {
+    let chains = store.verify_journal_chains().await?;
+    for chain in &chains {
+        match &chain.broken {
+            None => println!("chain {}: intact, {} entries", chain.chain, chain.entries),
+            Some((seq, reason)) => {
+                println!("chain {}: broken at entry {seq}: {reason}", chain.chain)
+            }
+        }
+    }
+    let entries: i64 = chains.iter().map(|chain| chain.entries).sum();
+    let broken = chains.iter().filter(|chain| chain.broken.is_some()).count();
+    if broken == 0 {
+        println!("journal intact: {entries} entries");
+    } else {
+        println!("journal broken: {broken} of {} chains", chains.len());
+    }
+    Ok(broken == 0)
 }
 
 /// Checks one checkpoint and says whether it holds.
