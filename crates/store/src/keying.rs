@@ -153,11 +153,15 @@ async fn write_marker(pool: &AnyPool, backend: Backend, keyring: &Keyring) -> St
     .execute(&mut *transaction)
     .await?;
     transaction.commit().await?;
-    tracing::info!(
-        marker_seq = seq,
-        plain_through,
-        "the journal is keyed from here on"
-    );
+    // Worth a line in the log when a journal from before the key is switched over; a new
+    // store's first entry is its marker, which says nothing anyone needs to read.
+    if plain_through > 0 {
+        tracing::info!(
+            marker_seq = seq,
+            plain_through,
+            "the journal is keyed from here on"
+        );
+    }
     Ok(())
 }
 
