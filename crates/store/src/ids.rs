@@ -49,28 +49,51 @@ pub(crate) async fn take_ids(
         }
         Backend::Postgres if count == 0 => next_id(transaction, backend, name).await?,
         Backend::Postgres => {
-            // A block is one nextval and one setval; the advisory lock (a session lock,
-            // released at once, not at commit) keeps another block from landing in between.
-            // Every taker goes through here, so a single nextval never lands there either.
             let lock = BLOCK_LOCK_KEY + i64::try_from(index).unwrap_or(0);
-            sqlx::query("SELECT pg_advisory_lock($1)")
-                .bind(lock)
-                .execute(&mut **transaction)
-                .await?;
-            let taken = sqlx::query(&format!(
-                "SELECT setval('{name}_ids', nextval('{name}_ids') + $1 - 1) - $1 + 1"
-            ))
-            .bind(count)
-            .fetch_one(&mut **transaction)
-            .await;
-            sqlx::query("SELECT pg_advisory_unlock($1)")
-                .bind(lock)
-                .execute(&mut **transaction)
-                .await?;
-            taken?.try_get::<i64, _>(0)?
+            take_block(transaction, name, lock, count).await?
         }
     };
     Ok(first..first + count)
+}
+
+/// A block of `count` ids from a PostgreSQL sequence: one nextval and one setval. The
+/// advisory lock (a session lock, released at once rather than at commit, so it serialises
+/// nothing but this) keeps another block from landing in between; every taker goes through
+/// here, so a single nextval never lands there either. The savepoint lets the unlock run even
+/// when taking fails: a session lock outlives a failed transaction, and a pooled connection
+/// still holding it would stop every later taker.
+async fn take_block(
+    transaction: &mut Transaction<'static, Any>,
+    name: &str,
+    lock: i64,
+    count: i64,
+) -> StoreResult<i64> {
+    sqlx::query("SAVEPOINT take_ids")
+        .execute(&mut **transaction)
+        .await?;
+    sqlx::query("SELECT pg_advisory_lock($1)")
+        .bind(lock)
+        .execute(&mut **transaction)
+        .await?;
+    let taken = sqlx::query(&format!(
+        "SELECT setval('{name}_ids', nextval('{name}_ids') + $1 - 1) - $1 + 1"
+    ))
+    .bind(count)
+    .fetch_one(&mut **transaction)
+    .await;
+    if taken.is_err() {
+        sqlx::query("ROLLBACK TO SAVEPOINT take_ids")
+            .execute(&mut **transaction)
+            .await?;
+    }
+    sqlx::query("SELECT pg_advisory_unlock($1)")
+        .bind(lock)
+        .execute(&mut **transaction)
+        .await?;
+    sqlx::query("RELEASE SAVEPOINT take_ids")
+        .execute(&mut **transaction)
+        .await?;
+    Ok(taken?.try_get::<i64, _>(0)?)
 }
 
 /// The id `take_ids` would hand out next under `name`, without taking it.
@@ -97,4 +120,59 @@ pub(crate) async fn next_id(
         }
     };
     Ok(row.try_get(0)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_support::stores_under_test;
+
+    #[tokio::test]
+    async fn ids_come_in_consecutive_blocks_and_a_rollback_may_leave_a_gap() {
+        for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+            let backend = test.store.backend();
+            let mut transaction = test
+                .store
+                .pool()
+                .begin()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let next = next_id(&mut transaction, backend, "posting")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let first = take_ids(&mut transaction, backend, "posting", 3)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let second = take_ids(&mut transaction, backend, "posting", 1)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(first, next..next + 3, "{}", test.backend_name);
+            assert_eq!(second, next + 3..next + 4, "{}", test.backend_name);
+            assert!(
+                take_ids(&mut transaction, backend, "nothing", 1)
+                    .await
+                    .is_err()
+            );
+            transaction
+                .rollback()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut transaction = test
+                .store
+                .pool()
+                .begin()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let after = take_ids(&mut transaction, backend, "posting", 1)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            // SQLite's counter rolls back with the transaction; a sequence never does.
+            let expected = if backend == Backend::Sqlite {
+                next
+            } else {
+                next + 4
+            };
+            assert_eq!(after.start, expected, "{}", test.backend_name);
+        }
+    }
 }
