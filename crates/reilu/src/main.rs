@@ -16,6 +16,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// The data folder when `--data` is not given.
+pub(crate) const DATA_DEFAULT: &str = "reilu-data";
+
 #[derive(Parser)]
 #[command(
     name = "reilu",
@@ -24,7 +27,7 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     /// Folder for the embedded database and the master key file.
-    #[arg(long, global = true, default_value = "reilu-data", value_name = "DIR")]
+    #[arg(long, global = true, default_value = DATA_DEFAULT, value_name = "DIR")]
     data: PathBuf,
     /// Database URL (postgres://… or sqlite://…); default: the SQLite file in --data.
     #[arg(long, global = true, env = "REILU_DATABASE_URL", value_name = "URL")]

@@ -1,0 +1,201 @@
+//! Every error the API gives is JSON of one shape, `{"error": "…"}`; the key is checked before
+//! anything else; a fault of ours is a 500 with an id, never a 4xx.
+
+use serde_json::{Value, json};
+
+#[path = "web_support.rs"]
+mod web_support;
+
+use web_support::{TestApp, spawn_apps};
+
+/// (status, JSON body) of a response that must be a JSON error.
+async fn json_error(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let text = response.text().await.unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/json"),
+        "{status} answered as '{content_type}': {text}"
+    );
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert!(
+        body["error"].as_str().is_some_and(|error| !error.is_empty()),
+        "{status}: {body}"
+    );
+    (status, body)
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    fn statement_url(&self, query: &str) -> String {
+        self.url(&format!(
+            "/api/v1/clients/{}/statement?{query}",
+            self.client_id
+        ))
+    }
+
+    fn claims_url(&self) -> String {
+        self.url(&format!("/api/v1/clients/{}/claims", self.client_id))
+    }
+}
+
+#[tokio::test]
+async fn framework_answers_are_json_errors_too() {
+    for app in spawn_apps().await {
+        let (status, _) = json_error(app.http.get(app.url("/nope")).send().await.unwrap_or_else(|e| panic!("{e}"))).await;
+        assert_eq!(status, 404);
+        let wrong_method = app.http.delete(app.url("/healthz")).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let allow = wrong_method.headers().get("allow").cloned();
+        let (status, _) = json_error(wrong_method).await;
+        assert_eq!(status, 405);
+        assert_eq!(allow.as_ref().map(|v| v.as_bytes()), Some(&b"GET,HEAD"[..]));
+
+        let bad_query = app
+            .http
+            .get(app.statement_url("from=2026-13-01&to=2026-11-30"))
+            .bearer_auth(&app.api_key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(bad_query).await.0, 400);
+        let missing = app
+            .http
+            .get(app.statement_url("to=2026-11-30"))
+            .bearer_auth(&app.api_key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (status, body) = json_error(missing).await;
+        assert_eq!(status, 400);
+        assert!(body["error"].as_str().unwrap_or("").contains("from"), "{body}");
+        let undecodable = app
+            .http
+            .get(app.statement_url("from=%FF%FE&to=2026-11-30"))
+            .bearer_auth(&app.api_key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(undecodable).await.0, 400);
+
+        let too_large = app
+            .http
+            .post(app.claims_url())
+            .bearer_auth(&app.api_key)
+            .header("Idempotency-Key", "big-1")
+            .header("Content-Type", "application/json")
+            .body(vec![b' '; reilu_web::BODY_BYTES_MAX + 1])
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(too_large).await.0, 413);
+        let not_json = app
+            .http
+            .post(app.claims_url())
+            .bearer_auth(&app.api_key)
+            .header("Idempotency-Key", "form-1")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("claims=1")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(not_json).await.0, 415);
+        let too_many = app
+            .http
+            .post(app.claims_url())
+            .bearer_auth(&app.api_key)
+            .header("Idempotency-Key", "many-1")
+            .json(&json!({ "claims": vec![json!({}); 1001] }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(too_many).await.0, 400);
+    }
+}
+
+#[tokio::test]
+async fn the_key_is_checked_before_anything_about_the_request_is_said() {
+    for app in spawn_apps().await {
+        for key in [None, Some("reilu_nope")] {
+            let mut bad_query = app.http.get(app.statement_url("from=nonsense"));
+            let mut huge = app
+                .http
+                .post(app.claims_url())
+                .header("Content-Type", "text/plain")
+                .body(vec![b'x'; reilu_web::BODY_BYTES_MAX + 1]);
+            let mut no_idempotency_key = app.http.post(app.claims_url()).json(&json!({}));
+            if let Some(key) = key {
+                bad_query = bad_query.bearer_auth(key);
+                huge = huge.bearer_auth(key);
+                no_idempotency_key = no_idempotency_key.bearer_auth(key);
+            }
+            for request in [bad_query, huge, no_idempotency_key] {
+                let (status, _) = json_error(request.send().await.unwrap_or_else(|e| panic!("{e}"))).await;
+                assert_eq!(status, 401, "{}: {key:?}", app.backend_name);
+            }
+        }
+        let other_client = app
+            .http
+            .get(app.statement_url("from=nonsense"))
+            .bearer_auth(&app.other_api_key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(other_client).await.0, 403);
+    }
+}
+
+#[tokio::test]
+async fn a_store_failure_is_a_500_with_an_id_never_a_refusal_of_the_input() {
+    for app in spawn_apps().await {
+        let (_, operator_key) = app
+            .operator("Aino Virtanen", reilu_core::OperatorRole::Finance)
+            .await;
+        app.app.store().close().await;
+        let statement = app
+            .http
+            .get(app.statement_url("from=2026-11-01&to=2026-11-30"))
+            .bearer_auth(&app.api_key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let claims = app
+            .http
+            .post(app.claims_url())
+            .bearer_auth(&app.api_key)
+            .header("Idempotency-Key", "after-close")
+            .json(&json!({ "claims": [] }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let import = app
+            .http
+            .post(app.url("/api/v1/payments/imports"))
+            .bearer_auth(&operator_key)
+            .header("Content-Type", "application/xml")
+            .body("<Document/>")
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut ids = Vec::new();
+        for response in [statement, claims, import] {
+            let (status, body) = json_error(response).await;
+            assert_eq!(status, 500, "{}: {body}", app.backend_name);
+            assert_eq!(body["error"], reilu_web::INTERNAL_ERROR, "{body}");
+            let id = body["error_id"].as_str().unwrap_or_default().to_owned();
+            assert!(id.len() >= 32, "{body}");
+            ids.push(id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 3, "every failure has an id of its own");
+        let health = app.http.get(app.url("/healthz")).send().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(json_error(health).await.0, 503);
+    }
+}
