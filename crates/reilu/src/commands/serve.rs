@@ -18,6 +18,8 @@ const DEMO_LOGINS_FILE_NAME: &str = "demo-logins.txt";
 /// The demo's finance operator: its key exists only once, when it is created, so it is kept
 /// in a file of its own (owner-only) that later starts read back.
 const DEMO_OPERATOR_FILE_NAME: &str = "demo-operator.txt";
+/// [`reilu_web::CONNECTIONS_MAX_DEFAULT`] as the flag's type (512 fits).
+const CONNECTIONS_MAX_DEFAULT: u32 = reilu_web::CONNECTIONS_MAX_DEFAULT as u32;
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -25,8 +27,8 @@ pub struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
     addr: String,
     /// Connections served at once; more wait until one closes.
-    #[arg(long, default_value_t = reilu_web::CONNECTIONS_MAX_DEFAULT, value_parser = clap::value_parser!(u32).range(1..=65_536).map(|n| n as usize))]
-    connections_max: usize,
+    #[arg(long, default_value_t = CONNECTIONS_MAX_DEFAULT, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    connections_max: u32,
     /// Seconds a client has to send a request's headers (and to start its next request on a
     /// kept-alive connection) before the connection is closed.
     #[arg(long, default_value_t = reilu_web::HEADER_TIMEOUT_DEFAULT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -90,7 +92,8 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("Stop with Ctrl-C (or SIGTERM).");
     };
     let config = reilu_web::WebConfig {
-        connections_max: args.connections_max,
+        connections_max: usize::try_from(args.connections_max)
+            .unwrap_or(reilu_web::CONNECTIONS_MAX_DEFAULT),
         header_timeout: Duration::from_secs(args.header_timeout_secs),
         body_timeout: Duration::from_secs(args.body_timeout_secs),
         ..reilu_web::WebConfig::in_data_folder(&target.data)
