@@ -398,7 +398,10 @@ async fn serve_answers_health_and_prints_where_to_open_it() {
         let response = http_get(&address, "/healthz");
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
         // The hint's command reaches this server's store when copied as it is.
-        let hint = format!("Try: reilu --data {} --database-url ", cli.data.path().display());
+        let hint = format!(
+            "Try: reilu --data {} --database-url ",
+            cli.data.path().display()
+        );
         assert!(
             printed
                 .iter()

@@ -112,7 +112,10 @@ mod tests {
             Duration::from_secs(5),
         )
         .await;
-        assert!(matches!(read, Err(ApiError::PayloadTooLarge(9))), "{read:?}");
+        assert!(
+            matches!(read, Err(ApiError::PayloadTooLarge(9))),
+            "{read:?}"
+        );
         let read = read_whole(
             &HeaderMap::new(),
             Body::from("0123456789"),

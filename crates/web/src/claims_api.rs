@@ -1,8 +1,8 @@
 //! `POST /api/v1/clients/{client_id}/claims`: a client places a batch of claims.
 
 use axum::body::Body;
-use axum::extract::{Path, State};
 use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use reilu_app::App;
@@ -29,8 +29,7 @@ pub async fn place_claims<S: Store>(
     let client = authenticate(&app, &headers, client_id).await?;
     let key = idempotency_key(&headers)?;
     require_json(&headers)?;
-    let body =
-        crate::body::read_whole(&headers, body, BODY_BYTES_MAX, limits.body_timeout).await?;
+    let body = crate::body::read_whole(&headers, body, BODY_BYTES_MAX, limits.body_timeout).await?;
     let items = parse_items(&body)?;
     let request = IdempotencyRequest {
         key,

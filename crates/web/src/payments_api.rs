@@ -276,7 +276,9 @@ fn lock_if_gone(path: &Path) -> Option<File> {
 }
 
 fn remove_logged(path: &Path, what: &str) {
-    let file = path.file_name().map(|name| name.to_string_lossy().into_owned());
+    let file = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned());
     match std::fs::remove_file(path) {
         Ok(()) => tracing::warn!(file, "removed {what}"),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
@@ -345,9 +347,15 @@ mod tests {
         }
         let next = Uploads::open(dir.path(), 10).unwrap_or_else(|e| panic!("{e}"));
         assert!(running_upload.exists(), "a running server's upload is kept");
-        assert!(!stopped_upload.exists(), "a stopped server's upload is removed");
+        assert!(
+            !stopped_upload.exists(),
+            "a stopped server's upload is removed"
+        );
         assert!(!stopped_lock.exists(), "and its lock file");
-        assert!(!older_name.exists(), "an upload no running server owns is removed");
+        assert!(
+            !older_name.exists(),
+            "an upload no running server owns is removed"
+        );
         assert!(other.exists(), "only uploads are touched");
         drop(running);
         drop(next);

@@ -29,7 +29,10 @@ pub async fn statement<S: Store>(
 ) -> Result<Response, ApiError> {
     let client = crate::claims_api::authenticate(&app, &headers, client_id).await?;
     let Query(query) = query.map_err(|rejection| {
-        ApiError::BadRequest(format!("the query does not read: {}", rejection.body_text()))
+        ApiError::BadRequest(format!(
+            "the query does not read: {}",
+            rejection.body_text()
+        ))
     })?;
     let request = statement_request(&query)?;
     // The period and the client were checked above: whatever the application says now is a

@@ -24,7 +24,9 @@ async fn json_error(response: reqwest::Response) -> (u16, Value) {
     );
     let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     assert!(
-        body["error"].as_str().is_some_and(|error| !error.is_empty()),
+        body["error"]
+            .as_str()
+            .is_some_and(|error| !error.is_empty()),
         "{status}: {body}"
     );
     (status, body)
@@ -50,9 +52,21 @@ impl TestApp {
 #[tokio::test]
 async fn framework_answers_are_json_errors_too() {
     for app in spawn_apps().await {
-        let (status, _) = json_error(app.http.get(app.url("/nope")).send().await.unwrap_or_else(|e| panic!("{e}"))).await;
+        let (status, _) = json_error(
+            app.http
+                .get(app.url("/nope"))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .await;
         assert_eq!(status, 404);
-        let wrong_method = app.http.delete(app.url("/healthz")).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let wrong_method = app
+            .http
+            .delete(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let allow = wrong_method.headers().get("allow").cloned();
         let (status, _) = json_error(wrong_method).await;
         assert_eq!(status, 405);
@@ -75,7 +89,10 @@ async fn framework_answers_are_json_errors_too() {
             .unwrap_or_else(|e| panic!("{e}"));
         let (status, body) = json_error(missing).await;
         assert_eq!(status, 400);
-        assert!(body["error"].as_str().unwrap_or("").contains("from"), "{body}");
+        assert!(
+            body["error"].as_str().unwrap_or("").contains("from"),
+            "{body}"
+        );
         let undecodable = app
             .http
             .get(app.statement_url("from=%FF%FE&to=2026-11-30"))
@@ -137,7 +154,8 @@ async fn the_key_is_checked_before_anything_about_the_request_is_said() {
                 no_idempotency_key = no_idempotency_key.bearer_auth(key);
             }
             for request in [bad_query, huge, no_idempotency_key] {
-                let (status, _) = json_error(request.send().await.unwrap_or_else(|e| panic!("{e}"))).await;
+                let (status, _) =
+                    json_error(request.send().await.unwrap_or_else(|e| panic!("{e}"))).await;
                 assert_eq!(status, 401, "{}: {key:?}", app.backend_name);
             }
         }
@@ -195,7 +213,12 @@ async fn a_store_failure_is_a_500_with_an_id_never_a_refusal_of_the_input() {
         }
         ids.dedup();
         assert_eq!(ids.len(), 3, "every failure has an id of its own");
-        let health = app.http.get(app.url("/healthz")).send().await.unwrap_or_else(|e| panic!("{e}"));
+        let health = app
+            .http
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(json_error(health).await.0, 503);
     }
 }

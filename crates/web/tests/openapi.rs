@@ -41,7 +41,10 @@ fn every_answer_refers_to_what_exists_and_errors_are_json() {
     let document = document();
     for (path, item) in document["paths"].as_object().into_iter().flatten() {
         for (method, operation) in item.as_object().into_iter().flatten() {
-            let responses = operation["responses"].as_object().cloned().unwrap_or_default();
+            let responses = operation["responses"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             let secured = operation.get("security").is_some();
             if secured {
                 for status in ["401", "403", "500"] {
@@ -59,10 +62,7 @@ fn every_answer_refers_to_what_exists_and_errors_are_json() {
                     }
                     None => response.clone(),
                 };
-                assert!(
-                    response.is_object(),
-                    "{method} {path} {status}: {response}"
-                );
+                assert!(response.is_object(), "{method} {path} {status}: {response}");
                 if status.starts_with('4') || status.starts_with('5') {
                     assert_eq!(
                         response["content"]["application/json"]["schema"]["$ref"],

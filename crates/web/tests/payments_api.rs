@@ -469,7 +469,9 @@ async fn the_openapi_document_describes_the_import_and_its_answer() {
         .unwrap_or_default();
     assert_eq!(
         statuses,
-        ["200", "400", "401", "403", "408", "413", "415", "422", "500"]
+        [
+            "200", "400", "401", "403", "408", "413", "415", "422", "500"
+        ]
     );
     // The documented answer has exactly the fields the server sends.
     let schema = &document["components"]["schemas"]["PaymentSummary"];

@@ -186,9 +186,16 @@ async fn prepare_demo(
 fn store_flags(target: &Target) -> String {
     let mut flags = String::new();
     if target.data != Path::new(crate::DATA_DEFAULT) {
-        flags.push_str(&format!(" --data {}", shell_word(&target.data.display().to_string())));
+        flags.push_str(&format!(
+            " --data {}",
+            shell_word(&target.data.display().to_string())
+        ));
     }
-    if let Some(url) = target.database_url.as_deref().filter(|url| !url.trim().is_empty()) {
+    if let Some(url) = target
+        .database_url
+        .as_deref()
+        .filter(|url| !url.trim().is_empty())
+    {
         let has_password = url
             .split_once("://")
             .and_then(|(_, rest)| rest.split_once('@'))
