@@ -432,11 +432,9 @@ async fn serve_listens_on_a_host_name_and_refuses_an_address_without_a_port() {
         .spawn()
         .unwrap_or_else(|e| panic!("{e}"));
     let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let first = BufReader::new(stdout)
-        .lines()
-        .next()
-        .and_then(Result::ok)
-        .unwrap_or_default();
+    // Kept open while the server runs: it prints more lines, and a closed pipe would stop it.
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
     let address = first
         .strip_prefix("Reilu is running at http://")
         .map(|rest| rest.trim_end_matches('/').to_owned())
@@ -444,6 +442,7 @@ async fn serve_listens_on_a_host_name_and_refuses_an_address_without_a_port() {
     let response = http_get(&address, "/healthz");
     let _ = child.kill();
     let _ = child.wait();
+    drop(lines);
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
     let refused = cli.run(&["serve", "--addr", "localhost"]);
     assert!(!refused.status.success());

@@ -60,6 +60,30 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let listener = bind(&args.addr).await?;
+    let bound = listener.local_addr()?;
+    announce(&startup_text(target, &app, bound, demo_logins.as_deref()));
+    let config = reilu_web::WebConfig {
+        connections_max: usize::try_from(args.connections_max)
+            .unwrap_or(reilu_web::CONNECTIONS_MAX_DEFAULT),
+        header_timeout: Duration::from_secs(args.header_timeout_secs),
+        body_timeout: Duration::from_secs(args.body_timeout_secs),
+        ..reilu_web::WebConfig::in_data_folder(&target.data)
+    };
+    reilu_web::serve(app, &config, listener, stop_requested())
+        .await
+        .with_context(|| format!("cannot serve on {bound}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the server says when it starts: where it runs, on which store and rules, the logins
+/// of the demo.
+fn startup_text(
+    target: &Target,
+    app: &reilu_app::App<reilu_store::SqlStore>,
+    bound: SocketAddr,
+    demo_logins: Option<&str>,
+) -> String {
     let store_shown = match &target.database_url {
         Some(url) if !url.trim().is_empty() => reilu_store::redact_url(url),
         _ => format!(
@@ -70,39 +94,33 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .display()
         ),
     };
-    let house = app.gate.book().house().stamp.clone();
-    let packs = format!(
-        "{} markets and the house policy {} (sha256 {})",
+    let house = &app.gate.book().house().stamp;
+    let mut text = format!(
+        "Reilu is running at http://{bound}/\n  store:      {store_shown}\n  health:     http://{bound}/healthz\n  API:        http://{bound}/api/v1/openapi.json\n  rule packs: {} markets and the house policy {} (sha256 {})\n",
         app.gate.book().market_packs().count(),
         house.version,
-        &house.sha256[..12]
+        house.sha256.get(..12).unwrap_or(&house.sha256)
     );
-    let listener = bind(&args.addr).await?;
-    let bound = listener.local_addr()?;
-    let shutdown = stop_requested();
-    let announce = move |bound: SocketAddr| {
-        println!("Reilu is running at http://{bound}/");
-        println!("  store:      {store_shown}");
-        println!("  health:     http://{bound}/healthz");
-        println!("  API:        http://{bound}/api/v1/openapi.json");
-        println!("  rule packs: {packs}");
-        if let Some(logins) = &demo_logins {
-            println!("{logins}");
-        }
-        println!("Stop with Ctrl-C (or SIGTERM).");
-    };
-    let config = reilu_web::WebConfig {
-        connections_max: usize::try_from(args.connections_max)
-            .unwrap_or(reilu_web::CONNECTIONS_MAX_DEFAULT),
-        header_timeout: Duration::from_secs(args.header_timeout_secs),
-        body_timeout: Duration::from_secs(args.body_timeout_secs),
-        ..reilu_web::WebConfig::in_data_folder(&target.data)
-    };
-    announce(bound);
-    reilu_web::serve(app, &config, listener, shutdown)
-        .await
-        .with_context(|| format!("cannot serve on {bound}"))?;
-    Ok(ExitCode::SUCCESS)
+    if let Some(logins) = demo_logins {
+        text.push_str(logins);
+        text.push('\n');
+    }
+    text.push_str("Stop with Ctrl-C (or SIGTERM).\n");
+    text
+}
+
+/// Prints `text` to stdout. A server whose stdout was closed (its reader went away) keeps
+/// serving: println! would panic.
+fn announce(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        tracing::warn!("cannot print the startup message: stdout is closed");
+    }
 }
 
 /// Binds `HOST:PORT`, trying each address a host name resolves to until one binds.
