@@ -139,7 +139,8 @@ pub(crate) async fn json_errors(response: Response) -> Response {
             .to_lowercase(),
         text => text.to_owned(),
     };
-    let body = if status.is_server_error() {
+    // A 500 from below the handlers is a fault whose text may say too much: logged, not sent.
+    let body = if status == StatusCode::INTERNAL_SERVER_ERROR {
         let error_id = uuid::Uuid::now_v7().to_string();
         tracing::error!(%error_id, cause = %reason, %status, "request failed");
         serde_json::json!({ "error": INTERNAL_ERROR, "error_id": error_id })
