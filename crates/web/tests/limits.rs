@@ -68,10 +68,16 @@ fn is_closed(stream: &TcpStream) -> bool {
     }
 }
 
+/// The status of `/healthz`, asked on a new connection: a kept-alive one may be closed by the
+/// server's short idle limit just as a request goes out on it.
 async fn health(app: &TestApp) -> u16 {
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
     let answer = tokio::time::timeout(
         PATIENCE,
-        app.http.get(format!("{}/healthz", app.address)).send(),
+        http.get(format!("{}/healthz", app.address)).send(),
     )
     .await
     .unwrap_or_else(|_| panic!("{}: /healthz did not answer", app.backend_name));
