@@ -91,6 +91,15 @@ impl<S: Store> App<S> {
         stop: StopAfter,
     ) -> AppResult<SweepSummary> {
         let key = format!("sweep:{run_date}");
+        // What the operator names is checked even when the date was swept before.
+        if let Some(iban) = &to.iban {
+            self.chosen_company_account(iban).await?;
+        }
+        if let Some(name) = &to.name {
+            reilu_formats::pain001::bank_name(name).map_err(|error| {
+                AppError::Invalid(format!("the company's name must fit a bank transfer: {error}"))
+            })?;
+        }
         let mut files = self.publish_unpublished(out_dir).await?;
         let mut swept_now = false;
         if self.store.payout_run(&key).await?.is_some() {
