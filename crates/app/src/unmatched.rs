@@ -463,11 +463,15 @@ impl<S: Store> App<S> {
                 remittance_information: refund.purpose.clone(),
             });
         }
+        let batches: Vec<PaymentBatch> = batches.into_values().collect();
         let file = CreditTransferFile {
             message_id: format!("REILU-RF-{compact}-{}", digest(name, 12)),
             created_at: self.clock.now(),
-            initiating_party: DEBTOR_NAME.into(),
-            batches: batches.into_values().collect(),
+            initiating_party: batches
+                .first()
+                .map(|batch| batch.debtor_name.clone())
+                .unwrap_or_else(|| DEBTOR_NAME.into()),
+            batches,
         };
         let xml = write_pain001(&file).map_err(|error| {
             AppError::Invalid(format!(
