@@ -31,7 +31,7 @@ impl<S: Store> App<S> {
     ) -> AppResult<BankAccountRow> {
         let iban = AccountIban::parse(iban)
             .map_err(|error| AppError::Invalid(format!("the account: {error}")))?;
-        let currency = Currency::parse(currency.trim())
+        let currency = Currency::parse(&currency.trim().to_ascii_uppercase())
             .map_err(|error| AppError::Invalid(format!("the account's currency: {error}")))?;
         let name = match name.map(str::trim) {
             None => None,

@@ -87,6 +87,8 @@ CREATE TRIGGER payout_runs_are_append_only BEFORE UPDATE OR DELETE ON payout_run
 FOR EACH ROW EXECUTE FUNCTION money_out_refuse_change();
 CREATE TRIGGER payout_files_are_append_only BEFORE UPDATE OR DELETE ON payout_files
 FOR EACH ROW EXECUTE FUNCTION money_out_refuse_change();
+CREATE TRIGGER payout_publications_are_append_only BEFORE UPDATE OR DELETE ON payout_publications
+FOR EACH ROW EXECUTE FUNCTION money_out_refuse_change();
 CREATE TRIGGER refunds_are_append_only BEFORE UPDATE OR DELETE ON refunds
 FOR EACH ROW EXECUTE FUNCTION money_out_refuse_change();
 CREATE TRIGGER unmatched_resolutions_are_append_only BEFORE UPDATE OR DELETE ON unmatched_resolutions

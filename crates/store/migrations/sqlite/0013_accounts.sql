@@ -114,6 +114,10 @@ CREATE TRIGGER payout_files_are_append_only_update BEFORE UPDATE ON payout_files
 BEGIN SELECT RAISE(ABORT, 'payout files are append-only'); END;
 CREATE TRIGGER payout_files_are_append_only_delete BEFORE DELETE ON payout_files
 BEGIN SELECT RAISE(ABORT, 'payout files are append-only'); END;
+CREATE TRIGGER payout_publications_are_append_only_update BEFORE UPDATE ON payout_publications
+BEGIN SELECT RAISE(ABORT, 'payout publications are append-only'); END;
+CREATE TRIGGER payout_publications_are_append_only_delete BEFORE DELETE ON payout_publications
+BEGIN SELECT RAISE(ABORT, 'payout publications are append-only'); END;
 CREATE TRIGGER refunds_are_append_only_update BEFORE UPDATE ON refunds
 BEGIN SELECT RAISE(ABORT, 'refunds are append-only'); END;
 CREATE TRIGGER refunds_are_append_only_delete BEFORE DELETE ON refunds
