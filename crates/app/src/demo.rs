@@ -459,21 +459,71 @@ impl<S: reilu_store::Store> crate::App<S> {
 pub const DEMO_ACCOUNTS: &[(&str, &str, reilu_store::BankAccountKind, &str)] = {
     use reilu_store::BankAccountKind::{ClientMoney, Company};
     &[
-        ("FI2112345600000785", "EUR", ClientMoney, "Reilu Demo client money"),
-        ("FI8940051020304050", "EUR", ClientMoney, "Reilu Demo client money"),
-        ("NL44RABO0123456789", "EUR", ClientMoney, "Reilu Demo client money"),
-        ("DE33700202700654321098", "EUR", ClientMoney, "Reilu Demo client money"),
-        ("NO3415031234567", "NOK", ClientMoney, "Reilu Demo client money"),
-        ("SE4550000000058398257466", "SEK", ClientMoney, "Reilu Demo client money"),
-        ("DK5000400440116243", "DKK", ClientMoney, "Reilu Demo client money"),
-        ("GB29NWBK60161331926819", "GBP", ClientMoney, "Reilu Demo client money"),
-        ("PL61109010140000071219812874", "PLN", ClientMoney, "Reilu Demo client money"),
+        (
+            "FI2112345600000785",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "FI8940051020304050",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "NL44RABO0123456789",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "DE33700202700654321098",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "NO3415031234567",
+            "NOK",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "SE4550000000058398257466",
+            "SEK",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "DK5000400440116243",
+            "DKK",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "GB29NWBK60161331926819",
+            "GBP",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "PL61109010140000071219812874",
+            "PLN",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
         ("FI0950000120000026", "EUR", Company, "Reilu Demo Oy"),
         ("NO9386011117947", "NOK", Company, "Reilu Demo Oy"),
         ("SE7650000000058398257490", "SEK", Company, "Reilu Demo Oy"),
         ("DK9700400440116270", "DKK", Company, "Reilu Demo Oy"),
         ("GB23NWBK60161331926830", "GBP", Company, "Reilu Demo Oy"),
-        ("PL17109010140000071219812890", "PLN", Company, "Reilu Demo Oy"),
+        (
+            "PL17109010140000071219812890",
+            "PLN",
+            Company,
+            "Reilu Demo Oy",
+        ),
     ]
 };
 

@@ -97,7 +97,9 @@ impl<S: Store> App<S> {
         }
         if let Some(name) = &to.name {
             reilu_formats::pain001::bank_name(name).map_err(|error| {
-                AppError::Invalid(format!("the company's name must fit a bank transfer: {error}"))
+                AppError::Invalid(format!(
+                    "the company's name must fit a bank transfer: {error}"
+                ))
             })?;
         }
         let mut files = self.publish_unpublished(out_dir).await?;

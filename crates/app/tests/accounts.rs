@@ -37,7 +37,12 @@ async fn accounts_are_added_once_closed_once_and_journaled() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let backend = test.backend_name;
         let app = app_on(test.store.clone());
-        let journal_before = app.store().counts().await.map(|c| c.journal_entries).unwrap_or(0);
+        let journal_before = app
+            .store()
+            .counts()
+            .await
+            .map(|c| c.journal_entries)
+            .unwrap_or(0);
         let added = app
             .add_bank_account(
                 "fi21 1234 5600 0007 85",
@@ -48,13 +53,22 @@ async fn accounts_are_added_once_closed_once_and_journaled() {
             )
             .await
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
-        assert_eq!((added.iban.as_str(), added.currency.as_str()), (BANK, "EUR"));
+        assert_eq!(
+            (added.iban.as_str(), added.currency.as_str()),
+            (BANK, "EUR")
+        );
         app.add_bank_account(OTHER_BANK, "EUR", BankAccountKind::ClientMoney, None, "cli")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        app.add_bank_account(COMPANY, "EUR", BankAccountKind::Company, Some("Reilu Oy"), "cli")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        app.add_bank_account(
+            COMPANY,
+            "EUR",
+            BankAccountKind::Company,
+            Some("Reilu Oy"),
+            "cli",
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         for (iban, currency, name, why) in [
             (BANK, "EUR", None, "configured already"),
             ("FI2112345600000786", "EUR", None, "not a valid IBAN"),
@@ -65,7 +79,10 @@ async fn accounts_are_added_once_closed_once_and_journaled() {
                 app.add_bank_account(iban, currency, BankAccountKind::Company, name, "cli")
                     .await,
             );
-            assert!(refused.contains(why), "{backend}: {iban} {currency}: {refused}");
+            assert!(
+                refused.contains(why),
+                "{backend}: {iban} {currency}: {refused}"
+            );
         }
         // Which account the import and the payouts see.
         let found = app
@@ -85,10 +102,19 @@ async fn accounts_are_added_once_closed_once_and_journaled() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(company.iban, COMPANY);
-        let several = error_of(app.open_account_for("EUR", BankAccountKind::ClientMoney).await);
-        assert!(several.contains("2 open client_money accounts"), "{several}");
+        let several = error_of(
+            app.open_account_for("EUR", BankAccountKind::ClientMoney)
+                .await,
+        );
+        assert!(
+            several.contains("2 open client_money accounts"),
+            "{several}"
+        );
         let none = error_of(app.open_account_for("SEK", BankAccountKind::Company).await);
-        assert!(none.contains("no open company account is configured for SEK"), "{none}");
+        assert!(
+            none.contains("no open company account is configured for SEK"),
+            "{none}"
+        );
         // Closing keeps the account and its history; a second close changes nothing.
         let closed = app
             .close_bank_account(OTHER_BANK, "cli:aino")
@@ -119,7 +145,12 @@ async fn accounts_are_added_once_closed_once_and_journaled() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(open.iban, BANK, "{backend}: a closed account pays nothing");
-        let journal_after = app.store().counts().await.map(|c| c.journal_entries).unwrap_or(0);
+        let journal_after = app
+            .store()
+            .counts()
+            .await
+            .map(|c| c.journal_entries)
+            .unwrap_or(0);
         assert_eq!(journal_after - journal_before, 4, "three added, one closed");
         // Append-only: neither the account nor its closure can be changed behind our back.
         for sql in [
@@ -203,7 +234,13 @@ async fn a_statement_names_the_cases_the_claim_references_and_the_commission() {
         assert_eq!(
             rows,
             vec![
-                ("payment_received", "100.00 EUR", Some(100_000), "INV-7 INV-8".into(), "100.00 EUR"),
+                (
+                    "payment_received",
+                    "100.00 EUR",
+                    Some(100_000),
+                    "INV-7 INV-8".into(),
+                    "100.00 EUR"
+                ),
                 ("commission", "-10.00 EUR", None, String::new(), "90.00 EUR"),
                 ("remittance", "-90.00 EUR", None, String::new(), "0.00 EUR"),
             ],

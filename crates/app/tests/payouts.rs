@@ -209,7 +209,11 @@ async fn an_output_folder_that_cannot_be_written_pays_nobody() {
         std::fs::write(&blocker, b"x").unwrap_or_else(|e| panic!("{e}"));
         let refused = app.remit(day(), &blocker.join("out")).await;
         assert!(refused.is_err(), "{backend}");
-        assert_eq!(liabilities(&app).await, before, "{backend}: nobody was paid");
+        assert_eq!(
+            liabilities(&app).await,
+            before,
+            "{backend}: nobody was paid"
+        );
         assert!(
             app.store()
                 .remittances_on(&day().to_string())
@@ -238,7 +242,11 @@ async fn a_run_killed_before_its_commit_leaves_nothing_and_the_next_run_pays() {
         let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let stopped = app.remit_with(day(), out.path(), StopAfter::Staged).await;
         assert!(stopped.is_err(), "{backend}");
-        assert_eq!(liabilities(&app).await, before, "{backend}: nobody was paid");
+        assert_eq!(
+            liabilities(&app).await,
+            before,
+            "{backend}: nobody was paid"
+        );
         // Only a temporary file is left, which no bank ever gets.
         let left = files_in(out.path());
         assert!(
@@ -271,7 +279,10 @@ async fn a_run_killed_after_its_commit_gets_its_files_from_the_next_command() {
         assert!(stopped.is_err(), "{backend}");
         // Paid in the ledger, recorded, and the file not in place yet.
         assert!(
-            liabilities(&app).await.iter().all(|(_, _, minor)| *minor == 0),
+            liabilities(&app)
+                .await
+                .iter()
+                .all(|(_, _, minor)| *minor == 0),
             "{backend}"
         );
         let file = format!("pain001-20261125-EUR-{BANK}.xml");
@@ -403,7 +414,10 @@ async fn a_sweep_that_cannot_be_written_moves_nothing_and_one_killed_after_its_c
             .balances("client_money_bank:")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(bank, vec![(format!("client_money_bank:{BANK}"), "EUR".into(), 0)]);
+        assert_eq!(
+            bank,
+            vec![(format!("client_money_bank:{BANK}"), "EUR".into(), 0)]
+        );
         assert_ledger_checks(&app, backend).await;
     }
 }

@@ -260,8 +260,14 @@ async fn a_queued_payment_is_assigned_to_its_case_once_as_a_matched_one_would_be
         test.raw("UPDATE cases SET status = 'closed' WHERE case_number = 100001")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let closed = error_of(app.assign_unmatched(&entry("U-SEK"), 100_001, "agent").await);
-        assert!(closed.contains("case 100001 is closed"), "{backend}: {closed}");
+        let closed = error_of(
+            app.assign_unmatched(&entry("U-SEK"), 100_001, "agent")
+                .await,
+        );
+        assert!(
+            closed.contains("case 100001 is closed"),
+            "{backend}: {closed}"
+        );
         assert_eq!(queue(&app).await, ["U-2", "U-SEK", "R-1"], "{backend}");
         assert_ledger_checks(&app, backend).await;
     }
@@ -287,7 +293,10 @@ async fn a_queued_payment_is_refunded_to_its_payer_once() {
             app.refund_unmatched(&entry("U-1"), None, "agent", out.path(), StopAfter::Never)
                 .await,
         );
-        assert!(unnamed.contains("did not name the payer"), "{backend}: {unnamed}");
+        assert!(
+            unnamed.contains("did not name the payer"),
+            "{backend}: {unnamed}"
+        );
         store_payer(&test, &app, "U-1", BANK).await;
         let refunded = app
             .refund_unmatched(&entry("U-1"), None, "agent", out.path(), StopAfter::Never)
@@ -319,7 +328,13 @@ async fn a_queued_payment_is_refunded_to_its_payer_once() {
         let payee = Payer::given("Anna Andersson", "SE4550000000058398257466")
             .unwrap_or_else(|e| panic!("{e}"));
         let stopped = app
-            .refund_unmatched(&entry("U-2"), Some(payee), "agent", out.path(), StopAfter::Recorded)
+            .refund_unmatched(
+                &entry("U-2"),
+                Some(payee),
+                "agent",
+                out.path(),
+                StopAfter::Recorded,
+            )
             .await;
         assert!(stopped.is_err());
         assert_eq!(queue(&app).await, Vec::<String>::new(), "{backend}");
@@ -347,7 +362,14 @@ async fn overpayments_are_refunded_to_the_payer_on_record_and_the_others_listed(
                 // 105.00 owed: 5.00 beyond it.
                 credit(BANK, "P-1", 11_000, "EUR", Some("2026-11-20"), rf(100_000)),
                 // 3570.07 owed: 10.00 beyond it, and no payer on record.
-                credit(SEK_BANK, "P-2", 358_007, "SEK", Some("2026-11-20"), sek(100_001)),
+                credit(
+                    SEK_BANK,
+                    "P-2",
+                    358_007,
+                    "SEK",
+                    Some("2026-11-20"),
+                    sek(100_001),
+                ),
             ],
         )
         .await;
@@ -367,7 +389,10 @@ async fn overpayments_are_refunded_to_the_payer_on_record_and_the_others_listed(
             "{backend}"
         );
         assert_eq!(
-            run.skipped.iter().map(|s| s.case_number).collect::<Vec<_>>(),
+            run.skipped
+                .iter()
+                .map(|s| s.case_number)
+                .collect::<Vec<_>>(),
             vec![100_001]
         );
         validate_against_epc(&run.files[0]);

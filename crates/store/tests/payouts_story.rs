@@ -92,9 +92,15 @@ async fn a_run_is_recorded_whole_once_or_not_at_all() {
             .record_payout_run(&run("r:1", "a.xml", 4_000))
             .await
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
-        assert!(matches!(recorded, RunRecorded::Recorded { .. }), "{backend}");
+        assert!(
+            matches!(recorded, RunRecorded::Recorded { .. }),
+            "{backend}"
+        );
         assert_eq!(
-            store.record_payout_run(&run("r:1", "a.xml", 4_000)).await.ok(),
+            store
+                .record_payout_run(&run("r:1", "a.xml", 4_000))
+                .await
+                .ok(),
             Some(RunRecorded::AlreadyRecorded),
             "{backend}: once per key"
         );
@@ -114,7 +120,10 @@ async fn a_run_is_recorded_whole_once_or_not_at_all() {
             waiting.iter().map(|r| r.key.as_str()).collect::<Vec<_>>(),
             ["r:1"]
         );
-        let files = store.payout_files("r:1").await.unwrap_or_else(|e| panic!("{e}"));
+        let files = store
+            .payout_files("r:1")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(files[0].sealed, vec![1, 2, 3]);
         store
             .publish_payout_run("r:1", 3)
@@ -133,7 +142,12 @@ async fn a_run_is_recorded_whole_once_or_not_at_all() {
                 .and_then(|r| r.published_at_ms),
             Some(3)
         );
-        assert!(store.unpublished_payout_runs().await.is_ok_and(|r| r.is_empty()));
+        assert!(
+            store
+                .unpublished_payout_runs()
+                .await
+                .is_ok_and(|r| r.is_empty())
+        );
         let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(check.problems, Vec::<String>::new(), "{backend}");
         for sql in [
