@@ -57,6 +57,30 @@ pub enum StopAfter {
     Recorded,
 }
 
+/// A run with nothing in it yet.
+pub(crate) fn new_run(
+    key: &str,
+    kind: &str,
+    run_date: String,
+    actor: &str,
+    at_ms: i64,
+) -> NewPayoutRun {
+    NewPayoutRun {
+        key: key.to_owned(),
+        kind: kind.to_owned(),
+        run_date,
+        actor: actor.to_owned(),
+        at_ms,
+        files: Vec::new(),
+        postings: Vec::new(),
+        guards: Vec::new(),
+        remittances: Vec::new(),
+        refunds: Vec::new(),
+        resolutions: Vec::new(),
+        journal: Vec::new(),
+    }
+}
+
 /// A run planned in full: what the store records, and the files' bytes.
 pub(crate) struct PlannedRun {
     /// Its `files` are filled in by [`App::carry_out`] from `files` below.

@@ -15,8 +15,7 @@ use chrono::NaiveDate;
 use reilu_core::{Currency, Money};
 use reilu_formats::pain001::{CreditTransfer, CreditTransferFile, PaymentBatch, write_pain001};
 use reilu_store::{
-    BalanceGuard, BankAccountKind, BankAccountRow, Guard, NewJournalEntry, NewPayoutRun,
-    NewPosting, Store,
+    BalanceGuard, BankAccountKind, BankAccountRow, Guard, NewJournalEntry, NewPosting, Store,
 };
 use serde::Serialize;
 
@@ -261,20 +260,9 @@ impl<S: Store> App<S> {
         guards: Vec<BalanceGuard>,
     ) -> AppResult<PlannedRun> {
         let at_ms = self.now_ms();
-        let mut run = NewPayoutRun {
-            key: key.to_owned(),
-            kind: "sweep".into(),
-            run_date: run_date.to_string(),
-            actor: "sweep-run".into(),
-            at_ms,
-            files: Vec::new(),
-            postings: Vec::new(),
-            guards,
-            remittances: Vec::new(),
-            refunds: Vec::new(),
-            resolutions: Vec::new(),
-            journal: Vec::new(),
-        };
+        let mut run =
+            crate::payout::new_run(key, "sweep", run_date.to_string(), "sweep-run", at_ms);
+        run.guards = guards;
         let mut files = Vec::with_capacity(plans.len());
         for plan in plans {
             let code = plan.currency.code();

@@ -26,7 +26,7 @@ use reilu_vault::Vault;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::payout::{PlannedRun, Sources, StopAfter};
+use crate::payout::{PlannedRun, Sources, StopAfter, new_run};
 use crate::remit::DEBTOR_NAME;
 use crate::statement::show;
 use crate::{App, AppError, AppResult};
@@ -325,99 +325,72 @@ impl<S: Store> App<S> {
     ) -> AppResult<(PlannedRun, RefundLine)> {
         let at_ms = self.now_ms();
         let today = self.clock.now().date_naive();
-        let currency = parse_currency(&queued.currency)?;
+        let amount = Money::from_minor(queued.amount_minor, parse_currency(&queued.currency)?);
         let mut sources = Sources::default();
         let payer_label = format!("the payer of bank entry {}", queued.bank_reference);
         let source = self
             .take_client_money(
                 &mut sources,
-                currency.code(),
+                &queued.currency,
                 queued.amount_minor,
                 Some(&queued.account_iban),
                 &payer_label,
             )
             .await?;
         let end_to_end_id = format!("RFU{}{}", today.format("%Y%m%d"), digest(key, 12));
-        let amount = Money::from_minor(queued.amount_minor, currency);
         let posting = reilu_ledger::unallocated_refunded(&source.iban, amount)
             .map_err(|error| AppError::Invalid(error.to_string()))?;
         let description = format!(
             "bank entry {} on {} refunded to its payer",
             queued.bank_reference, queued.account_iban
         );
-        let refund = RefundPlan {
+        let mut record = new_run(key, "refund", today.to_string(), actor, at_ms);
+        record.postings.push(NewPosting {
+            idempotency_key: Some(key.to_owned()),
+            ..NewPosting::from_ledger(&posting, at_ms, actor, description)
+        });
+        record.guards = sources.guards();
+        let entry = (queued.account_iban.clone(), queued.bank_reference.clone());
+        record.refunds.push(NewRefund {
             end_to_end_id: end_to_end_id.clone(),
+            kind: "unmatched".into(),
+            entry: Some(entry.clone()),
+            case_number: None,
+            currency: queued.currency.clone(),
+            amount_minor: queued.amount_minor,
+            debtor_iban: source.iban.clone(),
+            payee_sealed: self.seal_payee(key, &end_to_end_id, payee),
+            posting: 0,
+        });
+        record.resolutions.push(NewResolution {
+            account_iban: entry.0.clone(),
+            bank_reference: entry.1.clone(),
+            resolution: "refunded".into(),
+            case_number: None,
+            posting: 0,
+        });
+        let refund = RefundPlan {
+            end_to_end_id,
             amount,
-            debtor: source.clone(),
+            debtor: source,
             purpose: format!(
                 "Refund of your payment {} {}",
                 queued.bank_reference,
                 queued.booking_date.as_deref().unwrap_or("")
             ),
         };
+        let subject = format!("bank_entry:{}:{}", entry.0, entry.1);
+        record.journal.push(refund.journal_entry(
+            &record,
+            "payment.refunded",
+            subject,
+            from_statement,
+        ));
         let name = format!("refund-{}-{}.xml", today.format("%Y%m%d"), digest(key, 12));
         let file = self.refund_file(&name, today, &[(&refund, payee)])?;
-        let record = NewPayoutRun {
-            key: key.to_owned(),
-            kind: "refund".into(),
-            run_date: today.to_string(),
-            actor: actor.to_owned(),
-            at_ms,
-            files: Vec::new(),
-            postings: vec![NewPosting {
-                idempotency_key: Some(key.to_owned()),
-                ..NewPosting::from_ledger(&posting, at_ms, actor, description)
-            }],
-            guards: sources.guards(),
-            remittances: Vec::new(),
-            refunds: vec![NewRefund {
-                end_to_end_id: end_to_end_id.clone(),
-                kind: "unmatched".into(),
-                entry: Some((queued.account_iban.clone(), queued.bank_reference.clone())),
-                case_number: None,
-                currency: currency.code().to_owned(),
-                amount_minor: queued.amount_minor,
-                debtor_iban: source.iban.clone(),
-                payee_sealed: self.seal_payee(key, &end_to_end_id, payee),
-                posting: 0,
-            }],
-            resolutions: vec![NewResolution {
-                account_iban: queued.account_iban.clone(),
-                bank_reference: queued.bank_reference.clone(),
-                resolution: "refunded".into(),
-                case_number: None,
-                posting: 0,
-            }],
-            journal: vec![NewJournalEntry {
-                at_ms,
-                actor: actor.to_owned(),
-                kind: "payment.refunded".into(),
-                subject: format!(
-                    "bank_entry:{}:{}",
-                    queued.account_iban, queued.bank_reference
-                ),
-                payload: serde_json::json!({
-                    "amount_minor": queued.amount_minor, "currency": currency.code(),
-                    "debtor_iban": source.iban, "end_to_end_id": end_to_end_id,
-                    "payee_from": if from_statement { "statement" } else { "operator" },
-                })
-                .to_string(),
-            }],
-        };
-        let line = RefundLine {
-            end_to_end_id,
-            case_number: None,
-            bank_reference: Some(queued.bank_reference.clone()),
-            amount: amount.to_string(),
-            from_iban: source.iban,
-        };
-        Ok((
-            PlannedRun {
-                record,
-                files: vec![file],
-            },
-            line,
-        ))
+        let line = refund.line(None, Some(entry.1));
+        let files = vec![file];
+        Ok((PlannedRun { record, files }, line))
     }
 
     fn seal_payee(&self, key: &str, end_to_end_id: &str, payee: &Payer) -> Vec<u8> {
@@ -488,6 +461,40 @@ struct RefundPlan {
     amount: Money,
     debtor: reilu_store::BankAccountRow,
     purpose: String,
+}
+
+impl RefundPlan {
+    /// Its journal entry (no personal data: where the payee came from, not who it is).
+    fn journal_entry(
+        &self,
+        run: &NewPayoutRun,
+        kind: &str,
+        subject: String,
+        from_statement: bool,
+    ) -> NewJournalEntry {
+        NewJournalEntry {
+            at_ms: run.at_ms,
+            actor: run.actor.clone(),
+            kind: kind.to_owned(),
+            subject,
+            payload: serde_json::json!({
+                "amount_minor": self.amount.amount_minor(), "currency": self.amount.currency().code(),
+                "debtor_iban": self.debtor.iban, "end_to_end_id": self.end_to_end_id,
+                "payee_from": if from_statement { "statement" } else { "operator" },
+            })
+            .to_string(),
+        }
+    }
+
+    fn line(&self, case_number: Option<i64>, bank_reference: Option<String>) -> RefundLine {
+        RefundLine {
+            end_to_end_id: self.end_to_end_id.clone(),
+            case_number,
+            bank_reference,
+            amount: self.amount.to_string(),
+            from_iban: self.debtor.iban.clone(),
+        }
+    }
 }
 
 fn summary_of_earlier(run_key: String, files: Vec<PathBuf>) -> RefundSummary {
@@ -602,20 +609,7 @@ impl<S: Store> App<S> {
         let at_ms = self.now_ms();
         let mut sources = Sources::default();
         let mut plan = OverpaymentPlan {
-            record: NewPayoutRun {
-                key: key.to_owned(),
-                kind: "refund".into(),
-                run_date: run_date.to_string(),
-                actor: actor.to_owned(),
-                at_ms,
-                files: Vec::new(),
-                postings: Vec::new(),
-                guards: Vec::new(),
-                remittances: Vec::new(),
-                refunds: Vec::new(),
-                resolutions: Vec::new(),
-                journal: Vec::new(),
-            },
+            record: new_run(key, "refund", run_date.to_string(), actor, at_ms),
             refunds: Vec::new(),
             lines: Vec::new(),
             skipped: Vec::new(),
@@ -624,10 +618,15 @@ impl<S: Store> App<S> {
             let given = only.take().map(|(_, payee)| payee);
             let (payee, preferred, from_statement) = match (given, &case.payer) {
                 (Some(payee), _) => (payee, None, false),
-                (None, Some((account, reference, sealed))) => {
-                    let payer = open_payer(&self.vault, account, reference, sealed)?;
+                (None, Some(on_record)) => {
+                    let payer = open_payer(
+                        &self.vault,
+                        &on_record.account_iban,
+                        &on_record.bank_reference,
+                        &on_record.sealed,
+                    )?;
                     match Payer::given(payer.name.peek(), payer.iban.peek()) {
-                        Ok(payee) => (payee, Some(account.clone()), true),
+                        Ok(payee) => (payee, Some(on_record.account_iban.clone()), true),
                         Err(error) => {
                             plan.skip(&case, format!("the payer on record: {error}"))?;
                             continue;
@@ -686,74 +685,51 @@ impl OverpaymentPlan {
         source: reilu_store::BankAccountRow,
         from_statement: bool,
     ) -> AppResult<()> {
-        let at_ms = self.record.at_ms;
-        let actor = self.record.actor.clone();
-        let currency = parse_currency(&case.currency)?;
-        let amount = Money::from_minor(case.overpaid_minor, currency);
+        let record = &mut self.record;
+        let amount = Money::from_minor(case.overpaid_minor, parse_currency(&case.currency)?);
         let end_to_end_id = format!("RFO{}{}", run_date.format("%Y%m%d"), case.case_number);
         let posting = reilu_ledger::refund(case.case_number, &source.iban, amount)
             .map_err(|error| AppError::Invalid(error.to_string()))?;
-        let index = self.record.postings.len();
-        self.record.postings.push(NewPosting {
-            idempotency_key: Some(format!("{}:{}", self.record.key, case.case_number)),
-            ..NewPosting::from_ledger(
-                &posting,
-                at_ms,
-                &actor,
-                format!("overpayment of case {} refunded", case.case_number),
-            )
+        let description = format!("overpayment of case {} refunded", case.case_number);
+        record.postings.push(NewPosting {
+            idempotency_key: Some(format!("{}:{}", record.key, case.case_number)),
+            ..NewPosting::from_ledger(&posting, record.at_ms, &record.actor, description)
         });
-        self.record.guards.push(BalanceGuard {
+        record.guards.push(BalanceGuard {
             account: format!("overpaid:{}", case.case_number),
             currency: case.currency.clone(),
             guard: Guard::Exactly(-case.overpaid_minor),
         });
-        self.record.refunds.push(NewRefund {
+        let entry = case
+            .payer
+            .as_ref()
+            .filter(|_| from_statement)
+            .map(|payer| (payer.account_iban.clone(), payer.bank_reference.clone()));
+        record.refunds.push(NewRefund {
             end_to_end_id: end_to_end_id.clone(),
             kind: "overpayment".into(),
-            entry: case
-                .payer
-                .as_ref()
-                .filter(|_| from_statement)
-                .map(|(account, reference, _)| (account.clone(), reference.clone())),
+            entry,
             case_number: Some(case.case_number),
             currency: case.currency.clone(),
             amount_minor: case.overpaid_minor,
             debtor_iban: source.iban.clone(),
-            payee_sealed: app.seal_payee(&self.record.key, &end_to_end_id, &payee),
-            posting: index,
+            payee_sealed: app.seal_payee(&record.key, &end_to_end_id, &payee),
+            posting: record.postings.len() - 1,
         });
-        self.record.journal.push(NewJournalEntry {
-            at_ms,
-            actor,
-            kind: "overpayment.refunded".into(),
-            subject: format!("case:{}", case.case_number),
-            payload: serde_json::json!({
-                "amount_minor": case.overpaid_minor, "currency": case.currency,
-                "debtor_iban": source.iban, "end_to_end_id": end_to_end_id,
-                "payee_from": if from_statement { "statement" } else { "operator" },
-            })
-            .to_string(),
-        });
-        self.lines.push(RefundLine {
-            end_to_end_id: end_to_end_id.clone(),
-            case_number: Some(case.case_number),
-            bank_reference: None,
-            amount: amount.to_string(),
-            from_iban: source.iban.clone(),
-        });
-        self.refunds.push((
-            RefundPlan {
-                end_to_end_id,
-                amount,
-                debtor: source,
-                purpose: format!(
-                    "Refund of what you paid beyond your debt, Reilu case {}",
-                    case.case_number
-                ),
-            },
-            payee,
-        ));
+        let refund = RefundPlan {
+            end_to_end_id,
+            amount,
+            debtor: source,
+            purpose: format!(
+                "Refund of what you paid beyond your debt, Reilu case {}",
+                case.case_number
+            ),
+        };
+        let subject = format!("case:{}", case.case_number);
+        let entry = refund.journal_entry(record, "overpayment.refunded", subject, from_statement);
+        record.journal.push(entry);
+        self.lines.push(refund.line(Some(case.case_number), None));
+        self.refunds.push((refund, payee));
         Ok(())
     }
 }

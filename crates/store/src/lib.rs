@@ -53,7 +53,7 @@ pub use payouts::{
 pub use rates::{NewPublishedRate, PublishedRateRow};
 pub use sql_store::{Backend, SqlStore, redact_url};
 pub use statements::DetailedLine;
-pub use unmatched::{Assigned, Assignment, OverpaidCase, QueuedEntry};
+pub use unmatched::{Assigned, Assignment, OverpaidCase, PayerOnRecord, QueuedEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -261,20 +261,14 @@ async fn case_to_pay(transaction: &mut Tx, case_number: i64) -> StoreResult<Case
     })
 }
 
-/// Allocates a queued entry to a case in one transaction: the posting moves the money from
-/// unallocated to the case exactly as a matched payment's would from the bank, the entry
-/// leaves the queue, and the journal says who did it.
-pub(crate) async fn assign(store: &SqlStore, assignment: &Assignment) -> StoreResult<Assigned> {
-    let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
-    let entry = check_still_queued(
-        &mut transaction,
-        &assignment.account_iban,
-        &assignment.bank_reference,
-    )
-    .await?;
-    let case_number = assignment.case_number;
-    let case = case_to_pay(&mut transaction, case_number).await?;
+/// How a queued entry pays a case: refused unless the case is open and in the entry's
+/// currency.
+fn allocation_for(
+    entry: &QueuedEntry,
+    case_number: i64,
+    case: &CaseToPay,
+    order: &[Component],
+) -> StoreResult<Allocation> {
     if case.status != "open" {
         return Err(StoreError::Conflict(format!(
             "case {case_number} is {}, not open: nothing is assigned to it",
@@ -294,15 +288,31 @@ pub(crate) async fn assign(store: &SqlStore, assignment: &Assignment) -> StoreRe
         .zip(case.owed_minor)
         .map(|(component, minor)| (*component, Money::from_minor(minor, currency)))
         .collect();
-    let ledger_error = crate::payments::ledger_error;
-    let allocation = allocate(
+    allocate(
         Money::from_minor(entry.amount_minor, currency),
         &outstanding,
-        &assignment.allocation_order,
+        order,
     )
-    .map_err(ledger_error)?;
+    .map_err(crate::payments::ledger_error)
+}
+
+/// Allocates a queued entry to a case in one transaction: the posting moves the money from
+/// unallocated to the case exactly as a matched payment's would from the bank, the entry
+/// leaves the queue, and the journal says who did it.
+pub(crate) async fn assign(store: &SqlStore, assignment: &Assignment) -> StoreResult<Assigned> {
+    let mut transaction = store.pool().begin().await?;
+    let slot = journal::reserve(&mut transaction).await?;
+    let entry = check_still_queued(
+        &mut transaction,
+        &assignment.account_iban,
+        &assignment.bank_reference,
+    )
+    .await?;
+    let case_number = assignment.case_number;
+    let case = case_to_pay(&mut transaction, case_number).await?;
+    let allocation = allocation_for(&entry, case_number, &case, &assignment.allocation_order)?;
     let posting = reilu_ledger::unallocated_assigned(case_number, &case.client_id, &allocation)
-        .map_err(ledger_error)?;
+        .map_err(crate::payments::ledger_error)?;
     let description = format!(
         "bank entry {} on {} assigned to case {case_number}",
         entry.bank_reference, entry.account_iban
@@ -357,9 +367,18 @@ pub struct OverpaidCase {
     pub currency: String,
     /// Positive: what is owed back.
     pub overpaid_minor: i64,
-    /// The latest payment on the case whose payer the statement named: (account, bank
-    /// reference, sealed payer); None when no payment on it named one.
-    pub payer: Option<(String, String, Vec<u8>)>,
+    /// The latest payment on the case whose payer the statement named; None when no payment
+    /// on it named one.
+    pub payer: Option<PayerOnRecord>,
+}
+
+/// A bank entry's payer as the statement named them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayerOnRecord {
+    pub account_iban: String,
+    pub bank_reference: String,
+    /// Name and IBAN, sealed by the vault (see `reilu_app::unmatched::seal_payer`).
+    pub sealed: Vec<u8>,
 }
 
 /// Every case owed money back, by case number, each with its latest payer on record.
@@ -393,10 +412,7 @@ pub(crate) async fn overpaid_cases(store: &SqlStore) -> StoreResult<Vec<Overpaid
 
 /// The payer of the latest payment on the case (matched to it, or assigned from the queue)
 /// that the bank did not return and whose statement named the payer.
-async fn latest_payer(
-    store: &SqlStore,
-    case_number: i64,
-) -> StoreResult<Option<(String, String, Vec<u8>)>> {
+async fn latest_payer(store: &SqlStore, case_number: i64) -> StoreResult<Option<PayerOnRecord>> {
     let not_returned = "b.payer_sealed IS NOT NULL AND b.direction = 'credit' \
          AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id)";
     let matched = sqlx::query(&format!(
@@ -415,12 +431,19 @@ async fn latest_payer(
     .bind(case_number)
     .fetch_all(store.pool())
     .await?;
-    let mut latest: Option<((Option<String>, i64, String), (String, String, Vec<u8>))> = None;
+    // Latest by booking date, then import time, then bank reference.
+    type Order = (Option<String>, i64, String);
+    let mut latest: Option<(Order, PayerOnRecord)> = None;
     for row in matched.iter().chain(assigned.iter()) {
         let bank_reference: String = row.try_get(1)?;
-        let order = (row.try_get(3)?, row.try_get(4)?, bank_reference.clone());
+        let order: Order = (row.try_get(3)?, row.try_get(4)?, bank_reference.clone());
         if latest.as_ref().is_none_or(|(best, _)| order > *best) {
-            latest = Some((order, (row.try_get(0)?, bank_reference, row.try_get(2)?)));
+            let payer = PayerOnRecord {
+                account_iban: row.try_get(0)?,
+                bank_reference,
+                sealed: row.try_get(2)?,
+            };
+            latest = Some((order, payer));
         }
     }
     Ok(latest.map(|(_, payer)| payer))
