@@ -49,9 +49,12 @@ enum Command {
     /// Add, list and revoke operators: the staff's keys for the operator API.
     #[command(subcommand)]
     Operator(commands::operators::OperatorCommand),
-    /// Bank payments: the unmatched queue.
+    /// Bank payments: the unmatched queue worked (assign, refund), overpayments refunded.
     #[command(subcommand)]
     Payments(commands::payments::PaymentsCommand),
+    /// The company's bank accounts: client money and its own.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
     /// Import files.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
@@ -126,6 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Operator(command) => commands::operators::run(&target, command).await,
         Command::Import(command) => commands::import::run(&target, command).await,
         Command::Payments(command) => commands::payments::run(&target, command).await,
+        Command::Account(command) => commands::account::run(&target, command).await,
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
