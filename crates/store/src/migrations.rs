@@ -67,6 +67,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_claim_terms.sql"),
     ),
     (
+        13,
+        "accounts",
+        include_str!("../migrations/sqlite/0013_accounts.sql"),
+    ),
+    (
         15,
         "journal_chains",
         include_str!("../migrations/sqlite/0015_journal_chains.sql"),
@@ -127,6 +132,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "claim_terms",
         include_str!("../migrations/postgres/0011_claim_terms.sql"),
+    ),
+    (
+        13,
+        "accounts",
+        include_str!("../migrations/postgres/0013_accounts.sql"),
     ),
     (
         15,

@@ -27,7 +27,8 @@ pub struct DemoArgs {
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
     /// Write a camt.054 notification paying the first --cases cases already in the store
-    /// (by their RF references) into the client-money account IBAN given with --bank-iban.
+    /// (by their RF references): euro into the client-money account given with --bank-iban,
+    /// other currencies into the demo's client-money account of theirs.
     #[arg(long, value_name = "FILE")]
     payments: Option<PathBuf>,
     #[arg(long, default_value = "FI2112345600000785", value_name = "IBAN")]
@@ -149,8 +150,14 @@ async fn write_payments_file(
             let references =
                 reilu_formats::reference::for_case(&market, u64::try_from(case_number)?);
             let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+            // EUR into the account asked for, other currencies into the demo's account of
+            // theirs: an account is kept in one currency.
+            let account = match currency.code() {
+                "EUR" => bank_iban,
+                code => reilu_app::demo::demo_client_money_account(code).unwrap_or(bank_iban),
+            };
             entries.push(BankEntry {
-                account_iban: bank_iban.to_owned(),
+                account_iban: account.to_owned(),
                 bank_reference: format!("DEMO{seed}-{case_number}"),
                 amount: reilu_core::Money::from_minor(i64::try_from(amount_minor)?, currency),
                 direction: Direction::Credit,
@@ -166,6 +173,8 @@ async fn write_payments_file(
             });
         }
     }
+    // One notification per account: the writer starts one whenever the account changes.
+    entries.sort_by(|a, b| a.account_iban.cmp(&b.account_iban));
     let count = u64::try_from(entries.len())?;
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
