@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use reilu_store::test_support::{TestStore, stores_under_test};
+use reilu_store::test_support::{TEST_MASTER_KEY_HEX, TestStore, stores_under_test};
 use serde_json::Value;
 
 const REILU: &str = env!("CARGO_BIN_EXE_reilu");
@@ -23,7 +23,8 @@ impl Cli<'_> {
             .arg("--database-url")
             .arg(&self.test.url)
             .args(args)
-            .env_remove("REILU_MASTER_KEY")
+            // The master key the test stores' journals were keyed under.
+            .env("REILU_MASTER_KEY", TEST_MASTER_KEY_HEX)
             .env("RUST_LOG", "warn")
             .output()
             .unwrap_or_else(|e| panic!("{e}"))
