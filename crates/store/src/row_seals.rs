@@ -47,29 +47,42 @@ impl PostingRow {
         })
     }
 
-    fn fields(&self) -> [String; 7] {
+    /// The numbers as text (the fields that are not text already), so the tag covers one
+    /// spelling of each.
+    fn numbers(&self) -> [String; 3] {
         [
             format!("posting:{}", self.id),
-            self.kind.clone(),
             self.at_ms.to_string(),
             optional(self.corrects.map(|id| id.to_string())),
-            optional(self.idempotency_key.clone()),
-            self.description.clone(),
-            self.entries_sha256.clone(),
         ]
     }
 
-    /// The posting's tag under the journal key.
+    /// Calls `with` on the fields the tag covers, in order.
+    fn with_fields<T>(&self, with: impl FnOnce(&[&[u8]]) -> T) -> T {
+        let [id, at_ms, corrects] = self.numbers();
+        let key = optional(self.idempotency_key.clone());
+        with(&[
+            id.as_bytes(),
+            self.kind.as_bytes(),
+            at_ms.as_bytes(),
+            corrects.as_bytes(),
+            key.as_bytes(),
+            self.description.as_bytes(),
+            self.entries_sha256.as_bytes(),
+        ])
+    }
+
+    fn fields(&self) -> Vec<Vec<u8>> {
+        self.with_fields(|fields| fields.iter().map(|field| field.to_vec()).collect())
+    }
+
+    /// The posting's tag under the journal key (a short tag: postings are many).
     pub(crate) fn tag(&self, key: &JournalKey) -> String {
-        let fields = self.fields();
-        let parts: Vec<&[u8]> = fields.iter().map(|field| field.as_bytes()).collect();
-        key.tag(&parts)
+        self.with_fields(|fields| key.short_tag(fields))
     }
 
     pub(crate) fn verify(&self, key: &JournalKey, tag: &str) -> bool {
-        let fields = self.fields();
-        let parts: Vec<&[u8]> = fields.iter().map(|field| field.as_bytes()).collect();
-        key.verify_tag(&parts, tag)
+        self.with_fields(|fields| key.verify_tag(fields, tag))
     }
 }
 
@@ -85,7 +98,7 @@ impl PostingsDigest {
     pub(crate) fn add(&mut self, posting: &PostingRow) {
         for field in posting.fields() {
             self.hasher.update((field.len() as u64).to_be_bytes());
-            self.hasher.update(field.as_bytes());
+            self.hasher.update(&field);
         }
         self.last_id = posting.id;
     }

@@ -180,7 +180,31 @@ async fn a_rewritten_entry_with_recomputed_plain_hashes_is_found() {
 #[tokio::test]
 async fn a_store_opened_with_another_key_says_so_and_writes_nothing() {
     for test in stores().await {
-        append_notes(&test, 2).await;
+        append_notes(&test, 1).await;
+        let payment = NewPosting {
+            kind: "payment_unmatched".into(),
+            at_ms: 1,
+            corrects: None,
+            idempotency_key: Some("bank:1".into()),
+            description: "bank entry".into(),
+            actor: "test".into(),
+            entries: vec![
+                PostingEntryRow {
+                    account: "client_money_bank:FI2112345600000785".into(),
+                    currency: "EUR".into(),
+                    amount_minor: 100,
+                },
+                PostingEntryRow {
+                    account: "unallocated".into(),
+                    currency: "EUR".into(),
+                    amount_minor: -100,
+                },
+            ],
+        };
+        test.store
+            .post(&payment)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let other = SqlStore::connect(&test.url, JournalKey::from_bytes([1; 32]))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -205,6 +229,15 @@ async fn a_store_opened_with_another_key_says_so_and_writes_nothing() {
                 .is_err_and(|e| e.to_string().contains("the journal key does not match")),
             "{}: {refused:?}",
             test.backend_name
+        );
+        // `reilu check` says so once, rather than calling every posting changed.
+        let check = other.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            check.problems.len() == 1
+                && check.problems[0].contains("the journal key does not match"),
+            "{}: {:?}",
+            test.backend_name,
+            check.problems
         );
         other.close().await;
         assert_eq!(

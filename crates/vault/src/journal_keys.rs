@@ -22,6 +22,8 @@ pub const JOURNAL_SIGNING_KEY_FILE_NAME: &str = "journal-signing.key";
 /// HKDF's `info` for the journal's MAC key (RFC 5869, section 3.2: `info` binds the derived
 /// key to its use). The personal-data keys use other labels, so no key serves two purposes.
 const JOURNAL_KEY_INFO: &[u8] = b"reilu/journal/mac/v1";
+/// Bytes of a short tag.
+const SHORT_TAG_BYTES: usize = 16;
 /// What the key's public fingerprint is the MAC of.
 const KEY_ID_MESSAGE: &[u8] = b"reilu/journal/key-id/v1";
 
@@ -29,7 +31,9 @@ const KEY_ID_MESSAGE: &[u8] = b"reilu/journal/key-id/v1";
 /// `Debug` shows only its fingerprint.
 #[derive(Clone)]
 pub struct JournalKey {
-    key: [u8; 32],
+    /// HMAC keyed once: each tag starts from a copy of it instead of keying again (a tag is
+    /// computed for every posting written).
+    keyed: HmacSha256,
 }
 
 impl MasterKey {
@@ -41,45 +45,57 @@ impl MasterKey {
         if hkdf.expand(JOURNAL_KEY_INFO, &mut key).is_err() {
             unreachable!("HKDF-SHA-256 expands to 32 bytes");
         }
-        JournalKey { key }
+        JournalKey::from_bytes(key)
     }
 }
 
 impl JournalKey {
     /// A key from raw bytes (tests, and tools that hold the derived key itself).
     pub fn from_bytes(key: [u8; 32]) -> Self {
-        JournalKey { key }
+        JournalKey {
+            keyed: crate::mac_with_key(&key),
+        }
     }
 
-    /// HMAC-SHA-256 over `fields`, each prefixed by its length so that no two different lists
-    /// of fields give the same bytes; lower-case hex.
-    pub fn tag(&self, fields: &[&[u8]]) -> String {
-        let mut mac = crate::mac_with_key(&self.key);
+    /// HMAC over `fields`, each prefixed by its length so that no two different lists of
+    /// fields give the same bytes.
+    fn mac(&self, fields: &[&[u8]]) -> HmacSha256 {
+        let mut mac = self.keyed.clone();
         for field in fields {
             mac.update(&(field.len() as u64).to_be_bytes());
             mac.update(field);
         }
-        hex::encode(mac.finalize().into_bytes())
+        mac
     }
 
-    /// Whether `tag` is the tag of `fields`, compared in constant time.
+    /// HMAC-SHA-256 over `fields` (see `mac`), as 64 lower-case hex characters.
+    pub fn tag(&self, fields: &[&[u8]]) -> String {
+        hex::encode(self.mac(fields).finalize().into_bytes())
+    }
+
+    /// The first 128 bits of [`JournalKey::tag`], as 32 hex characters: for rows kept by the
+    /// million (postings), where half the bytes matter and 128 bits are far beyond guessing
+    /// (NIST SP 800-107r1, section 5.3.4, allows HMAC tags truncated to 64 bits and more).
+    pub fn short_tag(&self, fields: &[&[u8]]) -> String {
+        hex::encode(&self.mac(fields).finalize().into_bytes()[..SHORT_TAG_BYTES])
+    }
+
+    /// Whether `tag` is the tag (or the short tag) of `fields`, compared in constant time.
     pub fn verify_tag(&self, fields: &[&[u8]], tag: &str) -> bool {
         let Ok(bytes) = hex::decode(tag) else {
             return false;
         };
-        let mut mac: HmacSha256 = crate::mac_with_key(&self.key);
-        for field in fields {
-            mac.update(&(field.len() as u64).to_be_bytes());
-            mac.update(field);
+        if bytes.len() != SHORT_TAG_BYTES && bytes.len() != 32 {
+            return false;
         }
-        mac.verify_slice(&bytes).is_ok()
+        self.mac(fields).verify_truncated_left(&bytes).is_ok()
     }
 
     /// A public fingerprint of the key (16 hex characters), recorded in the journal so that a
     /// store opened with another key says so instead of reporting every entry as changed.
     /// It is a MAC, so it tells nothing about the key.
     pub fn key_id(&self) -> String {
-        let mut mac = crate::mac_with_key(&self.key);
+        let mut mac = self.keyed.clone();
         mac.update(KEY_ID_MESSAGE);
         hex::encode(&mac.finalize().into_bytes()[..8])
     }
@@ -155,9 +171,13 @@ mod tests {
     fn the_journal_key_differs_from_the_data_keys_and_between_masters() {
         let master = MasterKey([7; 32]);
         let key = master.journal_key();
-        assert_ne!(key.key, master.derive("reilu/personal-data/seal/v1"));
-        assert_ne!(key.key, master.derive("reilu/personal-data/blind-index/v1"));
-        assert_ne!(key.key, master.0);
+        for other in [
+            master.derive("reilu/personal-data/seal/v1"),
+            master.derive("reilu/personal-data/blind-index/v1"),
+            master.0,
+        ] {
+            assert_ne!(key.key_id(), JournalKey::from_bytes(other).key_id());
+        }
         assert_ne!(key.key_id(), MasterKey([8; 32]).journal_key().key_id());
         assert_eq!(key.key_id(), master.journal_key().key_id());
         assert_eq!(format!("{key:?}"), format!("JournalKey({})", key.key_id()));
@@ -185,6 +205,13 @@ mod tests {
         assert!(key.verify_tag(&[b"ab", b"c"], &tag));
         assert!(!key.verify_tag(&[b"ab", b"d"], &tag));
         assert!(!key.verify_tag(&[b"ab", b"c"], "not hex"));
+        let short = key.short_tag(&[b"ab", b"c"]);
+        assert_eq!(short, tag[..32]);
+        assert!(key.verify_tag(&[b"ab", b"c"], &short));
+        assert!(!key.verify_tag(&[b"ab", b"c"], &tag[..8]));
+        let mut forged = short.into_bytes();
+        forged[0] = if forged[0] == b'0' { b'1' } else { b'0' };
+        assert!(!key.verify_tag(&[b"ab", b"c"], &String::from_utf8_lossy(&forged)));
     }
 
     #[test]
