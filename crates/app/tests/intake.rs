@@ -233,3 +233,144 @@ async fn reading_personal_data_is_journaled_with_who_and_why() {
         );
     }
 }
+
+/// The largest amount one claim may carry, as a claim file writes it (EUR, two decimals).
+fn claim_limit_text() -> String {
+    format!("{}.00", reilu_core::limits::CLAIM_AMOUNT_MAX_MINOR / 100)
+}
+
+#[tokio::test]
+async fn no_client_can_overflow_a_balance_through_the_api() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let created = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client = app.client(&created.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let portfolio = reilu_app::demo::DemoPortfolio::new(5, 4_000, None);
+        let mut claims = portfolio.claims().map(|(_, raw)| raw);
+        let mut rejected = 0;
+        for _ in 0..6 {
+            let batch: Vec<_> = claims
+                .by_ref()
+                .take(1_000)
+                .map(|mut raw| {
+                    raw.principal = Some(claim_limit_text());
+                    raw.creditor_fees = Some(claim_limit_text());
+                    Ok(raw)
+                })
+                .collect();
+            let answer = app
+                .place_api_claims(&client, batch, None)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+            let reilu_app::api_batch::ApiBatchOutcome::Answered { body, .. } = answer else {
+                panic!("no answer");
+            };
+            let report: serde_json::Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+            rejected += report["rejected"].as_u64().unwrap_or(0);
+        }
+        assert!(rejected > 0, "{}: the client limit refused some", test.backend_name);
+        let check = app
+            .store()
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert_eq!(check.problems, Vec::<String>::new(), "{}", test.backend_name);
+        let balances = app
+            .store()
+            .balances("client_claims:")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert!(!balances.is_empty());
+        for (account, currency, balance_minor) in balances {
+            assert!(
+                balance_minor >= -reilu_core::limits::CLIENT_OUTSTANDING_MAX_MINOR,
+                "{account} {currency} {balance_minor}"
+            );
+        }
+        app.store()
+            .balances("receivable:")
+            .await
+            .unwrap_or_else(|e| panic!("{}: receivables read back: {e}", test.backend_name));
+    }
+}
+
+/// A claim file of `claims` for one Finnish customer (or one each), each with the given
+/// principal and fees.
+fn one_customer_rows(refs: std::ops::Range<u32>, principal: &str, fees: &str) -> String {
+    let mut text = format!("{HEADER}\n");
+    for n in refs {
+        text.push_str(&format!(
+            "BIG-{n},FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,,,,EUR,{principal},2026-09-01,2026-09-15,,{fees},Big\n"
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_claim_over_a_limit_is_refused_and_its_chunk_placed() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Over the claim limit: refused by its field, the other rows of the chunk placed.
+        let mut text = format!("{HEADER}\n{ROWS}");
+        text.push_str("HUGE-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,,,,EUR,9000000000000000.00,2026-09-01,2026-09-15,,,Huge\n");
+        let (summary, errors) = import(&app, &client.id, text).await;
+        assert_eq!(
+            (summary.accepted, summary.rejected),
+            (4, 2),
+            "{}: {errors:?}",
+            test.backend_name
+        );
+        // Five claims at the limit (principal and fees) fill a case; the sixth is refused
+        // with its row, and the rows around it placed.
+        let limit = claim_limit_text();
+        let (summary, errors) = import(&app, &client.id, one_customer_rows(0..6, &limit, &limit)).await;
+        assert_eq!(
+            (summary.accepted, summary.rejected),
+            (4, 2),
+            "{}: the case already owed 138.45 EUR: {errors:?}",
+            test.backend_name
+        );
+        let refused: Vec<(u64, String)> = errors
+            .iter()
+            .map(|error| (error.row, error.column.clone()))
+            .collect();
+        assert_eq!(refused, [(6, "principal".to_owned()), (7, "principal".to_owned())]);
+        assert!(errors[0].reason.contains("more than a case may"), "{}", errors[0].reason);
+        // The stored balance counts in a later file too.
+        let (summary, errors) = import(&app, &client.id, one_customer_rows(10..11, &limit, &limit)).await;
+        assert_eq!((summary.accepted, summary.rejected), (0, 1), "{errors:?}");
+        let check = app.store().check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(check.problems, Vec::<String>::new());
+    }
+}
+
+#[tokio::test]
+async fn every_row_of_a_file_is_counted_even_after_an_unclosed_quote() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let broken = ROWS.replacen("Maija Meikäläinen,Mannerheimintie", "\"Maija Meikäläinen,Mannerheimintie", 1);
+        let text = format!("{HEADER}\n{broken}INV-6,FI,business,0737546-2,\"Yritys, Oy\",Katu 2,33100,Tampere,,,,,EUR,50.00,2026-06-01,2026-06-30,,,Goods\n");
+        let data_rows = text.lines().count() as u64 - 1;
+        let (summary, errors) = import(&app, &client.id, text).await;
+        assert_eq!(
+            summary.accepted + summary.duplicates + summary.rejected,
+            data_rows,
+            "{}: {summary:?}",
+            test.backend_name
+        );
+        assert_eq!((summary.accepted, summary.rejected), (4, 2), "{errors:?}");
+        assert_eq!((errors[0].row, errors[0].column.as_str()), (2, "customer_name"));
+    }
+}

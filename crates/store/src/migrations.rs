@@ -66,6 +66,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "claim_terms",
         include_str!("../migrations/sqlite/0011_claim_terms.sql"),
     ),
+    (
+        12,
+        "strict",
+        include_str!("../migrations/sqlite/0012_strict.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -123,6 +128,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         "claim_terms",
         include_str!("../migrations/postgres/0011_claim_terms.sql"),
     ),
+    (
+        12,
+        "strict",
+        include_str!("../migrations/postgres/0012_strict.sql"),
+    ),
 ];
 
 /// The migrations of one backend as a source for sqlx's migrator.
@@ -153,6 +163,65 @@ impl<'s> MigrationSource<'s> for Embedded {
             .collect();
         Box::pin(async move { Ok(migrations) })
     }
+}
+
+/// Brings the schema up to date. On SQLite the migrations run on a connection of their own
+/// with foreign keys off, as SQLite's procedure for rebuilding a table asks (migration 12
+/// rebuilds tables that others reference; sqlx runs each migration in a transaction, where
+/// the pragma cannot change); if any ran, every reference is then checked, and the
+/// connection is closed rather than returned to the pool with foreign keys off.
+pub(crate) async fn run(pool: &sqlx::AnyPool, backend: Backend) -> crate::StoreResult<()> {
+    let migrator = migrator(backend).await?;
+    if backend == Backend::Postgres {
+        migrator.run(pool).await?;
+        return Ok(());
+    }
+    let mut connection = pool.acquire().await?.detach();
+    let outcome = migrate_without_foreign_keys(&migrator, &mut connection).await;
+    // Closing can only fail to say goodbye cleanly; the connection is gone either way.
+    let _ = sqlx::Connection::close(connection).await;
+    outcome
+}
+
+async fn migrate_without_foreign_keys(
+    migrator: &Migrator,
+    connection: &mut sqlx::AnyConnection,
+) -> crate::StoreResult<()> {
+    use sqlx::{Executor, Row};
+    connection.execute("PRAGMA foreign_keys = OFF").await?;
+    let before = applied_count(&mut *connection).await;
+    migrator.run(&mut *connection).await?;
+    if applied_count(&mut *connection).await == before {
+        return Ok(());
+    }
+    let broken = sqlx::query("SELECT \"table\", parent FROM pragma_foreign_key_check LIMIT 5")
+        .fetch_all(&mut *connection)
+        .await?;
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = broken
+        .iter()
+        .map(|row| {
+            let table: String = row.try_get(0).unwrap_or_default();
+            let parent: String = row.try_get(1).unwrap_or_default();
+            format!("{table} → {parent}")
+        })
+        .collect();
+    Err(crate::StoreError::Corrupt(format!(
+        "after migrating, rows refer to rows that do not exist: {}",
+        named.join(", ")
+    )))
+}
+
+/// Migrations applied so far (none before the first run creates sqlx's table).
+async fn applied_count(connection: &mut sqlx::AnyConnection) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(connection)
+        .await
+        .and_then(|row| row.try_get::<i64, _>(0))
+        .unwrap_or(0)
 }
 
 pub(crate) async fn migrator(backend: Backend) -> Result<Migrator, sqlx::migrate::MigrateError> {

@@ -106,10 +106,7 @@ impl SqlStore {
             backend,
             checkpointer,
         };
-        crate::migrations::migrator(backend)
-            .await?
-            .run(&store.pool)
-            .await?;
+        crate::migrations::run(&store.pool, backend).await?;
         Ok(store)
     }
 

@@ -10,7 +10,7 @@ use reilu_app::demo::DemoPortfolio;
 use reilu_formats::claim_row::{CLAIM_COLUMNS, RawClaim};
 
 use crate::commands::print_json;
-use crate::context::{Target, open_app};
+use crate::context::{Target, open_or_create_app};
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -43,7 +43,7 @@ pub async fn run(target: &Target, args: DemoArgs) -> anyhow::Result<ExitCode> {
         println!("wrote {rows} claims to {}", path.display());
         return Ok(ExitCode::SUCCESS);
     }
-    let app = open_app(target).await?;
+    let app = open_or_create_app(target).await?;
     if let Some(path) = &args.payments {
         let written =
             write_payments_file(&app, path, &args.bank_iban, args.cases, args.seed).await?;
