@@ -247,17 +247,30 @@ async fn no_client_can_overflow_a_balance_through_the_api() {
             .add_client("Kauppa Oy", "FI", "FI2112345600000785")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let client = app.client(&created.id).await.unwrap_or_else(|e| panic!("{e}"));
+        let client = app
+            .client(&created.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let portfolio = reilu_app::demo::DemoPortfolio::new(5, 4_000, None);
         let mut claims = portfolio.claims().map(|(_, raw)| raw);
+        // The largest amount any field takes (10^15 minor units) had been the only limit: six
+        // batches of such claims summed past i64 and broke the store for everyone. Three
+        // batches at it, then three at the claim limit, which the client limit stops.
+        let field_max = format!("{}.00", reilu_core::money::AMOUNT_MINOR_MAX / 100);
         let mut rejected = 0;
-        for _ in 0..6 {
+        let mut reasons = std::collections::BTreeSet::new();
+        for batch_index in 0..6 {
+            let amount = if batch_index < 3 {
+                field_max.clone()
+            } else {
+                claim_limit_text()
+            };
             let batch: Vec<_> = claims
                 .by_ref()
                 .take(1_000)
                 .map(|mut raw| {
-                    raw.principal = Some(claim_limit_text());
-                    raw.creditor_fees = Some(claim_limit_text());
+                    raw.principal = Some(amount.clone());
+                    raw.creditor_fees = Some(amount.clone());
                     Ok(raw)
                 })
                 .collect();
@@ -271,14 +284,39 @@ async fn no_client_can_overflow_a_balance_through_the_api() {
             let report: serde_json::Value =
                 serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
             rejected += report["rejected"].as_u64().unwrap_or(0);
+            for item in report["items"].as_array().into_iter().flatten() {
+                for error in item["errors"].as_array().into_iter().flatten() {
+                    let reason = error["reason"].as_str().unwrap_or("");
+                    if reason.contains("more than one claim may carry") {
+                        reasons.insert("claim");
+                    } else if reason.contains("more than a client may") {
+                        reasons.insert("client");
+                    }
+                }
+            }
         }
-        assert!(rejected > 0, "{}: the client limit refused some", test.backend_name);
+        assert!(
+            rejected > 3_000,
+            "{}: {rejected} refused",
+            test.backend_name
+        );
+        assert_eq!(
+            reasons.into_iter().collect::<Vec<_>>(),
+            ["claim", "client"],
+            "{}",
+            test.backend_name
+        );
         let check = app
             .store()
             .check_ledger()
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
-        assert_eq!(check.problems, Vec::<String>::new(), "{}", test.backend_name);
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
+        );
         let balances = app
             .store()
             .balances("client_claims:")
@@ -331,7 +369,8 @@ async fn a_claim_over_a_limit_is_refused_and_its_chunk_placed() {
         // Five claims at the limit (principal and fees) fill a case; the sixth is refused
         // with its row, and the rows around it placed.
         let limit = claim_limit_text();
-        let (summary, errors) = import(&app, &client.id, one_customer_rows(0..6, &limit, &limit)).await;
+        let (summary, errors) =
+            import(&app, &client.id, one_customer_rows(0..6, &limit, &limit)).await;
         assert_eq!(
             (summary.accepted, summary.rejected),
             (4, 2),
@@ -342,12 +381,24 @@ async fn a_claim_over_a_limit_is_refused_and_its_chunk_placed() {
             .iter()
             .map(|error| (error.row, error.column.clone()))
             .collect();
-        assert_eq!(refused, [(6, "principal".to_owned()), (7, "principal".to_owned())]);
-        assert!(errors[0].reason.contains("more than a case may"), "{}", errors[0].reason);
+        assert_eq!(
+            refused,
+            [(6, "principal".to_owned()), (7, "principal".to_owned())]
+        );
+        assert!(
+            errors[0].reason.contains("more than a case may"),
+            "{}",
+            errors[0].reason
+        );
         // The stored balance counts in a later file too.
-        let (summary, errors) = import(&app, &client.id, one_customer_rows(10..11, &limit, &limit)).await;
+        let (summary, errors) =
+            import(&app, &client.id, one_customer_rows(10..11, &limit, &limit)).await;
         assert_eq!((summary.accepted, summary.rejected), (0, 1), "{errors:?}");
-        let check = app.store().check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
+        let check = app
+            .store()
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(check.problems, Vec::<String>::new());
     }
 }
@@ -360,8 +411,14 @@ async fn every_row_of_a_file_is_counted_even_after_an_unclosed_quote() {
             .add_client("Kauppa Oy", "FI", "FI2112345600000785")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let broken = ROWS.replacen("Maija Meikäläinen,Mannerheimintie", "\"Maija Meikäläinen,Mannerheimintie", 1);
-        let text = format!("{HEADER}\n{broken}INV-6,FI,business,0737546-2,\"Yritys, Oy\",Katu 2,33100,Tampere,,,,,EUR,50.00,2026-06-01,2026-06-30,,,Goods\n");
+        let broken = ROWS.replacen(
+            "Maija Meikäläinen,Mannerheimintie",
+            "\"Maija Meikäläinen,Mannerheimintie",
+            1,
+        );
+        let text = format!(
+            "{HEADER}\n{broken}INV-6,FI,business,0737546-2,\"Yritys, Oy\",Katu 2,33100,Tampere,,,,,EUR,50.00,2026-06-01,2026-06-30,,,Goods\n"
+        );
         let data_rows = text.lines().count() as u64 - 1;
         let (summary, errors) = import(&app, &client.id, text).await;
         assert_eq!(
@@ -371,6 +428,9 @@ async fn every_row_of_a_file_is_counted_even_after_an_unclosed_quote() {
             test.backend_name
         );
         assert_eq!((summary.accepted, summary.rejected), (4, 2), "{errors:?}");
-        assert_eq!((errors[0].row, errors[0].column.as_str()), (2, "customer_name"));
+        assert_eq!(
+            (errors[0].row, errors[0].column.as_str()),
+            (2, "customer_name")
+        );
     }
 }

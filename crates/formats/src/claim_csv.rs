@@ -104,7 +104,12 @@ impl<R: Read> ClaimFileReader<R> {
                 return Ok(Some(self.row_error("(row)", reason)));
             }
             if let Some(index) = self.fields.split(&self.line.bytes) {
-                let column = self.columns.get(index).copied().flatten().unwrap_or("(row)");
+                let column = self
+                    .columns
+                    .get(index)
+                    .copied()
+                    .flatten()
+                    .unwrap_or("(row)");
                 let reason = format!(
                     "the quote opened in field {} is not closed on this line (a field cannot \
                      hold a line break); the row is not read, the next line is read as the next row",
@@ -265,7 +270,8 @@ impl Fields {
         let offset = kept.as_ptr() as usize - field.as_ptr() as usize;
         let length = kept.len();
         if offset > 0 {
-            self.bytes.copy_within(start + offset..start + offset + length, start);
+            self.bytes
+                .copy_within(start + offset..start + offset + length, start);
         }
         self.bytes.truncate(start + length);
         self.ends.push(self.bytes.len());
@@ -394,7 +400,8 @@ customer_address_line1,customer_postcode,customer_city,currency,principal,invoic
         assert_eq!(second, Some(true));
     }
 
-    const GOOD: &str = "A,FI,consumer,131052-308T,Maija,Katu 1,00100,Helsinki,EUR,1.00,2026-01-01,2026-01-02,x";
+    const GOOD: &str =
+        "A,FI,consumer,131052-308T,Maija,Katu 1,00100,Helsinki,EUR,1.00,2026-01-01,2026-01-02,x";
 
     #[test]
     fn an_unclosed_quote_costs_only_its_own_row() {
@@ -405,20 +412,37 @@ customer_address_line1,customer_postcode,customer_city,currency,principal,invoic
         );
         let rows = rows(&text);
         let numbers: Vec<u64> = rows.iter().map(|(row, _)| *row).collect();
-        assert_eq!(numbers, [2, 3, 4, 5, 6, 7], "every line is a row of its own");
-        let open = rows[1].1.as_ref().err().cloned().unwrap_or_else(|| panic!("row 3"));
+        assert_eq!(
+            numbers,
+            [2, 3, 4, 5, 6, 7],
+            "every line is a row of its own"
+        );
+        let open = rows[1]
+            .1
+            .as_ref()
+            .err()
+            .cloned()
+            .unwrap_or_else(|| panic!("row 3"));
         assert_eq!(open.column, "customer_name");
         assert!(open.reason.contains("not closed"), "{}", open.reason);
-        assert!(rows[2].1.is_ok() && rows[3].1.is_ok(), "the rows after it are read");
-        let escaped = rows[4].1.as_ref().map(|raw| {
-            (raw.client_claim_ref.clone(), raw.customer_name.clone())
-        });
+        assert!(
+            rows[2].1.is_ok() && rows[3].1.is_ok(),
+            "the rows after it are read"
+        );
+        let escaped = rows[4]
+            .1
+            .as_ref()
+            .map(|raw| (raw.client_claim_ref.clone(), raw.customer_name.clone()));
         assert_eq!(
             escaped.ok(),
             Some((Some("C\"".to_owned()), Some("Maija, \"M\"".to_owned())))
         );
         let at_end = rows[5].1.as_ref().err().map(|e| e.column);
-        assert_eq!(at_end, Some("customer_name"), "an open quote at the end of the file too");
+        assert_eq!(
+            at_end,
+            Some("customer_name"),
+            "an open quote at the end of the file too"
+        );
     }
 
     #[test]
@@ -427,7 +451,12 @@ customer_address_line1,customer_postcode,customer_city,currency,principal,invoic
         let text = format!("{HEADER}\n{long}\n{GOOD}\n");
         let rows = rows(&text);
         assert_eq!(rows.len(), 2);
-        let reason = rows[0].1.as_ref().err().map(|e| e.reason.clone()).unwrap_or_default();
+        let reason = rows[0]
+            .1
+            .as_ref()
+            .err()
+            .map(|e| e.reason.clone())
+            .unwrap_or_default();
         assert!(reason.contains("longer than"), "{reason}");
         assert_eq!(rows[1].0, 3);
         assert!(rows[1].1.is_ok());

@@ -459,7 +459,11 @@ fn amounts(check: &mut Checker<'_>, market: &Market) -> Option<(Money, Money)> {
 }
 
 /// An amount no larger than one claim may carry ([`CLAIM_AMOUNT_MAX_MINOR`]).
-fn within_claim_limit(check: &mut Checker<'_>, column: &'static str, amount: Money) -> Option<Money> {
+fn within_claim_limit(
+    check: &mut Checker<'_>,
+    column: &'static str,
+    amount: Money,
+) -> Option<Money> {
     if amount.amount_minor() <= CLAIM_AMOUNT_MAX_MINOR {
         return Some(amount);
     }

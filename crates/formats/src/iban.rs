@@ -156,19 +156,34 @@ mod tests {
         };
         let digits = reason("FI2112345600000786");
         assert!(digits.contains("check digits do not match"), "{digits}");
-        assert!(!digits.contains("FI58"), "no digits that would make it valid: {digits}");
+        assert!(
+            !digits.contains("FI58"),
+            "no digits that would make it valid: {digits}"
+        );
         let swapped = reason("GB29 NWBK 6016 1331 9268 91");
         assert!(swapped.contains("check digits"), "{swapped}");
         let short = reason("FI21123456000007");
-        assert!(short.contains("a FI IBAN has 18 characters, this one has 16"), "{short}");
+        assert!(
+            short.contains("a FI IBAN has 18 characters, this one has 16"),
+            "{short}"
+        );
         let long = reason("DE89370400440532013000123");
         assert!(long.contains("a DE IBAN has 22 characters"), "{long}");
         let country = reason("XX2112345600000785");
-        assert!(country.contains("XX is not a country that uses IBANs"), "{country}");
+        assert!(
+            country.contains("XX is not a country that uses IBANs"),
+            "{country}"
+        );
         let form = reason("not an iban");
         assert!(form.contains("two letters for the country"), "{form}");
-        assert_eq!(with_check_digits("FI", "12345600000785"), "FI2112345600000785");
-        assert_eq!(with_check_digits("GB", "NWBK60161331926819"), "GB29NWBK60161331926819");
+        assert_eq!(
+            with_check_digits("FI", "12345600000785"),
+            "FI2112345600000785"
+        );
+        assert_eq!(
+            with_check_digits("GB", "NWBK60161331926819"),
+            "GB29NWBK60161331926819"
+        );
     }
 
     #[test]

@@ -106,11 +106,17 @@ async fn bound_log(store: &SqlStore) {
         return;
     };
     // The pool's connections wait 30 s for a lock; this one waits a second, then gives up.
-    let outcome = sqlx::raw_sql(
-        "PRAGMA busy_timeout = 1000; PRAGMA wal_checkpoint(RESTART); PRAGMA busy_timeout = 30000;",
-    )
-    .execute(&mut *connection)
-    .await;
+    let mut outcome = Ok(());
+    for pragma in [
+        "PRAGMA busy_timeout = 1000",
+        "PRAGMA wal_checkpoint(RESTART)",
+        "PRAGMA busy_timeout = 30000",
+    ] {
+        if let Err(error) = sqlx::query(pragma).execute(&mut *connection).await {
+            outcome = Err(error);
+            break;
+        }
+    }
     if let Err(error) = outcome {
         tracing::warn!(%error, "cutting back the write-ahead log failed; the next batch retries");
         // A connection that may have kept the short timeout is not returned to the pool.
@@ -220,10 +226,9 @@ async fn write_batch(
     })?;
     let mut fresh: Vec<&NewClaim> = without(&candidates, &refused);
     let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
-    let (cases, existed) =
-        ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
+    let (cases, existed) = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
     if !existed.is_empty() {
-        let stored = case_outstanding(transaction, &existed, backend).await?;
+        let stored = case_outstanding(&mut **transaction, &existed, backend).await?;
         let case_of = |claim: &NewClaim| -> StoreResult<(String, i64)> {
             let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
             let (_, case_number) = lookup(&cases, customer_id)?;
@@ -268,7 +273,10 @@ async fn write_batch(
 }
 
 /// The claims not refused, in their order.
-fn without<'c>(claims: &[&'c NewClaim], refused: &HashMap<&str, limits::Refusal>) -> Vec<&'c NewClaim> {
+fn without<'c>(
+    claims: &[&'c NewClaim],
+    refused: &HashMap<&str, limits::Refusal>,
+) -> Vec<&'c NewClaim> {
     claims
         .iter()
         .filter(|claim| !refused.contains_key(claim.claim_id.as_str()))
@@ -282,12 +290,11 @@ async fn client_outstanding(
     transaction: &mut Tx,
     client_id: &str,
 ) -> StoreResult<HashMap<String, i64>> {
-    let rows = sqlx::query(
-        "SELECT currency, balance_minor FROM account_balances WHERE account = $1",
-    )
-    .bind(format!("client_claims:{client_id}"))
-    .fetch_all(&mut **transaction)
-    .await?;
+    let rows =
+        sqlx::query("SELECT currency, balance_minor FROM account_balances WHERE account = $1")
+            .bind(format!("client_claims:{client_id}"))
+            .fetch_all(&mut **transaction)
+            .await?;
     let mut owed = HashMap::with_capacity(rows.len());
     for row in rows {
         let balance_minor: i64 = row.try_get(1)?;
@@ -301,8 +308,9 @@ async fn client_outstanding(
 
 /// What each of the given cases owes now: every component of its receivable, summed here
 /// with checked arithmetic (an SQL `+` that overflowed would turn into a float on SQLite).
-async fn case_outstanding(
-    transaction: &mut Tx,
+/// Cases that owe nothing, or were never written to, are left out or zero.
+pub(crate) async fn case_outstanding(
+    connection: &mut sqlx::AnyConnection,
     case_numbers: &[i64],
     backend: Backend,
 ) -> StoreResult<HashMap<i64, i64>> {
@@ -317,7 +325,7 @@ async fn case_outstanding(
         for case_number in chunk {
             query = query.bind(*case_number);
         }
-        for row in query.fetch_all(&mut **transaction).await? {
+        for row in query.fetch_all(&mut *connection).await? {
             let mut total_minor: i64 = 0;
             for index in 1..=crate::ledger::CASE_BALANCE_COLUMNS.len() {
                 total_minor = total_minor
@@ -506,7 +514,10 @@ async fn ensure_cases(
         }
     }
     let mut cases = existing_cases(transaction, &batch.client_id, &wanted, backend).await?;
-    let existed: Vec<i64> = cases.values().map(|(_, case_number)| *case_number).collect();
+    let existed: Vec<i64> = cases
+        .values()
+        .map(|(_, case_number)| *case_number)
+        .collect();
     let missing: Vec<(&str, &NewClaim)> = wanted
         .into_iter()
         .filter(|(customer_id, _)| !cases.contains_key(*customer_id))

@@ -264,6 +264,14 @@ impl Store for SqlStore {
         payments::unmatched(self, limit).await
     }
 
+    async fn cases_owed(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, i64>> {
+        let mut connection = self.pool.acquire().await?;
+        intake::case_outstanding(&mut connection, case_numbers, self.backend).await
+    }
+
     async fn case_owners(
         &self,
         case_numbers: &[i64],

@@ -2,6 +2,7 @@
 //! not fit, is refused instead of being stored (SQLite's tables are STRICT since migration 12;
 //! PostgreSQL's columns are typed anyway).
 
+use reilu_store::Store;
 use reilu_store::test_support::stores_under_test;
 
 #[tokio::test]

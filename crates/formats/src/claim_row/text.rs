@@ -3,7 +3,7 @@
 //! Names, addresses, cities, postcodes, descriptions and the client's reference are printed on
 //! letters, shown to agents and matched by people. A character that is not drawn, or that
 //! changes how the characters around it are drawn, makes text look like something else than
-//! it is: a right-to-left override (U+202E) shows `Smith‮evil` reversed, a zero-width space
+//! it is: a right-to-left override (U+202E) shows the text after it reversed, a zero-width space
 //! makes two equal-looking names differ. Such characters are refused with the code point
 //! named, rather than removed, so the client sees and fixes what it sent.
 //!
@@ -35,11 +35,16 @@ fn what_is_refused(character: char) -> Option<&'static str> {
     let what = match character.general_category() {
         GeneralCategory::Control => "a control character",
         GeneralCategory::Format => match character {
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'
+            '\u{061C}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{202A}'..='\u{202E}'
             | '\u{2066}'..='\u{2069}' => {
                 "a bidirectional-text control that makes text display in another order than it is stored"
             }
-            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => "an invisible zero-width character",
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => {
+                "an invisible zero-width character"
+            }
             _ => "an invisible formatting character",
         },
         GeneralCategory::PrivateUse => "a private-use character with no agreed meaning",

@@ -127,10 +127,16 @@ fn confirm_twins(clients: &[ClientRow], name: &str, iban: &str) -> anyhow::Resul
             } else {
                 ""
             };
-            format!("{} ({}, IBAN {}{same_account})", client.id, client.name, client.iban)
+            format!(
+                "{} ({}, IBAN {}{same_account})",
+                client.id, client.name, client.iban
+            )
         })
         .collect();
-    let found = format!("a client with this name exists already: {}", listed.join("; "));
+    let found = format!(
+        "a client with this name exists already: {}",
+        listed.join("; ")
+    );
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         anyhow::bail!("{found}. Add --force to add another one anyway.");
     }
@@ -138,14 +144,16 @@ fn confirm_twins(clients: &[ClientRow], name: &str, iban: &str) -> anyhow::Resul
     std::io::stderr().flush()?;
     let mut answer = String::new();
     std::io::stdin().read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
 }
 
 /// Names compared as a clerk would: case, and spaces around and between words, ignored.
 fn same_name(left: &str, right: &str) -> bool {
-    let words = |text: &str| -> Vec<String> {
-        text.split_whitespace().map(str::to_lowercase).collect()
-    };
+    let words =
+        |text: &str| -> Vec<String> { text.split_whitespace().map(str::to_lowercase).collect() };
     words(left) == words(right)
 }
 

@@ -133,16 +133,13 @@ async fn write_payments_file(
         .map(|offset| 100_000 + offset)
         .collect();
     let mut entries = Vec::new();
+    // Two look-ups per 500 cases. (One balance query per case made 600,000 cases take more
+    // than ten minutes where 300,000 took 55 s.)
     for chunk in numbers.chunks(500) {
+        let owed_by_case = app.store().cases_owed(chunk).await?;
         for (case_number, _, market, currency) in app.store().case_owners(chunk).await? {
             let currency = reilu_core::Currency::parse(&currency)?;
-            let owed: i64 = app
-                .store()
-                .balances(&format!("receivable:{case_number}:"))
-                .await?
-                .iter()
-                .map(|(_, _, minor)| *minor)
-                .sum();
+            let owed = owed_by_case.get(&case_number).copied().unwrap_or(0);
             // Deterministic in the seed: most pay in part, some in full, a few too much.
             let share = (u64::try_from(case_number)?.wrapping_mul(2_654_435_761) ^ seed) % 130;
             let amount_minor = (i128::from(owed) * i128::from(share.max(5)) / 100).max(1);

@@ -28,7 +28,10 @@ pub(super) fn judge<'c>(
     let mut client_totals: HashMap<&str, i64> = HashMap::new();
     for claim in claims {
         let (case_key, case_owed_minor) = case_of(claim)?;
-        let case_before = case_totals.get(&case_key).copied().unwrap_or(case_owed_minor);
+        let case_before = case_totals
+            .get(&case_key)
+            .copied()
+            .unwrap_or(case_owed_minor);
         let client_before = client_totals
             .get(claim.currency.as_str())
             .copied()
@@ -47,7 +50,11 @@ pub(super) fn judge<'c>(
 }
 
 /// What the claim's case and client owe once it is placed, or why it may not be.
-fn judge_one(claim: &NewClaim, case_before: i64, client_before: i64) -> Result<(i64, i64), Refusal> {
+fn judge_one(
+    claim: &NewClaim,
+    case_before: i64,
+    client_before: i64,
+) -> Result<(i64, i64), Refusal> {
     for (column, amount_minor) in [
         ("principal", claim.principal_minor),
         ("creditor_fees", claim.creditor_fees_minor),
