@@ -228,7 +228,7 @@ async fn write_batch(
     let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
     let (cases, existed) = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
     if !existed.is_empty() {
-        let stored = case_outstanding(&mut **transaction, &existed, backend).await?;
+        let stored = case_outstanding(transaction, &existed, backend).await?;
         let case_of = |claim: &NewClaim| -> StoreResult<(String, i64)> {
             let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
             let (_, case_number) = lookup(&cases, customer_id)?;
@@ -257,7 +257,7 @@ async fn write_batch(
     for claim in &candidates {
         if let Some((column, reason)) = refused.get(claim.claim_id.as_str()) {
             let placement = Placement::Rejected {
-                column: *column,
+                column,
                 reason: reason.clone(),
             };
             placed.insert(claim.client_claim_ref.as_str(), placement);
