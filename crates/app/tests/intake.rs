@@ -434,3 +434,55 @@ async fn every_row_of_a_file_is_counted_even_after_an_unclosed_quote() {
         );
     }
 }
+
+#[tokio::test]
+async fn two_batches_at_once_cannot_pass_the_client_limit_together() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let created = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client = app
+            .client(&created.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Euro claims at the claim limit, principal and fees: 300 of them are 60 % of the
+        // client limit, so each batch fits alone and the two together do not.
+        let portfolio = reilu_app::demo::DemoPortfolio::new(7, 3_000, None);
+        let mut euro = portfolio
+            .claims()
+            .map(|(_, raw)| raw)
+            .filter(|raw| raw.currency.as_deref() == Some("EUR"))
+            .map(|mut raw| {
+                raw.principal = Some(claim_limit_text());
+                raw.creditor_fees = Some(claim_limit_text());
+                Ok(raw)
+            });
+        let first: Vec<_> = euro.by_ref().take(300).collect();
+        let second: Vec<_> = euro.by_ref().take(300).collect();
+        assert_eq!(second.len(), 300, "enough euro claims");
+        let (one, two) = tokio::join!(
+            app.place_api_claims(&client, first, None),
+            app.place_api_claims(&client, second, None)
+        );
+        let mut accepted = 0;
+        for answer in [one, two] {
+            let answer = answer.unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+            let reilu_app::api_batch::ApiBatchOutcome::Answered { body, .. } = answer else {
+                panic!("no answer");
+            };
+            let report: serde_json::Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+            accepted += report["accepted"].as_u64().unwrap_or(0);
+        }
+        let per_claim = 2 * reilu_core::limits::CLAIM_AMOUNT_MAX_MINOR;
+        let fits = reilu_core::limits::CLIENT_OUTSTANDING_MAX_MINOR / per_claim;
+        assert_eq!(
+            accepted,
+            u64::try_from(fits).unwrap_or(0),
+            "{}: the second batch saw the first one's balance",
+            test.backend_name
+        );
+    }
+}
