@@ -69,9 +69,14 @@ pub(crate) async fn place_claims(
         ),
         None => None,
     };
+    // Asked inside the transaction, so that no other connection is taken for it.
+    let log = match store.backend() {
+        Backend::Sqlite => log_path(&mut transaction).await,
+        Backend::Postgres => None,
+    };
     transaction.commit().await?;
-    if store.backend() == Backend::Sqlite {
-        bound_log(store).await;
+    if let Some(log) = log {
+        bound_log(store, &log).await;
     }
     Ok(PlaceOutcome::Placed {
         placements,
@@ -94,11 +99,8 @@ const LOG_BYTES_MAX: u64 = 256 * 1024 * 1024;
 /// the file back to 64 MiB. The checkpoint waits at most a second for readers and other
 /// writers (a long `reilu check`, a payments import): a busy store keeps its log a little
 /// longer rather than holding this import up, and the next batch tries again.
-async fn bound_log(store: &SqlStore) {
-    let Some(log_path) = log_path(store).await else {
-        return;
-    };
-    let log_bytes = std::fs::metadata(&log_path).map_or(0, |metadata| metadata.len());
+async fn bound_log(store: &SqlStore, log_path: &std::path::Path) {
+    let log_bytes = std::fs::metadata(log_path).map_or(0, |metadata| metadata.len());
     if log_bytes <= LOG_BYTES_MAX {
         return;
     }
@@ -125,9 +127,9 @@ async fn bound_log(store: &SqlStore) {
 }
 
 /// The SQLite database's write-ahead log file; None for an in-memory database.
-async fn log_path(store: &SqlStore) -> Option<std::path::PathBuf> {
+async fn log_path(transaction: &mut Tx) -> Option<std::path::PathBuf> {
     let row = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
-        .fetch_optional(store.pool())
+        .fetch_optional(&mut **transaction)
         .await
         .ok()??;
     let file: String = row.try_get(0).ok()?;
