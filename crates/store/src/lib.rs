@@ -24,6 +24,7 @@ mod rates;
 mod remittances;
 mod sql;
 mod sql_store;
+mod strict;
 pub mod test_support;
 
 use std::future::Future;

@@ -166,10 +166,11 @@ impl<'s> MigrationSource<'s> for Embedded {
 }
 
 /// Brings the schema up to date. On SQLite the migrations run on a connection of their own
-/// with foreign keys off, as SQLite's procedure for rebuilding a table asks (migration 12
-/// rebuilds tables that others reference; sqlx runs each migration in a transaction, where
-/// the pragma cannot change); if any ran, every reference is then checked, and the
-/// connection is closed rather than returned to the pool with foreign keys off.
+/// with foreign keys off, as SQLite's procedure for rebuilding a table asks (since migration
+/// 12 every table is rebuilt STRICT, see `strict`, and tables others reference are dropped
+/// on the way; sqlx runs each migration in a transaction, where the pragma cannot change);
+/// if anything changed, every reference is then checked, and the connection is closed
+/// rather than returned to the pool with foreign keys off.
 pub(crate) async fn run(pool: &sqlx::AnyPool, backend: Backend) -> crate::StoreResult<()> {
     let migrator = migrator(backend).await?;
     if backend == Backend::Postgres {
@@ -191,7 +192,8 @@ async fn migrate_without_foreign_keys(
     connection.execute("PRAGMA foreign_keys = OFF").await?;
     let before = applied_count(&mut *connection).await;
     migrator.run(&mut *connection).await?;
-    if applied_count(&mut *connection).await == before {
+    let rebuilt = crate::strict::make_strict(&mut *connection).await?;
+    if rebuilt == 0 && applied_count(&mut *connection).await == before {
         return Ok(());
     }
     let broken = sqlx::query("SELECT \"table\", parent FROM pragma_foreign_key_check LIMIT 5")
