@@ -16,6 +16,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// The data folder when `--data` is not given.
+pub(crate) const DATA_DEFAULT: &str = "reilu-data";
+
 #[derive(Parser)]
 #[command(
     name = "reilu",
@@ -24,7 +27,7 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     /// Folder for the embedded database and the master key file.
-    #[arg(long, global = true, default_value = "reilu-data", value_name = "DIR")]
+    #[arg(long, global = true, default_value = DATA_DEFAULT, value_name = "DIR")]
     data: PathBuf,
     /// Database URL (postgres://… or sqlite://…); default: the SQLite file in --data.
     #[arg(long, global = true, env = "REILU_DATABASE_URL", value_name = "URL")]
@@ -46,9 +49,12 @@ enum Command {
     /// Add, list and revoke operators: the staff's keys for the operator API.
     #[command(subcommand)]
     Operator(commands::operators::OperatorCommand),
-    /// Bank payments: the unmatched queue.
+    /// Bank payments: the unmatched queue worked (assign, refund), overpayments refunded.
     #[command(subcommand)]
     Payments(commands::payments::PaymentsCommand),
+    /// The company's bank accounts: client money and its own.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
     /// Import files.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
@@ -131,6 +137,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Operator(command) => commands::operators::run(&target, command).await,
         Command::Import(command) => commands::import::run(&target, command).await,
         Command::Payments(command) => commands::payments::run(&target, command).await,
+        Command::Account(command) => commands::account::run(&target, command).await,
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,

@@ -434,6 +434,17 @@ async fn serve_answers_health_and_prints_where_to_open_it() {
         );
         let response = http_get(&address, "/healthz");
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        // The hint's command reaches this server's store when copied as it is.
+        let hint = format!(
+            "Try: reilu --data {} --database-url ",
+            cli.data.path().display()
+        );
+        assert!(
+            printed
+                .iter()
+                .any(|line| line.contains(&hint) && line.contains(&cli.test.url)),
+            "{hint}: {printed:?}"
+        );
         let _ = child.kill();
         let _ = child.wait();
         assert!(logins_file_is_private(
@@ -443,6 +454,37 @@ async fn serve_answers_health_and_prints_where_to_open_it() {
             &cli.data.path().join("demo-operator.txt")
         ));
     }
+}
+
+#[tokio::test]
+async fn serve_listens_on_a_host_name_and_refuses_an_address_without_a_port() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let Some(cli) = clis(&stores).into_iter().next() else {
+        panic!("no backend");
+    };
+    let mut child = cli
+        .command(&["serve", "--addr", "localhost:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    // Kept open while the server runs: it prints more lines, and a closed pipe would stop it.
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let address = first
+        .strip_prefix("Reilu is running at http://")
+        .map(|rest| rest.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    let response = http_get(&address, "/healthz");
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(lines);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let refused = cli.run(&["serve", "--addr", "localhost"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("expected HOST:PORT"), "{stderr}");
 }
 
 fn logins_file_is_private(path: &Path) -> bool {

@@ -4,6 +4,7 @@
 //! backend has its own migrations. The store knows no keys: personal data reaches it sealed
 //! by the vault, and it hands sealed bytes back.
 
+mod accounts;
 pub mod bench_limit;
 mod case_facts;
 mod checkpoint;
@@ -17,18 +18,23 @@ mod ledger;
 mod ledger_check;
 mod migrations;
 mod models;
+mod money_out;
 mod operators;
 mod payments;
 mod payments_plan;
+mod payouts;
 mod rates;
 mod remittances;
 mod sql;
 mod sql_store;
+mod statements;
 mod strict;
 pub mod test_support;
+mod unmatched;
 
 use std::future::Future;
 
+pub use accounts::{AccountClosed, BankAccountKind, BankAccountRow, NewBankAccount};
 pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
@@ -37,11 +43,18 @@ pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
 pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use ledger::entries_hash;
 pub use models::*;
+pub use money_out::PayoutStore;
 pub use operators::{NewOperator, OperatorRow, Revocation};
 pub use payments::PaymentImport;
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
+pub use payouts::{
+    BalanceGuard, Guard, NewPayoutFile, NewPayoutRun, NewRefund, NewResolution, PayoutFileRow,
+    PayoutRunRow, RunRecorded,
+};
 pub use rates::{NewPublishedRate, PublishedRateRow};
 pub use sql_store::{Backend, SqlStore, redact_url};
+pub use statements::DetailedLine;
+pub use unmatched::{Assigned, Assignment, OverpaidCase, PayerOnRecord, QueuedEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -63,7 +76,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything Reilu keeps. Methods that write do so in one transaction each and append to the
 /// journal in that same transaction, so an event is recorded exactly when it happened.
-pub trait Store: Clone + Send + Sync + 'static {
+pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
     /// Succeeds once the store answers and its schema is migrated.
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
@@ -155,7 +168,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         at_ms: i64,
     ) -> impl Future<Output = StoreResult<Vec<PaymentOutcome>>> + Send;
 
-    /// The unmatched payments queue, oldest first.
+    /// The unmatched payments queue by booking date (the longest waiting first), without the
+    /// entries assigned or refunded since.
     fn unmatched_payments(
         &self,
         limit: i64,
@@ -173,13 +187,6 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<Vec<(i64, String, String, String)>>> + Send;
-
-    /// Records a client's remittance with its posting, once per run date, client and currency.
-    fn record_remittance(
-        &self,
-        remittance: &Remittance,
-        posting: &NewPosting,
-    ) -> impl Future<Output = StoreResult<PostOutcome>> + Send;
 
     /// The remittances of a run date, ordered for writing payment files.
     fn remittances_on(

@@ -71,6 +71,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "strict",
         include_str!("../migrations/sqlite/0012_strict.sql"),
     ),
+    (
+        13,
+        "accounts",
+        include_str!("../migrations/sqlite/0013_accounts.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -132,6 +137,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         12,
         "strict",
         include_str!("../migrations/postgres/0012_strict.sql"),
+    ),
+    (
+        13,
+        "accounts",
+        include_str!("../migrations/postgres/0013_accounts.sql"),
     ),
 ];
 

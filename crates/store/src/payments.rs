@@ -15,7 +15,7 @@ use crate::journal::JournalSlot;
 use crate::ledger::{next_posting_id, take_posting_ids, write_postings};
 use crate::models::{
     BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
-    PaymentTarget, UnmatchedPayment,
+    PaymentTarget,
 };
 use crate::payments_plan::{ChunkFacts, ChunkPlanner, Planned, PlannedChunk};
 use crate::sql::{BoundStatement, execute_all};
@@ -634,34 +634,6 @@ pub(crate) fn entry_statements<'r, 'a: 'r>(
         statements.push(statement);
     }
     statements
-}
-
-/// The unmatched queue, oldest first.
-pub(crate) async fn unmatched(store: &SqlStore, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
-    let rows = sqlx::query(
-        "SELECT account_iban, bank_reference, CASE WHEN direction = 'debit' THEN -amount_minor ELSE amount_minor END, \
-         currency, booking_date, structured_reference, unstructured, reason \
-         FROM bank_entries b WHERE outcome = 'unmatched' \
-         AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
-         ORDER BY imported_at_ms, bank_reference LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(UnmatchedPayment {
-                account_iban: row.try_get(0)?,
-                bank_reference: row.try_get(1)?,
-                amount_minor: row.try_get(2)?,
-                currency: row.try_get(3)?,
-                booking_date: row.try_get(4)?,
-                structured_reference: row.try_get(5)?,
-                unstructured: row.try_get(6)?,
-                reason: row.try_get(7)?,
-            })
-        })
-        .collect()
 }
 
 /// Client and currency of each case, for matching payments to cases.

@@ -261,7 +261,7 @@ impl Store for SqlStore {
     }
 
     async fn unmatched_payments(&self, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
-        payments::unmatched(self, limit).await
+        crate::unmatched::queue(self, limit).await
     }
 
     async fn cases_owed(
@@ -277,14 +277,6 @@ impl Store for SqlStore {
         case_numbers: &[i64],
     ) -> StoreResult<Vec<(i64, String, String, String)>> {
         payments::case_owners(self, case_numbers).await
-    }
-
-    async fn record_remittance(
-        &self,
-        remittance: &Remittance,
-        posting: &NewPosting,
-    ) -> StoreResult<PostOutcome> {
-        remittances::record(self, remittance, posting).await
     }
 
     async fn remittances_on(&self, run_date: &str) -> StoreResult<Vec<Remittance>> {

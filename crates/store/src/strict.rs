@@ -57,13 +57,12 @@ pub(crate) async fn make_strict(connection: &mut AnyConnection) -> StoreResult<u
 
 /// Rebuilds one table as STRICT, with the same columns, constraints, indexes and triggers.
 async fn rebuild(connection: &mut AnyConnection, table: &str) -> StoreResult<()> {
-    let definition: String = sqlx::query(
-        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1",
-    )
-    .bind(table)
-    .fetch_one(&mut *connection)
-    .await?
-    .try_get(0)?;
+    let definition: String =
+        sqlx::query("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = $1")
+            .bind(table)
+            .fetch_one(&mut *connection)
+            .await?
+            .try_get(0)?;
     let companions: Vec<String> = sqlx::query(
         "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND type IN ('index', 'trigger') \
          AND sql IS NOT NULL ORDER BY type, name",
@@ -106,16 +105,18 @@ async fn rebuild(connection: &mut AnyConnection, table: &str) -> StoreResult<()>
 /// The table's `CREATE TABLE` statement for a STRICT table named `staging`; None if it is
 /// not of the form SQLite stores (`CREATE TABLE name (…)`, options after the parenthesis).
 fn strict_definition(table: &str, staging: &str, definition: &str) -> Option<String> {
-    let prefix = ["CREATE TABLE ", table]
-        .concat()
-        .to_ascii_lowercase();
+    let prefix = ["CREATE TABLE ", table].concat().to_ascii_lowercase();
     let head = definition.get(..prefix.len())?;
     if head.to_ascii_lowercase() != prefix {
         return None;
     }
     let rest = definition[prefix.len()..].trim_end();
     let options = &rest[rest.rfind(')')? + 1..];
-    let option = if options.trim().is_empty() { " STRICT" } else { ", STRICT" };
+    let option = if options.trim().is_empty() {
+        " STRICT"
+    } else {
+        ", STRICT"
+    };
     Some(format!("CREATE TABLE {staging}{rest}{option}"))
 }
 
@@ -126,17 +127,28 @@ mod tests {
     #[test]
     fn strict_is_added_after_the_other_options() {
         assert_eq!(
-            strict_definition("counters", "new_counters", "CREATE TABLE counters (\n    name TEXT PRIMARY KEY\n)"),
+            strict_definition(
+                "counters",
+                "new_counters",
+                "CREATE TABLE counters (\n    name TEXT PRIMARY KEY\n)"
+            ),
             Some("CREATE TABLE new_counters (\n    name TEXT PRIMARY KEY\n) STRICT".to_owned())
         );
         assert_eq!(
-            strict_definition("cases", "new_cases", "CREATE TABLE cases (id TEXT PRIMARY KEY) WITHOUT ROWID"),
+            strict_definition(
+                "cases",
+                "new_cases",
+                "CREATE TABLE cases (id TEXT PRIMARY KEY) WITHOUT ROWID"
+            ),
             Some("CREATE TABLE new_cases (id TEXT PRIMARY KEY) WITHOUT ROWID, STRICT".to_owned())
         );
         assert_eq!(
             strict_definition("clients", "new_clients", "CREATE TABLE clients (\n id TEXT\n, commission_bp INTEGER NOT NULL DEFAULT 0)"),
             Some("CREATE TABLE new_clients (\n id TEXT\n, commission_bp INTEGER NOT NULL DEFAULT 0) STRICT".to_owned())
         );
-        assert_eq!(strict_definition("a", "new_a", "CREATE TABLE \"a\" (x)"), None);
+        assert_eq!(
+            strict_definition("a", "new_a", "CREATE TABLE \"a\" (x)"),
+            None
+        );
     }
 }

@@ -27,7 +27,8 @@ pub struct DemoArgs {
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
     /// Write a camt.054 notification paying the first --cases cases already in the store
-    /// (by their RF references) into the client-money account IBAN given with --bank-iban.
+    /// (by their RF references): euro into the client-money account given with --bank-iban,
+    /// other currencies into the demo's client-money account of theirs.
     #[arg(long, value_name = "FILE")]
     payments: Option<PathBuf>,
     #[arg(long, default_value = "FI2112345600000785", value_name = "IBAN")]
@@ -150,7 +151,21 @@ async fn write_payments_file(
     sent
 }
 
-/// Sends one payment per case to the writer; returns how many.
+/// The client-money account a demo payment in `currency` goes to: EUR into the account
+/// asked for, other currencies into the demo's account of theirs (an account is kept in one
+/// currency).
+fn account_for<'a>(currency: &str, bank_iban: &'a str) -> &'a str {
+    match currency {
+        "EUR" => bank_iban,
+        code => reilu_app::demo::demo_client_money_account(code).unwrap_or(bank_iban),
+    }
+}
+
+/// Sends one payment per case to the writer, account by account (the writer starts a
+/// notification whenever the account changes, and each account gets one), in case order
+/// within an account; returns how many. One pass finds the accounts, then one pass per
+/// account reads the cases again: a handful of passes of two queries per 500 cases, where
+/// holding every entry to sort them grew with the number of cases.
 async fn send_payments(
     app: &reilu_app::App<reilu_store::SqlStore>,
     sender: &tokio::sync::mpsc::Sender<reilu_formats::camt::BankEntry>,
@@ -158,44 +173,73 @@ async fn send_payments(
     cases: u64,
     seed: u64,
 ) -> anyhow::Result<u64> {
-    use reilu_formats::camt::{BankEntry, Direction, EntryStatus};
     use reilu_store::Store;
     let numbers: Vec<i64> = (0..i64::try_from(cases)?)
         .map(|offset| 100_000 + offset)
         .collect();
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
-    let mut count = 0_u64;
+    let mut accounts = std::collections::BTreeSet::new();
     for chunk in numbers.chunks(500) {
-        let owed_by_case = app.store().cases_owed(chunk).await?;
-        for (case_number, _, market, currency) in app.store().case_owners(chunk).await? {
-            let currency = reilu_core::Currency::parse(&currency)?;
-            let owed = owed_by_case.get(&case_number).copied().unwrap_or(0);
-            // Deterministic in the seed: most pay in part, some in full, a few too much.
-            let share = (u64::try_from(case_number)?.wrapping_mul(2_654_435_761) ^ seed) % 130;
-            let amount_minor = (i128::from(owed) * i128::from(share.max(5)) / 100).max(1);
-            let references =
-                reilu_formats::reference::for_case(&market, u64::try_from(case_number)?);
-            let entry = BankEntry {
-                account_iban: bank_iban.to_owned(),
-                bank_reference: format!("DEMO{seed}-{case_number}"),
-                amount: reilu_core::Money::from_minor(i64::try_from(amount_minor)?, currency),
-                direction: Direction::Credit,
-                reversal: false,
-                status: EntryStatus::Booked,
-                booking_date: Some(day),
-                value_date: Some(day),
-                structured_reference: Some(references.rf),
-                unstructured: Vec::new(),
-                end_to_end_id: None,
-                return_reason: None,
-                debtor_name: None,
-            };
-            // The writer only stops early on an I/O error, which its result reports.
-            if sender.send(entry).await.is_err() {
-                return Ok(count);
+        for (_, _, _, currency) in app.store().case_owners(chunk).await? {
+            accounts.insert(account_for(&currency, bank_iban).to_owned());
+        }
+    }
+    let mut count = 0_u64;
+    for account in &accounts {
+        for chunk in numbers.chunks(500) {
+            let owners: Vec<_> = app
+                .store()
+                .case_owners(chunk)
+                .await?
+                .into_iter()
+                .filter(|(_, _, _, currency)| account_for(currency, bank_iban) == account)
+                .collect();
+            if owners.is_empty() {
+                continue;
             }
-            count += 1;
+            let owed_by_case = app.store().cases_owed(chunk).await?;
+            for (case_number, _, market, currency) in owners {
+                let owed = owed_by_case.get(&case_number).copied().unwrap_or(0);
+                let entry = demo_payment(account, case_number, &market, &currency, owed, seed)?;
+                // The writer only stops early on an I/O error, which its result reports.
+                if sender.send(entry).await.is_err() {
+                    return Ok(count);
+                }
+                count += 1;
+            }
         }
     }
     Ok(count)
+}
+
+/// One case's demo payment: deterministic in the seed, most pay in part, some in full, a few
+/// too much.
+fn demo_payment(
+    account: &str,
+    case_number: i64,
+    market: &str,
+    currency: &str,
+    owed_minor: i64,
+    seed: u64,
+) -> anyhow::Result<reilu_formats::camt::BankEntry> {
+    use reilu_formats::camt::{BankEntry, Direction, EntryStatus};
+    let currency = reilu_core::Currency::parse(currency)?;
+    let share = (u64::try_from(case_number)?.wrapping_mul(2_654_435_761) ^ seed) % 130;
+    let amount_minor = (i128::from(owed_minor) * i128::from(share.max(5)) / 100).max(1);
+    let references = reilu_formats::reference::for_case(market, u64::try_from(case_number)?);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+    Ok(BankEntry {
+        account_iban: account.to_owned(),
+        bank_reference: format!("DEMO{seed}-{case_number}"),
+        amount: reilu_core::Money::from_minor(i64::try_from(amount_minor)?, currency),
+        direction: Direction::Credit,
+        reversal: false,
+        status: EntryStatus::Booked,
+        booking_date: Some(day),
+        value_date: Some(day),
+        structured_reference: Some(references.rf),
+        unstructured: Vec::new(),
+        end_to_end_id: None,
+        return_reason: None,
+        debtor_name: None,
+    })
 }
