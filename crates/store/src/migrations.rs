@@ -246,7 +246,7 @@ pub(crate) async fn migrator(backend: Backend) -> Result<Migrator, sqlx::migrate
 
 #[cfg(test)]
 mod tests {
-    use sqlx::AnyPool;
+    use sqlx::{AnyPool, Row};
 
     use super::*;
     use crate::models::PostingEntryRow;
@@ -373,5 +373,60 @@ mod tests {
             );
             store.close().await;
         }
+    }
+
+    #[tokio::test]
+    async fn what_a_later_migration_added_first_survives_the_strict_rebuild() {
+        sqlx::any::install_default_drivers();
+        let (url, _folder) = sqlite_test_url().unwrap_or_else(|e| panic!("{e}"));
+        let pool = AnyPool::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        Migrator::new(Embedded(&SQLITE[..11]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .run(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // As a database in the field that ran a migration numbered after 12 before it.
+        for sql in [
+            "ALTER TABLE clients ADD COLUMN note TEXT",
+            "CREATE INDEX clients_by_note ON clients (note)",
+            "INSERT INTO clients (id, name, market, iban, api_key_hash, created_at_ms, note) \
+             VALUES ('c1', 'Kauppa Oy', 'FI', 'FI2112345600000785', 'h', 1, 'kept')",
+        ] {
+            sqlx::query(sql)
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        pool.close().await;
+        let store = SqlStore::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let one = |sql: &'static str| {
+            let pool = store.pool().clone();
+            async move {
+                let row = sqlx::query(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                row.try_get::<String, _>(0)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        };
+        assert_eq!(
+            one("SELECT note FROM clients WHERE id = 'c1'").await,
+            "kept"
+        );
+        assert_eq!(
+            one("SELECT CAST(strict AS TEXT) FROM pragma_table_list WHERE name = 'clients'").await,
+            "1"
+        );
+        assert_eq!(
+            one("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clients' AND sql IS NOT NULL").await,
+            "clients_by_note"
+        );
+        store.close().await;
     }
 }
