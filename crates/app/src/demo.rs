@@ -444,6 +444,10 @@ impl<S: reilu_store::Store> crate::App<S> {
                 match placement {
                     reilu_store::Placement::Accepted { .. } => summary.claims_accepted += 1,
                     reilu_store::Placement::Duplicate { .. } => summary.claims_already_there += 1,
+                    reilu_store::Placement::Rejected { reason, .. } => {
+                        tracing::warn!(%reason, "a demo claim was refused");
+                        summary.claims_rejected += 1;
+                    }
                 }
             }
         }

@@ -85,6 +85,14 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        // A command's reader that stops reading (`reilu client list | head`) ends it quietly,
+        // as it does other Unix tools, instead of a panic in `println!` ("failed printing to
+        // stdout: Broken pipe"). Rust ignores SIGPIPE by default; this restores the default
+        // action for the command line only: the server keeps ignoring it, so a client that
+        // hangs up is an error on its connection, not the end of the server.
+        sigpipe::reset();
+    }
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -57,6 +57,19 @@ impl Cli<'_> {
         })
     }
 
+    /// Runs a command that prints JSON whatever its exit code; the code and the JSON.
+    fn json_exit(&self, args: &[&str]) -> (Option<i32>, Value) {
+        let output = self.run(args);
+        let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: {e}: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        (output.status.code(), value)
+    }
+
     fn add_client(&self) -> String {
         let created = self.json(&[
             "client",
@@ -255,7 +268,9 @@ async fn a_claim_file_is_imported_once_with_a_json_summary() {
         std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
         let rows = u64::try_from(text.lines().count() - 1).unwrap_or_default();
         let path = file.to_str().unwrap_or_default();
-        let first = cli.json(&["import", "claims", "--client", &client, path, "--json"]);
+        let (code, first) =
+            cli.json_exit(&["import", "claims", "--client", &client, path, "--json"]);
+        assert_eq!(code, Some(1), "a rejected row makes the import exit 1");
         assert_eq!(first["accepted"].as_u64(), Some(rows - 1), "{first}");
         assert_eq!(
             (first["duplicates"].as_u64(), first["rejected"].as_u64()),
@@ -263,10 +278,32 @@ async fn a_claim_file_is_imported_once_with_a_json_summary() {
         );
         assert_eq!(first["errors"][0]["row"].as_u64(), Some(rows + 1));
         assert_eq!(first["errors"][0]["column"], "customer_national_id");
-        let second = cli.json(&["import", "claims", "--client", &client, path, "--json"]);
+        let (code, second) =
+            cli.json_exit(&["import", "claims", "--client", &client, path, "--json"]);
         assert_eq!(
             (second["accepted"].as_u64(), second["duplicates"].as_u64()),
             (Some(0), Some(rows - 1))
+        );
+        assert_eq!(code, Some(1));
+        let good: String = text
+            .lines()
+            .take(rows as usize)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let good_file = cli.data.path().join("good.csv");
+        std::fs::write(&good_file, good + "\n").unwrap_or_else(|e| panic!("{e}"));
+        let (code, third) = cli.json_exit(&[
+            "import",
+            "claims",
+            "--client",
+            &client,
+            good_file.to_str().unwrap_or_default(),
+            "--json",
+        ]);
+        assert_eq!(
+            (code, third["rejected"].as_u64()),
+            (Some(0), Some(0)),
+            "only duplicates: exit 0"
         );
         let bad_header = cli.data.path().join("bad.csv");
         std::fs::write(&bad_header, "client_claim_ref,market\nA,FI\n")
@@ -1218,8 +1255,9 @@ fn the_embedded_store_is_readable_by_its_owner_only() {
 async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
     for cli in clis(&stores) {
-        cli.add_client();
-        cli.add_client();
+        // Two operators: the admin chain.
+        cli.ok(&["operator", "add", "--name", "Aino", "--role", "admin"]);
+        cli.ok(&["operator", "add", "--name", "Eero", "--role", "finance"]);
         let public = cli.ok(&["journal", "public-key"]);
         let public = String::from_utf8_lossy(&public.stdout).trim().to_owned();
         assert_eq!(public.len(), 64, "{public}");
@@ -1241,9 +1279,9 @@ async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
         let held = String::from_utf8_lossy(&held.stdout);
         assert!(held.contains("holds"), "{held}");
 
-        // A third client, then the clients' chain cut back to the first and its head set to
+        // A third operator, then the admin chain cut back to the first and its head set to
         // it.
-        cli.add_client();
+        cli.ok(&["operator", "add", "--name", "Ilona", "--role", "admin"]);
         let drop_trigger = if cli.test.backend_name == "sqlite" {
             "DROP TRIGGER journal_is_append_only_delete"
         } else {
@@ -1293,5 +1331,116 @@ async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
         let text = String::from_utf8_lossy(&other.stdout);
         assert!(!other.status.success(), "{text}");
         assert!(text.contains("the journal key does not match"), "{text}");
+    }
+}
+
+#[test]
+fn a_command_that_reads_a_folder_without_a_store_says_so_and_creates_nothing() {
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = folder.path().join("mistyped");
+    let data_arg = data.to_str().unwrap_or_default();
+    for args in [
+        vec!["check"],
+        vec!["journal", "verify"],
+        vec!["client", "list"],
+        vec!["payments", "unmatched"],
+        vec![
+            "case",
+            "show",
+            "100000",
+            "--reader",
+            "me",
+            "--purpose",
+            "test",
+        ],
+        vec!["accrue", "--date", "2026-11-01"],
+    ] {
+        let output = Command::new(REILU)
+            .arg("--data")
+            .arg(data_arg)
+            .args(&args)
+            .env_remove("REILU_DATABASE_URL")
+            .env_remove("REILU_MASTER_KEY")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("there is no Reilu store"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!data.exists(), "{args:?} created {}", data.display());
+    }
+}
+
+#[tokio::test]
+async fn output_into_a_closed_pipe_ends_the_command_quietly() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        cli.add_client();
+        for args in [["journal", "verify"], ["client", "list"]] {
+            // The reading end is closed before the command writes anything, as `| head`
+            // does once it has read its lines.
+            let (reader, writer) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
+            drop(reader);
+            let output = cli
+                .command(&args)
+                .stdout(writer)
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_second_client_of_the_same_name_needs_force() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let first = cli.add_client();
+        let again = [
+            "client",
+            "add",
+            "--name",
+            "  kauppa   OY ",
+            "--market",
+            "FI",
+            "--iban",
+            "FI2112345600000785",
+            "--json",
+        ];
+        let refused = cli.run(&again);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("exists already") && stderr.contains(&first),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("the same IBAN") && stderr.contains("--force"),
+            "{stderr}"
+        );
+        let listed = cli.json(&["client", "list", "--json"]);
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "nothing added");
+        let forced = cli.json(&[&again[..], &["--force"]].concat());
+        assert_ne!(forced["id"], first.as_str());
+        let bad_iban = cli.run(&[
+            "client",
+            "add",
+            "--name",
+            "Other Oy",
+            "--market",
+            "FI",
+            "--iban",
+            "FI2112345600000786",
+        ]);
+        let stderr = String::from_utf8_lossy(&bad_iban.stderr);
+        assert!(stderr.contains("check digits do not match"), "{stderr}");
     }
 }

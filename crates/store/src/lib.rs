@@ -34,6 +34,7 @@ mod row_seals;
 mod sql;
 mod sql_store;
 mod statements;
+mod strict;
 pub mod test_support;
 mod unmatched;
 
@@ -193,6 +194,13 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
     ) -> impl Future<Output = StoreResult<Vec<UnmatchedPayment>>> + Send;
 
     /// (case number, client id, market, currency) of the given cases that exist.
+    /// What each of the cases owes now, all components of its receivable together, in minor
+    /// units of its currency (never less than zero); a case without balances is left out.
+    fn cases_owed(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, i64>>> + Send;
+
     fn case_owners(
         &self,
         case_numbers: &[i64],

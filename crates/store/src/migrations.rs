@@ -67,6 +67,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_claim_terms.sql"),
     ),
     (
+        12,
+        "strict",
+        include_str!("../migrations/sqlite/0012_strict.sql"),
+    ),
+    (
         13,
         "accounts",
         include_str!("../migrations/sqlite/0013_accounts.sql"),
@@ -134,6 +139,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0011_claim_terms.sql"),
     ),
     (
+        12,
+        "strict",
+        include_str!("../migrations/postgres/0012_strict.sql"),
+    ),
+    (
         13,
         "accounts",
         include_str!("../migrations/postgres/0013_accounts.sql"),
@@ -175,6 +185,67 @@ impl<'s> MigrationSource<'s> for Embedded {
     }
 }
 
+/// Brings the schema up to date. On SQLite the migrations run on a connection of their own
+/// with foreign keys off, as SQLite's procedure for rebuilding a table asks (since migration
+/// 12 every table is rebuilt STRICT, see `strict`, and tables others reference are dropped
+/// on the way; sqlx runs each migration in a transaction, where the pragma cannot change);
+/// if anything changed, every reference is then checked, and the connection is closed
+/// rather than returned to the pool with foreign keys off.
+pub(crate) async fn run(pool: &sqlx::AnyPool, backend: Backend) -> crate::StoreResult<()> {
+    let migrator = migrator(backend).await?;
+    if backend == Backend::Postgres {
+        migrator.run(pool).await?;
+        return Ok(());
+    }
+    let mut connection = pool.acquire().await?.detach();
+    let outcome = migrate_without_foreign_keys(&migrator, &mut connection).await;
+    // Closing can only fail to say goodbye cleanly; the connection is gone either way.
+    let _ = sqlx::Connection::close(connection).await;
+    outcome
+}
+
+async fn migrate_without_foreign_keys(
+    migrator: &Migrator,
+    connection: &mut sqlx::AnyConnection,
+) -> crate::StoreResult<()> {
+    use sqlx::{Executor, Row};
+    connection.execute("PRAGMA foreign_keys = OFF").await?;
+    let before = applied_count(&mut *connection).await;
+    migrator.run(&mut *connection).await?;
+    let rebuilt = crate::strict::make_strict(&mut *connection).await?;
+    if rebuilt == 0 && applied_count(&mut *connection).await == before {
+        return Ok(());
+    }
+    let broken = sqlx::query("SELECT \"table\", parent FROM pragma_foreign_key_check LIMIT 5")
+        .fetch_all(&mut *connection)
+        .await?;
+    if broken.is_empty() {
+        return Ok(());
+    }
+    let named: Vec<String> = broken
+        .iter()
+        .map(|row| {
+            let table: String = row.try_get(0).unwrap_or_default();
+            let parent: String = row.try_get(1).unwrap_or_default();
+            format!("{table} → {parent}")
+        })
+        .collect();
+    Err(crate::StoreError::Corrupt(format!(
+        "after migrating, rows refer to rows that do not exist: {}",
+        named.join(", ")
+    )))
+}
+
+/// Migrations applied so far (none before the first run creates sqlx's table).
+async fn applied_count(connection: &mut sqlx::AnyConnection) -> i64 {
+    use sqlx::Row;
+    sqlx::query("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(connection)
+        .await
+        .and_then(|row| row.try_get::<i64, _>(0))
+        .unwrap_or(0)
+}
+
 pub(crate) async fn migrator(backend: Backend) -> Result<Migrator, sqlx::migrate::MigrateError> {
     let source = match backend {
         Backend::Sqlite => Embedded(SQLITE),
@@ -185,7 +256,7 @@ pub(crate) async fn migrator(backend: Backend) -> Result<Migrator, sqlx::migrate
 
 #[cfg(test)]
 mod tests {
-    use sqlx::AnyPool;
+    use sqlx::{AnyPool, Row};
 
     use super::*;
     use crate::models::PostingEntryRow;
@@ -508,5 +579,60 @@ mod tests {
             store.close().await;
             pool.close().await;
         }
+    }
+
+    #[tokio::test]
+    async fn what_a_later_migration_added_first_survives_the_strict_rebuild() {
+        sqlx::any::install_default_drivers();
+        let (url, _folder) = sqlite_test_url().unwrap_or_else(|e| panic!("{e}"));
+        let pool = AnyPool::connect(&url)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        Migrator::new(Embedded(&SQLITE[..11]))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .run(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // As a database in the field that ran a migration numbered after 12 before it.
+        for sql in [
+            "ALTER TABLE clients ADD COLUMN note TEXT",
+            "CREATE INDEX clients_by_note ON clients (note)",
+            "INSERT INTO clients (id, name, market, iban, api_key_hash, created_at_ms, note) \
+             VALUES ('c1', 'Kauppa Oy', 'FI', 'FI2112345600000785', 'h', 1, 'kept')",
+        ] {
+            sqlx::query(sql)
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        pool.close().await;
+        let store = SqlStore::connect(&url, crate::test_support::test_journal_key())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let one = |sql: &'static str| {
+            let pool = store.pool().clone();
+            async move {
+                let row = sqlx::query(sql)
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                row.try_get::<String, _>(0)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+        };
+        assert_eq!(
+            one("SELECT note FROM clients WHERE id = 'c1'").await,
+            "kept"
+        );
+        assert_eq!(
+            one("SELECT CAST(strict AS TEXT) FROM pragma_table_list WHERE name = 'clients'").await,
+            "1"
+        );
+        assert_eq!(
+            one("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'clients' AND sql IS NOT NULL").await,
+            "clients_by_note"
+        );
+        store.close().await;
     }
 }

@@ -106,10 +106,7 @@ impl SqlStore {
             .map_err(connect_error)?;
         let checkpointer = (backend == Backend::Sqlite)
             .then(|| std::sync::Arc::new(crate::checkpoint::spawn(pool.clone())));
-        crate::migrations::migrator(backend)
-            .await?
-            .run(&pool)
-            .await?;
+        crate::migrations::run(&pool, backend).await?;
         let keyring = crate::keying::open(&pool, backend, journal_key).await?;
         Ok(SqlStore {
             pool,
@@ -289,6 +286,14 @@ impl Store for SqlStore {
 
     async fn unmatched_payments(&self, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
         crate::unmatched::queue(self, limit).await
+    }
+
+    async fn cases_owed(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, i64>> {
+        let mut connection = self.pool.acquire().await?;
+        intake::case_outstanding(&mut connection, case_numbers, self.backend).await
     }
 
     async fn case_owners(

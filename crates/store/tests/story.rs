@@ -137,7 +137,7 @@ async fn claims_are_placed_once_and_grouped_into_cases() {
         assert_eq!(placed.len(), 4);
         let case_of = |placement: &Placement| match placement {
             Placement::Accepted { case_number, .. } => Some(*case_number),
-            Placement::Duplicate { .. } => None,
+            Placement::Duplicate { .. } | Placement::Rejected { .. } => None,
         };
         assert_eq!(
             case_of(&placed[0]),

@@ -10,7 +10,7 @@ use clap::Args;
 use reilu_app::demo::DemoPortfolio;
 use reilu_store::Store;
 
-use crate::context::{Target, open_app};
+use crate::context::{Target, open_or_create_app};
 
 /// Cases in the portfolio `serve --demo` loads into an empty store.
 const DEMO_CASES_DEFAULT: u64 = 2000;
@@ -49,7 +49,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let app = open_app(target).await?;
+    let app = open_or_create_app(target).await?;
     // Interest stops on a market's first day without a late rate: said at every start, from
     // 30 days ahead, so a compliance officer records the next half-year's rate in time.
     for gap in app.rate_warnings(chrono::Utc::now().date_naive()) {
