@@ -14,6 +14,7 @@ pub mod operators;
 pub mod payments;
 pub mod personal_data;
 pub mod rates;
+pub mod reconcile;
 pub mod remit;
 pub mod statement;
 pub mod sweep;

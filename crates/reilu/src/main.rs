@@ -68,6 +68,8 @@ enum Command {
     Accrue(commands::accrue::AccrueArgs),
     /// Verify every invariant: the journal's chain, balanced postings, account balances, client money.
     Check,
+    /// The client-money bank accounts against the banks' statements; exit 1 when any differs.
+    Reconcile(commands::reconcile::ReconcileArgs),
     /// Check the journal's hash chain.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
@@ -127,6 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
         Command::Check => commands::check::run(&target).await,
+        Command::Reconcile(args) => commands::reconcile::run(&target, args).await,
         Command::Remit(args) => commands::remit::run(&target, args).await,
         Command::Sweep(args) => commands::sweep::run(&target, args).await,
         Command::Accrue(args) => commands::accrue::run(&target, args).await,

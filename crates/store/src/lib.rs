@@ -137,8 +137,8 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Re-derives every ledger invariant from the entries.
     fn check_ledger(&self) -> impl Future<Output = StoreResult<LedgerCheck>> + Send;
 
-    /// Starts importing one payment file: everything it records is one transaction, kept only
-    /// when [`PaymentImport::finish`] is called.
+    /// Starts importing one payment file, chunk by chunk, each chunk a transaction of its own
+    /// (see [`PaymentImport`]); [`PaymentImport::finish`] journals the file's summary.
     fn begin_payment_import(
         &self,
         actor: &str,
@@ -153,6 +153,29 @@ pub trait Store: Clone + Send + Sync + 'static {
         actor: &str,
         at_ms: i64,
     ) -> impl Future<Output = StoreResult<Vec<PaymentOutcome>>> + Send;
+
+    /// Recorded statements, newest closing date last per account: every one of `account`
+    /// (all accounts when `None`) whose closing date is on or before `until` (`YYYY-MM-DD`;
+    /// all when `None`).
+    fn bank_statements(
+        &self,
+        account: Option<&str>,
+        until: Option<&str>,
+    ) -> impl Future<Output = StoreResult<Vec<BankStatementRow>>> + Send;
+
+    /// Up to `limit` bank entries whose remittance text is still kept in plain text (written
+    /// before migration 14): (account, bank reference, text).
+    fn plain_remittance_texts(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<(String, String, String)>>> + Send;
+
+    /// Replaces the plain remittance text of these entries (account, bank reference) with the
+    /// sealed text, in one transaction.
+    fn seal_remittance_texts(
+        &self,
+        sealed: &[(String, String, Vec<u8>)],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// The unmatched payments queue, oldest first.
     fn unmatched_payments(

@@ -66,6 +66,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "claim_terms",
         include_str!("../migrations/sqlite/0011_claim_terms.sql"),
     ),
+    (
+        14,
+        "bank_files",
+        include_str!("../migrations/sqlite/0014_bank_files.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -122,6 +127,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         11,
         "claim_terms",
         include_str!("../migrations/postgres/0011_claim_terms.sql"),
+    ),
+    (
+        14,
+        "bank_files",
+        include_str!("../migrations/postgres/0014_bank_files.sql"),
     ),
 ];
 

@@ -18,18 +18,33 @@ pub enum PaymentsCommand {
         /// How many entries to show (1 to 10,000).
         #[arg(long, default_value_t = 100)]
         limit: i64,
+        /// Who reads the remittance texts (personal data: shown masked without it; the read
+        /// is journaled). Needs --purpose.
+        #[arg(long, requires = "purpose")]
+        reader: Option<String>,
+        /// Why they are read.
+        #[arg(long, requires = "reader")]
+        purpose: Option<String>,
         #[arg(long)]
         json: bool,
     },
 }
 
 pub async fn run(target: &Target, command: PaymentsCommand) -> anyhow::Result<ExitCode> {
-    let PaymentsCommand::Unmatched { limit, json } = command;
+    let PaymentsCommand::Unmatched {
+        limit,
+        reader,
+        purpose,
+        json,
+    } = command;
     if !(1..=UNMATCHED_LIMIT_MAX).contains(&limit) {
         anyhow::bail!("--limit takes 1 to {UNMATCHED_LIMIT_MAX}, not {limit}");
     }
     let app = open_app(target).await?;
-    let queue = app.store_unmatched(limit).await?;
+    let queue = match (reader, purpose) {
+        (Some(reader), Some(purpose)) => app.store_unmatched_read(limit, &reader, &purpose).await?,
+        _ => app.store_unmatched(limit).await?,
+    };
     if json {
         print_json(&queue)?;
         return Ok(ExitCode::SUCCESS);
@@ -48,6 +63,9 @@ pub async fn run(target: &Target, command: PaymentsCommand) -> anyhow::Result<Ex
             payment.account_iban,
             payment.reason
         )?;
+        if !payment.text.is_empty() {
+            writeln!(out, "    text: {}", payment.text)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
