@@ -33,7 +33,7 @@ pub const ACCOUNT_BALANCE_MINOR_MAX: i64 = 100_000_000_000_000_000;
 
 /// Where payments come from: a file read from the start each time it is asked (the import
 /// reads it twice), handing every payment to the sink, and saying what reports (statements)
-/// it held. A closure that only hands out payments is a source without reports.
+/// it held: [`camt_file_source`], or a closure made a source by [`source_fn`].
 pub trait PaymentSource: Send + Sync + 'static {
     fn read_payments(
         &self,
@@ -41,7 +41,18 @@ pub trait PaymentSource: Send + Sync + 'static {
     ) -> AppResult<Vec<ReportSummary>>;
 }
 
-impl<F> PaymentSource for F
+/// A closure that hands every payment to the sink, as a [`PaymentSource`] without reports.
+pub struct FnSource<F>(F);
+
+/// Makes a closure a [`PaymentSource`] (it must hand out the same payments each time).
+pub fn source_fn<F>(read: F) -> FnSource<F>
+where
+    F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()> + Send + Sync + 'static,
+{
+    FnSource(read)
+}
+
+impl<F> PaymentSource for FnSource<F>
 where
     F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()> + Send + Sync + 'static,
 {
@@ -49,7 +60,7 @@ where
         &self,
         sink: &mut dyn FnMut(IncomingPayment) -> AppResult<()>,
     ) -> AppResult<Vec<ReportSummary>> {
-        self(sink).map(|()| Vec::new())
+        (self.0)(sink).map(|()| Vec::new())
     }
 }
 
