@@ -47,14 +47,20 @@ pub struct FnSource<F>(F);
 /// Makes a closure a [`PaymentSource`] (it must hand out the same payments each time).
 pub fn source_fn<F>(read: F) -> FnSource<F>
 where
-    F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()> + Send + Sync + 'static,
+    F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()>
+        + Send
+        + Sync
+        + 'static,
 {
     FnSource(read)
 }
 
 impl<F> PaymentSource for FnSource<F>
 where
-    F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()> + Send + Sync + 'static,
+    F: Fn(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<()>
+        + Send
+        + Sync
+        + 'static,
 {
     fn read_payments(
         &self,
@@ -236,10 +242,13 @@ fn statement_records(reports: &[ReportSummary], message_id: &str) -> Vec<BankSta
     let mut records: Vec<BankStatementRecord> = Vec::new();
     for report in reports.iter().filter(|report| !report.balances.is_empty()) {
         let check = report.balance_check();
-        let mut currencies: Vec<reilu_core::Currency> =
-            report.balances.iter().map(|balance| balance.currency).collect();
-        currencies.extend(report.booked.iter().map(|totals| totals.currency));
-        currencies.dedup();
+        let mut currencies: Vec<reilu_core::Currency> = Vec::new();
+        let stated = report.balances.iter().map(|balance| balance.currency);
+        for currency in stated.chain(report.booked.iter().map(|totals| totals.currency)) {
+            if !currencies.contains(&currency) {
+                currencies.push(currency);
+            }
+        }
         for currency in currencies {
             let find = |code: &str| {
                 report

@@ -127,8 +127,9 @@ async fn files_that_would_overflow_the_ledger_are_refused_whole() {
         // Five files of 2,000 entries of 10^13 EUR each: together 10^19 EUR cents, past i64.
         for file_number in 0..5 {
             let path = folder.path().join(format!("huge-{file_number}.xml"));
-            let entries = (0..2_000)
-                .map(|index| bank_entry(format!("HUGE-{file_number}-{index}"), 1_000_000_000_000_000));
+            let entries = (0..2_000).map(|index| {
+                bank_entry(format!("HUGE-{file_number}-{index}"), 1_000_000_000_000_000)
+            });
             let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
             reilu_formats::camt::synth::write_camt054(file, "HUGE", entries)
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -144,10 +145,15 @@ async fn files_that_would_overflow_the_ledger_are_refused_whole() {
             .map(|index| credit(&format!("BIG-{index}"), 10_000_000_000_000, ""))
             .collect();
         let error = app
-            .import_payments(source_fn(move |sink| many.iter().cloned().try_for_each(&mut *sink)))
+            .import_payments(source_fn(move |sink| {
+                many.iter().cloned().try_for_each(&mut *sink)
+            }))
             .await
             .expect_err("the file's sum is above the limit");
-        assert!(error.to_string().contains("limit for one file"), "{backend}: {error}");
+        assert!(
+            error.to_string().contains("limit for one file"),
+            "{backend}: {error}"
+        );
         // An account near the limit: a file that would take it past is refused.
         let near = reilu_store::NewPosting {
             kind: "payment_unmatched".into(),
@@ -161,17 +167,29 @@ async fn files_that_would_overflow_the_ledger_are_refused_whole() {
                 line("unallocated", -99_999_999_990_000_000),
             ],
         };
-        test.store.post(&near).await.unwrap_or_else(|e| panic!("{e}"));
+        test.store
+            .post(&near)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let past: Vec<IncomingPayment> = (0..2)
             .map(|index| credit(&format!("PAST-{index}"), 9_000_000_000_000, ""))
             .collect();
         let error = app
-            .import_payments(source_fn(move |sink| past.iter().cloned().try_for_each(&mut *sink)))
+            .import_payments(source_fn(move |sink| {
+                past.iter().cloned().try_for_each(&mut *sink)
+            }))
             .await
             .expect_err("the account would pass the balance limit");
-        assert!(error.to_string().contains("past the limit"), "{backend}: {error}");
+        assert!(
+            error.to_string().contains("past the limit"),
+            "{backend}: {error}"
+        );
         assert_eq!(bank_balance(&test.store).await, 99_999_999_990_000_000);
-        assert_eq!(bank_entries(&test).await, 0, "{backend}: nothing was recorded");
+        assert_eq!(
+            bank_entries(&test).await,
+            0,
+            "{backend}: nothing was recorded"
+        );
         // The store itself refuses a balance that would leave the integer range (SQLite
         // would otherwise turn it into a float).
         let overflow = test
@@ -231,26 +249,44 @@ async fn an_import_stopped_after_some_chunks_resumes_and_posts_nothing_twice() {
                 Ok(())
             }
         };
-        let error = app.import_payments(source_fn(stopping)).await.expect_err("stopped");
+        let error = app
+            .import_payments(source_fn(stopping))
+            .await
+            .expect_err("stopped");
         assert!(error.to_string().contains("killed"), "{error}");
         let written = bank_entries(&test).await;
-        assert_eq!(written, 2 * PAYMENTS_PER_CHUNK as u64 - 1, "{backend}: two chunks, one repeat");
+        assert_eq!(
+            written,
+            2 * PAYMENTS_PER_CHUNK as u64 - 1,
+            "{backend}: two chunks, one repeat"
+        );
         assert_ledger_green(&test.store, backend).await;
         // Run again: what was written is skipped, the rest is posted, each entry once.
         let again = payments.clone();
         let summary = app
-            .import_payments(source_fn(move |sink| again.iter().cloned().try_for_each(&mut *sink)))
+            .import_payments(source_fn(move |sink| {
+                again.iter().cloned().try_for_each(&mut *sink)
+            }))
             .await
             .unwrap_or_else(|e| panic!("{backend}: {e}"));
         assert_eq!(summary.entries, total as u64);
-        assert_eq!(summary.already_recorded, 2 * PAYMENTS_PER_CHUNK as u64 + 1, "{backend}");
-        assert_eq!(summary.unmatched, (total - 2 * PAYMENTS_PER_CHUNK - 1) as u64);
+        assert_eq!(
+            summary.already_recorded,
+            2 * PAYMENTS_PER_CHUNK as u64 + 1,
+            "{backend}"
+        );
+        assert_eq!(
+            summary.unmatched,
+            (total - 2 * PAYMENTS_PER_CHUNK - 1) as u64
+        );
         assert_eq!(bank_entries(&test).await, total as u64 - 2, "{backend}");
         assert_eq!(bank_balance(&test.store).await, expected_sum, "{backend}");
         // And once more: nothing new.
         let once_more = payments.clone();
         let summary = app
-            .import_payments(source_fn(move |sink| once_more.iter().cloned().try_for_each(&mut *sink)))
+            .import_payments(source_fn(move |sink| {
+                once_more.iter().cloned().try_for_each(&mut *sink)
+            }))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(summary.already_recorded, total as u64);
@@ -272,7 +308,9 @@ async fn remittance_texts_are_kept_sealed_and_read_only_by_a_named_reader() {
             credit("T-2", 2_000, secret),
         ];
         let summary = app
-            .import_payments(source_fn(move |sink| payments.iter().cloned().try_for_each(&mut *sink)))
+            .import_payments(source_fn(move |sink| {
+                payments.iter().cloned().try_for_each(&mut *sink)
+            }))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         // Matching read the text before it was sealed.
@@ -282,7 +320,10 @@ async fn remittance_texts_are_kept_sealed_and_read_only_by_a_named_reader() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(plain, 0, "{backend}: no text is kept in plain text");
-        let masked = app.store_unmatched(10).await.unwrap_or_else(|e| panic!("{e}"));
+        let masked = app
+            .store_unmatched(10)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(masked[0].text, "***");
         let error = app.store_unmatched_read(10, " ", "why").await;
         assert!(error.is_err());
@@ -303,7 +344,10 @@ async fn remittance_texts_are_kept_sealed_and_read_only_by_a_named_reader() {
                 let bytes = std::fs::read(file.unwrap_or_else(|e| panic!("{e}")).path())
                     .unwrap_or_default();
                 let text = String::from_utf8_lossy(&bytes);
-                assert!(!text.contains("131052-308T"), "the identity number is on disk");
+                assert!(
+                    !text.contains("131052-308T"),
+                    "the identity number is on disk"
+                );
                 assert!(!text.contains("maija@example.fi"), "the e-mail is on disk");
             }
         }
@@ -315,14 +359,19 @@ async fn texts_stored_in_plain_before_are_sealed_when_the_store_is_opened() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
         let payments = vec![credit("OLD-1", 1_000, "Jane Roe jane@example.com")];
-        app.import_payments(source_fn(move |sink| payments.iter().cloned().try_for_each(&mut *sink)))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        app.import_payments(source_fn(move |sink| {
+            payments.iter().cloned().try_for_each(&mut *sink)
+        }))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         // As a store before migration 14 kept it.
         test.raw("UPDATE bank_entries SET unstructured = 'Jane Roe jane@example.com', unstructured_sealed = NULL")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let masked = app.store_unmatched(10).await.unwrap_or_else(|e| panic!("{e}"));
+        let masked = app
+            .store_unmatched(10)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(masked[0].text, "***");
         assert_eq!(app.seal_plain_remittance_texts().await.ok(), Some(1));
         assert_eq!(app.seal_plain_remittance_texts().await.ok(), Some(0));
@@ -330,7 +379,11 @@ async fn texts_stored_in_plain_before_are_sealed_when_the_store_is_opened() {
             .store_unmatched_read(10, "aino", "audit")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(read[0].text, "Jane Roe jane@example.com", "{}", test.backend_name);
+        assert_eq!(
+            read[0].text, "Jane Roe jane@example.com",
+            "{}",
+            test.backend_name
+        );
     }
 }
 
@@ -371,7 +424,10 @@ async fn statements_are_reconciled_with_their_entries_and_the_ledger() {
         assert_eq!(summary.statements.len(), 1);
         assert_eq!(summary.statements[0].statement_difference_minor, Some(0));
         assert_eq!(summary.statements[0].ledger_difference_minor, Some(0));
-        let reconciled = app.reconcile(None, None).await.unwrap_or_else(|e| panic!("{e}"));
+        let reconciled = app
+            .reconcile(None, None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(reconciled.len(), 1);
         assert!(!reconciled[0].differs(), "{backend}: {reconciled:?}");
         // The same file again changes nothing and still reconciles.
@@ -390,9 +446,16 @@ async fn statements_are_reconciled_with_their_entries_and_the_ledger() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(summary.statements[0].statement_difference_minor, Some(500));
         assert_eq!(summary.statements[0].ledger_difference_minor, Some(500));
-        let reconciled = app.reconcile(None, None).await.unwrap_or_else(|e| panic!("{e}"));
+        let reconciled = app
+            .reconcile(None, None)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(reconciled[0].differs());
-        let kinds: Vec<&str> = reconciled[0].open_differences.iter().map(|d| d.kind).collect();
+        let kinds: Vec<&str> = reconciled[0]
+            .open_differences
+            .iter()
+            .map(|d| d.kind)
+            .collect();
         assert_eq!(kinds, ["statement", "ledger"], "{backend}");
         // As of a date before any statement closed: nothing to reconcile.
         let before = app

@@ -136,7 +136,9 @@ async fn payments_are_matched_allocated_and_remitted_once() {
             (2, 1, 0)
         );
         let repeat = app
-            .import_payments(source_fn(move |sink| again.iter().try_for_each(|p| sink(p.clone()))))
+            .import_payments(source_fn(move |sink| {
+                again.iter().try_for_each(|p| sink(p.clone()))
+            }))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
@@ -351,9 +353,11 @@ fn company() -> reilu_app::sweep::CompanyAccount {
 }
 
 async fn import_all(app: &App<SqlStore>, payments: Vec<IncomingPayment>) -> PaymentSummary {
-    app.import_payments(source_fn(move |sink| payments.iter().cloned().try_for_each(sink)))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    app.import_payments(source_fn(move |sink| {
+        payments.iter().cloned().try_for_each(sink)
+    }))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use reilu_app::payments::source_fn;
 use reilu_app::payments::IncomingPayment;
+use reilu_app::payments::source_fn;
 use reilu_app::{App, FixedClock};
 use reilu_core::{Currency, Money};
 use reilu_rules::model::{

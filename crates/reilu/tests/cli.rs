@@ -706,8 +706,15 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
         let posted_now = again["matched"].as_u64().unwrap_or_default()
             + again["unmatched"].as_u64().unwrap_or_default();
         let kept = again["already_recorded"].as_u64().unwrap_or_default();
-        assert!(kept > 0 && kept < total, "the killed import kept some chunks: {again}");
-        assert_eq!(posted_now + kept, total, "the run again posts the rest: {again}");
+        assert!(
+            kept > 0 && kept < total,
+            "the killed import kept some chunks: {again}"
+        );
+        assert_eq!(
+            posted_now + kept,
+            total,
+            "the run again posts the rest: {again}"
+        );
         assert!(total > 3000, "{again}");
         let repeat = cli.json(&["import", "payments", path, "--json"]);
         assert_eq!(
@@ -1130,9 +1137,15 @@ async fn reconcile_exits_1_while_a_statement_differs_from_the_ledger() {
         // import leaves unposted: its closing balance is not what the ledger holds.
         let sample = repository_file("examples/payments/camt053_001_08_statement.xml");
         let imported = cli.json(&["import", "payments", &sample, "--json"]);
-        let statements = imported["statements"].as_array().cloned().unwrap_or_default();
+        let statements = imported["statements"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(statements.len(), 1, "{imported}");
-        assert_eq!(statements[0]["statement_difference_minor"].as_i64(), Some(0));
+        assert_eq!(
+            statements[0]["statement_difference_minor"].as_i64(),
+            Some(0)
+        );
         let report = cli.run(&["reconcile", "--json"]);
         assert!(!report.status.success());
         let report: Value = serde_json::from_slice(&report.stdout).unwrap_or_default();
@@ -1150,8 +1163,18 @@ async fn reconcile_exits_1_while_a_statement_differs_from_the_ledger() {
             .as_array()
             .map(|list| list.iter().filter_map(|p| p["text"].as_str()).collect())
             .unwrap_or_default();
-        assert!(texts.iter().all(|text| text.is_empty() || *text == "***"), "{masked}");
-        cli.ok(&["payments", "unmatched", "--reader", "aino", "--purpose", "audit"]);
+        assert!(
+            texts.iter().all(|text| text.is_empty() || *text == "***"),
+            "{masked}"
+        );
+        cli.ok(&[
+            "payments",
+            "unmatched",
+            "--reader",
+            "aino",
+            "--purpose",
+            "audit",
+        ]);
         let refused = cli.run(&["payments", "unmatched", "--reader", "aino"]);
         assert!(!refused.status.success(), "a reader needs a purpose");
     }

@@ -189,9 +189,7 @@ impl PaymentImport {
 /// imports of overlapping files at once) breaks the primary key: say what to do.
 fn concurrent_import(error: StoreError) -> StoreError {
     match &error {
-        StoreError::Database(sqlx::Error::Database(database))
-            if database.is_unique_violation() =>
-        {
+        StoreError::Database(sqlx::Error::Database(database)) if database.is_unique_violation() => {
             StoreError::Conflict(
                 "another import recorded some of these bank entries at the same time; nothing \
                  of this chunk was written: run the import again, it resumes"
@@ -222,9 +220,9 @@ async fn record_statement(
                 Some(row) => row.try_get(0)?,
                 None => 0,
             };
-            let difference = closing.checked_sub(ledger).ok_or_else(|| {
-                StoreError::Corrupt("a statement's difference overflows".into())
-            })?;
+            let difference = closing
+                .checked_sub(ledger)
+                .ok_or_else(|| StoreError::Corrupt("a statement's difference overflows".into()))?;
             (Some(ledger), Some(difference))
         }
         _ => (None, None),

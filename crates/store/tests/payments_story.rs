@@ -229,7 +229,12 @@ async fn chunks_planned_at_the_same_time_write_under_their_own_posting_ids() {
         assert_eq!(ids.len(), 2, "{}", test.backend_name);
         assert_ne!(ids[0], ids[1]);
         let check = store.check_ledger().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(check.problems, Vec::<String>::new(), "{}", test.backend_name);
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
+        );
         let queue = store
             .unmatched_payments(10)
             .await

@@ -40,7 +40,10 @@ pub async fn run(target: &Target, args: ReconcileArgs) -> anyhow::Result<ExitCod
     }
     let mut out = std::io::stdout().lock();
     if accounts.is_empty() {
-        writeln!(out, "no statements recorded (camt.053 files imported with balances)")?;
+        writeln!(
+            out,
+            "no statements recorded (camt.053 files imported with balances)"
+        )?;
     }
     for account in &accounts {
         let minor = |value: Option<i64>| value.map_or("-".to_owned(), |v| v.to_string());
@@ -55,7 +58,11 @@ pub async fn run(target: &Target, args: ReconcileArgs) -> anyhow::Result<ExitCod
             minor(account.ledger_balance_minor),
             minor(account.ledger_difference_minor),
             account.ledger_now_minor,
-            if account.differs() { "DIFFERS" } else { "reconciled" }
+            if account.differs() {
+                "DIFFERS"
+            } else {
+                "reconciled"
+            }
         )?;
         for open in &account.open_differences {
             writeln!(
