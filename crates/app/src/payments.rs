@@ -39,6 +39,23 @@ pub trait PaymentSource: Send + Sync + 'static {
         &self,
         sink: &mut dyn FnMut(IncomingPayment) -> AppResult<()>,
     ) -> AppResult<Vec<ReportSummary>>;
+
+    /// The validation pass: reads the whole source, writing nothing, and refuses an amount
+    /// above [`MAX_ENTRY_AMOUNT_MINOR`] or a file whose credits or debits in a currency add up
+    /// to more than [`MAX_FILE_AMOUNT_MINOR`], all with checked arithmetic. A source that can
+    /// do it faster (a camt file: the reader checks the limits itself) says so.
+    fn validate(&self) -> AppResult<Validation> {
+        validate_payments(self)
+    }
+}
+
+/// What the validation pass learnt of a file: per account and currency at most how much
+/// comes in and goes out, its reports, and its name.
+#[derive(Debug, Clone, Default)]
+pub struct Validation {
+    totals: FileTotals,
+    reports: Vec<ReportSummary>,
+    message_id: String,
 }
 
 /// A closure that hands every payment to the sink, as a [`PaymentSource`] without reports.
@@ -178,62 +195,55 @@ type Orders = HashMap<String, Vec<Component>>;
 /// A file's credits and debits per (account, currency), in minor units.
 type FileTotals = std::collections::BTreeMap<(String, String), (i64, i64)>;
 
-/// What the validation pass learnt of a file.
-struct Validated {
-    totals: FileTotals,
-    reports: Vec<ReportSummary>,
-    message_id: String,
+/// [`PaymentSource::validate`] on a blocking thread.
+async fn validate<F: PaymentSource>(source: std::sync::Arc<F>) -> AppResult<Validation> {
+    tokio::task::spawn_blocking(move || source.validate())
+        .await
+        .map_err(|error| AppError::Io(format!("the validation pass stopped: {error}")))?
 }
 
-/// The validation pass: reads the whole source, writing nothing, and refuses an amount above
-/// [`MAX_ENTRY_AMOUNT_MINOR`] or a file whose credits or debits in a currency add up to more
-/// than [`MAX_FILE_AMOUNT_MINOR`] (the camt reader refuses them itself; this holds for every
-/// source), all with checked arithmetic.
-async fn validate<F: PaymentSource>(source: std::sync::Arc<F>) -> AppResult<Validated> {
-    tokio::task::spawn_blocking(move || {
-        let mut totals = FileTotals::new();
-        let mut by_currency: HashMap<(String, bool), i64> = HashMap::new();
-        let mut message_id = String::new();
-        let reports = source.read_payments(&mut |payment| {
-            let entry = &payment.record;
-            if message_id.is_empty() {
-                message_id.clone_from(&entry.message_id);
-            }
-            if !(0..=MAX_ENTRY_AMOUNT_MINOR).contains(&entry.amount_minor) {
-                return Err(AppError::Invalid(format!(
-                    "bank entry {} on {}: {} minor units is above the limit of {MAX_ENTRY_AMOUNT_MINOR} for one entry; nothing from this file was posted",
-                    entry.bank_reference, entry.account_iban, entry.amount_minor
-                )));
-            }
-            let over = || {
-                AppError::Invalid(format!(
-                    "the file's {} in {} add up to more than {MAX_FILE_AMOUNT_MINOR} minor units, the limit for one file; nothing from this file was posted",
-                    if payment.credit { "credits" } else { "debits" },
-                    entry.currency
-                ))
-            };
-            let file_sum = by_currency
-                .entry((entry.currency.clone(), payment.credit))
-                .or_insert(0);
-            *file_sum = file_sum.checked_add(entry.amount_minor).ok_or_else(over)?;
-            if *file_sum > MAX_FILE_AMOUNT_MINOR {
-                return Err(over());
-            }
-            let account = totals
-                .entry((entry.account_iban.clone(), entry.currency.clone()))
-                .or_insert((0, 0));
-            let side = if payment.credit { &mut account.0 } else { &mut account.1 };
-            *side = side.checked_add(entry.amount_minor).ok_or_else(over)?;
-            Ok(())
-        })?;
-        Ok(Validated {
-            totals,
-            reports,
-            message_id,
-        })
+/// The validation pass of any source, through its payments.
+fn validate_payments<F: PaymentSource + ?Sized>(source: &F) -> AppResult<Validation> {
+    let mut totals = FileTotals::new();
+    let mut by_currency: HashMap<(String, bool), i64> = HashMap::new();
+    let mut message_id = String::new();
+    let reports = source.read_payments(&mut |payment| {
+        let entry = &payment.record;
+        if message_id.is_empty() {
+            message_id.clone_from(&entry.message_id);
+        }
+        if !(0..=MAX_ENTRY_AMOUNT_MINOR).contains(&entry.amount_minor) {
+            return Err(AppError::Invalid(format!(
+                "bank entry {} on {}: {} minor units is above the limit of {MAX_ENTRY_AMOUNT_MINOR} for one entry; nothing from this file was posted",
+                entry.bank_reference, entry.account_iban, entry.amount_minor
+            )));
+        }
+        let over = || {
+            AppError::Invalid(format!(
+                "the file's {} in {} add up to more than {MAX_FILE_AMOUNT_MINOR} minor units, the limit for one file; nothing from this file was posted",
+                if payment.credit { "credits" } else { "debits" },
+                entry.currency
+            ))
+        };
+        let file_sum = by_currency
+            .entry((entry.currency.clone(), payment.credit))
+            .or_insert(0);
+        *file_sum = file_sum.checked_add(entry.amount_minor).ok_or_else(over)?;
+        if *file_sum > MAX_FILE_AMOUNT_MINOR {
+            return Err(over());
+        }
+        let account = totals
+            .entry((entry.account_iban.clone(), entry.currency.clone()))
+            .or_insert((0, 0));
+        let side = if payment.credit { &mut account.0 } else { &mut account.1 };
+        *side = side.checked_add(entry.amount_minor).ok_or_else(over)?;
+        Ok(())
+    })?;
+    Ok(Validation {
+        totals,
+        reports,
+        message_id,
     })
-    .await
-    .map_err(|error| AppError::Io(format!("the validation pass stopped: {error}")))?
 }
 
 /// The statements of a file as recorded: per report and currency with a stated balance or a
@@ -755,7 +765,51 @@ pub fn camt_file_source(path: std::path::PathBuf) -> CamtFile {
     CamtFile { path }
 }
 
+impl CamtFile {
+    /// The file's name, which its payments carry as their message id.
+    fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    fn refused(&self, error: &reilu_formats::camt::CamtError) -> AppError {
+        AppError::Invalid(format!(
+            "{}: {error}; nothing from this file was posted",
+            self.path.display()
+        ))
+    }
+}
+
 impl PaymentSource for CamtFile {
+    /// The reader's own pass (it checks the amount limits as it reads): as fast as parsing.
+    /// Each account of the file is taken to receive, and pay, at most the whole file's
+    /// credits and debits in a currency.
+    fn validate(&self) -> AppResult<Validation> {
+        let file = std::fs::File::open(&self.path).map_err(|error| {
+            AppError::Io(format!("cannot open {}: {error}", self.path.display()))
+        })?;
+        let summary = reilu_formats::camt::validate_camt(std::io::BufReader::new(file))
+            .map_err(|error| self.refused(&error))?;
+        let mut totals = FileTotals::new();
+        for report in &summary.reports {
+            for (currency, credits) in &summary.credits_minor_by_currency {
+                let key = (report.account.clone(), currency.code().to_owned());
+                totals.entry(key).or_insert((0, 0)).0 = *credits;
+            }
+            for (currency, debits) in &summary.debits_minor_by_currency {
+                let key = (report.account.clone(), currency.code().to_owned());
+                totals.entry(key).or_insert((0, 0)).1 = *debits;
+            }
+        }
+        Ok(Validation {
+            totals,
+            reports: summary.reports,
+            message_id: self.name(),
+        })
+    }
+
     fn read_payments(
         &self,
         sink: &mut dyn FnMut(IncomingPayment) -> AppResult<()>,
@@ -763,10 +817,7 @@ impl PaymentSource for CamtFile {
         let path = &self.path;
         let file = std::fs::File::open(path)
             .map_err(|error| AppError::Io(format!("cannot open {}: {error}", path.display())))?;
-        let source = path
-            .file_name()
-            .map(|name| name.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let source = self.name();
         let read = reilu_formats::camt::read_camt(std::io::BufReader::new(file), |entry| {
             match incoming_from_camt(entry, &source) {
                 Some(payment) => sink(payment),
@@ -775,12 +826,7 @@ impl PaymentSource for CamtFile {
         });
         match read {
             Ok(summary) => Ok(summary.reports),
-            Err(reilu_formats::camt::CamtReadError::Camt(error)) => {
-                Err(AppError::Invalid(format!(
-                    "{}: {error}; nothing from this file was posted",
-                    path.display()
-                )))
-            }
+            Err(reilu_formats::camt::CamtReadError::Camt(error)) => Err(self.refused(&error)),
             Err(reilu_formats::camt::CamtReadError::Callback(error)) => Err(error),
         }
     }

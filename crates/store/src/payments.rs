@@ -25,9 +25,9 @@ use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-/// Posting ids taken from the counter at a time: one counter update (a short write of its
-/// own) per block instead of per chunk. Ids of a block the import does not use are left
-/// unused: posting ids are unique and increasing, not gapless.
+/// Posting ids taken from the counter at a time after the first chunk: one counter update (a
+/// short write of its own) per block instead of per chunk. Ids of a block the import does not
+/// use are left unused: posting ids are unique and increasing, not gapless.
 const POSTING_ID_BLOCK: i64 = 20_000;
 
 /// A payment file being imported. It holds no transaction and no lock between chunks: each
@@ -94,7 +94,13 @@ impl PaymentImport {
     async fn reserve_ids(&mut self, count: usize) -> StoreResult<Range<i64>> {
         let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("id count".into()))?;
         if self.ids.end - self.ids.start < count {
-            let block = count.max(POSTING_ID_BLOCK);
+            // The first chunk takes exactly what it needs (a small file leaves no gap), later
+            // ones a block at a time.
+            let block = if self.ids == (0..0) {
+                count
+            } else {
+                count.max(POSTING_ID_BLOCK)
+            };
             let row = sqlx::query("UPDATE counters SET next_value = next_value + $1 WHERE name = 'posting' RETURNING next_value")
                 .bind(block)
                 .fetch_one(&self.pool)
