@@ -667,16 +667,17 @@ fn rules_check_fails_naming_each_rule_the_gate_does_not_apply() {
 async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_run_again() {
     let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
     for cli in clis(&stores) {
-        cli.ok(&["demo", "--cases", "6000", "--seed", "5"]);
+        // More entries than one transaction of the import holds (6,000).
+        cli.ok(&["demo", "--cases", "15000", "--seed", "5"]);
         let file = cli.data.path().join("payments.xml");
         let path = file.to_str().unwrap_or_default();
-        cli.ok(&["demo", "--cases", "6000", "--payments", path]);
+        cli.ok(&["demo", "--cases", "15000", "--payments", path]);
         let mut child = cli
             .command(&["import", "payments", path])
             .spawn()
             .unwrap_or_else(|e| panic!("{e}"));
-        // Wait until the import has committed its first chunk (each chunk is a transaction
-        // of its own), and kill it while it still runs.
+        // Wait until the import has committed its first transaction of chunks, and kill it
+        // while it still runs.
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut posted = false;
         while Instant::now() < deadline && !posted {
@@ -715,7 +716,7 @@ async fn a_payment_import_killed_half_way_posts_every_entry_exactly_once_when_ru
             total,
             "the run again posts the rest: {again}"
         );
-        assert!(total > 3000, "{again}");
+        assert!(total > 12_000, "{again}");
         let repeat = cli.json(&["import", "payments", path, "--json"]);
         assert_eq!(
             repeat["already_recorded"].as_u64(),

@@ -37,7 +37,7 @@ pub use journal::{JournalEntry, JournalVerification, entry_hash};
 pub use ledger::entries_hash;
 pub use models::*;
 pub use operators::{NewOperator, OperatorRow, Revocation};
-pub use payments::PaymentImport;
+pub use payments::{PAYMENTS_PER_TRANSACTION, PaymentImport};
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
 pub use rates::{NewPublishedRate, PublishedRateRow};
 pub use sql_store::{Backend, SqlStore, redact_url};
