@@ -45,7 +45,7 @@ pub trait PaymentSource: Send + Sync + 'static {
     /// to more than [`MAX_FILE_AMOUNT_MINOR`], all with checked arithmetic. A source that can
     /// do it faster (a camt file: the reader checks the limits itself) says so.
     fn validate(&self) -> AppResult<Validation> {
-        validate_payments(self)
+        validate_payments(|sink| self.read_payments(sink))
     }
 }
 
@@ -195,19 +195,77 @@ type Orders = HashMap<String, Vec<Component>>;
 /// A file's credits and debits per (account, currency), in minor units.
 type FileTotals = std::collections::BTreeMap<(String, String), (i64, i64)>;
 
-/// [`PaymentSource::validate`] on a blocking thread.
-async fn validate<F: PaymentSource>(source: std::sync::Arc<F>) -> AppResult<Validation> {
-    tokio::task::spawn_blocking(move || source.validate())
-        .await
-        .map_err(|error| AppError::Io(format!("the validation pass stopped: {error}")))?
+/// The validation pass running beside the import, and what it found once it is done.
+struct ValidationGate {
+    validating: Option<tokio::task::JoinHandle<AppResult<Validation>>>,
+    validated: Option<Validation>,
+    /// Client-money bank balances before the import: (account, currency, balance).
+    balances_before: Vec<(String, String, i64)>,
 }
 
-/// The validation pass of any source, through its payments.
-fn validate_payments<F: PaymentSource + ?Sized>(source: &F) -> AppResult<Validation> {
+impl ValidationGate {
+    /// Releases the import once the validation pass has finished and the file is good;
+    /// the file's error otherwise. Does not wait for a pass still running.
+    async fn poll(&mut self, import: &mut PaymentImport) -> AppResult<()> {
+        if self
+            .validating
+            .as_ref()
+            .is_some_and(tokio::task::JoinHandle::is_finished)
+        {
+            self.wait(import).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the validation pass, checks the file against the limits and releases the
+    /// import; the file's error otherwise (the import, dropped, then commits nothing).
+    async fn wait(&mut self, import: &mut PaymentImport) -> AppResult<Validation> {
+        if let Some(validating) = self.validating.take() {
+            let validated = validating
+                .await
+                .map_err(|error| AppError::Io(format!("the validation pass stopped: {error}")))??;
+            check_balance_limits(&validated.totals, &self.balances_before)?;
+            import.release();
+            self.validated = Some(validated);
+        }
+        self.validated
+            .clone()
+            .ok_or_else(|| AppError::Io("the validation pass did not finish".into()))
+    }
+}
+
+/// Refuses a file that could take a client-money bank account past
+/// [`ACCOUNT_BALANCE_MINOR_MAX`] either way, before anything of it is committed.
+fn check_balance_limits(totals: &FileTotals, balances: &[(String, String, i64)]) -> AppResult<()> {
+    for ((account, currency), (credits, debits)) in totals {
+        let bank = format!("client_money_bank:{account}");
+        let balance = balances
+            .iter()
+            .find(|(name, code, _)| *name == bank && code == currency)
+            .map_or(0, |(_, _, balance)| *balance);
+        let highest = balance.checked_add(*credits);
+        let lowest = balance.checked_sub(*debits);
+        let within = |value: Option<i64>| {
+            value.is_some_and(|value| value.unsigned_abs() <= ACCOUNT_BALANCE_MINOR_MAX as u64)
+        };
+        if !within(highest) || !within(lowest) {
+            return Err(AppError::Invalid(format!(
+                "the file could take the balance of account {account} in {currency} (now {balance} minor units) \
+                 past the limit of {ACCOUNT_BALANCE_MINOR_MAX} minor units either way; nothing from this file was posted"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The validation pass of any source, through the payments `read` hands out.
+pub fn validate_payments(
+    read: impl FnOnce(&mut dyn FnMut(IncomingPayment) -> AppResult<()>) -> AppResult<Vec<ReportSummary>>,
+) -> AppResult<Validation> {
     let mut totals = FileTotals::new();
     let mut by_currency: HashMap<(String, bool), i64> = HashMap::new();
     let mut message_id = String::new();
-    let reports = source.read_payments(&mut |payment| {
+    let reports = read(&mut |payment| {
         let entry = &payment.record;
         if message_id.is_empty() {
             message_id.clone_from(&entry.message_id);
@@ -235,7 +293,11 @@ fn validate_payments<F: PaymentSource + ?Sized>(source: &F) -> AppResult<Validat
         let account = totals
             .entry((entry.account_iban.clone(), entry.currency.clone()))
             .or_insert((0, 0));
-        let side = if payment.credit { &mut account.0 } else { &mut account.1 };
+        let side = if payment.credit {
+            &mut account.0
+        } else {
+            &mut account.1
+        };
         *side = side.checked_add(entry.amount_minor).ok_or_else(over)?;
         Ok(())
     })?;
@@ -340,12 +402,24 @@ impl<S: Store> App<S> {
         source: F,
     ) -> AppResult<PaymentSummary> {
         let source = std::sync::Arc::new(source);
-        let validated = validate(std::sync::Arc::clone(&source)).await?;
-        self.check_balance_limits(&validated.totals).await?;
+        // The validation pass runs beside the import pass, which commits nothing until the
+        // file is known good (read whole, within the limits); the balances the limits are
+        // checked against are those before the import.
+        let balances_before = self.store.balances("client_money_bank:").await?;
+        let validating = {
+            let source = std::sync::Arc::clone(&source);
+            tokio::task::spawn_blocking(move || source.validate())
+        };
+        let mut gate = ValidationGate {
+            validating: Some(validating),
+            validated: None,
+            balances_before,
+        };
         let mut import = self
             .store
             .begin_payment_import(&record.actor, self.now_ms())
             .await?;
+        import.hold();
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<IncomingPayment>>(2);
         let reader = tokio::task::spawn_blocking(move || {
             let mut chunk = Vec::with_capacity(PAYMENTS_PER_CHUNK);
@@ -365,11 +439,12 @@ impl<S: Store> App<S> {
         let mut summary = PaymentSummary::default();
         // On a writer error the receiver is dropped, which stops the reader; the chunks
         // written so far stay, and a re-run resumes after them.
-        self.write_chunks(&mut import, &mut receiver, &mut summary)
+        self.write_chunks(&mut import, &mut receiver, &mut summary, &mut gate)
             .await?;
         reader
             .await
             .map_err(|error| AppError::Io(format!("the reader stopped: {error}")))??;
+        let validated = gate.wait(&mut import).await?;
         let statements = statement_records(&validated.reports, &validated.message_id);
         let mut payload = match serde_json::to_value(&summary) {
             Ok(serde_json::Value::Object(counts)) => counts,
@@ -382,33 +457,6 @@ impl<S: Store> App<S> {
             .await?;
         summary.statements = self.statement_checks(&statements).await?;
         Ok(summary)
-    }
-
-    /// Refuses a file that could take a client-money bank account past
-    /// [`ACCOUNT_BALANCE_MINOR_MAX`] either way, before anything of it is written.
-    async fn check_balance_limits(&self, totals: &FileTotals) -> AppResult<()> {
-        for ((account, currency), (credits, debits)) in totals {
-            let bank = format!("client_money_bank:{account}");
-            let balance = self
-                .store
-                .balances(&bank)
-                .await?
-                .into_iter()
-                .find(|(name, code, _)| *name == bank && code == currency)
-                .map_or(0, |(_, _, balance)| balance);
-            let highest = balance.checked_add(*credits);
-            let lowest = balance.checked_sub(*debits);
-            let within = |value: Option<i64>| {
-                value.is_some_and(|value| value.unsigned_abs() <= ACCOUNT_BALANCE_MINOR_MAX as u64)
-            };
-            if !within(highest) || !within(lowest) {
-                return Err(AppError::Invalid(format!(
-                    "the file could take the balance of account {account} in {currency} (now {balance} minor units) \
-                     past the limit of {ACCOUNT_BALANCE_MINOR_MAX} minor units either way; nothing from this file was posted"
-                )));
-            }
-        }
-        Ok(())
     }
 
     /// The statement checks of an import, with the ledger's difference as recorded.
@@ -448,6 +496,7 @@ impl<S: Store> App<S> {
         import: &mut PaymentImport,
         receiver: &mut tokio::sync::mpsc::Receiver<Vec<IncomingPayment>>,
         summary: &mut PaymentSummary,
+        gate: &mut ValidationGate,
     ) -> AppResult<()> {
         let mut orders = Orders::new();
         let mut planner = import.take_planner()?;
@@ -488,6 +537,7 @@ impl<S: Store> App<S> {
                 let planned = planner.plan(instructions, facts);
                 (planner, planned)
             });
+            gate.poll(import).await?;
             if let Some(chunk) = pending.take() {
                 count(summary, &import.write(chunk).await?);
             }

@@ -6,11 +6,14 @@
 #![allow(clippy::expect_used)] // tests may panic on bad data
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use reilu_app::payments::{IncomingPayment, PAYMENTS_PER_CHUNK, camt_file_source, source_fn};
+use reilu_app::payments::{
+    IncomingPayment, PAYMENTS_PER_CHUNK, PaymentSource, Validation, camt_file_source, source_fn,
+    validate_payments,
+};
 use reilu_app::{App, FixedClock};
 use reilu_core::{Currency, Money};
+use reilu_formats::camt::ReportSummary;
 use reilu_formats::camt::{BankEntry, Direction, EntryStatus};
 use reilu_store::test_support::{TestStore, stores_under_test};
 use reilu_store::{BankEntryRecord, PAYMENTS_PER_TRANSACTION, SqlStore, Store};
@@ -209,6 +212,35 @@ async fn files_that_would_overflow_the_ledger_are_refused_whole() {
     }
 }
 
+/// A source whose import pass fails at `stop_at`, as a killed import would stop; its
+/// validation pass reads everything.
+struct Stopping {
+    payments: Vec<IncomingPayment>,
+    stop_at: usize,
+}
+
+impl PaymentSource for Stopping {
+    fn read_payments(
+        &self,
+        sink: &mut dyn FnMut(IncomingPayment) -> reilu_app::AppResult<()>,
+    ) -> reilu_app::AppResult<Vec<ReportSummary>> {
+        for (index, payment) in self.payments.iter().enumerate() {
+            if index == self.stop_at {
+                return Err(reilu_app::AppError::Io("killed".into()));
+            }
+            sink(payment.clone())?;
+        }
+        Ok(Vec::new())
+    }
+
+    fn validate(&self) -> reilu_app::AppResult<Validation> {
+        validate_payments(|sink| {
+            self.payments.iter().cloned().try_for_each(&mut *sink)?;
+            Ok(Vec::new())
+        })
+    }
+}
+
 fn line(account: &str, amount_minor: i64) -> reilu_store::PostingEntryRow {
     reilu_store::PostingEntryRow {
         account: account.into(),
@@ -243,25 +275,11 @@ async fn an_import_stopped_after_some_chunks_resumes_and_posts_nothing_twice() {
             .sum();
         // The first run stops (as a killed process would) half-way through the second
         // transaction: the validation pass reads everything, the import pass fails there.
-        let reads = Arc::new(AtomicUsize::new(0));
-        let stopping = {
-            let payments = payments.clone();
-            let reads = Arc::clone(&reads);
-            move |sink: &mut dyn FnMut(IncomingPayment) -> reilu_app::AppResult<()>| {
-                let pass = reads.fetch_add(1, Ordering::SeqCst);
-                for (index, payment) in payments.iter().enumerate() {
-                    if pass == 1 && index == per_transaction + per_transaction / 2 {
-                        return Err(reilu_app::AppError::Io("killed".into()));
-                    }
-                    sink(payment.clone())?;
-                }
-                Ok(())
-            }
+        let stopping = Stopping {
+            payments: payments.clone(),
+            stop_at: per_transaction + per_transaction / 2,
         };
-        let error = app
-            .import_payments(source_fn(stopping))
-            .await
-            .expect_err("stopped");
+        let error = app.import_payments(stopping).await.expect_err("stopped");
         assert!(error.to_string().contains("killed"), "{error}");
         let written = bank_entries(&test).await;
         assert_eq!(
@@ -471,6 +489,30 @@ async fn statements_are_reconciled_with_their_entries_and_the_ledger() {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(before.is_empty());
+        assert_ledger_green(&test.store, backend).await;
+    }
+}
+
+#[tokio::test]
+async fn a_file_that_breaks_after_more_than_one_transaction_of_entries_posts_nothing() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let backend = test.backend_name;
+        let app = app_on(test.store.clone()).await;
+        let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = folder.path().join("truncated.xml");
+        let entries = (0..PAYMENTS_PER_TRANSACTION + 1_000)
+            .map(|index| bank_entry(format!("T-{index}"), 1_000));
+        let mut file = Vec::new();
+        reilu_formats::camt::synth::write_camt054(&mut file, "TRUNC", entries)
+            .unwrap_or_else(|e| panic!("{e}"));
+        file.truncate(file.len() - 100);
+        std::fs::write(&path, file).unwrap_or_else(|e| panic!("{e}"));
+        let error = app
+            .import_payments(camt_file_source(path))
+            .await
+            .expect_err("a truncated file is refused");
+        assert!(error.to_string().contains("truncated"), "{backend}: {error}");
+        assert_eq!(bank_entries(&test).await, 0, "{backend}: nothing was committed");
         assert_ledger_green(&test.store, backend).await;
     }
 }

@@ -55,6 +55,8 @@ pub struct PaymentImport {
     /// holds SQLite's write lock, and what it wrote is not visible to other connections).
     open: Option<Tx>,
     open_entries: usize,
+    /// While set, nothing is committed: the caller has not finished validating the file.
+    holding: bool,
 }
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
@@ -68,6 +70,7 @@ pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreRes
         ids: 0..0,
         open: None,
         open_entries: 0,
+        holding: false,
     })
 }
 
@@ -159,13 +162,25 @@ impl PaymentImport {
             .await
             .map_err(concurrent_import)?;
         self.open_entries += entries;
-        if self.open_entries >= PAYMENTS_PER_TRANSACTION {
+        if self.open_entries >= PAYMENTS_PER_TRANSACTION && !self.holding {
             transaction.commit().await?;
             self.open_entries = 0;
         } else {
             self.open = Some(transaction);
         }
         Ok(outcomes)
+    }
+
+    /// Commits nothing until [`PaymentImport::release`]: chunks written meanwhile stay in one
+    /// open transaction, dropped with the import if it ends first. An import that validates
+    /// its file while it already writes holds until the file is known good.
+    pub fn hold(&mut self) {
+        self.holding = true;
+    }
+
+    /// Lets the import commit again (the next write commits what is open once it is enough).
+    pub fn release(&mut self) {
+        self.holding = false;
     }
 
     /// Records a batch of bank entries as instructed (read, plan, write) and says per entry
@@ -205,6 +220,11 @@ impl PaymentImport {
         payload: &str,
         statements: &[BankStatementRecord],
     ) -> StoreResult<()> {
+        if self.holding {
+            return Err(StoreError::Conflict(
+                "an import held for validation was finished before it was released".into(),
+            ));
+        }
         if let Some(transaction) = self.open.take() {
             transaction.commit().await?;
         }
