@@ -16,6 +16,7 @@ pub mod payments;
 pub mod payout;
 pub mod personal_data;
 pub mod rates;
+pub mod reconcile;
 pub mod remit;
 pub mod statement;
 pub mod sweep;

@@ -200,9 +200,10 @@ impl<S: Store> App<S> {
     }
 
     /// Imports an uploaded camt file exactly as `reilu import payments` does, journaling who
-    /// imported which file (by its SHA-256) and what it did in the import's own transaction
-    /// (`payments.imported`): the payments and their attribution stand or fall together. A
-    /// file that does not read is journaled as `payments.import_refused`.
+    /// imported which file (by its SHA-256) and what it did when the import completes
+    /// (`payments.imported`; an import stopped part-way is completed, and journaled, by
+    /// sending the file again). A file that does not read, or is over a limit, is journaled as
+    /// `payments.import_refused` and posts nothing.
     pub async fn import_payment_upload(
         &self,
         grant: &OperatorGrant,

@@ -199,6 +199,7 @@ async fn a_statement_names_the_cases_the_claim_references_and_the_commission() {
                 booking_date: Some("2026-11-24".into()),
                 structured_reference: Some(reilu_formats::reference::for_case("FI", 100_000).rf),
                 unstructured: String::new(),
+                unstructured_sealed: None,
                 end_to_end_id: None,
             },
             credit: true,
@@ -206,9 +207,11 @@ async fn a_statement_names_the_cases_the_claim_references_and_the_commission() {
             return_reason: None,
             unstructured_lines: Vec::new(),
         };
-        app.import_payments(move |sink| sink(paid))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        app.import_payments(reilu_app::payments::source_fn(move |sink| {
+            sink(paid.clone())
+        }))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default();
         let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         app.remit(day, out.path())

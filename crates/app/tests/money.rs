@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use reilu_app::payments::{IncomingPayment, PaymentSummary};
+use reilu_app::payments::{IncomingPayment, PaymentSummary, source_fn};
 use reilu_app::{App, FixedClock};
 use reilu_store::test_support::stores_under_test;
 use reilu_store::{BankEntryRecord, SqlStore, Store};
@@ -44,6 +44,7 @@ fn payment(
             booking_date: Some("2026-11-24".into()),
             structured_reference: structured,
             unstructured: text.into(),
+            unstructured_sealed: None,
             end_to_end_id: Some(format!("E2E-{reference}")),
         },
         credit: true,
@@ -119,12 +120,12 @@ async fn payments_are_matched_allocated_and_remitted_once() {
         ];
         let again = payments.clone();
         let imported = app
-            .import_payments(move |sink| {
+            .import_payments(source_fn(move |sink| {
                 for payment in &payments {
                     sink(payment.clone())?;
                 }
                 Ok(())
-            })
+            }))
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
         assert_eq!(
@@ -136,7 +137,9 @@ async fn payments_are_matched_allocated_and_remitted_once() {
             (2, 1, 0)
         );
         let repeat = app
-            .import_payments(move |sink| again.iter().try_for_each(|p| sink(p.clone())))
+            .import_payments(source_fn(move |sink| {
+                again.iter().try_for_each(|p| sink(p.clone()))
+            }))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
@@ -368,9 +371,11 @@ fn company() -> reilu_app::sweep::SweepTo {
 }
 
 async fn import_all(app: &App<SqlStore>, payments: Vec<IncomingPayment>) -> PaymentSummary {
-    app.import_payments(move |sink| payments.into_iter().try_for_each(sink))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
+    app.import_payments(source_fn(move |sink| {
+        payments.iter().cloned().try_for_each(sink)
+    }))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use reilu_app::payments::IncomingPayment;
+use reilu_app::payments::source_fn;
 use reilu_app::{App, FixedClock};
 use reilu_core::{Currency, Money};
 use reilu_rules::model::{
@@ -450,7 +451,11 @@ async fn an_approval_is_refused_when_the_case_moved_on() {
         assert!(before_payment.approved().is_some());
         let rf = reilu_formats::reference::for_case("FI", 100_002).rf;
         let paid = app
-            .import_payments(move |sink| [payment("P-1", 1_000, rf)].into_iter().try_for_each(sink))
+            .import_payments(source_fn(move |sink| {
+                [payment("P-1", 1_000, rf.clone())]
+                    .into_iter()
+                    .try_for_each(&mut *sink)
+            }))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(paid.matched, 1);
@@ -487,6 +492,7 @@ fn payment(reference: &str, amount_minor: i64, structured: String) -> IncomingPa
             booking_date: Some("2026-11-24".into()),
             structured_reference: Some(structured),
             unstructured: String::new(),
+            unstructured_sealed: None,
             end_to_end_id: Some(format!("E2E-{reference}")),
         },
         credit: true,

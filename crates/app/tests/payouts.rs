@@ -44,6 +44,7 @@ fn payment(reference: &str, case_number: u64, amount_minor: i64) -> IncomingPaym
             booking_date: Some("2026-11-24".into()),
             structured_reference: Some(reilu_formats::reference::for_case("FI", case_number).rf),
             unstructured: String::new(),
+            unstructured_sealed: None,
             end_to_end_id: Some(format!("E2E-{reference}")),
         },
         credit: true,
@@ -112,12 +113,14 @@ async fn two_clients_paid(app: &App<SqlStore>, second_name: &str) {
     stored_client(app, "c-bad", second_name).await;
     place_claim(app, "c-good", "G-1", "131052-308T").await;
     place_claim(app, "c-bad", "B-1", "010101-123N").await;
-    let payments = vec![
+    let payments = [
         payment("P-1", 100_000, 4_000),
         payment("P-2", 100_001, 6_000),
     ];
     let summary = app
-        .import_payments(move |sink| payments.into_iter().try_for_each(sink))
+        .import_payments(reilu_app::payments::source_fn(move |sink| {
+            payments.iter().try_for_each(|p| sink(p.clone()))
+        }))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(summary.matched, 2, "{summary:?}");
@@ -325,10 +328,12 @@ async fn money_leaves_only_through_configured_open_accounts() {
         let app = app_on(test.store.clone());
         stored_client(&app, "c-good", "Kauppa Oy").await;
         place_claim(&app, "c-good", "G-1", "131052-308T").await;
-        let payments = vec![payment("P-1", 100_000, 4_000)];
-        app.import_payments(move |sink| payments.into_iter().try_for_each(sink))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let payments = [payment("P-1", 100_000, 4_000)];
+        app.import_payments(reilu_app::payments::source_fn(move |sink| {
+            payments.iter().try_for_each(|p| sink(p.clone()))
+        }))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
         let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let error = app
             .remit(day(), out.path())

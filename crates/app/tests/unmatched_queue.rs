@@ -81,6 +81,7 @@ fn credit(
             booking_date: booked.map(str::to_owned),
             structured_reference: structured,
             unstructured: "no reference".into(),
+            unstructured_sealed: None,
             end_to_end_id: Some(format!("E2E-{reference}")),
         },
         credit: true,
@@ -102,9 +103,11 @@ fn stray_return(reference: &str) -> IncomingPayment {
 }
 
 async fn import(app: &App<SqlStore>, payments: Vec<IncomingPayment>) {
-    app.import_payments(move |sink| payments.into_iter().try_for_each(sink))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    app.import_payments(reilu_app::payments::source_fn(move |sink| {
+        payments.iter().try_for_each(|p| sink(p.clone()))
+    }))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
 }
 
 fn entry(reference: &str) -> EntryRef {

@@ -128,7 +128,11 @@ fn unbalanced_tags_and_trailing_content_are_refused() {
 
 #[test]
 fn entries_that_cannot_be_posted_exactly_once_are_refused() {
-    let no_reference = document(&entry("1.00", "")).replace("<AcctSvcrRef>REF-1</AcctSvcrRef>", "");
+    // Without a bank reference an entry is identified by its report's Id; a report without
+    // one leaves nothing to tell the entry apart by.
+    let no_reference = document(&entry("1.00", ""))
+        .replace("<AcctSvcrRef>REF-1</AcctSvcrRef>", "")
+        .replace("<Id>N1</Id>", "");
     assert!(message_of(&no_reference).contains("has no bank reference"));
     let batch_without_amounts = document(&entry("3.00", "</TxDtls><TxDtls>"));
     assert!(message_of(&batch_without_amounts).contains("has no amount"));

@@ -85,6 +85,9 @@ pub async fn open_or_create_app(target: &Target) -> anyhow::Result<App<SqlStore>
         let book = crate::commands::rules::load_book(target, &app.markets)?;
         app = app.with_gate(reilu_rules::Gate::new(book)?);
     }
+    // Remittance texts imported before they were sealed are sealed now (a data migration that
+    // finds nothing to do once done).
+    app.seal_plain_remittance_texts().await?;
     // The published late rates recorded in the store are law rules too (`rules add-rate`).
     Ok(app.with_published_rates().await?)
 }

@@ -75,6 +75,8 @@ enum Command {
     /// Verify every invariant: the journal's chain, balanced postings, account balances, client money,
     /// and that postings, clients and claims are as the journal vouches.
     Check,
+    /// The client-money bank accounts against the banks' statements; exit 1 when any differs.
+    Reconcile(commands::reconcile::ReconcileArgs),
     /// The journal: verify its chain, sign checkpoints of it, show the signing key.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
@@ -143,6 +145,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
         Command::Check => commands::check::run(&target).await,
+        Command::Reconcile(args) => commands::reconcile::run(&target, args).await,
         Command::Remit(args) => commands::remit::run(&target, args).await,
         Command::Sweep(args) => commands::sweep::run(&target, args).await,
         Command::Accrue(args) => commands::accrue::run(&target, args).await,

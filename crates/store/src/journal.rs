@@ -77,11 +77,6 @@ impl JournalSlot {
     pub(crate) fn chain_seq(&self) -> i64 {
         self.position.chain_seq
     }
-
-    /// The key the entry will be tagged with; the import's postings are tagged with it too.
-    pub(crate) fn key(&self) -> &JournalKey {
-        &self.key
-    }
 }
 
 /// A stored journal entry.

@@ -186,7 +186,7 @@ pub(crate) async fn write_sealed(
     let first_id = take_posting_ids(transaction, backend, postings.len()).await?;
     execute_all(
         transaction,
-        posting_statements(postings, first_id, backend, key)?,
+        posting_statements(postings, first_id, backend, key, None)?,
     )
     .await?;
     Ok((first_id..).take(postings.len()).collect())
@@ -204,24 +204,19 @@ pub(crate) async fn take_posting_ids(
         .start)
 }
 
-/// The next posting id `take_posting_ids` will hand out.
-pub(crate) async fn next_posting_id(
-    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
-    backend: Backend,
-) -> StoreResult<i64> {
-    crate::ids::next_id(transaction, backend, "posting").await
-}
-
 /// The statements that write sealed postings with ids from `first_id` on: multi-row inserts
 /// for the postings (with their lines) and for the lines of accounts with statements, and
 /// each account's balance updated once with the sum of its lines. Each posting carries its
 /// tag under the journal key (see `row_seals`). Pure, so the payments import builds them
-/// while it plans.
+/// while it plans. With `versions`, a case listed there has its balances changed only while
+/// it is still at that version (the payments import plans from what it read before, in a
+/// transaction of its own: a case changed meanwhile fails the chunk).
 pub(crate) fn posting_statements(
     postings: &[(&NewPosting, &Seal)],
     first_id: i64,
     backend: Backend,
     key: &JournalKey,
+    versions: Option<&std::collections::HashMap<i64, i64>>,
 ) -> StoreResult<Vec<BoundStatement>> {
     let ids: Vec<i64> = (first_id..).take(postings.len()).collect();
     let mut statements = Vec::new();
@@ -267,7 +262,7 @@ pub(crate) fn posting_statements(
         .iter()
         .flat_map(|(posting, _)| posting.entries.iter())
         .collect();
-    statements.extend(balance_statements(&all_entries, backend)?);
+    statements.extend(balance_statements(&all_entries, backend, versions)?);
     Ok(statements)
 }
 
@@ -351,6 +346,7 @@ pub(crate) fn account_line_statements(
 fn balance_statements(
     entries: &[&PostingEntryRow],
     backend: Backend,
+    versions: Option<&std::collections::HashMap<i64, i64>>,
 ) -> StoreResult<Vec<BoundStatement>> {
     let mut sums: BTreeMap<(&str, &str), i64> = BTreeMap::new();
     let mut cases: BTreeMap<i64, CaseDelta<'_>> = BTreeMap::new();
@@ -393,7 +389,13 @@ fn balance_statements(
         }
         statements.push(statement);
     }
-    statements.extend(case_balance_statements(&cases, backend));
+    let (guarded, plain): (BTreeMap<i64, CaseDelta<'_>>, BTreeMap<i64, CaseDelta<'_>>) = cases
+        .into_iter()
+        .partition(|(case_number, _)| versions.is_some_and(|v| v.contains_key(case_number)));
+    statements.extend(case_balance_statements(&plain, backend));
+    if let Some(versions) = versions {
+        statements.extend(guarded_case_balance_statements(&guarded, versions, backend));
+    }
     Ok(statements)
 }
 
@@ -466,6 +468,48 @@ fn case_balance_statements(
         statement.expecting_rows(
             chunk.len() as u64,
             "a receivable is in another currency than its case",
+        );
+        statements.push(statement);
+    }
+    statements
+}
+
+/// [`case_balance_statements`] for cases expected at a version: a case's row changes only
+/// while it is at that version, and any other count of changed rows fails the statement.
+fn guarded_case_balance_statements(
+    cases: &BTreeMap<i64, CaseDelta<'_>>,
+    versions: &std::collections::HashMap<i64, i64>,
+    backend: Backend,
+) -> Vec<BoundStatement> {
+    let cases: Vec<(&i64, &CaseDelta<'_>)> = cases.iter().collect();
+    let updates: Vec<String> = CASE_BALANCE_COLUMNS
+        .iter()
+        .map(|column| format!("{column} = case_balances.{column} + excluded.{column}"))
+        .collect();
+    let mut statements = Vec::new();
+    for chunk in cases.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = BoundStatement::new(format!(
+            "INSERT INTO case_balances (case_number, currency, {}, version) VALUES {} \
+             ON CONFLICT (case_number) DO UPDATE SET {}, version = case_balances.version + 1 \
+             WHERE case_balances.currency = excluded.currency AND case_balances.version = excluded.version",
+            CASE_BALANCE_COLUMNS.join(", "),
+            crate::sql::value_rows(backend, chunk.len(), 7),
+            updates.join(", ")
+        ));
+        for (case_number, delta) in chunk {
+            statement
+                .bind(**case_number)
+                .bind(delta.currency.to_owned());
+            for amount_minor in delta.minor {
+                statement.bind(amount_minor);
+            }
+            statement.bind(versions.get(*case_number).copied().unwrap_or(0));
+        }
+        statement.expecting_rows(
+            chunk.len() as u64,
+            "a case changed while the payments import planned its payment (or a receivable is in \
+             another currency than its case); nothing of this chunk was written: run the import \
+             again, it resumes",
         );
         statements.push(statement);
     }

@@ -57,7 +57,7 @@ pub use ledger::entries_hash;
 pub use models::*;
 pub use money_out::PayoutStore;
 pub use operators::{NewOperator, OperatorRow, Revocation};
-pub use payments::PaymentImport;
+pub use payments::{PAYMENTS_PER_TRANSACTION, PaymentImport};
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
 pub use payouts::{
     BalanceGuard, Guard, NewPayoutFile, NewPayoutRun, NewRefund, NewResolution, PayoutFileRow,
@@ -169,8 +169,8 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
     /// Re-derives every ledger invariant from the entries.
     fn check_ledger(&self) -> impl Future<Output = StoreResult<LedgerCheck>> + Send;
 
-    /// Starts importing one payment file: everything it records is one transaction, kept only
-    /// when [`PaymentImport::finish`] is called.
+    /// Starts importing one payment file, chunk by chunk, each chunk a transaction of its own
+    /// (see [`PaymentImport`]); [`PaymentImport::finish`] journals the file's summary.
     fn begin_payment_import(
         &self,
         actor: &str,
@@ -185,6 +185,29 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         actor: &str,
         at_ms: i64,
     ) -> impl Future<Output = StoreResult<Vec<PaymentOutcome>>> + Send;
+
+    /// Recorded statements, newest closing date last per account: every one of `account`
+    /// (all accounts when `None`) whose closing date is on or before `until` (`YYYY-MM-DD`;
+    /// all when `None`).
+    fn bank_statements(
+        &self,
+        account: Option<&str>,
+        until: Option<&str>,
+    ) -> impl Future<Output = StoreResult<Vec<BankStatementRow>>> + Send;
+
+    /// Up to `limit` bank entries whose remittance text is still kept in plain text (written
+    /// before migration 14): (account, bank reference, text).
+    fn plain_remittance_texts(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<(String, String, String)>>> + Send;
+
+    /// Replaces the plain remittance text of these entries (account, bank reference) with the
+    /// sealed text, in one transaction.
+    fn seal_remittance_texts(
+        &self,
+        sealed: &[(String, String, Vec<u8>)],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// The unmatched payments queue by booking date (the longest waiting first), without the
     /// entries assigned or refunded since.

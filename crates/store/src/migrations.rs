@@ -77,6 +77,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_accounts.sql"),
     ),
     (
+        14,
+        "bank_files",
+        include_str!("../migrations/sqlite/0014_bank_files.sql"),
+    ),
+    (
         15,
         "journal_chains",
         include_str!("../migrations/sqlite/0015_journal_chains.sql"),
@@ -147,6 +152,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         13,
         "accounts",
         include_str!("../migrations/postgres/0013_accounts.sql"),
+    ),
+    (
+        14,
+        "bank_files",
+        include_str!("../migrations/postgres/0014_bank_files.sql"),
     ),
     (
         15,

@@ -261,8 +261,12 @@ pub struct BankEntryRecord {
     pub currency: String,
     pub booking_date: Option<String>,
     pub structured_reference: Option<String>,
-    /// The unstructured remittance lines, joined by newlines.
+    /// The unstructured remittance lines, joined by newlines, in plain text: what matching
+    /// reads. Never stored: it holds names, identity numbers and e-mail addresses.
     pub unstructured: String,
+    /// The same text sealed by the vault (bound to the entry's account and bank reference,
+    /// see `reilu_app::payments::remittance_context`): what the store keeps.
+    pub unstructured_sealed: Option<Vec<u8>>,
     /// The payer's end-to-end id: how a return or reversal finds the payment it returns.
     pub end_to_end_id: Option<String>,
 }
@@ -322,6 +326,9 @@ pub struct CaseFacts {
     pub currency: String,
     /// Kept receivable balances by component, every component listed.
     pub owed: Vec<(reilu_ledger::Component, reilu_core::Money)>,
+    /// `case_balances.version` when read (None: the case has no balances yet). The payments
+    /// import writes its allocation only while the case is still at this version.
+    pub version: Option<i64>,
 }
 
 /// A payment waiting in the unmatched queue.
@@ -334,8 +341,50 @@ pub struct UnmatchedPayment {
     pub currency: String,
     pub booking_date: Option<String>,
     pub structured_reference: Option<String>,
+    /// The remittance text as sealed (rows written before migration 14 and not yet sealed:
+    /// `unstructured` holds it in plain text).
+    pub unstructured_sealed: Option<Vec<u8>>,
     pub unstructured: String,
     pub reason: String,
+}
+
+/// A statement (a camt.053 `Stmt`) as an import records it, per currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankStatementRecord {
+    pub account: String,
+    pub statement_id: String,
+    pub currency: String,
+    pub sequence: Option<String>,
+    pub message_id: String,
+    pub opening_minor: Option<i64>,
+    pub credits_minor: i64,
+    pub debits_minor: i64,
+    pub closing_minor: Option<i64>,
+    pub closing_date: Option<String>,
+    /// closing − (opening + credits − debits), when both balances are stated.
+    pub statement_difference_minor: Option<i64>,
+    /// Whether the ledger is compared with this statement's closing balance (the last
+    /// statement of its account and currency in the file).
+    pub compare_ledger: bool,
+}
+
+/// A recorded statement with its reconciliation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BankStatementRow {
+    pub account: String,
+    pub statement_id: String,
+    pub currency: String,
+    pub sequence: Option<String>,
+    pub message_id: String,
+    pub opening_minor: Option<i64>,
+    pub credits_minor: i64,
+    pub debits_minor: i64,
+    pub closing_minor: Option<i64>,
+    pub closing_date: Option<String>,
+    pub statement_difference_minor: Option<i64>,
+    pub ledger_balance_minor: Option<i64>,
+    pub ledger_difference_minor: Option<i64>,
+    pub imported_at_ms: i64,
 }
 
 /// What one client is paid in one currency on a run date.

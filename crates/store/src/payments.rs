@@ -1,21 +1,23 @@
-//! Payments from bank files. One file is one transaction: its bank entries are recorded once
-//! per account and bank reference, allocated and posted batch by batch inside it, and
-//! committed together at the end. A malformed file, a crash or a kill part-way therefore
-//! leaves nothing of the file behind, and running it again records every entry exactly once.
+//! Payments from bank files, written chunk by chunk in short transactions (one per
+//! [`PAYMENTS_PER_TRANSACTION`] entries), each bank entry recorded once per account and bank
+//! reference (the primary key of `bank_entries`), so a re-run or a resumed import skips what
+//! was recorded and posts the rest, and no lock is held for the whole file. Posting ids are taken from the
+//! counter in blocks, each in a statement of its own, before the chunks that use them are
+//! planned. The file's summary is journaled when it completes (`PaymentImport::finish`).
 //! Returned payments and reversals are booked as corrections of the payment they return.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use reilu_core::{Currency, Money};
 use reilu_ledger::{Account, Component, Entry, Posting, PostingKind, payment_unmatched};
-use sqlx::Row;
+use sqlx::{AnyPool, Row};
 
-use crate::journal::JournalSlot;
-use crate::ledger::{next_posting_id, take_posting_ids, write_postings};
+use crate::ledger::write_postings;
 use crate::models::{
-    BankEntryRecord, CaseFacts, NewJournalEntry, NewPosting, PaymentInstruction, PaymentOutcome,
-    PaymentTarget,
+    BankEntryRecord, BankStatementRecord, BankStatementRow, CaseFacts, NewJournalEntry, NewPosting,
+    PaymentInstruction, PaymentOutcome, PaymentTarget,
 };
 use crate::payments_plan::{ChunkFacts, ChunkPlanner, Planned, PlannedChunk};
 use crate::sql::{BoundStatement, execute_all};
@@ -23,12 +25,21 @@ use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-/// A payment file being imported: one open transaction that holds the journal's slot, so
-/// writes are serialised with every other writer until [`PaymentImport::finish`] or drop
-/// (which rolls everything back).
+/// Posting ids taken from the counter at a time after the first chunk: one counter update (a
+/// short write of its own) per block instead of per chunk. Ids of a block the import does not
+/// use are left unused: posting ids are unique and increasing, not gapless.
+const POSTING_ID_BLOCK: i64 = 20_000;
+
+/// Bank entries written in one transaction: planned chunks are written as they come and
+/// committed together once this many are written (and at the end). Committing each 2,000-entry
+/// chunk on its own cost about a tenth of an import in waits for the disk; a transaction of
+/// 6,000 entries (three chunks) holds the store's write lock for a fraction of a second.
+pub const PAYMENTS_PER_TRANSACTION: usize = 6_000;
+
+/// A payment file being imported. It holds no transaction and no lock between chunks: each
+/// chunk is written in a transaction of its own by [`PaymentImport::write`].
 pub struct PaymentImport {
-    transaction: Tx,
-    slot: JournalSlot,
+    pool: AnyPool,
     backend: Backend,
     actor: String,
     at_ms: i64,
@@ -37,14 +48,24 @@ pub struct PaymentImport {
     planner: Option<ChunkPlanner>,
     /// The sequence number of the next planned chunk to write.
     next_write: u64,
+    /// Posting ids taken from the counter and not yet handed to a chunk.
+    ids: Range<i64>,
+    /// The transaction chunks are written in until [`PAYMENTS_PER_TRANSACTION`] entries are,
+    /// and how many are. Everything the import reads goes through it while it is open (it
+    /// holds SQLite's write lock, and what it wrote is not visible to other connections).
+    open: Option<Tx>,
+    open_entries: usize,
+    /// While set, nothing is committed: the caller has not finished validating the file.
+    holding: bool,
+    /// The journal key the import's postings are tagged with, and the keyring its summary
+    /// is journaled with.
+    key: reilu_vault::JournalKey,
+    keyring: crate::keying::Keyring,
 }
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
-    let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     Ok(PaymentImport {
-        transaction,
-        slot,
+        pool: store.pool().clone(),
         backend: store.backend(),
         actor: actor.to_owned(),
         at_ms,
@@ -55,6 +76,13 @@ pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreRes
             store.keyring().key(),
         )),
         next_write: 0,
+        ids: 0..0,
+        open: None,
+        open_entries: 0,
+        holding: false,
+        // Refused here, before anything is written, when the store's key is not the journal's.
+        key: store.keyring().writing_key()?,
+        keyring: store.keyring().clone(),
     })
 }
 
@@ -69,10 +97,10 @@ impl PaymentImport {
     }
 
     /// Reads what planning a chunk needs: the cases among `case_numbers` (owner, currency,
-    /// market, receivables), which of the chunk's entries are recorded already, and the next
-    /// posting id. The store may still be without the last planned chunk (a pipelined import
-    /// reads the next chunk's facts before it writes the last one); the planner makes up for
-    /// that.
+    /// market, receivables, version), which of the chunk's entries are recorded already, and
+    /// posting ids reserved for the chunk. The store may still be without the last planned
+    /// chunk (a pipelined import reads the next chunk's facts before it writes the last one);
+    /// the planner makes up for that.
     pub async fn prefetch(
         &mut self,
         entries: &[&BankEntryRecord],
@@ -81,15 +109,58 @@ impl PaymentImport {
         let mut numbers = case_numbers.to_vec();
         numbers.sort_unstable();
         numbers.dedup();
+        let mut pooled: Option<sqlx::pool::PoolConnection<sqlx::Any>> = None;
+        let connection: &mut sqlx::AnyConnection = match self.open.as_mut() {
+            Some(transaction) => transaction,
+            None => pooled.insert(self.pool.acquire().await?),
+        };
+        let recorded = already_recorded(connection, entries, self.backend).await?;
+        let cases = case_facts(connection, &numbers, self.backend).await?;
+        drop(pooled);
+        let needed = entries.len().saturating_sub(recorded.len());
         Ok(ChunkFacts {
-            cases: case_facts(&mut self.transaction, &numbers, self.backend).await?,
-            recorded: already_recorded(&mut self.transaction, entries, self.backend).await?,
-            next_posting_id: next_posting_id(&mut self.transaction, self.backend).await?,
+            cases,
+            recorded,
+            posting_ids: self.reserve_ids(needed).await?,
         })
     }
 
-    /// Writes a planned chunk and says per entry what happened. Chunks are written in the
-    /// order they were planned, each once.
+    /// `count` consecutive posting ids for one chunk, from the block taken last or a new one.
+    async fn reserve_ids(&mut self, count: usize) -> StoreResult<Range<i64>> {
+        let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("id count".into()))?;
+        if self.ids.end - self.ids.start < count {
+            // The first chunk takes exactly what it needs (a small file leaves no gap), later
+            // ones a block at a time.
+            let block = if self.ids == (0..0) {
+                count
+            } else {
+                count.max(POSTING_ID_BLOCK)
+            };
+            let block_size = usize::try_from(block)
+                .map_err(|_| StoreError::Corrupt("posting id block".into()))?;
+            self.ids = match self.open.as_mut() {
+                Some(transaction) => {
+                    crate::ids::take_ids(transaction, self.backend, "posting", block_size).await?
+                }
+                None => {
+                    // A short transaction of its own: the ids are the import's once taken
+                    // (a sequence on PostgreSQL, the counter row on SQLite, held only here).
+                    let mut transaction = self.pool.begin().await?;
+                    let ids =
+                        crate::ids::take_ids(&mut transaction, self.backend, "posting", block_size)
+                            .await?;
+                    transaction.commit().await?;
+                    ids
+                }
+            };
+        }
+        let taken = self.ids.start..self.ids.start + count;
+        self.ids.start = taken.end;
+        Ok(taken)
+    }
+
+    /// Writes a planned chunk in a transaction of its own and says per entry what happened.
+    /// Chunks are written in the order they were planned, each once.
     pub async fn write(&mut self, chunk: PlannedChunk) -> StoreResult<Vec<PaymentOutcome>> {
         if chunk.sequence != self.next_write {
             return Err(StoreError::Conflict(format!(
@@ -102,9 +173,36 @@ impl PaymentImport {
             backend: self.backend,
             actor: &self.actor,
             at_ms: self.at_ms,
-            key: self.slot.key(),
+            key: &self.key,
         };
-        write_chunk(&mut self.transaction, chunk, &writer).await
+        let entries = chunk.len();
+        let mut transaction = match self.open.take() {
+            Some(transaction) => transaction,
+            None => self.pool.begin().await?,
+        };
+        let outcomes = write_chunk(&mut transaction, chunk, &writer)
+            .await
+            .map_err(concurrent_import)?;
+        self.open_entries += entries;
+        if self.open_entries >= PAYMENTS_PER_TRANSACTION && !self.holding {
+            transaction.commit().await?;
+            self.open_entries = 0;
+        } else {
+            self.open = Some(transaction);
+        }
+        Ok(outcomes)
+    }
+
+    /// Commits nothing until [`PaymentImport::release`]: chunks written meanwhile stay in one
+    /// open transaction, dropped with the import if it ends first. An import that validates
+    /// its file while it already writes holds until the file is known good.
+    pub fn hold(&mut self) {
+        self.holding = true;
+    }
+
+    /// Lets the import commit again (the next write commits what is open once it is enough).
+    pub fn release(&mut self) {
+        self.holding = false;
     }
 
     /// Records a batch of bank entries as instructed (read, plan, write) and says per entry
@@ -135,9 +233,23 @@ impl PaymentImport {
         Ok(outcomes)
     }
 
-    /// Journals the import (`kind`, `subject`, `payload`: JSON) and commits everything it
-    /// recorded with that entry.
-    pub async fn finish(mut self, kind: &str, subject: &str, payload: &str) -> StoreResult<()> {
+    /// Journals the import (`kind`, `subject`, `payload`: JSON) and records the file's
+    /// statements with the ledger's balance of each account compared, in one transaction.
+    pub async fn finish(
+        mut self,
+        kind: &str,
+        subject: &str,
+        payload: &str,
+        statements: &[BankStatementRecord],
+    ) -> StoreResult<()> {
+        if self.holding {
+            return Err(StoreError::Conflict(
+                "an import held for validation was finished before it was released".into(),
+            ));
+        }
+        if let Some(transaction) = self.open.take() {
+            transaction.commit().await?;
+        }
         let entry = NewJournalEntry {
             at_ms: self.at_ms,
             actor: self.actor.clone(),
@@ -145,10 +257,90 @@ impl PaymentImport {
             subject: subject.to_owned(),
             payload: payload.to_owned(),
         };
-        journal::write(&mut self.transaction, self.slot, &entry).await?;
-        self.transaction.commit().await?;
+        let mut transaction = self.pool.begin().await?;
+        let chain = journal::Journal {
+            keyring: &self.keyring,
+            backend: self.backend,
+            chain: journal::MAIN,
+        };
+        let slot = journal::reserve(&mut transaction, chain).await?;
+        for statement in statements {
+            record_statement(&mut transaction, statement, self.at_ms).await?;
+        }
+        journal::write(&mut transaction, slot, &entry).await?;
+        transaction.commit().await?;
         Ok(())
     }
+}
+
+/// A bank entry recorded by someone else between the chunk's planning and its write (two
+/// imports of overlapping files at once) breaks the primary key: say what to do.
+fn concurrent_import(error: StoreError) -> StoreError {
+    match &error {
+        StoreError::Database(sqlx::Error::Database(database)) if database.is_unique_violation() => {
+            StoreError::Conflict(
+                "another import recorded some of these bank entries at the same time; nothing \
+                 of this chunk was written: run the import again, it resumes"
+                    .into(),
+            )
+        }
+        _ => error,
+    }
+}
+
+/// One statement's row, with the ledger's balance of its client-money bank account compared
+/// with its closing balance when it is the last of its account in the file.
+async fn record_statement(
+    transaction: &mut Tx,
+    statement: &BankStatementRecord,
+    at_ms: i64,
+) -> StoreResult<()> {
+    let (ledger, difference) = match (statement.compare_ledger, statement.closing_minor) {
+        (true, Some(closing)) => {
+            let row = sqlx::query(
+                "SELECT balance_minor FROM account_balances WHERE account = $1 AND currency = $2",
+            )
+            .bind(format!("client_money_bank:{}", statement.account))
+            .bind(&statement.currency)
+            .fetch_optional(&mut **transaction)
+            .await?;
+            let ledger: i64 = match row {
+                Some(row) => row.try_get(0)?,
+                None => 0,
+            };
+            let difference = closing
+                .checked_sub(ledger)
+                .ok_or_else(|| StoreError::Corrupt("a statement's difference overflows".into()))?;
+            (Some(ledger), Some(difference))
+        }
+        _ => (None, None),
+    };
+    sqlx::query(
+        "INSERT INTO bank_statements (account, statement_id, currency, sequence, message_id, opening_minor, \
+         credits_minor, debits_minor, closing_minor, closing_date, statement_difference_minor, \
+         ledger_balance_minor, ledger_difference_minor, imported_at_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
+         ON CONFLICT (account, statement_id, currency) DO UPDATE SET \
+         ledger_balance_minor = excluded.ledger_balance_minor, \
+         ledger_difference_minor = excluded.ledger_difference_minor, imported_at_ms = excluded.imported_at_ms",
+    )
+    .bind(&statement.account)
+    .bind(&statement.statement_id)
+    .bind(&statement.currency)
+    .bind(&statement.sequence)
+    .bind(&statement.message_id)
+    .bind(statement.opening_minor)
+    .bind(statement.credits_minor)
+    .bind(statement.debits_minor)
+    .bind(statement.closing_minor)
+    .bind(&statement.closing_date)
+    .bind(statement.statement_difference_minor)
+    .bind(ledger)
+    .bind(difference)
+    .bind(at_ms)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(())
 }
 
 /// One batch in its own transaction (for callers that have a single batch).
@@ -166,7 +358,7 @@ pub(crate) async fn record_payments(
         .count();
     let summary = serde_json::json!({ "entries": batch.len(), "recorded": recorded });
     import
-        .finish("payments.recorded", "bank", &summary.to_string())
+        .finish("payments.recorded", "bank", &summary.to_string(), &[])
         .await?;
     Ok(outcomes)
 }
@@ -195,19 +387,22 @@ async fn write_chunk(
         planned,
         first_posting_id,
         posting_count,
+        reserved,
         statements,
         ..
     } = chunk;
-    if posting_count > 0 {
-        // The counter must hand out exactly the planned ids: nobody else takes posting ids
-        // while the import holds the journal's slot, so a difference means the planner was
-        // misled about what is written (a chunk skipped or forgotten too early).
-        let first_id = take_posting_ids(transaction, backend, posting_count).await?;
-        if first_id != first_posting_id {
-            return Err(StoreError::Conflict(format!(
-                "a chunk was planned with posting ids from {first_posting_id}, but the store hands out ids from {first_id}"
-            )));
-        }
+    // The planned ids must be ids reserved for this chunk: reserved ids are taken from the
+    // counter for it alone, so nobody else writes a posting with them.
+    let count = i64::try_from(posting_count).unwrap_or(i64::MAX);
+    let planned_end = first_posting_id.checked_add(count);
+    if posting_count > 0 && (first_posting_id < reserved.start || planned_end > Some(reserved.end))
+    {
+        return Err(StoreError::Conflict(format!(
+            "a chunk was planned with posting ids {first_posting_id}..{} outside the ids reserved for it ({}..{})",
+            planned_end.unwrap_or(i64::MAX),
+            reserved.start,
+            reserved.end
+        )));
     }
     execute_all(transaction, statements).await?;
     let mut rows = rows_of(&batch, &planned);
@@ -225,7 +420,7 @@ async fn write_chunk(
 /// Which of the batch's (account, bank reference) pairs were recorded before. Queried per
 /// account so the look-up walks the primary key (account first) instead of scanning.
 async fn already_recorded(
-    transaction: &mut Tx,
+    connection: &mut sqlx::AnyConnection,
     entries: &[&BankEntryRecord],
     backend: Backend,
 ) -> StoreResult<HashSet<(String, String)>> {
@@ -248,7 +443,7 @@ async fn already_recorded(
             for reference in chunk {
                 query = query.bind(*reference);
             }
-            for row in query.fetch_all(&mut **transaction).await? {
+            for row in query.fetch_all(&mut *connection).await? {
                 found.insert((row.try_get(0)?, row.try_get(1)?));
             }
         }
@@ -262,13 +457,13 @@ pub(crate) fn ledger_error(error: reilu_ledger::LedgerError) -> StoreError {
 
 /// Owner and receivables of the given cases, in one query per 500 cases.
 async fn case_facts(
-    transaction: &mut Tx,
+    connection: &mut sqlx::AnyConnection,
     case_numbers: &[i64],
     backend: Backend,
 ) -> StoreResult<Vec<CaseFacts>> {
     let mut facts = Vec::with_capacity(case_numbers.len());
     let columns = "c.case_number, c.client_id, c.market, c.currency, b.principal_minor, b.interest_minor, \
-                   b.collection_costs_minor, b.creditor_fees_minor";
+                   b.collection_costs_minor, b.creditor_fees_minor, b.version";
     for chunk in case_numbers.chunks(500) {
         let sql = format!(
             "SELECT {} FROM cases c LEFT JOIN case_balances b ON b.case_number = c.case_number \
@@ -280,7 +475,7 @@ async fn case_facts(
         for number in chunk {
             query = query.bind(*number);
         }
-        let text: String = query.fetch_one(&mut **transaction).await?.try_get(0)?;
+        let text: String = query.fetch_one(&mut *connection).await?.try_get(0)?;
         let rows: Vec<CaseFactsRow> = serde_json::from_str(&text)
             .map_err(|error| StoreError::Corrupt(format!("case facts: {error}")))?;
         for row in rows {
@@ -303,11 +498,12 @@ struct CaseFactsRow(
     Option<i64>,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
 );
 
 impl CaseFactsRow {
     fn into_facts(self) -> StoreResult<CaseFacts> {
-        let CaseFactsRow(case_number, client_id, market, currency_code, p, i, c, f) = self;
+        let CaseFactsRow(case_number, client_id, market, currency_code, p, i, c, f, version) = self;
         let balances = [p, i, c, f];
         let currency = Currency::parse(&currency_code)
             .map_err(|error| StoreError::Corrupt(error.to_string()))?;
@@ -327,6 +523,7 @@ impl CaseFactsRow {
             market,
             currency: currency_code,
             owed,
+            version,
         })
     }
 }
@@ -595,7 +792,7 @@ async fn reversal_of(transaction: &mut Tx, posting_id: i64) -> StoreResult<Posti
     original.reversed().map_err(ledger_error)
 }
 
-const BANK_ENTRY_COLUMNS: usize = 16;
+const BANK_ENTRY_COLUMNS: usize = 17;
 
 /// Inserts bank entries with their outcome and posting.
 async fn record_entries<'r, 'a: 'r>(
@@ -618,7 +815,7 @@ pub(crate) fn entry_statements<'r, 'a: 'r>(
     for chunk in rows.chunks(500) {
         let mut statement = BoundStatement::new(format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
-             booking_date, structured_reference, unstructured, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
+             booking_date, structured_reference, unstructured, unstructured_sealed, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
             crate::sql::value_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS)
         ));
         for row in chunk {
@@ -633,7 +830,9 @@ pub(crate) fn entry_statements<'r, 'a: 'r>(
                 .bind(entry.currency.clone())
                 .bind(entry.booking_date.clone())
                 .bind(entry.structured_reference.clone())
-                .bind(entry.unstructured.clone())
+                // The text is kept sealed only (see `BankEntryRecord::unstructured`).
+                .bind(String::new())
+                .bind(entry.unstructured_sealed.clone())
                 .bind(entry.end_to_end_id.clone())
                 .bind(row.outcome.label())
                 .bind(row.case_number)
@@ -674,4 +873,81 @@ pub(crate) async fn case_owners(
         }
     }
     Ok(owners)
+}
+
+/// Recorded statements, oldest closing date first per account (see `Store::bank_statements`).
+pub(crate) async fn statements(
+    store: &SqlStore,
+    account: Option<&str>,
+    until: Option<&str>,
+) -> StoreResult<Vec<BankStatementRow>> {
+    let rows = sqlx::query(
+        "SELECT account, statement_id, currency, sequence, message_id, opening_minor, credits_minor, \
+         debits_minor, closing_minor, closing_date, statement_difference_minor, ledger_balance_minor, \
+         ledger_difference_minor, imported_at_ms FROM bank_statements \
+         WHERE ($1 IS NULL OR account = $1) AND ($2 IS NULL OR closing_date <= $2) \
+         ORDER BY account, currency, closing_date, imported_at_ms, statement_id",
+    )
+    .bind(account)
+    .bind(until)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(BankStatementRow {
+                account: row.try_get(0)?,
+                statement_id: row.try_get(1)?,
+                currency: row.try_get(2)?,
+                sequence: row.try_get(3)?,
+                message_id: row.try_get(4)?,
+                opening_minor: row.try_get(5)?,
+                credits_minor: row.try_get(6)?,
+                debits_minor: row.try_get(7)?,
+                closing_minor: row.try_get(8)?,
+                closing_date: row.try_get(9)?,
+                statement_difference_minor: row.try_get(10)?,
+                ledger_balance_minor: row.try_get(11)?,
+                ledger_difference_minor: row.try_get(12)?,
+                imported_at_ms: row.try_get(13)?,
+            })
+        })
+        .collect()
+}
+
+/// Entries whose remittance text is still in plain text (the condition repeats the partial
+/// index's, so the look-up finds them without a scan).
+pub(crate) async fn plain_texts(
+    store: &SqlStore,
+    limit: i64,
+) -> StoreResult<Vec<(String, String, String)>> {
+    let rows = sqlx::query(
+        "SELECT account_iban, bank_reference, unstructured FROM bank_entries \
+         WHERE unstructured <> '' ORDER BY account_iban, bank_reference LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, row.try_get(2)?)))
+        .collect()
+}
+
+pub(crate) async fn seal_texts(
+    store: &SqlStore,
+    sealed: &[(String, String, Vec<u8>)],
+) -> StoreResult<()> {
+    let mut transaction = store.pool().begin().await?;
+    for (account, reference, text) in sealed {
+        sqlx::query(
+            "UPDATE bank_entries SET unstructured = '', unstructured_sealed = $1 \
+             WHERE account_iban = $2 AND bank_reference = $3",
+        )
+        .bind(text.clone())
+        .bind(account)
+        .bind(reference)
+        .execute(&mut *transaction)
+        .await?;
+    }
+    transaction.commit().await?;
+    Ok(())
 }

@@ -17,13 +17,17 @@ use crate::{Backend, StoreError, StoreResult};
 /// A batch larger than this is a caller's bug: imports stream files in smaller chunks.
 pub const PAYMENTS_PER_BATCH_MAX: usize = 20_000;
 
-/// What the store held for a chunk when it was read: its cases (owner, currency, market and
-/// receivables), which of its bank entries were recorded already, and the next posting id.
+/// What the store held for a chunk when it was read: its cases (owner, currency, market,
+/// receivables and version), which of its bank entries were recorded already, and the posting
+/// ids reserved for it.
 #[derive(Debug)]
 pub struct ChunkFacts {
     pub cases: Vec<CaseFacts>,
     pub(crate) recorded: HashSet<(String, String)>,
-    pub(crate) next_posting_id: i64,
+    /// Posting ids taken from the counter for this chunk alone (one per entry not recorded
+    /// yet, the most it can need): nobody else can hand them out, so the ids the chunk is
+    /// planned with are the ids it is written with.
+    pub(crate) posting_ids: std::ops::Range<i64>,
 }
 
 /// Receivables of cases as the plan allocates them, so two payments of one case see each
@@ -46,8 +50,8 @@ pub struct ChunkPlanner {
     key: reilu_vault::JournalKey,
     owed: Owed,
     last_keys: HashSet<(String, String)>,
-    /// The first posting id after the last chunk's, while that chunk is remembered.
-    posting_id_after_last: Option<i64>,
+    /// The version each case of the last chunk will have once that chunk is written.
+    last_versions: HashMap<i64, i64>,
     next_sequence: u64,
 }
 
@@ -58,10 +62,11 @@ pub struct PlannedChunk {
     pub(crate) planned: Vec<Planned>,
     /// Its place in the order of planning, from 0.
     pub(crate) sequence: u64,
-    /// The ids its postings were planned with: `posting_count` of them from the first. The
-    /// writer takes the same ids from the counter and refuses the chunk if they differ.
+    /// The ids its postings were planned with: `posting_count` of them from the first, all
+    /// inside `reserved` (the writer refuses the chunk otherwise).
     pub(crate) first_posting_id: i64,
     pub(crate) posting_count: usize,
+    pub(crate) reserved: std::ops::Range<i64>,
     /// The SQL that writes its postings, their `account_lines` and balances, and its bank
     /// entries (all but the returns, which are booked as they are written).
     pub(crate) statements: Vec<BoundStatement>,
@@ -122,7 +127,7 @@ impl ChunkPlanner {
             key: key.clone(),
             owed: Owed::new(),
             last_keys: HashSet::new(),
-            posting_id_after_last: None,
+            last_versions: HashMap::new(),
             next_sequence: 0,
         }
     }
@@ -132,7 +137,7 @@ impl ChunkPlanner {
     pub fn forget(&mut self) {
         self.owed.clear();
         self.last_keys.clear();
-        self.posting_id_after_last = None;
+        self.last_versions.clear();
     }
 
     /// Plans a chunk from the facts read for it. Every case a payment is instructed to must be
@@ -148,15 +153,19 @@ impl ChunkPlanner {
             )));
         }
         let mut owed = Owed::with_capacity(facts.cases.len());
+        let mut versions = HashMap::with_capacity(facts.cases.len());
         for case in facts.cases {
-            // A case of the last chunk: its receivables as that chunk left them, which the
-            // store may not hold yet.
+            // A case of the last chunk: its receivables and version as that chunk leaves
+            // them, which the store may not hold yet.
             let receivables = self.owed.remove(&case.case_number).unwrap_or(case.owed);
             owed.insert(case.case_number, receivables);
+            let version = self.last_versions.get(&case.case_number).copied();
+            if let Some(version) = version.or(case.version) {
+                versions.insert(case.case_number, version);
+            }
         }
         let fresh = self.fresh_entries(&batch, &facts.recorded);
-        // Ids after the last chunk's, which the store may not hold yet.
-        let first_posting_id = self.posting_id_after_last.unwrap_or(facts.next_posting_id);
+        let first_posting_id = facts.posting_ids.start;
         let mut postings: Vec<SealedPosting> = Vec::new();
         let mut planned = Vec::with_capacity(batch.len());
         for (instruction, is_fresh) in batch.iter().zip(&fresh) {
@@ -174,12 +183,30 @@ impl ChunkPlanner {
                 }
             });
         }
+        let count = i64::try_from(postings.len()).unwrap_or(i64::MAX);
+        if first_posting_id.checked_add(count) > Some(facts.posting_ids.end) {
+            return Err(StoreError::Conflict(format!(
+                "a chunk needs {count} posting ids, {} were reserved for it",
+                facts.posting_ids.end - facts.posting_ids.start
+            )));
+        }
         let sealed: Vec<(&NewPosting, &Seal)> = postings
             .iter()
             .map(|sealed| (&sealed.posting, &sealed.seal))
             .collect();
-        let mut statements =
-            posting_statements(&sealed, first_posting_id, self.backend, &self.key)?;
+        let mut statements = posting_statements(
+            &sealed,
+            first_posting_id,
+            self.backend,
+            &self.key,
+            Some(&versions),
+        )?;
+        // Once written, every case whose receivables the chunk changes is one version on.
+        for touched in touched_cases(&postings) {
+            if let Some(version) = versions.get_mut(&touched) {
+                *version += 1;
+            }
+        }
         let rows = rows_of(&batch, &planned);
         statements.extend(entry_statements(
             rows.iter().filter(|row| !row.is_return()),
@@ -189,7 +216,7 @@ impl ChunkPlanner {
         // The rows borrow the batch, which the chunk takes next.
         drop(rows);
         self.owed = owed;
-        self.posting_id_after_last = Some(first_posting_id + postings.len() as i64);
+        self.last_versions = versions;
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         Ok(PlannedChunk {
@@ -198,6 +225,7 @@ impl ChunkPlanner {
             sequence,
             first_posting_id,
             posting_count: postings.len(),
+            reserved: facts.posting_ids,
             statements,
         })
     }
@@ -224,6 +252,15 @@ impl ChunkPlanner {
         self.last_keys = keys;
         fresh
     }
+}
+
+/// The cases whose receivables the postings change.
+fn touched_cases(postings: &[SealedPosting]) -> HashSet<i64> {
+    postings
+        .iter()
+        .flat_map(|sealed| sealed.posting.entries.iter())
+        .filter_map(|entry| crate::ledger::receivable(&entry.account).map(|(case, _)| case))
+        .collect()
 }
 
 /// One new bank entry's plan, with the posting it needs (written with `posting_id`).

@@ -284,6 +284,25 @@ impl Store for SqlStore {
         payments::record_payments(self, batch, actor, at_ms).await
     }
 
+    async fn bank_statements(
+        &self,
+        account: Option<&str>,
+        until: Option<&str>,
+    ) -> StoreResult<Vec<BankStatementRow>> {
+        payments::statements(self, account, until).await
+    }
+
+    async fn plain_remittance_texts(
+        &self,
+        limit: i64,
+    ) -> StoreResult<Vec<(String, String, String)>> {
+        payments::plain_texts(self, limit).await
+    }
+
+    async fn seal_remittance_texts(&self, sealed: &[(String, String, Vec<u8>)]) -> StoreResult<()> {
+        payments::seal_texts(self, sealed).await
+    }
+
     async fn unmatched_payments(&self, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
         crate::unmatched::queue(self, limit).await
     }

@@ -179,7 +179,7 @@ pub(crate) async fn insert_resolution(
 pub(crate) async fn queue(store: &SqlStore, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
     let rows = sqlx::query(
         "SELECT account_iban, bank_reference, CASE WHEN direction = 'debit' THEN -amount_minor ELSE amount_minor END, \
-         currency, booking_date, structured_reference, unstructured, reason \
+         currency, booking_date, structured_reference, unstructured, reason, unstructured_sealed \
          FROM bank_entries b WHERE outcome = 'unmatched' \
          AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
          AND NOT EXISTS (SELECT 1 FROM unmatched_resolutions r \
@@ -200,6 +200,7 @@ pub(crate) async fn queue(store: &SqlStore, limit: i64) -> StoreResult<Vec<Unmat
                 structured_reference: row.try_get(5)?,
                 unstructured: row.try_get(6)?,
                 reason: row.try_get(7)?,
+                unstructured_sealed: row.try_get(8)?,
             })
         })
         .collect()

@@ -7,9 +7,12 @@ use reilu_core::Currency;
 use super::error::{CamtError, Limit, Position, excerpt};
 use super::namespace_kind;
 use super::path::{Shape, Slot, Tag, tag_of};
-use super::record::{EntryState, Totals, TxState};
-use super::values::{non_empty, parse_currency};
-use super::{BankEntry, CamtHeader, CamtKind, MAX_ATTRIBUTES, MAX_DEPTH, MAX_TEXT_BYTES};
+use super::record::{EntryState, ReportKey, Totals, TxState};
+use super::values::{non_empty, parse_amount, parse_currency, parse_date, parse_direction};
+use super::{
+    BankEntry, BookedTotals, CamtHeader, CamtKind, Direction, MAX_ATTRIBUTES, MAX_BALANCES,
+    MAX_DEPTH, MAX_REPORTS, MAX_TEXT_BYTES, ReportSummary, StatementBalance,
+};
 use crate::iban::AccountIban;
 
 /// An element whose text is being collected, and the depth it sits at.
@@ -28,6 +31,14 @@ pub(crate) struct Doc {
     root_closed: bool,
     message_id: Option<String>,
     account: Option<String>,
+    /// The report being read: its id, sequence number, balances and booked totals.
+    report: Option<ReportSummary>,
+    /// The balance being read.
+    balance: Option<BalanceState>,
+    /// Every report read so far.
+    pub(crate) reports: Vec<ReportSummary>,
+    /// Entries begun in the current report.
+    entry_ordinal: u64,
     entry: Option<EntryState>,
     tx: Option<TxState>,
     capture: Option<Capture>,
@@ -93,7 +104,18 @@ impl Doc {
         let currency = read_attributes(element, slot.is_amount(), at)?;
         match slot {
             Slot::None => {}
-            Slot::Report => self.account = None,
+            Slot::Report => {
+                self.account = None;
+                self.entry_ordinal = 0;
+                self.report = Some(ReportSummary {
+                    id: String::new(),
+                    sequence: None,
+                    account: String::new(),
+                    balances: Vec::new(),
+                    booked: Vec::new(),
+                });
+            }
+            Slot::Balance => self.balance = Some(BalanceState::default()),
             Slot::Entry => self.begin_entry(at)?,
             Slot::Transaction => self.begin_transaction(),
             leaf => {
@@ -161,7 +183,12 @@ impl Doc {
                 what: "<Ntry> comes before the account's Acct/Id/IBAN",
             });
         }
-        self.entry = Some(EntryState::default());
+        // The place counts every entry of the report, booked or not.
+        self.entry_ordinal += 1;
+        self.entry = Some(EntryState {
+            ordinal: self.entry_ordinal,
+            ..EntryState::default()
+        });
         Ok(())
     }
 
@@ -235,10 +262,115 @@ impl Doc {
             self.leaf(capture.slot, at)?;
         }
         match slot {
-            Slot::Entry => self.end_entry(at).map(Some),
+            Slot::Entry => {
+                let booked = self.entry.as_ref().and_then(EntryState::booked_amount);
+                let entry = self.end_entry(at)?;
+                if let Some((amount, direction)) = booked {
+                    self.add_booked(amount, direction, at)?;
+                }
+                Ok(Some(entry))
+            }
             Slot::Transaction => self.end_transaction(at),
+            Slot::Balance => self.end_balance(at).map(|()| None),
+            Slot::Report => self.end_report(at).map(|()| None),
             _ => Ok(None),
         }
+    }
+
+    /// The report's key for entries without a bank reference.
+    fn report_key(&self) -> ReportKey<'_> {
+        let report = self.report.as_ref();
+        ReportKey {
+            account: self.account.as_deref().unwrap_or_default(),
+            id: report
+                .map(|report| report.id.as_str())
+                .filter(|id| !id.is_empty()),
+            sequence: report.and_then(|report| report.sequence.as_deref()),
+        }
+    }
+
+    /// Adds a booked entry's amount (`Ntry/Amt`) to its report's totals.
+    fn add_booked(
+        &mut self,
+        amount: reilu_core::Money,
+        direction: Direction,
+        at: Position,
+    ) -> Result<(), CamtError> {
+        let Some(report) = self.report.as_mut() else {
+            return Ok(());
+        };
+        let currency = amount.currency();
+        let index = match report.booked.iter().position(|t| t.currency == currency) {
+            Some(index) => index,
+            None => {
+                report.booked.push(BookedTotals {
+                    currency,
+                    credits_minor: 0,
+                    debits_minor: 0,
+                    entries: 0,
+                });
+                report.booked.len() - 1
+            }
+        };
+        let totals = &mut report.booked[index];
+        let sum = match direction {
+            Direction::Credit => &mut totals.credits_minor,
+            Direction::Debit => &mut totals.debits_minor,
+        };
+        *sum = sum
+            .checked_add(amount.amount_minor())
+            .ok_or(CamtError::SumOverflow { at, currency })?;
+        totals.entries += 1;
+        Ok(())
+    }
+
+    fn end_balance(&mut self, at: Position) -> Result<(), CamtError> {
+        let Some(balance) = self.balance.take() else {
+            return Ok(());
+        };
+        let amount = balance.amount.ok_or(CamtError::Missing {
+            at,
+            what: "a <Bal> has no <Amt>",
+        })?;
+        let direction = balance.direction.ok_or(CamtError::Missing {
+            at,
+            what: "a <Bal> has no <CdtDbtInd>",
+        })?;
+        let Some(report) = self.report.as_mut() else {
+            return Ok(());
+        };
+        if report.balances.len() >= MAX_BALANCES {
+            return Err(CamtError::TooLarge {
+                at,
+                limit: Limit::Balances,
+            });
+        }
+        let amount_minor = match direction {
+            Direction::Credit => amount.amount_minor(),
+            Direction::Debit => -amount.amount_minor(),
+        };
+        report.balances.push(StatementBalance {
+            code: balance.code.unwrap_or_default(),
+            amount_minor,
+            currency: amount.currency(),
+            date: balance.date,
+        });
+        Ok(())
+    }
+
+    fn end_report(&mut self, at: Position) -> Result<(), CamtError> {
+        let Some(mut report) = self.report.take() else {
+            return Ok(());
+        };
+        if self.reports.len() >= MAX_REPORTS {
+            return Err(CamtError::TooLarge {
+                at,
+                limit: Limit::Reports,
+            });
+        }
+        report.account = self.account.take().unwrap_or_default();
+        self.reports.push(report);
+        Ok(())
     }
 
     fn end_transaction(&mut self, at: Position) -> Result<Option<BankEntry>, CamtError> {
@@ -249,21 +381,32 @@ impl Doc {
         let Some(previous) = entry.pending.replace(tx) else {
             return Ok(None);
         };
-        let account = self.account.as_deref().unwrap_or_default();
         let position = entry.transactions - 1;
+        let report = ReportKey {
+            account: self.account.as_deref().unwrap_or_default(),
+            id: self
+                .report
+                .as_ref()
+                .map(|report| report.id.as_str())
+                .filter(|id| !id.is_empty()),
+            sequence: self
+                .report
+                .as_ref()
+                .and_then(|report| report.sequence.as_deref()),
+        };
         entry
-            .transaction(previous, position, true, account, at)
+            .transaction(previous, position, true, report, at)
             .map(Some)
     }
 
     fn end_entry(&mut self, at: Position) -> Result<BankEntry, CamtError> {
-        let account = self.account.as_deref().unwrap_or_default();
         let mut entry = self.entry.take().unwrap_or_default();
+        let key = self.report_key();
         match entry.pending.take() {
-            None => entry.entry_only(account, at),
+            None => entry.entry_only(key, at),
             Some(tx) => {
                 let count = entry.transactions;
-                entry.transaction(tx, count, count > 1, account, at)
+                entry.transaction(tx, count, count > 1, key, at)
             }
         }
     }
@@ -283,6 +426,42 @@ impl Doc {
                 })?;
                 self.account = Some(iban.as_str().to_owned());
             }
+            Slot::AccountOther => self.account = Some(other_account(text, at)?),
+            Slot::ReportId => {
+                if let Some(report) = self.report.as_mut() {
+                    report.id = non_empty(text).unwrap_or_default();
+                }
+            }
+            Slot::ReportSequence => {
+                if let Some(report) = self.report.as_mut() {
+                    report.sequence = non_empty(text);
+                }
+            }
+            Slot::BalanceType => {
+                if let Some(balance) = self.balance.as_mut() {
+                    balance.code = non_empty(text);
+                }
+            }
+            Slot::BalanceAmount => {
+                if let (Some(balance), Some(currency)) = (self.balance.as_mut(), currency) {
+                    balance.amount = Some(parse_amount(text, currency, at)?);
+                }
+            }
+            Slot::BalanceDirection => {
+                if let Some(balance) = self.balance.as_mut() {
+                    balance.direction = Some(parse_direction(text, at)?);
+                }
+            }
+            Slot::BalanceDate(date_time) => {
+                if let Some(balance) = self.balance.as_mut() {
+                    let element = if date_time {
+                        "Bal/Dt/DtTm"
+                    } else {
+                        "Bal/Dt/Dt"
+                    };
+                    balance.date = Some(parse_date(text, date_time, element, at)?);
+                }
+            }
             _ => {
                 if let Some(tx) = self.tx.as_mut()
                     && tx.read(slot, text, currency, at)?
@@ -298,7 +477,10 @@ impl Doc {
     }
 
     /// At the end of the input: the summary, or why the file is incomplete.
-    pub(crate) fn finish(self, at: Position) -> Result<(CamtHeader, Totals), CamtError> {
+    pub(crate) fn finish(
+        self,
+        at: Position,
+    ) -> Result<(CamtHeader, Totals, Vec<ReportSummary>), CamtError> {
         if !self.path.is_empty() {
             return Err(CamtError::Truncated {
                 element: self.open_element().to_owned(),
@@ -317,7 +499,7 @@ impl Doc {
             version: version.to_owned(),
             message_id,
         };
-        Ok((header, self.totals))
+        Ok((header, self.totals, self.reports))
     }
 
     /// The element a truncated file ends in: the entry if one was open, else the innermost
@@ -340,6 +522,33 @@ impl Doc {
             })
             .unwrap_or("Document")
     }
+}
+
+/// A `Bal` being read.
+#[derive(Debug, Default)]
+struct BalanceState {
+    code: Option<String>,
+    amount: Option<reilu_core::Money>,
+    direction: Option<Direction>,
+    date: Option<chrono::NaiveDate>,
+}
+
+/// `Acct/Id/Othr/Id` (ISO 20022 `Max34Text`): an IBAN written there is taken as the IBAN (so
+/// it matches the account however the bank names it); any other identifier is kept as
+/// written, without its surrounding white space.
+fn other_account(text: &str, at: Position) -> Result<String, CamtError> {
+    let bad = |reason| CamtError::BadOtherAccount { at, reason };
+    let trimmed = non_empty(text).ok_or(bad("is empty"))?;
+    if let Ok(iban) = AccountIban::parse(&trimmed) {
+        return Ok(iban.as_str().to_owned());
+    }
+    if trimmed.chars().count() > 34 {
+        return Err(bad("is longer than 34 characters"));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(bad("holds control characters"));
+    }
+    Ok(trimmed)
 }
 
 /// Counts a start tag's attributes against [`MAX_ATTRIBUTES`] and, for an amount, reads `Ccy`.

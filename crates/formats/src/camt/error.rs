@@ -5,7 +5,8 @@ use std::fmt;
 use reilu_core::Currency;
 
 use super::{
-    MAX_ATTRIBUTES, MAX_DEPTH, MAX_ENTRIES, MAX_MARKUP_RUN_BYTES, MAX_TEXT_BYTES,
+    MAX_ATTRIBUTES, MAX_BALANCES, MAX_DEPTH, MAX_ENTRIES, MAX_ENTRY_AMOUNT_MINOR,
+    MAX_FILE_AMOUNT_MINOR, MAX_MARKUP_RUN_BYTES, MAX_REPORTS, MAX_TEXT_BYTES,
     MAX_UNSTRUCTURED_LINES,
 };
 
@@ -40,6 +41,10 @@ pub enum Limit {
     Entries,
     /// [`MAX_UNSTRUCTURED_LINES`] `RmtInf/Ustrd` lines in one transaction.
     UnstructuredLines,
+    /// [`MAX_REPORTS`] statements or notifications in one file.
+    Reports,
+    /// [`MAX_BALANCES`] balances in one statement.
+    Balances,
 }
 
 impl fmt::Display for Limit {
@@ -58,6 +63,8 @@ impl fmt::Display for Limit {
                 f,
                 "the limit of {MAX_UNSTRUCTURED_LINES} RmtInf/Ustrd lines per transaction"
             ),
+            Limit::Reports => write!(f, "the limit of {MAX_REPORTS} statements/notifications"),
+            Limit::Balances => write!(f, "the limit of {MAX_BALANCES} balances per statement"),
         }
     }
 }
@@ -134,6 +141,23 @@ pub enum CamtError {
     BadAccount { at: Position, reason: String },
     #[error("{at}: the sum of credits in {currency} overflows")]
     SumOverflow { at: Position, currency: Currency },
+    #[error(
+        "{at}: an entry of {amount} is above the limit of {MAX_ENTRY_AMOUNT_MINOR} minor units \
+         for one bank entry; the file is refused as a whole"
+    )]
+    EntryOverLimit { at: Position, amount: String },
+    #[error(
+        "{at}: the file's {direction} in {currency} add up to more than \
+         {MAX_FILE_AMOUNT_MINOR} minor units, the limit for one file; the file is refused as a \
+         whole"
+    )]
+    FileOverLimit {
+        at: Position,
+        currency: Currency,
+        direction: &'static str,
+    },
+    #[error("{at}: the account (Acct/Id/Othr/Id) {reason}")]
+    BadOtherAccount { at: Position, reason: &'static str },
 }
 
 /// At most 40 characters of a value, for quoting it in an error message.

@@ -1,8 +1,9 @@
 //! ISO 20022 camt.053 statements and camt.054 notifications: bank entries in.
 //!
 //! [`read_camt`] streams the entries of a bank-to-customer statement
-//! (`Document/BkToCstmrStmt/Stmt`, camt.053.001.02 and .08) or debit/credit notification
-//! (`Document/BkToCstmrDbtCdtNtfctn/Ntfctn`, camt.054.001.02 and .08) to a callback, one
+//! (`Document/BkToCstmrStmt/Stmt`, camt.053.001.02, .04, .06 and .08) or debit/credit
+//! notification (`Document/BkToCstmrDbtCdtNtfctn/Ntfctn`, camt.054 of the same versions) to a
+//! callback, one
 //! [`BankEntry`] per transaction, in file order. It never builds a tree of the document: memory
 //! stays the same however long the file is. The kind and version come from the namespace of
 //! the root element (`urn:iso:std:iso:20022:tech:xsd:camt.054.001.02` and so on); any other
@@ -40,8 +41,28 @@
 //! 2. else the entry's own reference, `Ntry/AcctSvcrRef`, or `Ntry/NtryRef` when the entry has
 //!    no `AcctSvcrRef`; when the entry holds several transactions, followed by `/` and the
 //!    transaction's 1-based position among the entry's `TxDtls` (`NTRY-4711/2`);
-//! 3. else the file is refused ([`CamtError::Missing`]): an entry that cannot be told apart
-//!    from others cannot be posted exactly once.
+//! 3. else (some banks, Dutch ones among them, send no reference at all) an identity made from
+//!    the report and the entry: `NOREF:<Stmt|Ntfctn/Id>:<ElctrncSeqNb or ->:<place>:<digest>`,
+//!    where the place is the entry's 1-based position in its report (`4`, or `4.2` for the
+//!    second transaction of a batch) and the digest the first 12 hexadecimal digits of a
+//!    SHA-256 over the entry's amount, currency, direction, reversal, dates, end-to-end id,
+//!    references, return reason and free text. The same file read again gives the same
+//!    identities, so it is recorded once; a report without an `Id` is refused
+//!    ([`CamtError::Missing`]). Such identities differ between a camt.054 and the camt.053 that
+//!    repeats its entries: import only one kind for such an account.
+//!
+//! # The account
+//!
+//! `Acct/Id/IBAN`, checked as an IBAN, or `Acct/Id/Othr/Id` for an account the bank names
+//! otherwise: an IBAN written there is taken as that IBAN, anything else is kept as written
+//! (trimmed, at most 34 characters). [`BankEntry::account_iban`] carries either.
+//!
+//! # Balances
+//!
+//! Each report's identity, account, `Bal` balances (type code, signed amount, date) and the sum
+//! of its booked entries (`Ntry/Amt` of entries with `Sts` `BOOK`) come back in
+//! [`CamtSummary::reports`]; [`ReportSummary::balance_check`] tells whether opening +
+//! credits − debits = closing.
 //!
 //! Banks keep `AcctSvcrRef` unique per account. Many give a payment the same value in the
 //! intraday camt.054 and the end-of-day camt.053, so importing both posts it once; where a bank
@@ -55,7 +76,10 @@
 //! Every input is hostile until read. A `DOCTYPE` is refused outright, so no entity expansion
 //! (billion laughs, external entities) can happen; only XML's five predefined entities and
 //! character references are resolved. The constants below bound depth, text, attributes,
-//! entries and free-text lines; the reader's buffer is bounded by [`MAX_MARKUP_RUN_BYTES`]
+//! entries and free-text lines, and the amounts Reilu imports: one entry at most
+//! [`MAX_ENTRY_AMOUNT_MINOR`], one file's credits (and its debits) per currency at most
+//! [`MAX_FILE_AMOUNT_MINOR`], both checked with checked arithmetic while reading, so a file
+//! over them is refused in the validation pass before anything is written; the reader's buffer is bounded by [`MAX_MARKUP_RUN_BYTES`]
 //! before quick-xml can collect an oversized event (see `input.rs`).
 //!
 //! # Personal data
@@ -99,6 +123,20 @@ pub const MAX_ATTRIBUTES: usize = 32;
 /// Most bank entries in one file. A large bank's daily camt.054 for a collection account
 /// holds a few million; 50 million stops a runaway generator or a concatenation of years.
 pub const MAX_ENTRIES: u64 = 50_000_000;
+/// The largest amount of one bank entry Reilu imports, in minor units: 10^13, i.e.
+/// 100,000,000,000.00 in a currency of two decimals. Larger amounts are refused with the file
+/// ([`CamtError::EntryOverLimit`]); no payment a collection agency receives comes near it, and it
+/// keeps every sum of a file far inside `i64` (see [`MAX_FILE_AMOUNT_MINOR`]).
+pub const MAX_ENTRY_AMOUNT_MINOR: i64 = 10_000_000_000_000;
+/// The largest sum of one file's credits, and separately of its debits, per currency, in minor
+/// units: 10^15. A file above it is refused as a whole ([`CamtError::FileOverLimit`]) before
+/// anything from it is written. With account balances held below 10^17 by the import, no
+/// balance can leave `i64` (9.2 × 10^18).
+pub const MAX_FILE_AMOUNT_MINOR: i64 = 1_000_000_000_000_000;
+/// Most reports (`Stmt`/`Ntfctn`) in one file: their summaries are kept until the end.
+pub const MAX_REPORTS: usize = 100_000;
+/// Most balances kept for one statement (ISO 20022 defines about 15 balance types).
+pub const MAX_BALANCES: usize = 64;
 /// Most `RmtInf/Ustrd` lines kept for one transaction. SEPA allows one line of 140
 /// characters; some banks split text into several lines of 35, 64 is far above both.
 pub const MAX_UNSTRUCTURED_LINES: usize = 64;
@@ -207,6 +245,103 @@ pub struct CamtSummary {
     /// The sum of the credit entries' amounts per currency, in minor units, in the order the
     /// currencies first appear. Reversals of debits count (they are credits).
     pub credits_minor_by_currency: Vec<(Currency, i64)>,
+    /// The same for the debit entries.
+    pub debits_minor_by_currency: Vec<(Currency, i64)>,
+    /// Each `Stmt` or `Ntfctn` of the file, in file order.
+    pub reports: Vec<ReportSummary>,
+}
+
+/// One `Stmt` (camt.053) or `Ntfctn` (camt.054): its identity, its account, the balances a
+/// statement states and what its booked entries add up to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSummary {
+    /// `Stmt/Id` or `Ntfctn/Id`.
+    pub id: String,
+    /// `ElctrncSeqNb`, as written.
+    pub sequence: Option<String>,
+    /// The account as the entries carry it (see [`BankEntry::account_iban`]).
+    pub account: String,
+    /// `Stmt/Bal`, in file order (none in a notification).
+    pub balances: Vec<StatementBalance>,
+    /// Booked entries (`Sts` `BOOK`) by currency, from each `Ntry/Amt`: what moves the
+    /// account's balance between the statement's opening and closing balance.
+    pub booked: Vec<BookedTotals>,
+}
+
+/// One `Stmt/Bal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementBalance {
+    /// `Tp/CdOrPrtry/Cd`: `OPBD` (opening booked), `PRCD` (previously closed booked), `CLBD`
+    /// (closing booked), `CLAV`, `ITBD`, …; empty for a proprietary type.
+    pub code: String,
+    /// Signed: a `DBIT` balance (an overdraft) is negative.
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub date: Option<NaiveDate>,
+}
+
+/// Booked money in and out of one report in one currency, in minor units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BookedTotals {
+    pub currency: Currency,
+    pub credits_minor: i64,
+    pub debits_minor: i64,
+    pub entries: u64,
+}
+
+/// Whether a statement's balances agree with its booked entries (ISO 20022 camt.053:
+/// opening booked balance + credits − debits = closing booked balance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BalanceCheck {
+    pub currency: Currency,
+    /// `OPBD`, else `PRCD`.
+    pub opening_minor: i64,
+    pub credits_minor: i64,
+    pub debits_minor: i64,
+    /// `CLBD`.
+    pub closing_minor: i64,
+    pub closing_date: Option<NaiveDate>,
+    /// `closing − (opening + credits − debits)`: zero when the statement adds up.
+    pub difference_minor: i64,
+}
+
+impl ReportSummary {
+    /// The statement's closing booked balance (`CLBD`), if it states one.
+    pub fn closing(&self) -> Option<&StatementBalance> {
+        self.balances.iter().find(|balance| balance.code == "CLBD")
+    }
+
+    /// Checks opening + credits − debits = closing, for a report that states an opening
+    /// (`OPBD`, else `PRCD`) and a closing (`CLBD`) balance in the same currency; `None`
+    /// otherwise (a notification, or a statement without both). The sums are exact (i128):
+    /// every amount is at most [`MAX_ENTRY_AMOUNT_MINOR`] and every total is bounded.
+    pub fn balance_check(&self) -> Option<BalanceCheck> {
+        let find = |code: &str| self.balances.iter().find(|balance| balance.code == code);
+        let opening = find("OPBD").or_else(|| find("PRCD"))?;
+        let closing = self.closing()?;
+        if opening.currency != closing.currency {
+            return None;
+        }
+        let currency = closing.currency;
+        let (credits_minor, debits_minor) = self
+            .booked
+            .iter()
+            .find(|totals| totals.currency == currency)
+            .map_or((0, 0), |totals| (totals.credits_minor, totals.debits_minor));
+        let expected =
+            i128::from(opening.amount_minor) + i128::from(credits_minor) - i128::from(debits_minor);
+        let difference = i128::from(closing.amount_minor) - expected;
+        Some(BalanceCheck {
+            currency,
+            opening_minor: opening.amount_minor,
+            credits_minor,
+            debits_minor,
+            closing_minor: closing.amount_minor,
+            closing_date: closing.date,
+            // Balances and totals are bounded far below i64 (see the limits), so this fits.
+            difference_minor: i64::try_from(difference).unwrap_or(i64::MAX),
+        })
+    }
 }
 
 /// Why [`read_camt`] stopped: the file, or the caller's callback.
@@ -240,15 +375,20 @@ pub fn validate_camt<R: BufRead>(input: R) -> Result<CamtSummary, CamtError> {
 
 /// The message kind and version a root namespace stands for.
 fn namespace_kind(namespace: &str) -> Option<(CamtKind, &'static str)> {
-    match namespace {
-        "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02" => Some((CamtKind::Statement, "001.02")),
-        "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08" => Some((CamtKind::Statement, "001.08")),
-        "urn:iso:std:iso:20022:tech:xsd:camt.054.001.02" => {
-            Some((CamtKind::Notification, "001.02"))
-        }
-        "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08" => {
-            Some((CamtKind::Notification, "001.08"))
-        }
-        _ => None,
-    }
+    let (kind, version) = namespace
+        .strip_prefix("urn:iso:std:iso:20022:tech:xsd:camt.")?
+        .split_once(".001.")?;
+    let kind = match kind {
+        "053" => CamtKind::Statement,
+        "054" => CamtKind::Notification,
+        _ => return None,
+    };
+    let version = match version {
+        "02" => "001.02",
+        "04" => "001.04",
+        "06" => "001.06",
+        "08" => "001.08",
+        _ => return None,
+    };
+    Some((kind, version))
 }

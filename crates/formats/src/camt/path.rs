@@ -50,6 +50,11 @@ pub(crate) enum Tag {
     Ref,
     RtrInf,
     Rsn,
+    Othr,
+    Bal,
+    Tp,
+    CdOrPrtry,
+    ElctrncSeqNb,
     Other,
 }
 
@@ -62,6 +67,7 @@ pub(crate) fn tag_of(local_name: &[u8]) -> Tag {
             b"Cd" => Tag::Cd,
             b"Dt" => Tag::Dt,
             b"Nm" => Tag::Nm,
+            b"Tp" => Tag::Tp,
             _ => Tag::Other,
         },
         3 => match local_name {
@@ -70,6 +76,7 @@ pub(crate) fn tag_of(local_name: &[u8]) -> Tag {
             b"Pty" => Tag::Pty,
             b"Ref" => Tag::Ref,
             b"Rsn" => Tag::Rsn,
+            b"Bal" => Tag::Bal,
             _ => Tag::Other,
         },
         4 => match local_name {
@@ -81,6 +88,7 @@ pub(crate) fn tag_of(local_name: &[u8]) -> Tag {
             b"Refs" => Tag::Refs,
             b"Dbtr" => Tag::Dbtr,
             b"Strd" => Tag::Strd,
+            b"Othr" => Tag::Othr,
             _ => Tag::Other,
         },
         5 => match local_name {
@@ -121,6 +129,7 @@ fn long_tag_of(local_name: &[u8]) -> Tag {
         9 => match local_name {
             b"CdtDbtInd" => Tag::CdtDbtInd,
             b"RltdPties" => Tag::RltdPties,
+            b"CdOrPrtry" => Tag::CdOrPrtry,
             _ => Tag::Other,
         },
         10 => match local_name {
@@ -130,6 +139,10 @@ fn long_tag_of(local_name: &[u8]) -> Tag {
         },
         11 => match local_name {
             b"AcctSvcrRef" => Tag::AcctSvcrRef,
+            _ => Tag::Other,
+        },
+        12 => match local_name {
+            b"ElctrncSeqNb" => Tag::ElctrncSeqNb,
             _ => Tag::Other,
         },
         13 => match local_name {
@@ -155,6 +168,22 @@ pub(crate) enum Slot {
     Report,
     /// `Stmt|Ntfctn/Acct/Id/IBAN`.
     AccountIban,
+    /// `Stmt|Ntfctn/Acct/Id/Othr/Id`: an account named otherwise than by its IBAN.
+    AccountOther,
+    /// `Stmt|Ntfctn/Id`: the report's own identification.
+    ReportId,
+    /// `Stmt|Ntfctn/ElctrncSeqNb`: the bank's running number of the account's reports.
+    ReportSequence,
+    /// `Stmt/Bal`: one balance of a statement.
+    Balance,
+    /// `Bal/Tp/CdOrPrtry/Cd` (`OPBD`, `PRCD`, `CLBD`, …).
+    BalanceType,
+    /// `Bal/Amt`.
+    BalanceAmount,
+    /// `Bal/CdtDbtInd`.
+    BalanceDirection,
+    /// `Bal/Dt/Dt` (false) or `Bal/Dt/DtTm` (true).
+    BalanceDate(bool),
     /// `Ntry`.
     Entry,
     EntryRef,
@@ -190,7 +219,7 @@ impl Slot {
     pub(crate) fn is_amount(self) -> bool {
         matches!(
             self,
-            Slot::EntryAmount | Slot::TxAmount | Slot::TxAmountDetail
+            Slot::EntryAmount | Slot::TxAmount | Slot::TxAmountDetail | Slot::BalanceAmount
         )
     }
 }
@@ -231,7 +260,12 @@ impl Shape {
             }
             [Document, root, report, rest @ ..] if *root == self.root && *report == self.report => {
                 match rest {
+                    [Id] => Slot::ReportId,
+                    [ElctrncSeqNb] => Slot::ReportSequence,
                     [Acct, Id, Iban] => Slot::AccountIban,
+                    [Acct, Id, Othr, Id] => Slot::AccountOther,
+                    [Bal] => Slot::Balance,
+                    [Bal, balance @ ..] => Self::balance_slot(balance),
                     [Ntry] => Slot::Entry,
                     [Ntry, entry @ ..] => self.entry_slot(entry),
                     _ => Slot::None,
@@ -259,6 +293,19 @@ impl Shape {
             [AcctSvcrRef] => Slot::EntryServicerRef,
             [NtryDtls, TxDtls] => Slot::Transaction,
             [NtryDtls, TxDtls, tx @ ..] => Self::transaction_slot(tx),
+            _ => Slot::None,
+        }
+    }
+
+    /// Inside `Stmt/Bal`.
+    fn balance_slot(path: &[Tag]) -> Slot {
+        use Tag::*;
+        match path {
+            [Tp, CdOrPrtry, Cd] => Slot::BalanceType,
+            [Amt] => Slot::BalanceAmount,
+            [CdtDbtInd] => Slot::BalanceDirection,
+            [Dt, Dt] => Slot::BalanceDate(false),
+            [Dt, DtTm] => Slot::BalanceDate(true),
             _ => Slot::None,
         }
     }

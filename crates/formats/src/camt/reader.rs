@@ -68,11 +68,13 @@ pub(crate) fn read<R: BufRead, E>(
             on_entry(entry).map_err(CamtReadError::Callback)?;
         }
     };
-    let (header, totals) = doc.finish(at)?;
+    let (header, totals, reports) = doc.finish(at)?;
     Ok(CamtSummary {
         header,
         entries: totals.entries,
         credits_minor_by_currency: totals.credits,
+        debits_minor_by_currency: totals.debits,
+        reports,
     })
 }
 

@@ -3,13 +3,25 @@
 
 use chrono::NaiveDate;
 use reilu_core::{Currency, Money};
+use sha2::{Digest, Sha256};
 
 use super::error::{CamtError, Limit, Position};
 use super::path::Slot;
 use super::values::{
     non_empty, parse_amount, parse_date, parse_direction, parse_indicator, parse_status,
 };
-use super::{BankEntry, Direction, EntryStatus, MAX_UNSTRUCTURED_LINES};
+use super::{
+    BankEntry, Direction, EntryStatus, MAX_ENTRY_AMOUNT_MINOR, MAX_FILE_AMOUNT_MINOR,
+    MAX_UNSTRUCTURED_LINES,
+};
+
+/// The report an entry belongs to, for entries that carry no bank reference of their own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ReportKey<'a> {
+    pub(crate) account: &'a str,
+    pub(crate) id: Option<&'a str>,
+    pub(crate) sequence: Option<&'a str>,
+}
 
 /// The entry-level elements of the `Ntry` being read (`Stmt|Ntfctn/Ntry/…`).
 #[derive(Debug, Default)]
@@ -26,6 +38,8 @@ pub(crate) struct EntryState {
     pub(crate) in_details: bool,
     /// `TxDtls` read so far.
     pub(crate) transactions: u32,
+    /// The entry's 1-based place among its report's entries.
+    pub(crate) ordinal: u64,
     /// The last transaction read, held back until it is known whether the entry holds several.
     pub(crate) pending: Option<TxState>,
 }
@@ -64,6 +78,15 @@ impl EntryState {
         })
     }
 
+    /// The entry's amount and direction when it is booked (`Sts` `BOOK`): what it moves on
+    /// the account's balance.
+    pub(crate) fn booked_amount(&self) -> Option<(Money, Direction)> {
+        match (self.status, self.amount, self.direction) {
+            (Some(EntryStatus::Booked), Some(amount), Some(direction)) => Some((amount, direction)),
+            _ => None,
+        }
+    }
+
     /// The entry's own reference: `Ntry/AcctSvcrRef`, else `Ntry/NtryRef`.
     fn own_reference(&self) -> Option<&str> {
         self.servicer_ref.as_deref().or(self.entry_ref.as_deref())
@@ -72,20 +95,14 @@ impl EntryState {
     /// A [`BankEntry`] for an `Ntry` without `TxDtls`.
     pub(crate) fn entry_only(
         &mut self,
-        account: &str,
+        report: ReportKey<'_>,
         at: Position,
     ) -> Result<BankEntry, CamtError> {
         let shared = self.shared(at)?;
-        let bank_reference = self
-            .own_reference()
-            .map(str::to_owned)
-            .ok_or(CamtError::Missing {
-                at,
-                what: "<Ntry> has no bank reference (Ntry/AcctSvcrRef or Ntry/NtryRef)",
-            })?;
-        Ok(BankEntry {
-            account_iban: account.to_owned(),
-            bank_reference,
+        let own = self.own_reference().map(str::to_owned);
+        let entry = BankEntry {
+            account_iban: report.account.to_owned(),
+            bank_reference: own.clone().unwrap_or_default(),
             amount: shared.amount,
             direction: shared.direction,
             reversal: self.reversal,
@@ -97,7 +114,11 @@ impl EntryState {
             end_to_end_id: None,
             return_reason: None,
             debtor_name: None,
-        })
+        };
+        match own {
+            Some(_) => Ok(entry),
+            None => synthetic_reference(entry, report, self.ordinal, None, at),
+        }
     }
 
     /// A [`BankEntry`] for the transaction at `position` (1-based) of this entry; `several`
@@ -107,11 +128,11 @@ impl EntryState {
         tx: TxState,
         position: u32,
         several: bool,
-        account: &str,
+        report: ReportKey<'_>,
         at: Position,
     ) -> Result<BankEntry, CamtError> {
         let shared = self.shared(at)?;
-        let bank_reference = self.reference_for(&tx, position, several, at)?;
+        let bank_reference = self.reference_for(&tx, position, several);
         let amount = match tx.amount.or(tx.amount_detail) {
             Some(amount) => amount,
             None if !several => shared.amount,
@@ -123,9 +144,9 @@ impl EntryState {
                 });
             }
         };
-        Ok(BankEntry {
-            account_iban: account.to_owned(),
-            bank_reference,
+        let entry = BankEntry {
+            account_iban: report.account.to_owned(),
+            bank_reference: bank_reference.clone().unwrap_or_default(),
             amount,
             direction: tx.direction.unwrap_or(shared.direction),
             reversal: self.reversal,
@@ -137,35 +158,99 @@ impl EntryState {
             end_to_end_id: tx.end_to_end_id,
             return_reason: tx.return_code.or(tx.return_proprietary),
             debtor_name: tx.debtor_name,
-        })
+        };
+        match bank_reference {
+            Some(_) => Ok(entry),
+            None => {
+                let position = several.then_some(position);
+                synthetic_reference(entry, report, self.ordinal, position, at)
+            }
+        }
     }
 
-    /// The `bank_reference` rule for one transaction.
-    fn reference_for(
-        &self,
-        tx: &TxState,
-        position: u32,
-        several: bool,
-        at: Position,
-    ) -> Result<String, CamtError> {
+    /// The `bank_reference` rule for one transaction; `None` when the bank gave none.
+    fn reference_for(&self, tx: &TxState, position: u32, several: bool) -> Option<String> {
         let own = self.own_reference();
         if let Some(tx_ref) = tx.servicer_ref.as_deref() {
             // Some banks repeat the entry's reference in every transaction of a batch; it
             // tells the transactions apart only when it differs from the entry's.
             if !(several && Some(tx_ref) == own) {
-                return Ok(tx_ref.to_owned());
+                return Some(tx_ref.to_owned());
             }
         }
         match own {
-            Some(own) if several => Ok(format!("{own}/{position}")),
-            Some(own) => Ok(own.to_owned()),
-            None => Err(CamtError::Missing {
-                at,
-                what: "a transaction has no bank reference (TxDtls/Refs/AcctSvcrRef, \
-                       Ntry/AcctSvcrRef or Ntry/NtryRef)",
-            }),
+            Some(own) if several => Some(format!("{own}/{position}")),
+            Some(own) => Some(own.to_owned()),
+            None => None,
         }
     }
+}
+
+/// Gives an entry without any bank reference an identity of its own (rule 3 of the module
+/// documentation): the report's id and electronic sequence number, the entry's place in the
+/// report (and the transaction's in the entry), and a digest of what the entry says. The same
+/// file read again gives the same identity, so it is recorded once; a different entry at the
+/// same place (a bank that reuses a statement id) gives another one, so money is never taken
+/// for already recorded because of where it stands.
+fn synthetic_reference(
+    mut entry: BankEntry,
+    report: ReportKey<'_>,
+    ordinal: u64,
+    position: Option<u32>,
+    at: Position,
+) -> Result<BankEntry, CamtError> {
+    let Some(id) = report.id else {
+        return Err(CamtError::Missing {
+            at,
+            what: "an entry has no bank reference (TxDtls/Refs/AcctSvcrRef, Ntry/AcctSvcrRef or \
+                   Ntry/NtryRef) and its report no Id to identify it by",
+        });
+    };
+    let place = match position {
+        Some(position) => format!("{ordinal}.{position}"),
+        None => ordinal.to_string(),
+    };
+    entry.bank_reference = format!(
+        "NOREF:{id}:{}:{place}:{}",
+        report.sequence.unwrap_or("-"),
+        content_digest(&entry)
+    );
+    Ok(entry)
+}
+
+/// The first 12 hexadecimal digits of a SHA-256 over the entry's content, each field
+/// length-prefixed so that no two different entries encode alike. The debtor's name is left
+/// out: it identifies nobody's payment better than the rest and is personal data.
+fn content_digest(entry: &BankEntry) -> String {
+    let mut hasher = Sha256::new();
+    let amount = entry.amount.amount_minor().to_string();
+    let dates = [entry.booking_date, entry.value_date].map(|date| date.map(|d| d.to_string()));
+    let currency = entry.amount.currency();
+    let mut fields: Vec<&str> = vec![
+        &amount,
+        currency.code(),
+        if entry.direction == Direction::Credit {
+            "C"
+        } else {
+            "D"
+        },
+        if entry.reversal { "R" } else { "-" },
+        dates[0].as_deref().unwrap_or(""),
+        dates[1].as_deref().unwrap_or(""),
+        entry.end_to_end_id.as_deref().unwrap_or(""),
+        entry.structured_reference.as_deref().unwrap_or(""),
+        entry.return_reason.as_deref().unwrap_or(""),
+    ];
+    fields.extend(entry.unstructured.iter().map(String::as_str));
+    for field in fields {
+        hasher.update((field.len() as u64).to_be_bytes());
+        hasher.update(field.as_bytes());
+    }
+    let digest = hasher.finalize();
+    digest[..6]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 impl TxState {
@@ -254,35 +339,53 @@ impl EntryState {
     }
 }
 
-/// Credits added up per currency, in the order the currencies first appear.
+/// Credits and debits added up per currency, in the order the currencies first appear, with
+/// the import limits checked on every entry.
 #[derive(Debug, Default)]
 pub(crate) struct Totals {
     pub(crate) entries: u64,
     pub(crate) credits: Vec<(Currency, i64)>,
+    pub(crate) debits: Vec<(Currency, i64)>,
 }
 
 impl Totals {
     pub(crate) fn add(&mut self, entry: &BankEntry, at: Position) -> Result<(), CamtError> {
         self.entries += 1;
-        if entry.direction != Direction::Credit {
-            return Ok(());
+        let amount_minor = entry.amount.amount_minor();
+        if amount_minor > MAX_ENTRY_AMOUNT_MINOR {
+            return Err(CamtError::EntryOverLimit {
+                at,
+                amount: entry.amount.to_string(),
+            });
         }
         let currency = entry.amount.currency();
-        let index = match self
-            .credits
-            .iter()
-            .position(|(known, _)| *known == currency)
-        {
-            Some(index) => index,
-            None => {
-                self.credits.push((currency, 0));
-                self.credits.len() - 1
-            }
+        let (sums, direction) = match entry.direction {
+            Direction::Credit => (&mut self.credits, "credits"),
+            Direction::Debit => (&mut self.debits, "debits"),
         };
-        let sum = &mut self.credits[index].1;
+        let sum = sum_for(sums, currency);
         *sum = sum
-            .checked_add(entry.amount.amount_minor())
+            .checked_add(amount_minor)
             .ok_or(CamtError::SumOverflow { at, currency })?;
+        if *sum > MAX_FILE_AMOUNT_MINOR {
+            return Err(CamtError::FileOverLimit {
+                at,
+                currency,
+                direction,
+            });
+        }
         Ok(())
     }
+}
+
+/// The running sum of `currency` in `sums`, added at zero when it is new.
+pub(crate) fn sum_for(sums: &mut Vec<(Currency, i64)>, currency: Currency) -> &mut i64 {
+    let index = match sums.iter().position(|(known, _)| *known == currency) {
+        Some(index) => index,
+        None => {
+            sums.push((currency, 0));
+            sums.len() - 1
+        }
+    };
+    &mut sums[index].1
 }

@@ -34,6 +34,7 @@ fn bank_entry(index: usize) -> BankEntryRecord {
         booking_date: Some("2026-11-24".into()),
         structured_reference: None,
         unstructured: "bench".into(),
+        unstructured_sealed: None,
         end_to_end_id: Some(format!("E2E-BENCH-{index:09}")),
     }
 }

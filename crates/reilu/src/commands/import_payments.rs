@@ -12,7 +12,7 @@ use crate::context::{Target, open_app};
 
 #[derive(Args)]
 pub struct PaymentsArgs {
-    /// The camt.053.001.02/.08 or camt.054.001.02/.08 file.
+    /// The camt.053 or camt.054 file (versions 001.02, .04, .06, .08).
     file: PathBuf,
     #[arg(long)]
     json: bool,
@@ -38,6 +38,29 @@ pub async fn run(target: &Target, args: PaymentsArgs) -> anyhow::Result<ExitCode
         summary.ignored,
         summary.already_recorded
     )?;
+    for statement in &summary.statements {
+        let differs = |value: Option<i64>| value.is_some_and(|difference| difference != 0);
+        if differs(statement.statement_difference_minor) {
+            writeln!(
+                out,
+                "  statement {} of {} {}: opening + credits - debits differs from closing by {} minor units (recorded; see reilu reconcile)",
+                statement.statement_id,
+                statement.account,
+                statement.currency,
+                statement.statement_difference_minor.unwrap_or(0)
+            )?;
+        }
+        if differs(statement.ledger_difference_minor) {
+            writeln!(
+                out,
+                "  statement {} of {} {}: the closing balance differs from the ledger by {} minor units (recorded; see reilu reconcile)",
+                statement.statement_id,
+                statement.account,
+                statement.currency,
+                statement.ledger_difference_minor.unwrap_or(0)
+            )?;
+        }
+    }
     for payment in app.store_unmatched(20).await? {
         writeln!(
             out,

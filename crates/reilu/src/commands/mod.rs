@@ -15,6 +15,7 @@ pub mod journal;
 pub mod operators;
 pub mod payments;
 pub mod rates;
+pub mod reconcile;
 pub mod remit;
 pub mod rules;
 pub mod serve;

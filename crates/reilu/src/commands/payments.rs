@@ -25,6 +25,13 @@ pub enum PaymentsCommand {
         /// How many entries to show (1 to 10,000).
         #[arg(long, default_value_t = 100)]
         limit: i64,
+        /// Who reads the remittance texts (personal data: shown masked without it; the read
+        /// is journaled). Needs --purpose.
+        #[arg(long, requires = "purpose")]
+        reader: Option<String>,
+        /// Why they are read.
+        #[arg(long, requires = "reader")]
+        purpose: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -127,7 +134,12 @@ pub struct OverpaymentArgs {
 
 pub async fn run(target: &Target, command: PaymentsCommand) -> anyhow::Result<ExitCode> {
     match command {
-        PaymentsCommand::Unmatched { limit, json } => unmatched(target, limit, json).await,
+        PaymentsCommand::Unmatched {
+            limit,
+            reader,
+            purpose,
+            json,
+        } => unmatched(target, limit, reader.zip(purpose), json).await,
         PaymentsCommand::Assign(args) => assign(target, args).await,
         PaymentsCommand::Refund(args) => {
             let payee = args.payee.payee()?;
@@ -165,12 +177,21 @@ pub async fn run(target: &Target, command: PaymentsCommand) -> anyhow::Result<Ex
     }
 }
 
-async fn unmatched(target: &Target, limit: i64, json: bool) -> anyhow::Result<ExitCode> {
+/// `reader`: who reads the remittance texts and why (else they are shown masked).
+async fn unmatched(
+    target: &Target,
+    limit: i64,
+    reader: Option<(String, String)>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     if !(1..=UNMATCHED_LIMIT_MAX).contains(&limit) {
         anyhow::bail!("--limit takes 1 to {UNMATCHED_LIMIT_MAX}, not {limit}");
     }
     let app = open_app(target).await?;
-    let queue = app.store_unmatched(limit).await?;
+    let queue = match reader {
+        Some((reader, purpose)) => app.store_unmatched_read(limit, &reader, &purpose).await?,
+        _ => app.store_unmatched(limit).await?,
+    };
     if json {
         print_json(&queue)?;
         return Ok(ExitCode::SUCCESS);
@@ -189,6 +210,9 @@ async fn unmatched(target: &Target, limit: i64, json: bool) -> anyhow::Result<Ex
             payment.account_iban,
             payment.reason
         )?;
+        if !payment.text.is_empty() {
+            writeln!(out, "    text: {}", payment.text)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
