@@ -543,8 +543,9 @@ pub fn demo_client_money_account(currency: &str) -> Option<&'static str> {
 }
 
 impl<S: reilu_store::Store> crate::App<S> {
-    /// Configures the demo's bank accounts that are not configured yet.
-    async fn configure_demo_accounts(&self) -> crate::AppResult<()> {
+    /// Configures the demo's bank accounts that are not configured yet (the sample files'
+    /// and the demo payments' accounts).
+    pub async fn configure_demo_accounts(&self) -> crate::AppResult<()> {
         for (iban, currency, kind, name) in DEMO_ACCOUNTS {
             if self.store.bank_account_by_iban(iban).await?.is_none() {
                 self.add_bank_account(iban, currency, *kind, Some(name), "demo")

@@ -201,6 +201,8 @@ struct ValidationGate {
     validated: Option<Validation>,
     /// Client-money bank balances before the import: (account, currency, balance).
     balances_before: Vec<(String, String, i64)>,
+    /// The company's configured bank accounts, open and closed.
+    accounts: Vec<reilu_store::BankAccountRow>,
 }
 
 impl ValidationGate {
@@ -224,6 +226,7 @@ impl ValidationGate {
             let validated = validating
                 .await
                 .map_err(|error| AppError::Io(format!("the validation pass stopped: {error}")))??;
+            check_accounts_are_ours(&validated, &self.accounts)?;
             check_balance_limits(&validated.totals, &self.balances_before)?;
             import.release();
             self.validated = Some(validated);
@@ -232,6 +235,72 @@ impl ValidationGate {
             .clone()
             .ok_or_else(|| AppError::Io("the validation pass did not finish".into()))
     }
+}
+
+/// Refuses a file with money on an account that is not one of the company's open
+/// client-money accounts kept in that currency (`reilu account add`): a statement of someone
+/// else's account would otherwise become client money. A bank may name the account by its
+/// IBAN or, under `Othr/Id`, by the IBAN or the domestic account number inside it (the BBAN).
+fn check_accounts_are_ours(
+    validated: &Validation,
+    accounts: &[reilu_store::BankAccountRow],
+) -> AppResult<()> {
+    for (account, currency) in accounts_booked(validated) {
+        let named: String = account
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let configured = accounts
+            .iter()
+            .find(|row| row.iban == named || row.iban.get(4..) == Some(named.as_str()));
+        let refusal = match configured {
+            None => format!(
+                "account {account} is not one of ours (reilu account add --iban … --currency {} --kind client_money)",
+                currency.as_deref().unwrap_or("…")
+            ),
+            Some(row) if !row.is_open() => format!("account {account} was closed"),
+            Some(row) if row.kind != reilu_store::BankAccountKind::ClientMoney => {
+                format!("account {account} is not a client-money account")
+            }
+            Some(row) if currency.as_ref().is_some_and(|code| *code != row.currency) => format!(
+                "account {account} is kept in {}, the file books {} on it",
+                row.currency,
+                currency.as_deref().unwrap_or_default()
+            ),
+            Some(_) => continue,
+        };
+        return Err(AppError::Invalid(format!(
+            "{refusal}; nothing from this file was posted"
+        )));
+    }
+    Ok(())
+}
+
+/// The accounts a file books money on, with the currencies booked (none for a report that
+/// books nothing): from its reports where it has them (a file's totals are per file, not per
+/// account), else from the totals of the payments themselves.
+fn accounts_booked(validated: &Validation) -> Vec<(String, Option<String>)> {
+    if validated.reports.is_empty() {
+        return validated
+            .totals
+            .keys()
+            .map(|(account, currency)| (account.clone(), Some(currency.clone())))
+            .collect();
+    }
+    let mut booked = Vec::new();
+    for report in &validated.reports {
+        if report.booked.is_empty() {
+            booked.push((report.account.clone(), None));
+        }
+        for totals in &report.booked {
+            booked.push((
+                report.account.clone(),
+                Some(totals.currency.code().to_owned()),
+            ));
+        }
+    }
+    booked
 }
 
 /// Refuses a file that could take a client-money bank account past
@@ -414,6 +483,7 @@ impl<S: Store> App<S> {
             validating: Some(validating),
             validated: None,
             balances_before,
+            accounts: self.bank_accounts().await?,
         };
         let mut import = self
             .store

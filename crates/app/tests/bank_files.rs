@@ -23,15 +23,27 @@ const HEADER: &str = "client_claim_ref,market,customer_type,customer_national_id
 const ROW: &str = "INV-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,EUR,100.00,2026-09-01,2026-09-15";
 const BANK: &str = "FI2112345600000785";
 
+/// An app whose client-money account in EUR is `BANK` (statements of other accounts are
+/// refused).
 async fn app_on(store: SqlStore) -> App<SqlStore> {
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
         .unwrap_or_else(|e| panic!("{e}"));
-    App::new(
+    let app = App::new(
         store,
         Vault::new(&MasterKey::generate()),
         Arc::new(FixedClock(now.to_utc())),
     )
-    .unwrap_or_else(|e| panic!("{e}"))
+    .unwrap_or_else(|e| panic!("{e}"));
+    app.add_bank_account(
+        BANK,
+        "EUR",
+        reilu_store::BankAccountKind::ClientMoney,
+        None,
+        "test",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    app
 }
 
 /// One FI case (100000) of €100.

@@ -34,6 +34,9 @@ async fn app_on(store: SqlStore) -> App<SqlStore> {
         Arc::new(FixedClock(now)),
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    app.configure_demo_accounts()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let client = app
         .add_client_with_terms("Kauppa Oy", "FI", BANK, 0)
         .await

@@ -322,31 +322,38 @@ async fn a_run_killed_after_its_commit_gets_its_files_from_the_next_command() {
 }
 
 #[tokio::test]
-async fn money_leaves_only_through_configured_open_accounts() {
+async fn money_comes_in_and_leaves_only_through_configured_open_accounts() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let backend = test.backend_name;
         let app = app_on(test.store.clone());
         stored_client(&app, "c-good", "Kauppa Oy").await;
         place_claim(&app, "c-good", "G-1", "131052-308T").await;
         let payments = [payment("P-1", 100_000, 4_000)];
-        app.import_payments(reilu_app::payments::source_fn(move |sink| {
-            payments.iter().try_for_each(|p| sink(p.clone()))
-        }))
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let error = app
-            .remit(day(), out.path())
+        let import = || {
+            let payments = payments.clone();
+            app.import_payments(reilu_app::payments::source_fn(move |sink| {
+                payments.iter().try_for_each(|p| sink(p.clone()))
+            }))
+        };
+        // A statement of an account that is not ours is refused whole.
+        let refused = import()
             .await
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            error.contains("no open client_money account is configured for EUR"),
-            "{backend}: {error}"
+            refused.contains(&format!("account {BANK} is not one of ours"))
+                && refused.contains("nothing from this file was posted"),
+            "{backend}: {refused}"
         );
-        // A closed account pays nothing either.
+        assert!(
+            liabilities(&app).await.is_empty(),
+            "{backend}: nothing posted"
+        );
+        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         configure_accounts(&app).await;
+        import().await.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        // An account holding client money stays open.
         let refused = app.close_bank_account(BANK, "test").await;
         assert!(
             refused

@@ -1424,6 +1424,24 @@ async fn reconcile_exits_1_while_a_statement_differs_from_the_ledger() {
         // The sample statement opens with a balance from before Reilu and books a bank fee the
         // import leaves unposted: its closing balance is not what the ledger holds.
         let sample = repository_file("examples/payments/camt053_001_08_statement.xml");
+        // A statement of an account that is not ours is refused; once configured, it imports.
+        let refused = cli.run(&["import", "payments", &sample]);
+        assert!(
+            !refused.status.success()
+                && String::from_utf8_lossy(&refused.stderr).contains("is not one of ours"),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+        cli.ok(&[
+            "account",
+            "add",
+            "--iban",
+            "DE33700202700654321098",
+            "--currency",
+            "EUR",
+            "--kind",
+            "client_money",
+        ]);
         let imported = cli.json(&["import", "payments", &sample, "--json"]);
         let statements = imported["statements"]
             .as_array()

@@ -58,6 +58,10 @@ async fn spawn_app(test_store: TestStore, configure: &impl Fn(&mut WebConfig)) -
         clock,
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    // The sample files' accounts are ours: statements of other accounts are refused.
+    app.configure_demo_accounts()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let client = app
         .add_client("Kauppa Oy", "FI", "FI2112345600000785")
         .await
