@@ -327,7 +327,7 @@ async fn remittance_texts_are_kept_sealed_and_read_only_by_a_named_reader() {
         place_one_case(&app).await;
         let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
         let secret = "Maija Meikalainen 131052-308T maija@example.fi";
-        let payments = vec![
+        let payments = [
             credit("T-1", 1_000, &format!("{secret} {rf}")),
             credit("T-2", 2_000, secret),
         ];
@@ -384,7 +384,7 @@ async fn remittance_texts_are_kept_sealed_and_read_only_by_a_named_reader() {
 async fn texts_stored_in_plain_before_are_sealed_when_the_store_is_opened() {
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
-        let payments = vec![credit("OLD-1", 1_000, "Jane Roe jane@example.com")];
+        let payments = [credit("OLD-1", 1_000, "Jane Roe jane@example.com")];
         app.import_payments(source_fn(move |sink| {
             payments.iter().cloned().try_for_each(&mut *sink)
         }))
