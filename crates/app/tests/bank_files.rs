@@ -511,8 +511,15 @@ async fn a_file_that_breaks_after_more_than_one_transaction_of_entries_posts_not
             .import_payments(camt_file_source(path))
             .await
             .expect_err("a truncated file is refused");
-        assert!(error.to_string().contains("truncated"), "{backend}: {error}");
-        assert_eq!(bank_entries(&test).await, 0, "{backend}: nothing was committed");
+        assert!(
+            error.to_string().contains("truncated"),
+            "{backend}: {error}"
+        );
+        assert_eq!(
+            bank_entries(&test).await,
+            0,
+            "{backend}: nothing was committed"
+        );
         assert_ledger_green(&test.store, backend).await;
     }
 }

@@ -225,6 +225,11 @@ async fn chunks_planned_at_the_same_time_write_under_their_own_posting_ids() {
                     ids.push(posting_id);
                 }
             }
+            // What is written is committed at the end at the latest.
+            import
+                .finish("payments.recorded", "bank", "{}", &[])
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
         }
         assert_eq!(ids.len(), 2, "{}", test.backend_name);
         assert_ne!(ids[0], ids[1]);
