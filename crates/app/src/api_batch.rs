@@ -201,6 +201,13 @@ fn render_report(
                     item.status = ItemStatus::Duplicate;
                     item.claim_id = Some(claim_id.clone());
                 }
+                Some(Placement::Rejected { column, reason }) => {
+                    report.rejected += 1;
+                    item.errors.push(FieldError {
+                        column,
+                        reason: reason.clone(),
+                    });
+                }
                 None => report.rejected += 1,
             },
         }

@@ -96,6 +96,10 @@ impl<S: Store> App<S> {
                 "a client name has 1 to {CLIENT_NAME_LENGTH_MAX} characters"
             )));
         }
+        // The name is the payee of every remittance: refused now if no bank file can carry it.
+        reilu_formats::pain001::bank_name(name).map_err(|error| {
+            AppError::Invalid(format!("a client name must fit a bank transfer: {error}"))
+        })?;
         let market = self
             .markets
             .get(market)

@@ -375,6 +375,7 @@ impl<S: reilu_store::Store> crate::App<S> {
     /// Creates the demo clients that are missing and places the portfolio's claims through
     /// the same validation and sealing as real intake. Loading twice adds nothing.
     pub async fn load_demo(&self, portfolio: &DemoPortfolio) -> crate::AppResult<DemoSummary> {
+        self.configure_demo_accounts().await?;
         let mut summary = DemoSummary::default();
         let clients = portfolio.clients();
         for client in &clients {
@@ -443,7 +444,111 @@ impl<S: reilu_store::Store> crate::App<S> {
                 match placement {
                     reilu_store::Placement::Accepted { .. } => summary.claims_accepted += 1,
                     reilu_store::Placement::Duplicate { .. } => summary.claims_already_there += 1,
+                    reilu_store::Placement::Rejected { reason, .. } => {
+                        tracing::warn!(%reason, "a demo claim was refused");
+                        summary.claims_rejected += 1;
+                    }
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The demo company's bank accounts: a client-money account per currency of the demo's
+/// markets (in EUR also those of the sample files in `examples/payments/`, which `reilu
+/// demo --payments` and the README's examples pay into) and its own account per currency.
+/// IBANs are the SWIFT registry's examples or variants of them with their check digits
+/// recomputed. (IBAN, currency, kind, name.)
+pub const DEMO_ACCOUNTS: &[(&str, &str, reilu_store::BankAccountKind, &str)] = {
+    use reilu_store::BankAccountKind::{ClientMoney, Company};
+    &[
+        (
+            "FI2112345600000785",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "FI8940051020304050",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "NL44RABO0123456789",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "DE33700202700654321098",
+            "EUR",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "NO3415031234567",
+            "NOK",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "SE4550000000058398257466",
+            "SEK",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "DK5000400440116243",
+            "DKK",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "GB29NWBK60161331926819",
+            "GBP",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        (
+            "PL61109010140000071219812874",
+            "PLN",
+            ClientMoney,
+            "Reilu Demo client money",
+        ),
+        ("FI0950000120000026", "EUR", Company, "Reilu Demo Oy"),
+        ("NO9386011117947", "NOK", Company, "Reilu Demo Oy"),
+        ("SE7650000000058398257490", "SEK", Company, "Reilu Demo Oy"),
+        ("DK9700400440116270", "DKK", Company, "Reilu Demo Oy"),
+        ("GB23NWBK60161331926830", "GBP", Company, "Reilu Demo Oy"),
+        (
+            "PL17109010140000071219812890",
+            "PLN",
+            Company,
+            "Reilu Demo Oy",
+        ),
+    ]
+};
+
+/// The demo's client-money account a payment in `currency` goes into: the first of the
+/// currency's in [`DEMO_ACCOUNTS`].
+pub fn demo_client_money_account(currency: &str) -> Option<&'static str> {
+    DEMO_ACCOUNTS
+        .iter()
+        .find(|(_, code, kind, _)| {
+            *code == currency && *kind == reilu_store::BankAccountKind::ClientMoney
+        })
+        .map(|(iban, ..)| *iban)
+}
+
+impl<S: reilu_store::Store> crate::App<S> {
+    /// Configures the demo's bank accounts that are not configured yet.
+    async fn configure_demo_accounts(&self) -> crate::AppResult<()> {
+        for (iban, currency, kind, name) in DEMO_ACCOUNTS {
+            if self.store.bank_account_by_iban(iban).await?.is_none() {
+                self.add_bank_account(iban, currency, *kind, Some(name), "demo")
+                    .await?;
             }
         }
         Ok(())

@@ -71,6 +71,8 @@ impl IntakeSummary {
 #[derive(Debug, Default)]
 pub struct PreparedChunk {
     pub claims: Vec<NewClaim>,
+    /// The file row of each claim, in the same order.
+    pub rows: Vec<u64>,
     pub errors: Vec<RowError>,
     pub rejected_rows: u64,
     pub position_bytes: u64,
@@ -120,7 +122,10 @@ impl Preparer {
                 .map_err(|error| vec![error])
                 .and_then(|raw| self.prepare(&raw));
             match outcome {
-                Ok(claim) => chunk.claims.push(claim),
+                Ok(claim) => {
+                    chunk.claims.push(claim);
+                    chunk.rows.push(row.row);
+                }
                 Err(errors) => {
                     chunk.rejected_rows += 1;
                     let listed = errors.into_iter().map(|error| RowError {
@@ -254,6 +259,9 @@ impl<S: Store> App<S> {
                     outcome.map_err(|error| partial_failure(&summary, error.into()))?,
                 )?;
                 count_placements(&mut summary, &placements);
+                let refused = refused_rows(&chunk.rows, &placements);
+                on_errors(&refused)?;
+                summary.add_errors(refused);
             }
             progress(chunk.position_bytes);
         }
@@ -279,8 +287,24 @@ pub(crate) fn count_placements(summary: &mut IntakeSummary, placements: &[Placem
         match placement {
             Placement::Accepted { .. } => summary.accepted += 1,
             Placement::Duplicate { .. } => summary.duplicates += 1,
+            Placement::Rejected { .. } => summary.rejected += 1,
         }
     }
+}
+
+/// The errors of the claims the store refused (over a limit), with their file rows.
+fn refused_rows(rows: &[u64], placements: &[Placement]) -> Vec<RowError> {
+    rows.iter()
+        .zip(placements)
+        .filter_map(|(row, placement)| match placement {
+            Placement::Rejected { column, reason } => Some(RowError {
+                row: *row,
+                column: (*column).to_owned(),
+                reason: reason.clone(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An error part-way through a file: say what was already placed, and that re-running the

@@ -1,6 +1,7 @@
 //! Reilu's workflows: the imperative shell around the pure core. Each workflow takes what
 //! came in, asks the pure crates what it means, and writes the result through the store.
 
+pub mod accounts;
 pub mod api_batch;
 pub mod case_facts;
 pub mod cases;
@@ -12,12 +13,14 @@ pub mod intake;
 pub mod interest;
 pub mod operators;
 pub mod payments;
+pub mod payout;
 pub mod personal_data;
 pub mod rates;
 pub mod reconcile;
 pub mod remit;
 pub mod statement;
 pub mod sweep;
+pub mod unmatched;
 
 use std::sync::Arc;
 

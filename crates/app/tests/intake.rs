@@ -233,3 +233,256 @@ async fn reading_personal_data_is_journaled_with_who_and_why() {
         );
     }
 }
+
+/// The largest amount one claim may carry, as a claim file writes it (EUR, two decimals).
+fn claim_limit_text() -> String {
+    format!("{}.00", reilu_core::limits::CLAIM_AMOUNT_MAX_MINOR / 100)
+}
+
+#[tokio::test]
+async fn no_client_can_overflow_a_balance_through_the_api() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let created = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client = app
+            .client(&created.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let portfolio = reilu_app::demo::DemoPortfolio::new(5, 4_000, None);
+        let mut claims = portfolio.claims().map(|(_, raw)| raw);
+        // The largest amount any field takes (10^15 minor units) had been the only limit: six
+        // batches of such claims summed past i64 and broke the store for everyone. Three
+        // batches at it, then three at the claim limit, which the client limit stops.
+        let field_max = format!("{}.00", reilu_core::money::AMOUNT_MINOR_MAX / 100);
+        let mut rejected = 0;
+        let mut reasons = std::collections::BTreeSet::new();
+        for batch_index in 0..6 {
+            let amount = if batch_index < 3 {
+                field_max.clone()
+            } else {
+                claim_limit_text()
+            };
+            let batch: Vec<_> = claims
+                .by_ref()
+                .take(1_000)
+                .map(|mut raw| {
+                    raw.principal = Some(amount.clone());
+                    raw.creditor_fees = Some(amount.clone());
+                    Ok(raw)
+                })
+                .collect();
+            let answer = app
+                .place_api_claims(&client, batch, None)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+            let reilu_app::api_batch::ApiBatchOutcome::Answered { body, .. } = answer else {
+                panic!("no answer");
+            };
+            let report: serde_json::Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+            rejected += report["rejected"].as_u64().unwrap_or(0);
+            for item in report["items"].as_array().into_iter().flatten() {
+                for error in item["errors"].as_array().into_iter().flatten() {
+                    let reason = error["reason"].as_str().unwrap_or("");
+                    if reason.contains("more than one claim may carry") {
+                        reasons.insert("claim");
+                    } else if reason.contains("more than a client may") {
+                        reasons.insert("client");
+                    }
+                }
+            }
+        }
+        assert!(
+            rejected > 3_000,
+            "{}: {rejected} refused",
+            test.backend_name
+        );
+        assert_eq!(
+            reasons.into_iter().collect::<Vec<_>>(),
+            ["claim", "client"],
+            "{}",
+            test.backend_name
+        );
+        let check = app
+            .store()
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert_eq!(
+            check.problems,
+            Vec::<String>::new(),
+            "{}",
+            test.backend_name
+        );
+        let balances = app
+            .store()
+            .balances("client_claims:")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+        assert!(!balances.is_empty());
+        for (account, currency, balance_minor) in balances {
+            assert!(
+                balance_minor >= -reilu_core::limits::CLIENT_OUTSTANDING_MAX_MINOR,
+                "{account} {currency} {balance_minor}"
+            );
+        }
+        app.store()
+            .balances("receivable:")
+            .await
+            .unwrap_or_else(|e| panic!("{}: receivables read back: {e}", test.backend_name));
+    }
+}
+
+/// A claim file of `claims` for one Finnish customer (or one each), each with the given
+/// principal and fees.
+fn one_customer_rows(refs: std::ops::Range<u32>, principal: &str, fees: &str) -> String {
+    let mut text = format!("{HEADER}\n");
+    for n in refs {
+        text.push_str(&format!(
+            "BIG-{n},FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,,,,EUR,{principal},2026-09-01,2026-09-15,,{fees},Big\n"
+        ));
+    }
+    text
+}
+
+#[tokio::test]
+async fn a_claim_over_a_limit_is_refused_and_its_chunk_placed() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Over the claim limit: refused by its field, the other rows of the chunk placed.
+        let mut text = format!("{HEADER}\n{ROWS}");
+        text.push_str("HUGE-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,,,,EUR,9000000000000000.00,2026-09-01,2026-09-15,,,Huge\n");
+        let (summary, errors) = import(&app, &client.id, text).await;
+        assert_eq!(
+            (summary.accepted, summary.rejected),
+            (4, 2),
+            "{}: {errors:?}",
+            test.backend_name
+        );
+        // Five claims at the limit (principal and fees) fill a case; the sixth is refused
+        // with its row, and the rows around it placed.
+        let limit = claim_limit_text();
+        let (summary, errors) =
+            import(&app, &client.id, one_customer_rows(0..6, &limit, &limit)).await;
+        assert_eq!(
+            (summary.accepted, summary.rejected),
+            (4, 2),
+            "{}: the case already owed 138.45 EUR: {errors:?}",
+            test.backend_name
+        );
+        let refused: Vec<(u64, String)> = errors
+            .iter()
+            .map(|error| (error.row, error.column.clone()))
+            .collect();
+        assert_eq!(
+            refused,
+            [(6, "principal".to_owned()), (7, "principal".to_owned())]
+        );
+        assert!(
+            errors[0].reason.contains("more than a case may"),
+            "{}",
+            errors[0].reason
+        );
+        // The stored balance counts in a later file too.
+        let (summary, errors) =
+            import(&app, &client.id, one_customer_rows(10..11, &limit, &limit)).await;
+        assert_eq!((summary.accepted, summary.rejected), (0, 1), "{errors:?}");
+        let check = app
+            .store()
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(check.problems, Vec::<String>::new());
+    }
+}
+
+#[tokio::test]
+async fn every_row_of_a_file_is_counted_even_after_an_unclosed_quote() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let broken = ROWS.replacen(
+            "Maija Meikäläinen,Mannerheimintie",
+            "\"Maija Meikäläinen,Mannerheimintie",
+            1,
+        );
+        let text = format!(
+            "{HEADER}\n{broken}INV-6,FI,business,0737546-2,\"Yritys, Oy\",Katu 2,33100,Tampere,,,,,EUR,50.00,2026-06-01,2026-06-30,,,Goods\n"
+        );
+        let data_rows = text.lines().count() as u64 - 1;
+        let (summary, errors) = import(&app, &client.id, text).await;
+        assert_eq!(
+            summary.accepted + summary.duplicates + summary.rejected,
+            data_rows,
+            "{}: {summary:?}",
+            test.backend_name
+        );
+        assert_eq!((summary.accepted, summary.rejected), (4, 2), "{errors:?}");
+        assert_eq!(
+            (errors[0].row, errors[0].column.as_str()),
+            (2, "customer_name")
+        );
+    }
+}
+
+#[tokio::test]
+async fn two_batches_at_once_cannot_pass_the_client_limit_together() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(&test).await;
+        let created = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let client = app
+            .client(&created.id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Euro claims at the claim limit, principal and fees: 300 of them are 60 % of the
+        // client limit, so each batch fits alone and the two together do not.
+        let portfolio = reilu_app::demo::DemoPortfolio::new(7, 3_000, None);
+        let mut euro = portfolio
+            .claims()
+            .map(|(_, raw)| raw)
+            .filter(|raw| raw.currency.as_deref() == Some("EUR"))
+            .map(|mut raw| {
+                raw.principal = Some(claim_limit_text());
+                raw.creditor_fees = Some(claim_limit_text());
+                Ok(raw)
+            });
+        let first: Vec<_> = euro.by_ref().take(300).collect();
+        let second: Vec<_> = euro.by_ref().take(300).collect();
+        assert_eq!(second.len(), 300, "enough euro claims");
+        let (one, two) = tokio::join!(
+            app.place_api_claims(&client, first, None),
+            app.place_api_claims(&client, second, None)
+        );
+        let mut accepted = 0;
+        for answer in [one, two] {
+            let answer = answer.unwrap_or_else(|e| panic!("{}: {e}", test.backend_name));
+            let reilu_app::api_batch::ApiBatchOutcome::Answered { body, .. } = answer else {
+                panic!("no answer");
+            };
+            let report: serde_json::Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+            accepted += report["accepted"].as_u64().unwrap_or(0);
+        }
+        let per_claim = 2 * reilu_core::limits::CLAIM_AMOUNT_MAX_MINOR;
+        let fits = reilu_core::limits::CLIENT_OUTSTANDING_MAX_MINOR / per_claim;
+        assert_eq!(
+            accepted,
+            u64::try_from(fits).unwrap_or(0),
+            "{}: the second batch saw the first one's balance",
+            test.backend_name
+        );
+    }
+}

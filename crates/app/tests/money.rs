@@ -57,6 +57,7 @@ fn payment(
 /// A client with the given commission and the two claims of `ROWS` placed for it (cases
 /// 100000 in FI and 100001 in DE); returns the number of claims accepted.
 async fn place_two_claims(app: &App<SqlStore>, commission_bp: i64) -> u64 {
+    configure_accounts(app).await;
     let client = app
         .add_client_with_terms("Kauppa Oy", "FI", BANK, commission_bp)
         .await
@@ -345,11 +346,28 @@ async fn assert_ledger_checks(app: &App<SqlStore>, backend: &str) {
 }
 
 /// The company's own account, for sweeps.
-fn company() -> reilu_app::sweep::CompanyAccount {
-    reilu_app::sweep::CompanyAccount {
-        name: "Reilu Perintä Oy".into(),
-        iban: "FI0950000120000026".into(),
-    }
+const COMPANY: &str = "FI0950000120000026";
+
+/// The client-money account payments come into and the company's own account, configured.
+async fn configure_accounts(app: &App<SqlStore>) {
+    use reilu_store::BankAccountKind;
+    app.add_bank_account(BANK, "EUR", BankAccountKind::ClientMoney, None, "test")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app.add_bank_account(
+        COMPANY,
+        "EUR",
+        BankAccountKind::Company,
+        Some("Reilu Perintä Oy"),
+        "test",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Sweeps go to the configured company account.
+fn company() -> reilu_app::sweep::SweepTo {
+    reilu_app::sweep::SweepTo::default()
 }
 
 async fn import_all(app: &App<SqlStore>, payments: Vec<IncomingPayment>) -> PaymentSummary {
@@ -467,7 +485,7 @@ async fn returned_payments_and_reversals_are_booked_as_corrections_of_what_they_
 
 #[tokio::test]
 async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
-    use reilu_app::sweep::CompanyAccount;
+    use reilu_app::sweep::SweepTo;
     for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
         let app = app_on(test.store.clone()).await;
         place_two_claims(&app, 1000).await;
@@ -529,9 +547,9 @@ async fn the_company_money_is_swept_out_of_client_money_once_per_date() {
             "paid to the client and swept to the company: nothing of theirs is left"
         );
         assert_ledger_checks(&app, test.backend_name).await;
-        let wrong = CompanyAccount {
-            name: "X".into(),
-            iban: "FI0950000120000027".into(),
+        let wrong = SweepTo {
+            name: Some("X".into()),
+            iban: Some("FI0950000120000027".into()),
         };
         assert!(app.sweep(day, &wrong, out.path()).await.is_err());
     }

@@ -4,6 +4,7 @@ pub mod claim;
 pub mod contact;
 pub mod ids;
 pub mod language;
+pub mod limits;
 pub mod market;
 pub mod money;
 pub mod operator;

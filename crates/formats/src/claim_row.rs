@@ -9,11 +9,15 @@ use reilu_core::{
 };
 use serde::{Deserialize, Serialize};
 
+use reilu_core::limits::CLAIM_AMOUNT_MAX_MINOR;
+
 use crate::national_id::{self, PartyKind};
 
 mod terms;
+mod text;
 
 pub use terms::jurisdiction_from_postcode;
+pub use text::{country_code_problem, refused_character};
 
 /// The columns of the claim file, in the documented order. Required columns must be in the
 /// header; optional ones may be left out.
@@ -189,8 +193,8 @@ impl Checker<'_> {
             self.fail(column, format!("longer than {length_max} characters"));
             return None;
         }
-        if text.chars().any(char::is_control) {
-            self.fail(column, "contains a control character");
+        if let Some(reason) = text::refused_character(&text) {
+            self.fail(column, reason);
             return None;
         }
         Some(text)
@@ -289,6 +293,10 @@ pub fn validate_claim(
 
 fn claim_ref(check: &mut Checker<'_>) -> Option<ClientClaimRef> {
     let text = check.required("client_claim_ref")?.to_owned();
+    if let Some(reason) = text::refused_character(&text) {
+        check.fail("client_claim_ref", reason);
+        return None;
+    }
     match ClientClaimRef::parse(&text) {
         Ok(reference) => Some(reference),
         Err(error) => {
@@ -377,7 +385,13 @@ fn country(check: &mut Checker<'_>, market: &Market) -> Option<String> {
     };
     let upper = text.to_ascii_uppercase();
     if upper.len() == 2 && upper.bytes().all(|byte| byte.is_ascii_uppercase()) {
-        Some(upper)
+        match text::country_code_problem(&upper) {
+            None => Some(upper),
+            Some(reason) => {
+                check.fail("customer_country", reason);
+                None
+            }
+        }
     } else {
         check.fail(
             "customer_country",
@@ -439,7 +453,26 @@ fn amounts(check: &mut Checker<'_>, market: &Market) -> Option<(Money, Money)> {
         return None;
     }
     let fees = money(check, "creditor_fees", market, false);
+    let principal = within_claim_limit(check, "principal", principal?);
+    let fees = within_claim_limit(check, "creditor_fees", fees?);
     Some((principal?, fees?))
+}
+
+/// An amount no larger than one claim may carry ([`CLAIM_AMOUNT_MAX_MINOR`]).
+fn within_claim_limit(
+    check: &mut Checker<'_>,
+    column: &'static str,
+    amount: Money,
+) -> Option<Money> {
+    if amount.amount_minor() <= CLAIM_AMOUNT_MAX_MINOR {
+        return Some(amount);
+    }
+    let limit = Money::from_minor(CLAIM_AMOUNT_MAX_MINOR, amount.currency());
+    check.fail(
+        column,
+        format!("{amount} is more than one claim may carry ({limit})"),
+    );
+    None
 }
 
 fn money(

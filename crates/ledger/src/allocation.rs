@@ -77,6 +77,49 @@ pub fn payment_received(
     client: &str,
     allocation: &Allocation,
 ) -> Result<Posting, LedgerError> {
+    let bank = Account::ClientMoneyBank {
+        iban: bank_iban.to_owned(),
+    };
+    let entries = allocated_entries(bank, case_number, client, allocation)?;
+    Posting::new(PostingKind::PaymentReceived, entries)
+}
+
+/// A payment that waited in the unmatched queue, allocated to a case by an agent: the same
+/// entries as [`payment_received`], with the money taken from unallocated (where the bank's
+/// receipt put it) instead of from the bank.
+pub fn unallocated_assigned(
+    case_number: i64,
+    client: &str,
+    allocation: &Allocation,
+) -> Result<Posting, LedgerError> {
+    let entries = allocated_entries(Account::Unallocated, case_number, client, allocation)?;
+    Posting::new(PostingKind::PaymentAssigned, entries)
+}
+
+/// A payment that matched no case, sent back to its payer from the client-money account.
+pub fn unallocated_refunded(bank_iban: &str, amount: Money) -> Result<Posting, LedgerError> {
+    let entries = vec![
+        Entry {
+            account: Account::Unallocated,
+            amount,
+        },
+        Entry {
+            account: Account::ClientMoneyBank {
+                iban: bank_iban.to_owned(),
+            },
+            amount: Money::from_minor(-amount.amount_minor(), amount.currency()),
+        },
+    ];
+    Posting::new(PostingKind::Refund, entries)
+}
+
+/// The entries of an allocated payment, the money coming from `source`.
+fn allocated_entries(
+    source: Account,
+    case_number: i64,
+    client: &str,
+    allocation: &Allocation,
+) -> Result<Vec<Entry>, LedgerError> {
     let total = allocation.total()?;
     let currency = total.currency();
     let credit = |account: Account, minor: i64| Entry {
@@ -87,12 +130,7 @@ pub fn payment_received(
         account,
         amount: Money::from_minor(minor, currency),
     };
-    let mut entries = vec![debit(
-        Account::ClientMoneyBank {
-            iban: bank_iban.to_owned(),
-        },
-        total.amount_minor(),
-    )];
+    let mut entries = vec![debit(source, total.amount_minor())];
     let (mut client_minor, mut costs_minor) = (0_i64, 0_i64);
     for (component, part) in &allocation.parts {
         entries.push(credit(
@@ -132,7 +170,7 @@ pub fn payment_received(
         entries.push(debit(Account::CostsCharged, costs_minor));
         entries.push(credit(Account::CompanyRevenue, costs_minor));
     }
-    Posting::new(PostingKind::PaymentReceived, entries)
+    Ok(entries)
 }
 
 /// Paying a client what it is owed less the agreed commission, which the company keeps.
@@ -258,6 +296,15 @@ mod tests {
             "nothing left to pay"
         );
         assert!(refund(100_001, "FI2112345600000785", eur(800)).is_ok());
+        assert!(unallocated_refunded("FI2112345600000785", eur(800)).is_ok());
+        let assigned = unallocated_assigned(100_001, "client-1", &allocation)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(assigned.entries()[0].account, Account::Unallocated);
+        assert_eq!(
+            assigned.entries()[1..],
+            payment.entries()[1..],
+            "assigned from the queue as the bank's payment would have been"
+        );
         assert!(allocate(eur(0), &owed(), &COSTS_FIRST).is_err());
     }
 

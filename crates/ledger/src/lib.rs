@@ -7,7 +7,10 @@ mod charge;
 pub mod posting;
 
 pub use account::{Account, Component};
-pub use allocation::{Allocation, allocate, payment_received, refund, remittance};
+pub use allocation::{
+    Allocation, allocate, payment_received, refund, remittance, unallocated_assigned,
+    unallocated_refunded,
+};
 pub use charge::{charge_for, charged_amount};
 pub use posting::{
     ENTRIES_PER_POSTING_MAX, Entry, LedgerError, Posting, PostingKind, check_balanced,

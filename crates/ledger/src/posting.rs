@@ -37,6 +37,8 @@ pub enum PostingKind {
     InterestAccrued,
     PaymentReceived,
     PaymentUnmatched,
+    /// A payment from the unmatched queue, allocated to a case by an agent.
+    PaymentAssigned,
     Correction,
     Remittance,
     Refund,
@@ -51,6 +53,7 @@ impl PostingKind {
             PostingKind::InterestAccrued => "interest_accrued",
             PostingKind::PaymentReceived => "payment_received",
             PostingKind::PaymentUnmatched => "payment_unmatched",
+            PostingKind::PaymentAssigned => "payment_assigned",
             PostingKind::Correction => "correction",
             PostingKind::Remittance => "remittance",
             PostingKind::Refund => "refund",

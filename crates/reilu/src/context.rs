@@ -36,14 +36,48 @@ pub fn sqlite_url(data: &Path) -> String {
     )
 }
 
-/// Creates the data folder (owner-only) if needed, loads the master key from
-/// `REILU_MASTER_KEY` or the key file, connects to and migrates the store.
+/// Opens the store a command reads or changes: it must exist already. A mistyped `--data`
+/// then says so and the command fails, instead of creating an empty store and reporting on
+/// it (`reilu check` once answered "ok: journal intact (0 entries)" for a folder that held
+/// nothing). Only the commands that create a store call [`open_or_create_app`].
 pub async fn open_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
+    if let Some(missing) = missing_store(target) {
+        anyhow::bail!(
+            "there is no Reilu store at {}: check --data or --database-url (the commands that \
+             create a store are serve, demo, client add, operator add and import)",
+            missing.display()
+        );
+    }
+    open_or_create_app(target).await
+}
+
+/// The SQLite database file the target names, if it does not exist (or is empty). A
+/// PostgreSQL URL names a server's database, which this cannot tell apart from an empty one
+/// without connecting: None.
+fn missing_store(target: &Target) -> Option<PathBuf> {
+    let url = target.database_url();
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path.starts_with(":memory:") {
+        return None;
+    }
+    let path = PathBuf::from(path);
+    let present = std::fs::metadata(&path).is_ok_and(|metadata| metadata.len() > 0);
+    (!present).then_some(path)
+}
+
+/// Creates the data folder (owner-only) if needed, loads the master key from
+/// `REILU_MASTER_KEY` or the key file, connects to and migrates the store, creating it if
+/// there is none. For the commands that create: serve, demo, client add, operator add,
+/// import and the benchmarks (which make their own stores).
+pub async fn open_or_create_app(target: &Target) -> anyhow::Result<App<SqlStore>> {
     ensure_data_folder(&target.data)?;
     owner_only_database_files(target)?;
     let master = master_key(&target.data)?;
     let url = target.database_url();
-    let store = SqlStore::connect(&url).await?;
+    let store = SqlStore::connect(&url, master.journal_key()).await?;
     remember_opened(&store);
     let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
     if target.rules.is_some() {
@@ -120,7 +154,8 @@ pub fn ensure_data_folder(data: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create the data folder {}", data.display()))
 }
 
-fn master_key(data: &Path) -> anyhow::Result<MasterKey> {
+/// The master key from `REILU_MASTER_KEY`, else `DIR/master.key` (created on first use).
+pub fn master_key(data: &Path) -> anyhow::Result<MasterKey> {
     match std::env::var(MASTER_KEY_VARIABLE) {
         Ok(text) if !text.trim().is_empty() => MasterKey::from_hex(&text)
             .with_context(|| format!("{MASTER_KEY_VARIABLE} is not a valid key")),

@@ -16,6 +16,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+/// The data folder when `--data` is not given.
+pub(crate) const DATA_DEFAULT: &str = "reilu-data";
+
 #[derive(Parser)]
 #[command(
     name = "reilu",
@@ -24,7 +27,7 @@ use clap::{Parser, Subcommand};
 )]
 struct Cli {
     /// Folder for the embedded database and the master key file.
-    #[arg(long, global = true, default_value = "reilu-data", value_name = "DIR")]
+    #[arg(long, global = true, default_value = DATA_DEFAULT, value_name = "DIR")]
     data: PathBuf,
     /// Database URL (postgres://… or sqlite://…); default: the SQLite file in --data.
     #[arg(long, global = true, env = "REILU_DATABASE_URL", value_name = "URL")]
@@ -46,9 +49,12 @@ enum Command {
     /// Add, list and revoke operators: the staff's keys for the operator API.
     #[command(subcommand)]
     Operator(commands::operators::OperatorCommand),
-    /// Bank payments: the unmatched queue.
+    /// Bank payments: the unmatched queue worked (assign, refund), overpayments refunded.
     #[command(subcommand)]
     Payments(commands::payments::PaymentsCommand),
+    /// The company's bank accounts: client money and its own.
+    #[command(subcommand)]
+    Account(commands::account::AccountCommand),
     /// Import files.
     #[command(subcommand)]
     Import(commands::import::ImportCommand),
@@ -66,11 +72,12 @@ enum Command {
     Sweep(commands::sweep::SweepArgs),
     /// Accrue late interest on every open case up to a date, as the gate allows; once per period.
     Accrue(commands::accrue::AccrueArgs),
-    /// Verify every invariant: the journal's chain, balanced postings, account balances, client money.
+    /// Verify every invariant: the journal's chain, balanced postings, account balances, client money,
+    /// and that postings, clients and claims are as the journal vouches.
     Check,
     /// The client-money bank accounts against the banks' statements; exit 1 when any differs.
     Reconcile(commands::reconcile::ReconcileArgs),
-    /// Check the journal's hash chain.
+    /// The journal: verify its chain, sign checkpoints of it, show the signing key.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
     /// Measure throughput (see the README's performance section).
@@ -80,6 +87,14 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve(_)) {
+        // A command's reader that stops reading (`reilu client list | head`) ends it quietly,
+        // as it does other Unix tools, instead of a panic in `println!` ("failed printing to
+        // stdout: Broken pipe"). Rust ignores SIGPIPE by default; this restores the default
+        // action for the command line only: the server keeps ignoring it, so a client that
+        // hangs up is an error on its connection, not the end of the server.
+        sigpipe::reset();
+    }
     init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -125,6 +140,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Operator(command) => commands::operators::run(&target, command).await,
         Command::Import(command) => commands::import::run(&target, command).await,
         Command::Payments(command) => commands::payments::run(&target, command).await,
+        Command::Account(command) => commands::account::run(&target, command).await,
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,

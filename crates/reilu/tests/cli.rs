@@ -7,7 +7,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use reilu_store::Store;
-use reilu_store::test_support::{TestStore, stores_under_test};
+use reilu_store::test_support::{TEST_MASTER_KEY_HEX, TestStore, stores_under_test};
 use serde_json::Value;
 
 const REILU: &str = env!("CARGO_BIN_EXE_reilu");
@@ -57,6 +57,19 @@ impl Cli<'_> {
         })
     }
 
+    /// Runs a command that prints JSON whatever its exit code; the code and the JSON.
+    fn json_exit(&self, args: &[&str]) -> (Option<i32>, Value) {
+        let output = self.run(args);
+        let value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: {e}: {}{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        (output.status.code(), value)
+    }
+
     fn add_client(&self) -> String {
         let created = self.json(&[
             "client",
@@ -78,12 +91,22 @@ impl Cli<'_> {
     }
 }
 
+/// A data folder per store, holding the master key the test stores' journals were keyed
+/// under (a command opening a store with another key could not write to it).
 fn clis(stores: &[TestStore]) -> Vec<Cli<'_>> {
+    use std::os::unix::fs::OpenOptionsExt;
     stores
         .iter()
-        .map(|test| Cli {
-            data: tempfile::tempdir().unwrap_or_else(|e| panic!("{e}")),
-            test,
+        .map(|test| {
+            let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(data.path().join("master.key"))
+                .and_then(|mut file| file.write_all(TEST_MASTER_KEY_HEX.as_bytes()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            Cli { data, test }
         })
         .collect()
 }
@@ -229,7 +252,8 @@ async fn operators_are_added_listed_and_revoked_once() {
         }
         let verified = cli.run(&["journal", "verify"]);
         let verified = String::from_utf8_lossy(&verified.stdout);
-        assert!(verified.contains("intact: 3 entries"), "{verified}");
+        // The keyed marker, two additions and a revocation.
+        assert!(verified.contains("intact: 4 entries"), "{verified}");
     }
 }
 
@@ -244,7 +268,9 @@ async fn a_claim_file_is_imported_once_with_a_json_summary() {
         std::fs::write(&file, &text).unwrap_or_else(|e| panic!("{e}"));
         let rows = u64::try_from(text.lines().count() - 1).unwrap_or_default();
         let path = file.to_str().unwrap_or_default();
-        let first = cli.json(&["import", "claims", "--client", &client, path, "--json"]);
+        let (code, first) =
+            cli.json_exit(&["import", "claims", "--client", &client, path, "--json"]);
+        assert_eq!(code, Some(1), "a rejected row makes the import exit 1");
         assert_eq!(first["accepted"].as_u64(), Some(rows - 1), "{first}");
         assert_eq!(
             (first["duplicates"].as_u64(), first["rejected"].as_u64()),
@@ -252,10 +278,32 @@ async fn a_claim_file_is_imported_once_with_a_json_summary() {
         );
         assert_eq!(first["errors"][0]["row"].as_u64(), Some(rows + 1));
         assert_eq!(first["errors"][0]["column"], "customer_national_id");
-        let second = cli.json(&["import", "claims", "--client", &client, path, "--json"]);
+        let (code, second) =
+            cli.json_exit(&["import", "claims", "--client", &client, path, "--json"]);
         assert_eq!(
             (second["accepted"].as_u64(), second["duplicates"].as_u64()),
             (Some(0), Some(rows - 1))
+        );
+        assert_eq!(code, Some(1));
+        let good: String = text
+            .lines()
+            .take(rows as usize)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let good_file = cli.data.path().join("good.csv");
+        std::fs::write(&good_file, good + "\n").unwrap_or_else(|e| panic!("{e}"));
+        let (code, third) = cli.json_exit(&[
+            "import",
+            "claims",
+            "--client",
+            &client,
+            good_file.to_str().unwrap_or_default(),
+            "--json",
+        ]);
+        assert_eq!(
+            (code, third["rejected"].as_u64()),
+            (Some(0), Some(0)),
+            "only duplicates: exit 0"
         );
         let bad_header = cli.data.path().join("bad.csv");
         std::fs::write(&bad_header, "client_claim_ref,market\nA,FI\n")
@@ -397,6 +445,17 @@ async fn serve_answers_health_and_prints_where_to_open_it() {
         );
         let response = http_get(&address, "/healthz");
         assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+        // The hint's command reaches this server's store when copied as it is.
+        let hint = format!(
+            "Try: reilu --data {} --database-url ",
+            cli.data.path().display()
+        );
+        assert!(
+            printed
+                .iter()
+                .any(|line| line.contains(&hint) && line.contains(&cli.test.url)),
+            "{hint}: {printed:?}"
+        );
         let _ = child.kill();
         let _ = child.wait();
         assert!(logins_file_is_private(
@@ -406,6 +465,37 @@ async fn serve_answers_health_and_prints_where_to_open_it() {
             &cli.data.path().join("demo-operator.txt")
         ));
     }
+}
+
+#[tokio::test]
+async fn serve_listens_on_a_host_name_and_refuses_an_address_without_a_port() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let Some(cli) = clis(&stores).into_iter().next() else {
+        panic!("no backend");
+    };
+    let mut child = cli
+        .command(&["serve", "--addr", "localhost:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    // Kept open while the server runs: it prints more lines, and a closed pipe would stop it.
+    let mut lines = BufReader::new(stdout).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    let address = first
+        .strip_prefix("Reilu is running at http://")
+        .map(|rest| rest.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"));
+    let response = http_get(&address, "/healthz");
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(lines);
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let refused = cli.run(&["serve", "--addr", "localhost"]);
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("expected HOST:PORT"), "{stderr}");
 }
 
 fn logins_file_is_private(path: &Path) -> bool {
@@ -1127,6 +1217,203 @@ fn the_embedded_store_is_readable_by_its_owner_only() {
         String::from_utf8_lossy(&check.stderr)
     );
     assert_eq!(mode("reilu.db"), 0o600);
+}
+
+/// Checkpoints signed by `journal checkpoint` hold until the journal's tail is cut off (the
+/// head set back consistently, which the chain alone cannot tell); the public key is
+/// printable; a store opened with another master key says so.
+#[tokio::test]
+async fn journal_checkpoints_catch_a_cut_tail_and_another_key_is_named() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        // Two operators: the admin chain.
+        cli.ok(&["operator", "add", "--name", "Aino", "--role", "admin"]);
+        cli.ok(&["operator", "add", "--name", "Eero", "--role", "finance"]);
+        let public = cli.ok(&["journal", "public-key"]);
+        let public = String::from_utf8_lossy(&public.stdout).trim().to_owned();
+        assert_eq!(public.len(), 64, "{public}");
+        let key_mode = std::fs::metadata(cli.data.path().join("journal-signing.key"))
+            .map(|meta| std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777)
+            .unwrap_or_default();
+        assert_eq!(key_mode, 0o600);
+
+        let file = cli.data.path().join("checkpoint.json");
+        let file_arg = file.to_str().unwrap_or_default();
+        let summary = cli.json(&["journal", "checkpoint", "--out", file_arg, "--json"]);
+        assert_eq!(summary["entries"].as_i64(), Some(3), "{summary}");
+        assert_eq!(summary["public_key"].as_str(), Some(public.as_str()));
+        let document: Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap_or_default())
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(document["format"], "reilu-journal-checkpoint/1");
+        let held = cli.ok(&["journal", "verify", "--checkpoint", file_arg]);
+        let held = String::from_utf8_lossy(&held.stdout);
+        assert!(held.contains("holds"), "{held}");
+
+        // A third operator, then the admin chain cut back to the first and its head set to
+        // it.
+        cli.ok(&["operator", "add", "--name", "Ilona", "--role", "admin"]);
+        let drop_trigger = if cli.test.backend_name == "sqlite" {
+            "DROP TRIGGER journal_is_append_only_delete"
+        } else {
+            "DROP TRIGGER journal_is_append_only ON journal"
+        };
+        for sql in [
+            drop_trigger,
+            "DELETE FROM journal WHERE chain = 'admin' AND chain_seq > 1",
+            "UPDATE journal_heads SET seq = 1, hash = (SELECT hash FROM journal WHERE chain = 'admin' AND chain_seq = 1) WHERE chain = 'admin'",
+        ] {
+            cli.test
+                .raw(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        cli.ok(&["journal", "verify"]);
+        let caught = cli.run(&["journal", "verify", "--checkpoint", file_arg]);
+        let text = String::from_utf8_lossy(&caught.stdout);
+        assert!(!caught.status.success(), "{text}");
+        assert!(
+            text.contains("checkpoint.json")
+                && text.contains("FAILED")
+                && text.contains("entries were removed"),
+            "{text}"
+        );
+
+        let not_a_checkpoint = cli.data.path().join("master.key");
+        let refused = cli.run(&[
+            "journal",
+            "verify",
+            "--checkpoint",
+            not_a_checkpoint.to_str().unwrap_or_default(),
+        ]);
+        assert!(!refused.status.success());
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("is not a journal checkpoint"),
+            "{}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+
+        let other_key = "77".repeat(32);
+        let other = cli
+            .command(&["journal", "verify"])
+            .env("REILU_MASTER_KEY", &other_key)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = String::from_utf8_lossy(&other.stdout);
+        assert!(!other.status.success(), "{text}");
+        assert!(text.contains("the journal key does not match"), "{text}");
+    }
+}
+
+#[test]
+fn a_command_that_reads_a_folder_without_a_store_says_so_and_creates_nothing() {
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let data = folder.path().join("mistyped");
+    let data_arg = data.to_str().unwrap_or_default();
+    for args in [
+        vec!["check"],
+        vec!["journal", "verify"],
+        vec!["client", "list"],
+        vec!["payments", "unmatched"],
+        vec![
+            "case",
+            "show",
+            "100000",
+            "--reader",
+            "me",
+            "--purpose",
+            "test",
+        ],
+        vec!["accrue", "--date", "2026-11-01"],
+    ] {
+        let output = Command::new(REILU)
+            .arg("--data")
+            .arg(data_arg)
+            .args(&args)
+            .env_remove("REILU_DATABASE_URL")
+            .env_remove("REILU_MASTER_KEY")
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("there is no Reilu store"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!data.exists(), "{args:?} created {}", data.display());
+    }
+}
+
+#[tokio::test]
+async fn output_into_a_closed_pipe_ends_the_command_quietly() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        cli.add_client();
+        for args in [["journal", "verify"], ["client", "list"]] {
+            // The reading end is closed before the command writes anything, as `| head`
+            // does once it has read its lines.
+            let (reader, writer) = std::io::pipe().unwrap_or_else(|e| panic!("{e}"));
+            drop(reader);
+            let output = cli
+                .command(&args)
+                .stdout(writer)
+                .stderr(Stdio::piped())
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_second_client_of_the_same_name_needs_force() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let first = cli.add_client();
+        let again = [
+            "client",
+            "add",
+            "--name",
+            "  kauppa   OY ",
+            "--market",
+            "FI",
+            "--iban",
+            "FI2112345600000785",
+            "--json",
+        ];
+        let refused = cli.run(&again);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("exists already") && stderr.contains(&first),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("the same IBAN") && stderr.contains("--force"),
+            "{stderr}"
+        );
+        let listed = cli.json(&["client", "list", "--json"]);
+        assert_eq!(listed.as_array().map(Vec::len), Some(1), "nothing added");
+        let forced = cli.json(&[&again[..], &["--force"]].concat());
+        assert_ne!(forced["id"], first.as_str());
+        let bad_iban = cli.run(&[
+            "client",
+            "add",
+            "--name",
+            "Other Oy",
+            "--market",
+            "FI",
+            "--iban",
+            "FI2112345600000786",
+        ]);
+        let stderr = String::from_utf8_lossy(&bad_iban.stderr);
+        assert!(stderr.contains("check digits do not match"), "{stderr}");
+    }
 }
 
 #[tokio::test]

@@ -308,24 +308,60 @@ async fn read_principal_changes(
         let booked: Option<String> = row.try_get(1)?;
         let imported_at_ms: i64 = row.try_get(2)?;
         let day = booked.unwrap_or_else(|| day_of(imported_at_ms));
-        let lines: String = row.try_get(3)?;
-        let principal_account = format!("receivable:{}:principal", case.case_number);
-        let change: i64 = crate::ledger::parse_lines(&lines)
-            .map_err(|error| StoreError::Corrupt(format!("posting lines: {error}")))?
-            .iter()
-            .filter(|line| line.account == principal_account)
-            .try_fold(0_i64, |sum, line| sum.checked_add(line.amount_minor))
-            .ok_or_else(|| StoreError::Corrupt("a posting's principal lines overflow".into()))?;
+        let change = principal_change(&row.try_get::<String, _>(3)?, case.case_number)?;
         if change != 0 {
             case.principal_changes.push((day, change));
         }
         Ok(())
     })
     .await?;
+    read_assigned_payments(store, chunk, list, facts).await?;
     for case in facts.values_mut() {
         case.principal_changes.sort();
     }
     Ok(())
+}
+
+/// Payments that waited in the unmatched queue until an agent assigned them to a case count
+/// from their booking day, like a matched payment: a principal change, and the case's latest
+/// payment if it is the latest.
+async fn read_assigned_payments(
+    store: &SqlStore,
+    chunk: &[i64],
+    list: &str,
+    facts: &mut HashMap<i64, CaseFactRows>,
+) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT r.case_number, e.booking_date, e.imported_at_ms, p.lines FROM unmatched_resolutions r \
+         JOIN bank_entries e ON e.account_iban = r.account_iban AND e.bank_reference = r.bank_reference \
+         JOIN postings p ON p.id = r.posting_id \
+         WHERE r.case_number IN ({list}) AND r.resolution = 'assigned'"
+    );
+    each_row(store, &sql, chunk, facts, |row, case| {
+        let booked: Option<String> = row.try_get(1)?;
+        let imported_at_ms: i64 = row.try_get(2)?;
+        let day = booked.unwrap_or_else(|| day_of(imported_at_ms));
+        if case.last_payment_on.as_ref().is_none_or(|last| *last < day) {
+            case.last_payment_on = Some(day.clone());
+        }
+        let change = principal_change(&row.try_get::<String, _>(3)?, case.case_number)?;
+        if change != 0 {
+            case.principal_changes.push((day, change));
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// What a posting's lines (as `postings.lines` keeps them) do to a case's principal.
+fn principal_change(lines: &str, case_number: i64) -> StoreResult<i64> {
+    let principal_account = format!("receivable:{case_number}:principal");
+    crate::ledger::parse_lines(lines)
+        .map_err(|error| StoreError::Corrupt(format!("posting lines: {error}")))?
+        .iter()
+        .filter(|line| line.account == principal_account)
+        .try_fold(0_i64, |sum, line| sum.checked_add(line.amount_minor))
+        .ok_or_else(|| StoreError::Corrupt("a posting's principal lines overflow".into()))
 }
 
 /// The UTC day of an instant, YYYY-MM-DD.
@@ -343,7 +379,7 @@ pub(crate) async fn change(
     at_ms: i64,
 ) -> StoreResult<FactChanged> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     let exists = sqlx::query("SELECT 1 FROM cases WHERE case_number = $1")
         .bind(case_number)
         .fetch_optional(&mut *transaction)

@@ -8,7 +8,7 @@ use crate::{SqlStore, StoreError, StoreResult, journal};
 
 pub(crate) async fn insert(store: &SqlStore, client: &NewClient, at_ms: i64) -> StoreResult<()> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::ADMIN)).await?;
     sqlx::query(
         "INSERT INTO clients (id, name, market, iban, api_key_hash, commission_bp, created_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -22,7 +22,13 @@ pub(crate) async fn insert(store: &SqlStore, client: &NewClient, at_ms: i64) -> 
     .bind(at_ms)
     .execute(&mut *transaction)
     .await?;
-    let payload = serde_json::json!({ "name": client.name, "market": client.market.as_str() });
+    // Everything `reilu check` holds the client row to (see `row_check::check_clients`).
+    let payload = serde_json::json!({
+        "name": client.name,
+        "market": client.market.as_str(),
+        "iban": client.iban,
+        "commission_bp": client.commission_bp,
+    });
     let entry = NewJournalEntry {
         at_ms,
         actor: "operator".into(),

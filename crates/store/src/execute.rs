@@ -67,10 +67,11 @@ pub(crate) async fn execute(
     let mut transaction = store.pool().begin().await?;
     // The journal's head first: it takes the write lock (SQLite) or the head row's lock
     // (PostgreSQL), so the versions read next stay true until the commit.
-    let head = journal::lock_head(&mut transaction).await?;
+    let head = journal::lock_head(&mut transaction, store.journal(journal::MAIN)).await?;
     let mut planned = plan(&mut transaction, batch, backend).await?;
     let postings = build_postings(&mut transaction, &mut planned, actor, at_ms, backend).await?;
-    let posting_ids = write_postings(&mut transaction, &postings, backend).await?;
+    let posting_ids =
+        write_postings(&mut transaction, &postings, backend, store.keyring().key()).await?;
     for item in &mut planned {
         if let (Some(index), Execution::Executed { posting_id }) = (item.posting, &mut item.outcome)
         {
@@ -81,8 +82,7 @@ pub(crate) async fn execute(
     // Each recorded decision is one journal entry, in batch order: its sequence number is
     // known before the entries are written, and the decision row points at it.
     let entries = journal_entries(&planned, actor, at_ms)?;
-    let seqs: Vec<i64> = (0..entries.len()).map(|index| head.seq_of(index)).collect();
-    journal::write_many(&mut transaction, head, &entries, backend).await?;
+    let seqs = journal::write_many(&mut transaction, head, &entries, backend).await?;
     write_records(&mut transaction, &planned, &seqs, actor, at_ms, backend).await?;
     transaction.commit().await?;
     Ok(planned.into_iter().map(|item| item.outcome).collect())

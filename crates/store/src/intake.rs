@@ -9,6 +9,8 @@ use crate::claim_terms::{CASE_CLAIM_TERMS, CaseClaimTerms};
 use crate::models::*;
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
+mod limits;
+
 /// Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement and the
 /// widest insert here has 15 columns; 500 rows stay far below that and amortise round trips.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -29,7 +31,7 @@ pub(crate) async fn place_claims(
         )));
     }
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     if let Some(request) = idempotency
         && let Some(earlier) =
             claim_idempotency_key(&mut transaction, &batch.client_id, request, batch.at_ms).await?
@@ -37,7 +39,13 @@ pub(crate) async fn place_claims(
         transaction.rollback().await?;
         return Ok(earlier);
     }
-    let placements = write_batch(&mut transaction, batch, store.backend()).await?;
+    let placements = write_batch(
+        &mut transaction,
+        batch,
+        store.backend(),
+        store.keyring().key(),
+    )
+    .await?;
     let accepted = placements
         .iter()
         .filter(|p| matches!(p, Placement::Accepted { .. }))
@@ -67,11 +75,71 @@ pub(crate) async fn place_claims(
         ),
         None => None,
     };
+    // Asked inside the transaction, so that no other connection is taken for it.
+    let log = match store.backend() {
+        Backend::Sqlite => log_path(&mut transaction).await,
+        Backend::Postgres => None,
+    };
     transaction.commit().await?;
+    if let Some(log) = log {
+        bound_log(store, &log).await;
+    }
     Ok(PlaceOutcome::Placed {
         placements,
         response,
     })
+}
+
+/// The size past which the write-ahead log is cut back after a batch.
+const LOG_BYTES_MAX: u64 = 256 * 1024 * 1024;
+
+/// Keeps SQLite's write-ahead log bounded while claims are placed batch after batch.
+///
+/// The background checkpoint (every second, PASSIVE) copies the log into the database but
+/// never restarts it: SQLite writes the log from its start again only when a writer begins
+/// after every committed frame was copied, and an import that commits chunk after chunk
+/// has always written more by the time the checkpoint ends. So the log grew with the file
+/// (a 2 GB claim file left a 35 GB log). Between two batches this writer is not writing:
+/// once the log is larger than [`LOG_BYTES_MAX`], a RESTART checkpoint copies the rest and
+/// makes the next batch write the log from its start, and `journal_size_limit` then cuts
+/// the file back to 64 MiB. The checkpoint waits at most a second for readers and other
+/// writers (a long `reilu check`, a payments import): a busy store keeps its log a little
+/// longer rather than holding this import up, and the next batch tries again.
+async fn bound_log(store: &SqlStore, log_path: &std::path::Path) {
+    let log_bytes = std::fs::metadata(log_path).map_or(0, |metadata| metadata.len());
+    if log_bytes <= LOG_BYTES_MAX {
+        return;
+    }
+    let Ok(mut connection) = store.pool().acquire().await else {
+        return;
+    };
+    // The pool's connections wait 30 s for a lock; this one waits a second, then gives up.
+    let mut outcome = Ok(());
+    for pragma in [
+        "PRAGMA busy_timeout = 1000",
+        "PRAGMA wal_checkpoint(RESTART)",
+        "PRAGMA busy_timeout = 30000",
+    ] {
+        if let Err(error) = sqlx::query(pragma).execute(&mut *connection).await {
+            outcome = Err(error);
+            break;
+        }
+    }
+    if let Err(error) = outcome {
+        tracing::warn!(%error, "cutting back the write-ahead log failed; the next batch retries");
+        // A connection that may have kept the short timeout is not returned to the pool.
+        let _ = connection.detach();
+    }
+}
+
+/// The SQLite database's write-ahead log file; None for an in-memory database.
+async fn log_path(transaction: &mut Tx) -> Option<std::path::PathBuf> {
+    let row = sqlx::query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .fetch_optional(&mut **transaction)
+        .await
+        .ok()??;
+    let file: String = row.try_get(0).ok()?;
+    (!file.is_empty()).then(|| std::path::PathBuf::from(format!("{file}-wal")))
 }
 
 /// Records the key as taken. Returns what to answer instead if it was taken before.
@@ -138,25 +206,62 @@ async fn save_response(
 }
 
 /// Writes what is new in the batch and says per claim what happened.
+///
+/// The limits of [`reilu_core::limits`] are checked here, inside the placing transaction:
+/// it holds the journal's slot (taken first, in `place_claims`), so no other batch writes a
+/// balance between the reading and the writing, and two batches cannot pass a limit
+/// together. They are checked twice, so that no customer or case is created for a claim
+/// that is then refused: first before anything is written, with every case counted from
+/// the batch alone (a case that exists already owes at least that), then once the batch's
+/// cases are known, with the stored balances of those that existed.
 async fn write_batch(
     transaction: &mut Tx,
     batch: &ClaimBatch,
     backend: Backend,
+    key: &reilu_vault::JournalKey,
 ) -> StoreResult<Vec<Placement>> {
     let earlier = existing_claims(transaction, batch, backend).await?;
     // Claims to write: not placed before and, within the batch, the first with its reference.
     let mut seen: HashSet<&str> = HashSet::new();
-    let fresh: Vec<&NewClaim> = batch
+    let candidates: Vec<&NewClaim> = batch
         .claims
         .iter()
         .filter(|claim| !earlier.contains_key(&claim.client_claim_ref))
         .filter(|claim| seen.insert(claim.client_claim_ref.as_str()))
         .collect();
+    let client_owed = client_outstanding(transaction, &batch.client_id).await?;
+    let mut refused = limits::judge(&candidates, &client_owed, |claim| {
+        Ok((claim.customer.national_id_index.clone(), 0))
+    })?;
+    let mut fresh: Vec<&NewClaim> = without(&candidates, &refused);
     let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
-    let cases = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
+    let (cases, existed) = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
+    if !existed.is_empty() {
+        let stored = case_outstanding(transaction, &existed, backend).await?;
+        let case_of = |claim: &NewClaim| -> StoreResult<(String, i64)> {
+            let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
+            let (_, case_number) = lookup(&cases, customer_id)?;
+            let owed_minor = stored.get(case_number).copied().unwrap_or(0);
+            Ok((case_number.to_string(), owed_minor))
+        };
+        let refused_now = limits::judge(&fresh, &client_owed, case_of)?;
+        if !refused_now.is_empty() {
+            fresh = without(&fresh, &refused_now);
+            refused.extend(refused_now);
+        }
+    }
     insert_claims(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
-    post_receivables(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
-    let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(fresh.len());
+    post_receivables(
+        transaction,
+        batch,
+        &fresh,
+        &customer_ids,
+        &cases,
+        backend,
+        key,
+    )
+    .await?;
+    let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(candidates.len());
     for claim in &fresh {
         let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
         let (case_id, case_number) = lookup(&cases, customer_id)?;
@@ -167,6 +272,15 @@ async fn write_batch(
         };
         placed.insert(claim.client_claim_ref.as_str(), placement);
     }
+    for claim in &candidates {
+        if let Some((column, reason)) = refused.get(claim.claim_id.as_str()) {
+            let placement = Placement::Rejected {
+                column,
+                reason: reason.clone(),
+            };
+            placed.insert(claim.client_claim_ref.as_str(), placement);
+        }
+    }
     let placements = batch
         .claims
         .iter()
@@ -176,8 +290,74 @@ async fn write_batch(
     Ok(placements)
 }
 
+/// The claims not refused, in their order.
+fn without<'c>(
+    claims: &[&'c NewClaim],
+    refused: &HashMap<&str, limits::Refusal>,
+) -> Vec<&'c NewClaim> {
+    claims
+        .iter()
+        .filter(|claim| !refused.contains_key(claim.claim_id.as_str()))
+        .copied()
+        .collect()
+}
+
+/// What the client has outstanding per currency: its memorandum claims account, which
+/// placing a claim credits and a payment debits, negated.
+async fn client_outstanding(
+    transaction: &mut Tx,
+    client_id: &str,
+) -> StoreResult<HashMap<String, i64>> {
+    let rows =
+        sqlx::query("SELECT currency, balance_minor FROM account_balances WHERE account = $1")
+            .bind(format!("client_claims:{client_id}"))
+            .fetch_all(&mut **transaction)
+            .await?;
+    let mut owed = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let balance_minor: i64 = row.try_get(1)?;
+        let outstanding = balance_minor
+            .checked_neg()
+            .ok_or_else(|| StoreError::Corrupt("client claims balance".into()))?;
+        owed.insert(row.try_get(0)?, outstanding.max(0));
+    }
+    Ok(owed)
+}
+
+/// What each of the given cases owes now: every component of its receivable, summed here
+/// with checked arithmetic (an SQL `+` that overflowed would turn into a float on SQLite).
+/// Cases that owe nothing, or were never written to, are left out or zero.
+pub(crate) async fn case_outstanding(
+    connection: &mut sqlx::AnyConnection,
+    case_numbers: &[i64],
+    backend: Backend,
+) -> StoreResult<HashMap<i64, i64>> {
+    let mut owed = HashMap::with_capacity(case_numbers.len());
+    for chunk in case_numbers.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT case_number, {} FROM case_balances WHERE case_number IN ({})",
+            crate::ledger::CASE_BALANCE_COLUMNS.join(", "),
+            crate::sql::placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for case_number in chunk {
+            query = query.bind(*case_number);
+        }
+        for row in query.fetch_all(&mut *connection).await? {
+            let mut total_minor: i64 = 0;
+            for index in 1..=crate::ledger::CASE_BALANCE_COLUMNS.len() {
+                total_minor = total_minor
+                    .checked_add(row.try_get::<i64, _>(index)?)
+                    .ok_or_else(|| StoreError::Corrupt("a case's balance overflows".into()))?;
+            }
+            owed.insert(row.try_get(0)?, total_minor.max(0));
+        }
+    }
+    Ok(owed)
+}
+
 /// The first claim with a reference gets the placement; a repeat within the batch or a claim
-/// placed before is a duplicate of that claim.
+/// placed before is a duplicate of that claim (or refused with it).
 fn outcome_of(
     claim: &NewClaim,
     placed: &HashMap<&str, Placement>,
@@ -201,6 +381,7 @@ fn outcome_of(
                 claim_id: claim_id.clone(),
             })
         }
+        Placement::Rejected { .. } => Ok(placement.clone()),
     }
 }
 
@@ -333,14 +514,15 @@ async fn insert_customers(
     Ok(())
 }
 
-/// `customer id → (case id, case number)` for the client, opening the cases that do not exist.
+/// `customer id → (case id, case number)` for the client, opening the cases that do not
+/// exist; and the numbers of the cases that existed before.
 async fn ensure_cases(
     transaction: &mut Tx,
     batch: &ClaimBatch,
     claims: &[&NewClaim],
     customer_ids: &HashMap<String, String>,
     backend: Backend,
-) -> StoreResult<HashMap<String, (String, i64)>> {
+) -> StoreResult<(HashMap<String, (String, i64)>, Vec<i64>)> {
     let mut seen = HashSet::new();
     let mut wanted: Vec<(&str, &NewClaim)> = Vec::new();
     for claim in claims {
@@ -350,14 +532,20 @@ async fn ensure_cases(
         }
     }
     let mut cases = existing_cases(transaction, &batch.client_id, &wanted, backend).await?;
+    let existed: Vec<i64> = cases
+        .values()
+        .map(|(_, case_number)| *case_number)
+        .collect();
     let missing: Vec<(&str, &NewClaim)> = wanted
         .into_iter()
         .filter(|(customer_id, _)| !cases.contains_key(*customer_id))
         .collect();
     if missing.is_empty() {
-        return Ok(cases);
+        return Ok((cases, existed));
     }
-    let first_number = allocate_case_numbers(transaction, missing.len()).await?;
+    let first_number = crate::ids::take_ids(transaction, backend, "case_number", missing.len())
+        .await?
+        .start;
     for (chunk_index, chunk) in missing.chunks(ROWS_PER_STATEMENT).enumerate() {
         let sql = format!(
             "INSERT INTO cases (id, case_number, client_id, customer_id, market, currency, opened_at_ms) VALUES {}",
@@ -383,7 +571,7 @@ async fn ensure_cases(
         }
         query.execute(&mut **transaction).await?;
     }
-    Ok(cases)
+    Ok((cases, existed))
 }
 
 async fn existing_cases(
@@ -408,19 +596,6 @@ async fn existing_cases(
         }
     }
     Ok(cases)
-}
-
-/// Reserves `count` consecutive case numbers and returns the first.
-async fn allocate_case_numbers(transaction: &mut Tx, count: usize) -> StoreResult<i64> {
-    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("case count".into()))?;
-    let row = sqlx::query(
-        "UPDATE counters SET next_value = next_value + $1 WHERE name = 'case_number' RETURNING next_value",
-    )
-    .bind(count)
-    .fetch_one(&mut **transaction)
-    .await?;
-    let next: i64 = row.try_get(0)?;
-    Ok(next - count)
 }
 
 async fn insert_claims(
@@ -481,6 +656,7 @@ async fn post_receivables(
     customer_ids: &HashMap<String, String>,
     cases: &HashMap<String, (String, i64)>,
     backend: Backend,
+    key: &reilu_vault::JournalKey,
 ) -> StoreResult<()> {
     if claims.is_empty() {
         return Ok(());
@@ -525,7 +701,7 @@ async fn post_receivables(
         actor: batch.actor.clone(),
         entries,
     };
-    crate::ledger::write_posting(transaction, &posting, backend).await?;
+    crate::ledger::write_posting(transaction, &posting, backend, key).await?;
     Ok(())
 }
 

@@ -9,7 +9,10 @@ use sqlx::Row;
 
 use reilu_ledger::Component;
 
+use reilu_vault::JournalKey;
+
 use crate::models::{NewJournalEntry, NewPosting, PostOutcome, PostingEntryRow};
+use crate::row_seals::PostingRow;
 use crate::sql::{BoundStatement, execute_all};
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
@@ -67,7 +70,7 @@ pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<
         )));
     }
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
     if let Some(key) = &posting.idempotency_key {
         let earlier = sqlx::query("SELECT id FROM postings WHERE idempotency_key = $1")
             .bind(key)
@@ -80,7 +83,13 @@ pub(crate) async fn post(store: &SqlStore, posting: &NewPosting) -> StoreResult<
             });
         }
     }
-    let posting_id = write_posting(&mut transaction, posting, store.backend()).await?;
+    let posting_id = write_posting(
+        &mut transaction,
+        posting,
+        store.backend(),
+        store.keyring().key(),
+    )
+    .await?;
     let payload = serde_json::json!({ "posting_id": posting_id, "kind": posting.kind, "corrects": posting.corrects });
     let entry = NewJournalEntry {
         at_ms: posting.at_ms,
@@ -100,8 +109,9 @@ pub(crate) async fn write_posting(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     posting: &NewPosting,
     backend: Backend,
+    key: &JournalKey,
 ) -> StoreResult<i64> {
-    let ids = write_postings(transaction, std::slice::from_ref(posting), backend).await?;
+    let ids = write_postings(transaction, std::slice::from_ref(posting), backend, key).await?;
     ids.first()
         .copied()
         .ok_or_else(|| StoreError::Corrupt("a written posting has no id".into()))
@@ -152,13 +162,14 @@ pub(crate) async fn write_postings(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     postings: &[NewPosting],
     backend: Backend,
+    key: &JournalKey,
 ) -> StoreResult<Vec<i64>> {
     let seals = postings
         .iter()
         .map(Seal::of)
         .collect::<StoreResult<Vec<_>>>()?;
     let sealed: Vec<(&NewPosting, &Seal)> = postings.iter().zip(&seals).collect();
-    write_sealed(transaction, &sealed, backend).await
+    write_sealed(transaction, &sealed, backend, key).await
 }
 
 /// Writes sealed postings inside the caller's transaction: one counter update for all their
@@ -167,43 +178,44 @@ pub(crate) async fn write_sealed(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
     postings: &[(&NewPosting, &Seal)],
     backend: Backend,
+    key: &JournalKey,
 ) -> StoreResult<Vec<i64>> {
     if postings.is_empty() {
         return Ok(Vec::new());
     }
-    let first_id = take_posting_ids(transaction, postings.len()).await?;
+    let first_id = take_posting_ids(transaction, backend, postings.len()).await?;
     execute_all(
         transaction,
-        posting_statements(postings, first_id, backend, None)?,
+        posting_statements(postings, first_id, backend, key, None)?,
     )
     .await?;
     Ok((first_id..).take(postings.len()).collect())
 }
 
-/// Takes `count` posting ids from the counter inside the caller's transaction (which holds
-/// the journal's slot, so nobody else takes ids until it ends); returns the first.
+/// Takes `count` posting ids inside the caller's transaction (which holds the main chain's
+/// head, so nobody else takes posting ids until it ends); returns the first.
 pub(crate) async fn take_posting_ids(
     transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
     count: usize,
 ) -> StoreResult<i64> {
-    let count = i64::try_from(count).map_err(|_| StoreError::Corrupt("posting count".into()))?;
-    let row = sqlx::query("UPDATE counters SET next_value = next_value + $1 WHERE name = 'posting' RETURNING next_value")
-        .bind(count)
-        .fetch_one(&mut **transaction)
-        .await?;
-    Ok(row.try_get::<i64, _>(0)? - count)
+    Ok(crate::ids::take_ids(transaction, backend, "posting", count)
+        .await?
+        .start)
 }
 
 /// The statements that write sealed postings with ids from `first_id` on: multi-row inserts
 /// for the postings (with their lines) and for the lines of accounts with statements, and
-/// each account's balance updated once with the sum of its lines. Pure, so the payments
-/// import builds them while it plans. With `versions`, a case listed there has its balances
-/// changed only while it is still at that version (the payments import plans from what it
-/// read before, in a transaction of its own: a case changed meanwhile fails the chunk).
+/// each account's balance updated once with the sum of its lines. Each posting carries its
+/// tag under the journal key (see `row_seals`). Pure, so the payments import builds them
+/// while it plans. With `versions`, a case listed there has its balances changed only while
+/// it is still at that version (the payments import plans from what it read before, in a
+/// transaction of its own: a case changed meanwhile fails the chunk).
 pub(crate) fn posting_statements(
     postings: &[(&NewPosting, &Seal)],
     first_id: i64,
     backend: Backend,
+    key: &JournalKey,
     versions: Option<&std::collections::HashMap<i64, i64>>,
 ) -> StoreResult<Vec<BoundStatement>> {
     let ids: Vec<i64> = (first_id..).take(postings.len()).collect();
@@ -213,10 +225,20 @@ pub(crate) fn posting_statements(
         .zip(ids.chunks(ROWS_PER_STATEMENT))
     {
         let mut statement = BoundStatement::new(format!(
-            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, lines, entries_sha256) VALUES {}",
-            crate::sql::value_rows(backend, chunk.len(), 8)
+            "INSERT INTO postings (id, kind, at_ms, corrects, idempotency_key, description, lines, entries_sha256, mac) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 9)
         ));
         for ((posting, seal), id) in chunk.iter().zip(chunk_ids) {
+            let tag = PostingRow {
+                id: *id,
+                kind: posting.kind.clone(),
+                at_ms: posting.at_ms,
+                corrects: posting.corrects,
+                idempotency_key: posting.idempotency_key.clone(),
+                description: posting.description.clone(),
+                entries_sha256: seal.sha256.clone(),
+            }
+            .tag(key);
             statement
                 .bind(*id)
                 .bind(posting.kind.clone())
@@ -225,7 +247,8 @@ pub(crate) fn posting_statements(
                 .bind(posting.idempotency_key.clone())
                 .bind(posting.description.clone())
                 .bind(seal.lines.clone())
-                .bind(seal.sha256.clone());
+                .bind(seal.sha256.clone())
+                .bind(tag);
         }
         statements.push(statement);
     }

@@ -2,18 +2,25 @@
 //! postings are streamed in id order and each is dropped once its lines are summed (a
 //! placement posting holds thousands of lines, so pages of postings would be bounded by
 //! nothing); the sums a case's receivables need are kept as numbers by case rather than by
-//! account name, so memory grows by a few dozen bytes per case, not per account code.
+//! account name, so memory grows by a few dozen bytes per case, not per account code. The
+//! rows the journal vouches for (postings' tags, clients, claims) are checked alongside, see
+//! `row_check`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use futures_util::TryStreamExt;
+use reilu_vault::JournalKey;
 use sqlx::{AnyConnection, AnyPool, Row};
 
+use crate::keying::read_marker;
 use crate::ledger::{
     CASE_BALANCE_COLUMNS, balanced, case_balance_accounts, component_index, entries_hash,
     has_statement, parse_lines, receivable,
 };
 use crate::models::{LedgerCheck, PostingEntryRow};
+use crate::row_check::{
+    ClaimPrints, PLACEMENT_KIND, POSTING_SEAL_COLUMNS, PostingSeals, check_clients,
+};
 use crate::{Backend, StoreResult};
 
 /// Case balance rows read per query.
@@ -24,7 +31,11 @@ const ROWS_PER_PAGE: i64 = 5_000;
 /// lines kept by account for statements are those of the postings, and per currency the
 /// client-money bank holds exactly what is owed to clients, unallocated, overpaid and the
 /// company's own.
-pub(crate) async fn check(pool: &AnyPool, backend: Backend) -> StoreResult<LedgerCheck> {
+pub(crate) async fn check(
+    pool: &AnyPool,
+    backend: Backend,
+    key: &JournalKey,
+) -> StoreResult<LedgerCheck> {
     // One snapshot for every query: an import committing while the check pages through the
     // ledger would otherwise show up as balances that disagree with their lines.
     let mut transaction = pool.begin().await?;
@@ -33,29 +44,46 @@ pub(crate) async fn check(pool: &AnyPool, backend: Backend) -> StoreResult<Ledge
             .execute(&mut *transaction)
             .await?;
     }
-    let report = check_in(&mut transaction, backend).await?;
+    let report = check_in(&mut transaction, backend, key).await?;
     transaction.rollback().await?;
     Ok(report)
 }
 
 /// The check inside one read transaction (SQLite in WAL mode reads one snapshot from the
 /// first read to the end of the transaction; PostgreSQL does so in REPEATABLE READ).
-async fn check_in(connection: &mut AnyConnection, backend: Backend) -> StoreResult<LedgerCheck> {
+async fn check_in(
+    connection: &mut AnyConnection,
+    backend: Backend,
+    key: &JournalKey,
+) -> StoreResult<LedgerCheck> {
     let mut report = LedgerCheck::default();
     let mut sums = DerivedSums::default();
     let mut statements = StatementSums::default();
+    let mut claims = ClaimPrints::default();
+    let marker = match read_marker(&mut *connection, key).await? {
+        Ok(marker) => Some(marker),
+        Err(reason) => {
+            report.problems.push(reason);
+            None
+        }
+    };
+    let mut seals = PostingSeals::new(key, marker.as_ref().map(|(marker, _)| marker));
+    let sql = format!("SELECT {POSTING_SEAL_COLUMNS}, lines FROM postings ORDER BY id");
     {
-        let mut postings =
-            sqlx::query("SELECT id, entries_sha256, lines FROM postings ORDER BY id")
-                .fetch(&mut *connection);
+        let mut postings = sqlx::query(&sql).fetch(&mut *connection);
         while let Some(row) = postings.try_next().await? {
+            seals.add(&row)?;
             let id: i64 = row.try_get(0)?;
-            let stored_hash: String = row.try_get(1)?;
-            let lines: String = row.try_get(2)?;
+            let kind: String = row.try_get(1)?;
+            let stored_hash: String = row.try_get(6)?;
+            let lines: String = row.try_get(8)?;
             report.postings += 1;
             match parse_lines(&lines) {
                 Ok(entries) => {
                     verify_posting(id, &entries, &stored_hash, &mut report);
+                    if kind == PLACEMENT_KIND {
+                        claims.add_placement(&entries);
+                    }
                     for (line, entry) in entries.iter().enumerate() {
                         sums.add(entry);
                         if has_statement(&entry.account) {
@@ -69,9 +97,14 @@ async fn check_in(connection: &mut AnyConnection, backend: Backend) -> StoreResu
             }
         }
     }
+    seals.report(&mut report);
     compare_balances(&mut *connection, &sums, &mut report).await?;
     compare_statement_lines(&mut *connection, backend, &statements, &mut report).await?;
     check_client_money(&sums.accounts, &mut report);
+    claims.compare_claims(&mut *connection, &mut report).await?;
+    if let Some((marker, marker_seq)) = &marker {
+        check_clients(&mut *connection, marker, *marker_seq, &mut report).await?;
+    }
     Ok(report)
 }
 

@@ -4,43 +4,70 @@
 //! backend has its own migrations. The store knows no keys: personal data reaches it sealed
 //! by the vault, and it hands sealed bytes back.
 
+mod accounts;
 pub mod bench_limit;
 mod case_facts;
 mod checkpoint;
 mod claim_terms;
 mod clients;
 mod execute;
+mod ids;
 mod intake;
 mod interest;
 mod journal;
+mod journal_checkpoint;
+mod journal_verify;
+mod keying;
 mod ledger;
 mod ledger_check;
 mod migrations;
 mod models;
+mod money_out;
 mod operators;
 mod payments;
 mod payments_plan;
+mod payouts;
 mod rates;
 mod remittances;
+mod row_check;
+mod row_seals;
 mod sql;
 mod sql_store;
+mod statements;
+mod strict;
 pub mod test_support;
+mod unmatched;
 
 use std::future::Future;
 
+pub use accounts::{AccountClosed, BankAccountKind, BankAccountRow, NewBankAccount};
 pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
 };
 pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
-pub use journal::{JournalEntry, JournalVerification, entry_hash};
+pub use journal::{
+    ACCESS, ADMIN, JournalEntry, JournalVerification, MAIN, Position, RULES, entry_hash, entry_tag,
+    stored_entry_tag,
+};
+pub use journal_checkpoint::{CHECKPOINT_FORMAT, CheckpointHead, JournalCheckpoint, JournalState};
+pub use journal_verify::ChainVerification;
+pub use keying::MARKER_KIND;
 pub use ledger::entries_hash;
 pub use models::*;
+pub use money_out::PayoutStore;
 pub use operators::{NewOperator, OperatorRow, Revocation};
 pub use payments::{PAYMENTS_PER_TRANSACTION, PaymentImport};
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
+pub use payouts::{
+    BalanceGuard, Guard, NewPayoutFile, NewPayoutRun, NewRefund, NewResolution, PayoutFileRow,
+    PayoutRunRow, RunRecorded,
+};
 pub use rates::{NewPublishedRate, PublishedRateRow};
+pub use reilu_vault::JournalKey;
 pub use sql_store::{Backend, SqlStore, redact_url};
+pub use statements::DetailedLine;
+pub use unmatched::{Assigned, Assignment, OverpaidCase, PayerOnRecord, QueuedEntry};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -62,7 +89,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything Reilu keeps. Methods that write do so in one transaction each and append to the
 /// journal in that same transaction, so an event is recorded exactly when it happened.
-pub trait Store: Clone + Send + Sync + 'static {
+pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
     /// Succeeds once the store answers and its schema is migrated.
     fn ping(&self) -> impl Future<Output = StoreResult<()>> + Send;
 
@@ -121,8 +148,13 @@ pub trait Store: Clone + Send + Sync + 'static {
         entry: &NewJournalEntry,
     ) -> impl Future<Output = StoreResult<i64>> + Send;
 
-    /// Re-computes the hash chain over the whole journal.
+    /// Re-computes every chain of the journal; the first broken entry, or how many there are.
     fn verify_journal(&self) -> impl Future<Output = StoreResult<JournalVerification>> + Send;
+
+    /// Re-computes every chain of the journal and says per chain how it stands.
+    fn verify_journal_chains(
+        &self,
+    ) -> impl Future<Output = StoreResult<Vec<ChainVerification>>> + Send;
 
     /// Writes a balanced posting and its account balances in one transaction, once per
     /// idempotency key.
@@ -177,24 +209,25 @@ pub trait Store: Clone + Send + Sync + 'static {
         sealed: &[(String, String, Vec<u8>)],
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// The unmatched payments queue, oldest first.
+    /// The unmatched payments queue by booking date (the longest waiting first), without the
+    /// entries assigned or refunded since.
     fn unmatched_payments(
         &self,
         limit: i64,
     ) -> impl Future<Output = StoreResult<Vec<UnmatchedPayment>>> + Send;
 
     /// (case number, client id, market, currency) of the given cases that exist.
+    /// What each of the cases owes now, all components of its receivable together, in minor
+    /// units of its currency (never less than zero); a case without balances is left out.
+    fn cases_owed(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, i64>>> + Send;
+
     fn case_owners(
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<Vec<(i64, String, String, String)>>> + Send;
-
-    /// Records a client's remittance with its posting, once per run date, client and currency.
-    fn record_remittance(
-        &self,
-        remittance: &Remittance,
-        posting: &NewPosting,
-    ) -> impl Future<Output = StoreResult<PostOutcome>> + Send;
 
     /// The remittances of a run date, ordered for writing payment files.
     fn remittances_on(

@@ -86,6 +86,13 @@ pub enum Placement {
     },
     /// The client placed a claim with this reference before; nothing new was created.
     Duplicate { claim_id: String },
+    /// Placing it would take its case or its client past a limit of
+    /// [`reilu_core::limits`], checked against the stored balances in the placing
+    /// transaction; nothing was written for it. `column` is the claim field it concerns.
+    Rejected {
+        column: &'static str,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,7 +60,7 @@ pub(crate) async fn insert(
     at_ms: i64,
 ) -> StoreResult<()> {
     let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::ADMIN)).await?;
     sqlx::query(
         "INSERT INTO operators (id, name, role, api_key_hash, created_at_ms) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -97,7 +97,7 @@ pub(crate) async fn revoke(
     // Reserving the journal slot first takes the write lock (SQLite) or the head row's lock
     // (PostgreSQL) before the look-up, so two revocations of one operator cannot both see it
     // active. Returning early drops the transaction, which rolls the reservation back.
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::ADMIN)).await?;
     let sql = format!("{SELECT_OPERATORS} WHERE o.id = $1");
     let found = sqlx::query(&sql)
         .bind(id.to_string())

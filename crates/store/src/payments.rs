@@ -17,7 +17,7 @@ use sqlx::{AnyPool, Row};
 use crate::ledger::write_postings;
 use crate::models::{
     BankEntryRecord, BankStatementRecord, BankStatementRow, CaseFacts, NewJournalEntry, NewPosting,
-    PaymentInstruction, PaymentOutcome, PaymentTarget, UnmatchedPayment,
+    PaymentInstruction, PaymentOutcome, PaymentTarget,
 };
 use crate::payments_plan::{ChunkFacts, ChunkPlanner, Planned, PlannedChunk};
 use crate::sql::{BoundStatement, execute_all};
@@ -57,6 +57,10 @@ pub struct PaymentImport {
     open_entries: usize,
     /// While set, nothing is committed: the caller has not finished validating the file.
     holding: bool,
+    /// The journal key the import's postings are tagged with, and the keyring its summary
+    /// is journaled with.
+    key: reilu_vault::JournalKey,
+    keyring: crate::keying::Keyring,
 }
 
 pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
@@ -65,12 +69,20 @@ pub(crate) async fn begin(store: &SqlStore, actor: &str, at_ms: i64) -> StoreRes
         backend: store.backend(),
         actor: actor.to_owned(),
         at_ms,
-        planner: Some(ChunkPlanner::new(actor, at_ms, store.backend())),
+        planner: Some(ChunkPlanner::new(
+            actor,
+            at_ms,
+            store.backend(),
+            store.keyring().key(),
+        )),
         next_write: 0,
         ids: 0..0,
         open: None,
         open_entries: 0,
         holding: false,
+        // Refused here, before anything is written, when the store's key is not the journal's.
+        key: store.keyring().writing_key()?,
+        keyring: store.keyring().clone(),
     })
 }
 
@@ -124,14 +136,23 @@ impl PaymentImport {
             } else {
                 count.max(POSTING_ID_BLOCK)
             };
-            let query = sqlx::query("UPDATE counters SET next_value = next_value + $1 WHERE name = 'posting' RETURNING next_value")
-                .bind(block);
-            let row = match self.open.as_mut() {
-                Some(transaction) => query.fetch_one(&mut **transaction).await?,
-                None => query.fetch_one(&self.pool).await?,
+            let block_size = usize::try_from(block)
+                .map_err(|_| StoreError::Corrupt("posting id block".into()))?;
+            self.ids = match self.open.as_mut() {
+                Some(transaction) => {
+                    crate::ids::take_ids(transaction, self.backend, "posting", block_size).await?
+                }
+                None => {
+                    // A short transaction of its own: the ids are the import's once taken
+                    // (a sequence on PostgreSQL, the counter row on SQLite, held only here).
+                    let mut transaction = self.pool.begin().await?;
+                    let ids =
+                        crate::ids::take_ids(&mut transaction, self.backend, "posting", block_size)
+                            .await?;
+                    transaction.commit().await?;
+                    ids
+                }
             };
-            let end: i64 = row.try_get(0)?;
-            self.ids = end - block..end;
         }
         let taken = self.ids.start..self.ids.start + count;
         self.ids.start = taken.end;
@@ -152,6 +173,7 @@ impl PaymentImport {
             backend: self.backend,
             actor: &self.actor,
             at_ms: self.at_ms,
+            key: &self.key,
         };
         let entries = chunk.len();
         let mut transaction = match self.open.take() {
@@ -236,7 +258,12 @@ impl PaymentImport {
             payload: payload.to_owned(),
         };
         let mut transaction = self.pool.begin().await?;
-        let slot = journal::reserve(&mut transaction).await?;
+        let chain = journal::Journal {
+            keyring: &self.keyring,
+            backend: self.backend,
+            chain: journal::MAIN,
+        };
+        let slot = journal::reserve(&mut transaction, chain).await?;
         for statement in statements {
             record_statement(&mut transaction, statement, self.at_ms).await?;
         }
@@ -341,6 +368,7 @@ struct Writer<'a> {
     backend: Backend,
     actor: &'a str,
     at_ms: i64,
+    key: &'a reilu_vault::JournalKey,
 }
 
 async fn write_chunk(
@@ -352,6 +380,7 @@ async fn write_chunk(
         backend,
         actor,
         at_ms,
+        key,
     } = *writer;
     let PlannedChunk {
         batch,
@@ -379,7 +408,8 @@ async fn write_chunk(
     let mut rows = rows_of(&batch, &planned);
     for row in rows.iter_mut() {
         if row.is_return() {
-            let booked = book_return(transaction, row.instruction, actor, at_ms, backend).await?;
+            let booked =
+                book_return(transaction, row.instruction, actor, at_ms, backend, key).await?;
             record_entries(transaction, std::iter::once(&booked), at_ms, backend).await?;
             *row = booked;
         }
@@ -623,12 +653,13 @@ async fn book_return<'a>(
     actor: &str,
     at_ms: i64,
     backend: Backend,
+    key: &reilu_vault::JournalKey,
 ) -> StoreResult<EntryRow<'a>> {
     let entry = &instruction.entry;
     if let Some(original) = returned_payment(transaction, instruction).await? {
         let correction = reversal_of(transaction, original.posting_id).await?;
         let rows = to_rows(&correction, entry, Some(original.posting_id), actor, at_ms);
-        let ids = write_postings(transaction, std::slice::from_ref(&rows), backend).await?;
+        let ids = write_postings(transaction, std::slice::from_ref(&rows), backend, key).await?;
         return Ok(EntryRow {
             instruction,
             outcome: Outcome::Corrected,
@@ -651,7 +682,7 @@ async fn book_return<'a>(
     let posting = payment_unmatched(&entry.account_iban, Money::from_minor(signed, currency))
         .map_err(ledger_error)?;
     let rows = to_rows(&posting, entry, None, actor, at_ms);
-    let ids = write_postings(transaction, std::slice::from_ref(&rows), backend).await?;
+    let ids = write_postings(transaction, std::slice::from_ref(&rows), backend, key).await?;
     let why = "no payment with its end-to-end id (or on the case its reference names) and its amount \
                is booked on this account, or that payment was returned already";
     Ok(EntryRow {
@@ -812,35 +843,6 @@ pub(crate) fn entry_statements<'r, 'a: 'r>(
         statements.push(statement);
     }
     statements
-}
-
-/// The unmatched queue, oldest first.
-pub(crate) async fn unmatched(store: &SqlStore, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
-    let rows = sqlx::query(
-        "SELECT account_iban, bank_reference, CASE WHEN direction = 'debit' THEN -amount_minor ELSE amount_minor END, \
-         currency, booking_date, structured_reference, unstructured, reason, unstructured_sealed \
-         FROM bank_entries b WHERE outcome = 'unmatched' \
-         AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
-         ORDER BY imported_at_ms, bank_reference LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(UnmatchedPayment {
-                account_iban: row.try_get(0)?,
-                bank_reference: row.try_get(1)?,
-                amount_minor: row.try_get(2)?,
-                currency: row.try_get(3)?,
-                booking_date: row.try_get(4)?,
-                structured_reference: row.try_get(5)?,
-                unstructured: row.try_get(6)?,
-                reason: row.try_get(7)?,
-                unstructured_sealed: row.try_get(8)?,
-            })
-        })
-        .collect()
 }
 
 /// Client and currency of each case, for matching payments to cases.

@@ -46,6 +46,8 @@ pub struct ChunkPlanner {
     actor: String,
     at_ms: i64,
     backend: Backend,
+    /// The journal key the planned postings are tagged with.
+    key: reilu_vault::JournalKey,
     owed: Owed,
     last_keys: HashSet<(String, String)>,
     /// The version each case of the last chunk will have once that chunk is written.
@@ -112,11 +114,17 @@ impl Planned {
 }
 
 impl ChunkPlanner {
-    pub(crate) fn new(actor: &str, at_ms: i64, backend: Backend) -> Self {
+    pub(crate) fn new(
+        actor: &str,
+        at_ms: i64,
+        backend: Backend,
+        key: &reilu_vault::JournalKey,
+    ) -> Self {
         ChunkPlanner {
             actor: actor.to_owned(),
             at_ms,
             backend,
+            key: key.clone(),
             owed: Owed::new(),
             last_keys: HashSet::new(),
             last_versions: HashMap::new(),
@@ -186,8 +194,13 @@ impl ChunkPlanner {
             .iter()
             .map(|sealed| (&sealed.posting, &sealed.seal))
             .collect();
-        let mut statements =
-            posting_statements(&sealed, first_posting_id, self.backend, Some(&versions))?;
+        let mut statements = posting_statements(
+            &sealed,
+            first_posting_id,
+            self.backend,
+            &self.key,
+            Some(&versions),
+        )?;
         // Once written, every case whose receivables the chunk changes is one version on.
         for touched in touched_cases(&postings) {
             if let Some(version) = versions.get_mut(&touched) {

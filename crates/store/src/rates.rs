@@ -49,7 +49,7 @@ pub(crate) async fn insert(
     let mut transaction = store.pool().begin().await?;
     // The journal slot first: it takes the write lock, so the overlap look-up stays true until
     // the commit. Returning early drops the transaction and rolls the reservation back.
-    let slot = journal::reserve(&mut transaction).await?;
+    let slot = journal::reserve(&mut transaction, store.journal(journal::RULES)).await?;
     let sql = format!(
         "{SELECT_RATES} WHERE market = $1 AND (applies_to = 'all' OR $2 = 'all' OR applies_to = $2) \
          AND effective_from <= $3 AND effective_to >= $4 ORDER BY effective_from LIMIT 1"

@@ -1,61 +1,11 @@
-//! Remittances: a client's payment and its ledger posting written together, once per run
-//! date, client and currency; the payment files of a date are written from these rows, so
-//! they can be written again after a crash without paying twice.
+//! Remittances: what each client was paid on a run date, in each currency. They are written
+//! with their postings as part of a payout run (see `payouts`); the reports of a date are
+//! written from these rows.
 
 use sqlx::Row;
 
-use crate::ledger::write_posting;
-use crate::models::{NewJournalEntry, NewPosting, PostOutcome, Remittance};
-use crate::{SqlStore, StoreResult, journal};
-
-pub(crate) async fn record(
-    store: &SqlStore,
-    remittance: &Remittance,
-    posting: &NewPosting,
-) -> StoreResult<PostOutcome> {
-    let mut transaction = store.pool().begin().await?;
-    let slot = journal::reserve(&mut transaction).await?;
-    let earlier = sqlx::query("SELECT posting_id FROM remittances WHERE run_date = $1 AND client_id = $2 AND currency = $3")
-        .bind(&remittance.run_date)
-        .bind(&remittance.client_id)
-        .bind(&remittance.currency)
-        .fetch_optional(&mut *transaction)
-        .await?;
-    if let Some(row) = earlier {
-        transaction.rollback().await?;
-        return Ok(PostOutcome::AlreadyPosted {
-            posting_id: row.try_get(0)?,
-        });
-    }
-    let posting_id = write_posting(&mut transaction, posting, store.backend()).await?;
-    sqlx::query(
-        "INSERT INTO remittances (run_date, client_id, currency, owed_minor, commission_minor, paid_minor, debtor_iban, \
-         creditor_iban, posting_id, created_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(&remittance.run_date)
-    .bind(&remittance.client_id)
-    .bind(&remittance.currency)
-    .bind(remittance.owed_minor)
-    .bind(remittance.commission_minor)
-    .bind(remittance.paid_minor)
-    .bind(&remittance.debtor_iban)
-    .bind(&remittance.creditor_iban)
-    .bind(posting_id)
-    .bind(posting.at_ms)
-    .execute(&mut *transaction)
-    .await?;
-    let payload = serde_json::json!({ "run_date": remittance.run_date, "currency": remittance.currency, "paid_minor": remittance.paid_minor, "posting_id": posting_id });
-    let entry = NewJournalEntry {
-        at_ms: posting.at_ms,
-        actor: posting.actor.clone(),
-        kind: "client.remitted".into(),
-        subject: format!("client:{}", remittance.client_id),
-        payload: payload.to_string(),
-    };
-    journal::write(&mut transaction, slot, &entry).await?;
-    transaction.commit().await?;
-    Ok(PostOutcome::Posted { posting_id })
-}
+use crate::models::Remittance;
+use crate::{SqlStore, StoreResult};
 
 pub(crate) async fn on_date(store: &SqlStore, run_date: &str) -> StoreResult<Vec<Remittance>> {
     let rows = sqlx::query(

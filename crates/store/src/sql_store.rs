@@ -40,6 +40,8 @@ pub struct SqlStore {
     backend: Backend,
     /// SQLite's checkpoint task runs while any clone of the store lives (see `checkpoint`).
     checkpointer: Option<std::sync::Arc<tokio::sync::watch::Sender<()>>>,
+    /// The key the journal is tagged with (see `keying`).
+    keyring: crate::keying::Keyring,
 }
 
 /// SQLite settings for every connection: WAL lets readers work beside the one writer,
@@ -58,8 +60,11 @@ const SQLITE_CONNECTION_SETUP: &str = "PRAGMA journal_mode = WAL; PRAGMA synchro
 const POSTGRES_CONNECTION_SETUP: &str = "SET plan_cache_mode = force_custom_plan";
 
 impl SqlStore {
-    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`) and migrates the schema.
-    pub async fn connect(url: &str) -> StoreResult<Self> {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`), migrates the schema
+    /// and opens the journal with `journal_key` (keying it the first time, see `keying`). A
+    /// key other than the journal's opens the store for reading only: every write is refused
+    /// with the reason, and `verify_journal` reports it.
+    pub async fn connect(url: &str, journal_key: reilu_vault::JournalKey) -> StoreResult<Self> {
         let backend = Backend::from_url(url).ok_or_else(|| StoreError::Connect {
             url: redact_url(url),
             source: sqlx::Error::Configuration(
@@ -101,16 +106,14 @@ impl SqlStore {
             .map_err(connect_error)?;
         let checkpointer = (backend == Backend::Sqlite)
             .then(|| std::sync::Arc::new(crate::checkpoint::spawn(pool.clone())));
-        let store = SqlStore {
+        crate::migrations::run(&pool, backend).await?;
+        let keyring = crate::keying::open(&pool, backend, journal_key).await?;
+        Ok(SqlStore {
             pool,
             backend,
             checkpointer,
-        };
-        crate::migrations::migrator(backend)
-            .await?
-            .run(&store.pool)
-            .await?;
-        Ok(store)
+            keyring,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -119,6 +122,19 @@ impl SqlStore {
 
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    pub(crate) fn keyring(&self) -> &crate::keying::Keyring {
+        &self.keyring
+    }
+
+    /// Writing to one chain of the journal (see `journal`).
+    pub(crate) fn journal(&self, chain: &'static str) -> journal::Journal<'_> {
+        journal::Journal {
+            keyring: &self.keyring,
+            backend: self.backend,
+            chain,
+        }
     }
 
     /// Stops the checkpoint task, copies SQLite's log back into the database file (so the
@@ -150,7 +166,7 @@ pub fn redact_url(url: &str) -> String {
 
 impl Store for SqlStore {
     async fn ping(&self) -> StoreResult<()> {
-        let row = sqlx::query("SELECT COUNT(*) FROM journal_head")
+        let row = sqlx::query("SELECT COUNT(*) FROM journal_heads WHERE chain = 'main'")
             .fetch_one(&self.pool)
             .await?;
         let heads: i64 = row.try_get(0)?;
@@ -228,14 +244,19 @@ impl Store for SqlStore {
 
     async fn append_journal(&self, entry: &NewJournalEntry) -> StoreResult<i64> {
         let mut transaction = self.pool.begin().await?;
-        let slot = journal::reserve(&mut transaction).await?;
+        let chain = journal::chain_of_event(&entry.kind);
+        let slot = journal::reserve(&mut transaction, self.journal(chain)).await?;
         let seq = journal::write(&mut transaction, slot, entry).await?;
         transaction.commit().await?;
         Ok(seq)
     }
 
     async fn verify_journal(&self) -> StoreResult<journal::JournalVerification> {
-        journal::verify(&self.pool).await
+        crate::journal_verify::verify(&self.pool, self.keyring.key()).await
+    }
+
+    async fn verify_journal_chains(&self) -> StoreResult<Vec<crate::ChainVerification>> {
+        crate::journal_verify::verify_chains(&self.pool, self.keyring.key()).await
     }
 
     async fn post(&self, posting: &NewPosting) -> StoreResult<PostOutcome> {
@@ -247,7 +268,7 @@ impl Store for SqlStore {
     }
 
     async fn check_ledger(&self) -> StoreResult<LedgerCheck> {
-        ledger_check::check(&self.pool, self.backend).await
+        ledger_check::check(&self.pool, self.backend, self.keyring.key()).await
     }
 
     async fn begin_payment_import(&self, actor: &str, at_ms: i64) -> StoreResult<PaymentImport> {
@@ -283,7 +304,15 @@ impl Store for SqlStore {
     }
 
     async fn unmatched_payments(&self, limit: i64) -> StoreResult<Vec<UnmatchedPayment>> {
-        payments::unmatched(self, limit).await
+        crate::unmatched::queue(self, limit).await
+    }
+
+    async fn cases_owed(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, i64>> {
+        let mut connection = self.pool.acquire().await?;
+        intake::case_outstanding(&mut connection, case_numbers, self.backend).await
     }
 
     async fn case_owners(
@@ -291,14 +320,6 @@ impl Store for SqlStore {
         case_numbers: &[i64],
     ) -> StoreResult<Vec<(i64, String, String, String)>> {
         payments::case_owners(self, case_numbers).await
-    }
-
-    async fn record_remittance(
-        &self,
-        remittance: &Remittance,
-        posting: &NewPosting,
-    ) -> StoreResult<PostOutcome> {
-        remittances::record(self, remittance, posting).await
     }
 
     async fn remittances_on(&self, run_date: &str) -> StoreResult<Vec<Remittance>> {

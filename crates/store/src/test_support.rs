@@ -8,7 +8,23 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::{Connection, Executor};
 
+use reilu_vault::{JournalKey, MasterKey};
+
 use crate::{SqlStore, StoreError, StoreResult};
+
+/// The master key test stores' journals are keyed under: fixed, so that a test can reopen a
+/// store, compute tags, or run the `reilu` command on a test store (with this key in its data
+/// folder's `master.key`).
+pub const TEST_MASTER_KEY_HEX: &str =
+    "5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a5a";
+
+/// The journal key of every test store: [`TEST_MASTER_KEY_HEX`]'s.
+pub fn test_journal_key() -> JournalKey {
+    match MasterKey::from_hex(TEST_MASTER_KEY_HEX) {
+        Ok(master) => master.journal_key(),
+        Err(_) => unreachable!("the test master key is 64 hex characters"),
+    }
+}
 
 pub const TEST_DATABASE_URL_VARIABLE: &str = "REILU_TEST_DATABASE_URL";
 
@@ -17,6 +33,8 @@ pub struct TestStore {
     pub backend_name: &'static str,
     pub url: String,
     pub store: SqlStore,
+    /// The key the store's journal is tagged with ([`test_journal_key`]).
+    pub journal_key: JournalKey,
     folder: Option<PathBuf>,
 }
 
@@ -97,11 +115,12 @@ pub fn sqlite_test_url() -> StoreResult<(String, PathBuf)> {
 
 pub async fn sqlite_test_store() -> StoreResult<TestStore> {
     let (url, folder) = sqlite_test_url()?;
-    let store = SqlStore::connect(&url).await?;
+    let store = SqlStore::connect(&url, test_journal_key()).await?;
     Ok(TestStore {
         backend_name: "sqlite",
         url,
         store,
+        journal_key: test_journal_key(),
         folder: Some(folder),
     })
 }
@@ -109,11 +128,12 @@ pub async fn sqlite_test_store() -> StoreResult<TestStore> {
 /// Creates a database with a unique name on the server and connects to it.
 pub async fn postgres_test_store(server_url: &str) -> StoreResult<TestStore> {
     let url = postgres_test_url(server_url).await?;
-    let store = SqlStore::connect(&url).await?;
+    let store = SqlStore::connect(&url, test_journal_key()).await?;
     Ok(TestStore {
         backend_name: "postgres",
         url,
         store,
+        journal_key: test_journal_key(),
         folder: None,
     })
 }

@@ -95,12 +95,13 @@ async fn operators_are_added_found_by_key_and_revoked_once() {
             still_found.is_some_and(|row| row.is_revoked()),
             "a revoked key is still found, as revoked"
         );
-        // Two additions and one revocation: the repeated and the unknown one wrote nothing.
+        // The keyed marker, two additions and one revocation: the repeated and the unknown
+        // one wrote nothing.
         let counts = store.counts().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(counts.journal_entries, 3, "{}", test.backend_name);
+        assert_eq!(counts.journal_entries, 4, "{}", test.backend_name);
         assert!(matches!(
             store.verify_journal().await,
-            Ok(JournalVerification::Intact { entries: 3 })
+            Ok(JournalVerification::Intact { entries: 4 })
         ));
     }
 }

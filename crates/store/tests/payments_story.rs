@@ -225,9 +225,9 @@ async fn chunks_planned_at_the_same_time_write_under_their_own_posting_ids() {
                     ids.push(posting_id);
                 }
             }
-            // What is written is committed at the end at the latest.
+            // A chunk smaller than a transaction's worth stays open until the import finishes.
             import
-                .finish("payments.recorded", "bank", "{}", &[])
+                .finish("payments.imported", "test", "{}", &[])
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
         }

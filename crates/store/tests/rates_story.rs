@@ -71,12 +71,13 @@ async fn published_rates_are_recorded_once_with_their_journal_entry() {
         assert_eq!(stored[1].rate, consumer);
         assert_eq!(stored[1].recorded_at_ms, AT_MS + 1);
 
-        // Four recorded, four journaled (the refused ones wrote nothing), chain intact.
+        // Four recorded, four journaled after the keyed marker (the refused ones wrote
+        // nothing), chain intact.
         let counts = store.counts().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(counts.journal_entries, 4, "{name}");
+        assert_eq!(counts.journal_entries, 5, "{name}");
         assert!(matches!(
             store.verify_journal().await,
-            Ok(JournalVerification::Intact { entries: 4 })
+            Ok(JournalVerification::Intact { entries: 5 })
         ));
         assert_journaled_with_who_and_citation(&test.url, name).await;
     }

@@ -137,7 +137,7 @@ async fn claims_are_placed_once_and_grouped_into_cases() {
         assert_eq!(placed.len(), 4);
         let case_of = |placement: &Placement| match placement {
             Placement::Accepted { case_number, .. } => Some(*case_number),
-            Placement::Duplicate { .. } => None,
+            Placement::Duplicate { .. } | Placement::Rejected { .. } => None,
         };
         assert_eq!(
             case_of(&placed[0]),
@@ -282,14 +282,15 @@ async fn the_journal_chains_every_write_and_refuses_changes() {
             .append_journal(&entry)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(seq, 3);
+        // After the keyed marker (1) and the two placements.
+        assert_eq!(seq, 4);
         let verification = store
             .verify_journal()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(
             verification,
-            JournalVerification::Intact { entries: 3 },
+            JournalVerification::Intact { entries: 4 },
             "{}",
             test.backend_name
         );

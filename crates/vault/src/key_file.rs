@@ -12,7 +12,13 @@ pub const MASTER_KEY_FILE_NAME: &str = "master.key";
 /// Reads `DIR/master.key`, or creates it with a fresh key and mode 0600 if it does not exist.
 /// A key file readable by others is refused rather than used: it would expose every record.
 pub fn load_or_create_key_file(dir: &Path) -> Result<MasterKey, VaultError> {
-    let path = dir.join(MASTER_KEY_FILE_NAME);
+    let bytes = load_or_create_secret(&dir.join(MASTER_KEY_FILE_NAME))?;
+    Ok(MasterKey(bytes))
+}
+
+/// Reads 32 secret bytes (64 hex characters) from `path`, or creates the file with fresh
+/// random bytes and mode 0600 if it does not exist; refused if others may read it.
+pub(crate) fn load_or_create_secret(path: &Path) -> Result<[u8; 32], VaultError> {
     let failure = |reason: String| VaultError::KeyFile {
         path: path.display().to_string(),
         reason,
@@ -21,25 +27,27 @@ pub fn load_or_create_key_file(dir: &Path) -> Result<MasterKey, VaultError> {
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(&path);
+        .open(path);
     match created {
         Ok(mut file) => {
             let key = MasterKey::generate();
             file.write_all(format!("{}\n", key.to_hex()).as_bytes())
                 .and_then(|()| file.sync_all())
                 .map_err(|error| failure(error.to_string()))?;
-            Ok(key)
+            Ok(key.0)
         }
         Err(error) if error.kind() == ErrorKind::AlreadyExists => {
-            let metadata = fs::metadata(&path).map_err(|error| failure(error.to_string()))?;
+            let metadata = fs::metadata(path).map_err(|error| failure(error.to_string()))?;
             let mode = metadata.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 return Err(failure(format!(
                     "permissions {mode:o} let others read it; chmod 600 it"
                 )));
             }
-            let text = fs::read_to_string(&path).map_err(|error| failure(error.to_string()))?;
-            MasterKey::from_hex(&text).map_err(|error| failure(error.to_string()))
+            let text = fs::read_to_string(path).map_err(|error| failure(error.to_string()))?;
+            MasterKey::from_hex(&text)
+                .map(|key| key.0)
+                .map_err(|error| failure(error.to_string()))
         }
         Err(error) => Err(failure(error.to_string())),
     }

@@ -6,6 +6,7 @@
 //! random for every seal, and at 192 bits a collision is negligible however many records
 //! are written (draft-irtf-cfrg-xchacha, section 3.1).
 
+mod journal_keys;
 mod key_file;
 
 use std::fmt;
@@ -16,6 +17,9 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::Sha256;
 
+pub use journal_keys::{
+    JOURNAL_SIGNING_KEY_FILE_NAME, JournalKey, JournalSigningKey, verify_signature,
+};
 pub use key_file::{MASTER_KEY_FILE_NAME, load_or_create_key_file};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -35,8 +39,12 @@ pub enum VaultError {
     MalformedKey,
     #[error("a sealed value is damaged or was sealed under another master key")]
     CannotOpen,
-    #[error("master key file {path}: {reason}")]
+    #[error("key file {path}: {reason}")]
     KeyFile { path: String, reason: String },
+    #[error("the public key must be 64 hexadecimal characters (an Ed25519 key)")]
+    MalformedPublicKey,
+    #[error("the signature does not verify with the public key")]
+    BadSignature,
 }
 
 /// The 32-byte master key. Its `Debug` shows nothing.
@@ -83,6 +91,14 @@ fn mac_with_key(key: &[u8]) -> HmacSha256 {
         Ok(mac) => mac,
         Err(_) => unreachable!("HMAC accepts keys of every length"),
     }
+}
+
+/// 128 bits from the operating system's random source, as 32 hex characters: an identity
+/// nobody else draws (a journal's id).
+pub fn random_id() -> String {
+    let mut bytes = [0_u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Seals and opens personal data and computes blind indexes.

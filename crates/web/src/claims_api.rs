@@ -1,29 +1,35 @@
 //! `POST /api/v1/clients/{client_id}/claims`: a client places a batch of claims.
 
-use axum::body::Bytes;
+use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use reilu_app::App;
-use reilu_app::api_batch::ApiBatchOutcome;
+use reilu_app::api_batch::{ApiBatchOutcome, ITEMS_PER_REQUEST_MAX};
 use reilu_formats::claim_row::{CLAIM_COLUMNS, FieldError, RawClaim};
 use reilu_store::{ClientRow, IdempotencyRequest, Store};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::ApiError;
+use crate::{ApiError, BODY_BYTES_MAX, BodyLimits};
 
 /// Longest Idempotency-Key accepted (a UUID is 36 characters).
 const IDEMPOTENCY_KEY_LENGTH_MAX: usize = 128;
 
+/// Checked in this order, so a request learns nothing before its key is checked: the key
+/// (401, 403), the Idempotency-Key (400), the media type (415), the body (413, 408, 400).
 pub async fn place_claims<S: Store>(
     State(app): State<App<S>>,
-    Path(client_id): Path<String>,
+    State(limits): State<BodyLimits>,
+    client_id: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    let client = authenticate(&app, &headers, &client_id).await?;
+    let client = authenticate(&app, &headers, client_id).await?;
     let key = idempotency_key(&headers)?;
+    require_json(&headers)?;
+    let body = crate::body::read_whole(&headers, body, BODY_BYTES_MAX, limits.body_timeout).await?;
     let items = parse_items(&body)?;
     let request = IdempotencyRequest {
         key,
@@ -51,21 +57,36 @@ pub async fn place_claims<S: Store>(
     }
 }
 
+/// `application/json`, with any parameters, or a `+json` type.
+fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    match crate::body::media_type(headers) {
+        Some(media_type) if media_type == "application/json" || media_type.ends_with("+json") => {
+            Ok(())
+        }
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "send the claims as JSON with 'Content-Type: application/json', not {}",
+            other.map_or_else(|| "without one".to_owned(), |other| format!("'{other}'"))
+        ))),
+    }
+}
+
 /// The client the bearer key belongs to, which must be the client in the path.
+/// A path that does not decode is no client's id: it is refused like another client's, after
+/// the key was checked.
 pub(crate) async fn authenticate<S: Store>(
     app: &App<S>,
     headers: &HeaderMap,
-    client_id: &str,
+    client_id: Result<Path<String>, PathRejection>,
 ) -> Result<ClientRow, ApiError> {
     let key = crate::auth::bearer_key(headers).ok_or(ApiError::Unauthenticated)?;
     let client = app
         .client_for_api_key(key.peek())
         .await?
         .ok_or(ApiError::Unauthenticated)?;
-    if client.id != client_id {
-        return Err(ApiError::Forbidden);
+    match client_id {
+        Ok(Path(client_id)) if client_id == client.id => Ok(client),
+        _ => Err(ApiError::Forbidden),
     }
-    Ok(client)
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
@@ -98,6 +119,12 @@ fn parse_items(body: &[u8]) -> Result<Vec<Result<RawClaim, Vec<FieldError>>>, Ap
             "the body must be an object with a \"claims\" array".into(),
         ));
     };
+    if items.len() > ITEMS_PER_REQUEST_MAX {
+        return Err(ApiError::BadRequest(format!(
+            "a request carries at most {ITEMS_PER_REQUEST_MAX} claims, this one {}; send them in several requests",
+            items.len()
+        )));
+    }
     Ok(items.iter().map(item_to_raw).collect())
 }
 

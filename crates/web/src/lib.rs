@@ -3,26 +3,27 @@
 //! parse, call one workflow, and map its result to a status with one exhaustive match.
 
 mod auth;
+mod body;
 mod claims_api;
 mod error;
 mod pages;
 mod payments_api;
+mod server;
 mod statement_api;
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{FromRef, State};
+use axum::http::{Method, Uri, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use reilu_app::App;
 use reilu_store::Store;
 
-pub use error::ApiError;
+pub use error::{ApiError, INTERNAL_ERROR};
 
 /// The OpenAPI 3.1 document of the client and operator API, kept beside the code and checked
 /// by tests.
@@ -30,7 +31,7 @@ pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
 /// Largest request body read into memory: a batch of 1,000 claims is about 1 MiB of JSON.
 /// Payment files are streamed to disk instead and have their own limit.
-const BODY_BYTES_MAX: usize = 8 * 1024 * 1024;
+pub const BODY_BYTES_MAX: usize = 8 * 1024 * 1024;
 
 /// Largest payment file accepted over HTTP. A month of camt.054 for a busy collection account
 /// is some hundreds of MiB; 2 GiB leaves room and still bounds the disk one request can fill.
@@ -39,8 +40,17 @@ pub const PAYMENT_FILE_BYTES_MAX: u64 = 2 * 1024 * 1024 * 1024;
 /// Folder of the data directory where payment files wait while they are imported.
 pub const UPLOADS_FOLDER: &str = "uploads";
 
-/// Uploads older than this found at start were left by a process that stopped mid-import.
-const STALE_UPLOAD_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+/// Time a client has to send a request's headers; a kept-alive connection that starts no new
+/// request within it is closed too. Ten seconds is ample for any client that means to talk.
+pub const HEADER_TIMEOUT_DEFAULT: Duration = Duration::from_secs(10);
+
+/// Time a JSON body (up to 8 MiB) has to arrive whole, and the longest a payment file's
+/// upload may stall between two pieces.
+pub const BODY_TIMEOUT_DEFAULT: Duration = Duration::from_secs(60);
+
+/// Connections served at once; further ones wait until one closes. Each costs a file
+/// descriptor, and the usual limit per process is 1,024, shared with the store's files.
+pub const CONNECTIONS_MAX_DEFAULT: usize = 512;
 
 /// What the web layer needs besides the application.
 #[derive(Debug, Clone)]
@@ -49,14 +59,85 @@ pub struct WebConfig {
     pub upload_dir: PathBuf,
     /// Largest payment file accepted, in bytes (413 beyond).
     pub payment_file_bytes_max: u64,
+    /// See [`HEADER_TIMEOUT_DEFAULT`].
+    pub header_timeout: Duration,
+    /// See [`BODY_TIMEOUT_DEFAULT`] (408 beyond).
+    pub body_timeout: Duration,
+    /// See [`CONNECTIONS_MAX_DEFAULT`].
+    pub connections_max: usize,
 }
 
 impl WebConfig {
-    /// Uploads in `DATA/uploads`, files up to [`PAYMENT_FILE_BYTES_MAX`].
+    /// Uploads in `DATA/uploads`, files up to [`PAYMENT_FILE_BYTES_MAX`], the default limits.
     pub fn in_data_folder(data: &Path) -> Self {
         WebConfig {
             upload_dir: data.join(UPLOADS_FOLDER),
             payment_file_bytes_max: PAYMENT_FILE_BYTES_MAX,
+            header_timeout: HEADER_TIMEOUT_DEFAULT,
+            body_timeout: BODY_TIMEOUT_DEFAULT,
+            connections_max: CONNECTIONS_MAX_DEFAULT,
+        }
+    }
+}
+
+/// Every endpoint the server answers, with its method and path. The router is built from
+/// this list and a test holds the OpenAPI document to it, so the two cannot drift apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Home,
+    Health,
+    OpenApi,
+    ClientStatement,
+    PlaceClaims,
+    ImportPayments,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 6] = [
+        Endpoint::Home,
+        Endpoint::Health,
+        Endpoint::OpenApi,
+        Endpoint::ClientStatement,
+        Endpoint::PlaceClaims,
+        Endpoint::ImportPayments,
+    ];
+
+    pub fn method(self) -> Method {
+        match self {
+            Endpoint::Home | Endpoint::Health | Endpoint::OpenApi | Endpoint::ClientStatement => {
+                Method::GET
+            }
+            Endpoint::PlaceClaims | Endpoint::ImportPayments => Method::POST,
+        }
+    }
+
+    /// The path as the router and the OpenAPI document write it.
+    pub fn path(self) -> &'static str {
+        match self {
+            Endpoint::Home => "/",
+            Endpoint::Health => "/healthz",
+            Endpoint::OpenApi => "/api/v1/openapi.json",
+            Endpoint::ClientStatement => "/api/v1/clients/{client_id}/statement",
+            Endpoint::PlaceClaims => "/api/v1/clients/{client_id}/claims",
+            Endpoint::ImportPayments => "/api/v1/payments/imports",
+        }
+    }
+
+    fn route<S: Store>(self) -> MethodRouter<WebState<S>> {
+        let filter = match self.method() {
+            Method::POST => MethodFilter::POST,
+            Method::PUT => MethodFilter::PUT,
+            Method::DELETE => MethodFilter::DELETE,
+            _ => MethodFilter::GET,
+        };
+        match self {
+            Endpoint::Home => on(filter, pages::home::<S>),
+            Endpoint::Health => on(filter, healthz::<S>),
+            Endpoint::OpenApi => on(filter, openapi),
+            Endpoint::ClientStatement => on(filter, statement_api::statement::<S>),
+            Endpoint::PlaceClaims => on(filter, claims_api::place_claims::<S>),
+            // Streams its body to disk, counted against `payment_file_bytes_max`.
+            Endpoint::ImportPayments => on(filter, payments_api::import_payments::<S>),
         }
     }
 }
@@ -66,6 +147,13 @@ impl WebConfig {
 struct WebState<S: Store> {
     app: App<S>,
     uploads: Arc<payments_api::Uploads>,
+    limits: BodyLimits,
+}
+
+/// How long bodies may take to arrive.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimits {
+    pub(crate) body_timeout: Duration,
 }
 
 impl<S: Store> Clone for WebState<S> {
@@ -73,6 +161,7 @@ impl<S: Store> Clone for WebState<S> {
         WebState {
             app: self.app.clone(),
             uploads: Arc::clone(&self.uploads),
+            limits: self.limits,
         }
     }
 }
@@ -89,46 +178,47 @@ impl<S: Store> FromRef<WebState<S>> for Arc<payments_api::Uploads> {
     }
 }
 
-pub fn router<S: Store>(app: App<S>, config: &WebConfig) -> Router {
+impl<S: Store> FromRef<WebState<S>> for BodyLimits {
+    fn from_ref(state: &WebState<S>) -> Self {
+        state.limits
+    }
+}
+
+/// The routes of [`Endpoint::ALL`]; any other path answers 404, any other method 405, both in
+/// the API's JSON error shape like every other error.
+fn router<S: Store>(app: App<S>, uploads: payments_api::Uploads, config: &WebConfig) -> Router {
     let state = WebState {
         app,
-        uploads: Arc::new(payments_api::Uploads {
-            dir: config.upload_dir.clone(),
-            bytes_max: config.payment_file_bytes_max,
-        }),
+        uploads: Arc::new(uploads),
+        limits: BodyLimits {
+            body_timeout: config.body_timeout,
+        },
     };
-    Router::new()
-        .route("/", get(pages::home::<S>))
-        .route("/healthz", get(healthz::<S>))
-        .route("/api/v1/openapi.json", get(openapi))
-        .route(
-            "/api/v1/clients/{client_id}/statement",
-            get(statement_api::statement::<S>),
-        )
-        .route(
-            "/api/v1/clients/{client_id}/claims",
-            post(claims_api::place_claims::<S>),
-        )
-        // Streams its body to disk, counted against `payment_file_bytes_max`; the
-        // `DefaultBodyLimit` below applies only to bodies read into memory.
-        .route(
-            "/api/v1/payments/imports",
-            post(payments_api::import_payments::<S>),
-        )
-        .layer(DefaultBodyLimit::max(BODY_BYTES_MAX))
+    let mut router = Router::new();
+    for endpoint in Endpoint::ALL {
+        router = router.route(endpoint.path(), endpoint.route::<S>());
+    }
+    router
+        .fallback(no_such_endpoint)
+        .layer(axum::middleware::map_response(error::json_errors))
         .with_state(state)
 }
 
+async fn no_such_endpoint(uri: Uri) -> ApiError {
+    ApiError::NotFound(format!(
+        "no endpoint at {}; the API is described at {}",
+        uri.path(),
+        Endpoint::OpenApi.path()
+    ))
+}
+
 /// 200 once the store answers and is migrated; 503 otherwise.
-async fn healthz<S: Store>(State(app): State<App<S>>) -> impl IntoResponse {
+async fn healthz<S: Store>(State(app): State<App<S>>) -> Result<&'static str, ApiError> {
     match app.store().ping().await {
-        Ok(()) => (StatusCode::OK, "ok\n"),
+        Ok(()) => Ok("ok\n"),
         Err(error) => {
             tracing::error!(%error, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the store is not reachable\n",
-            )
+            Err(ApiError::Unavailable("the store is not reachable".into()))
         }
     }
 }
@@ -137,19 +227,19 @@ async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
 }
 
-/// Binds `addr` and serves until `shutdown` completes. Returns the bound address through
-/// `on_bound` first, so a caller that asked for port 0 learns the real one.
+/// Serves on `listener` until `shutdown` completes, then lets open requests finish. Payment
+/// files a stopped server left in the upload folder are removed first.
 pub async fn serve<S: Store>(
     app: App<S>,
     config: &WebConfig,
-    addr: SocketAddr,
-    on_bound: impl FnOnce(SocketAddr),
+    listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    payments_api::remove_stale_uploads(&config.upload_dir, STALE_UPLOAD_AGE);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    on_bound(listener.local_addr()?);
-    axum::serve(listener, router(app, config))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let uploads = payments_api::Uploads::open(&config.upload_dir, config.payment_file_bytes_max)?;
+    let limits = server::ConnectionLimits {
+        connections_max: config.connections_max,
+        header_timeout: config.header_timeout,
+    };
+    server::run(listener, router(app, uploads, config), limits, shutdown).await;
+    Ok(())
 }

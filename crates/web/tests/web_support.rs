@@ -36,14 +36,19 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 
 /// One server per backend under test, accepting payment files up to `bytes_max` bytes.
 pub async fn spawn_apps_with_limit(bytes_max: u64) -> Vec<TestApp> {
+    spawn_apps_configured(|config| config.payment_file_bytes_max = bytes_max).await
+}
+
+/// One server per backend under test, its configuration changed by `configure`.
+pub async fn spawn_apps_configured(configure: impl Fn(&mut WebConfig)) -> Vec<TestApp> {
     let mut apps = Vec::new();
     for test_store in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
-        apps.push(spawn_app(test_store, bytes_max).await);
+        apps.push(spawn_app(test_store, &configure).await);
     }
     apps
 }
 
-async fn spawn_app(test_store: TestStore, bytes_max: u64) -> TestApp {
+async fn spawn_app(test_store: TestStore, configure: &impl Fn(&mut WebConfig)) -> TestApp {
     let now = chrono::DateTime::parse_from_rfc3339("2026-11-25T10:00:00Z")
         .unwrap_or_else(|e| panic!("{e}"));
     let clock = Arc::new(FixedClock(now.to_utc()));
@@ -62,30 +67,21 @@ async fn spawn_app(test_store: TestStore, bytes_max: u64) -> TestApp {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let config = WebConfig {
-        payment_file_bytes_max: bytes_max,
-        ..WebConfig::in_data_folder(data.path())
-    };
-    let (sender, receiver) = tokio::sync::oneshot::channel();
-    let addr = "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}"));
+    let mut config = WebConfig::in_data_folder(data.path());
+    configure(&mut config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let bound = listener.local_addr().unwrap_or_else(|e| panic!("{e}"));
     let served_app = app.clone();
     let served_config = config.clone();
     tokio::spawn(async move {
-        let served = reilu_web::serve(
-            served_app,
-            &served_config,
-            addr,
-            |bound| {
-                let _ = sender.send(bound);
-            },
-            std::future::pending(),
-        )
-        .await;
+        let served =
+            reilu_web::serve(served_app, &served_config, listener, std::future::pending()).await;
         if let Err(error) = served {
             panic!("server stopped: {error}");
         }
     });
-    let bound = receiver.await.unwrap_or_else(|e| panic!("{e}"));
     TestApp {
         address: format!("http://{bound}"),
         http: reqwest::Client::new(),
@@ -98,5 +94,30 @@ async fn spawn_app(test_store: TestStore, bytes_max: u64) -> TestApp {
         store_url: test_store.url.clone(),
         _data: data,
         _store: test_store,
+    }
+}
+
+impl TestApp {
+    /// A new operator with `role`: (id, key).
+    pub async fn operator(&self, name: &str, role: reilu_core::OperatorRole) -> (String, String) {
+        let created = self
+            .app
+            .add_operator(name, role)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (created.id.to_string(), created.api_key.expose())
+    }
+
+    /// Payment files the server left in its upload folder (it must leave none; the folder
+    /// also holds the running server's lock file, which is not an upload).
+    pub fn leftover_uploads(&self) -> Vec<PathBuf> {
+        match std::fs::read_dir(&self.upload_dir) {
+            Ok(entries) => entries
+                .flatten()
+                .map(|entry| entry.path())
+                .filter(|path| path.extension().is_some_and(|extension| extension == "xml"))
+                .collect(),
+            Err(_) => Vec::new(),
+        }
     }
 }

@@ -316,3 +316,69 @@ fn a_given_jurisdiction_wins_and_a_customer_abroad_shows_none() {
     let at_home = british_with(&[("customer_postcode", "BT1 5GS"), ("customer_country", "gb")]);
     assert_eq!(draft_of(&at_home).jurisdiction.as_deref(), Some("GB-NIR"));
 }
+
+#[test]
+fn an_unassigned_country_code_is_refused() {
+    for code in ["ZZ", "zz", "AA", "XX", "UK"] {
+        let errors = errors_of(&with("customer_country", code));
+        assert!(
+            errors
+                .iter()
+                .any(|(c, reason)| *c == "customer_country" && reason.contains("not an assigned")),
+            "{code}: {errors:?}"
+        );
+    }
+    for code in ["SE", "ax", "DE"] {
+        assert_eq!(
+            errors_of(&with("customer_country", code)),
+            Vec::new(),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn text_fields_refuse_invisible_and_reordering_characters() {
+    for column in [
+        "customer_name",
+        "customer_address_line1",
+        "customer_city",
+        "customer_postcode",
+        "description",
+        "client_claim_ref",
+    ] {
+        for value in [
+            "Ma\u{202E}ija",
+            "Mai\u{200B}ja",
+            "M\u{2066}x\u{2069}",
+            "Ma\u{200D}ija",
+        ] {
+            let errors = errors_of(&with(column, value));
+            assert!(
+                errors
+                    .iter()
+                    .any(|(c, reason)| *c == column && reason.contains("U+")),
+                "{column}={value:?}: {errors:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_claim_larger_than_the_claim_limit_is_refused_by_field() {
+    let limit = reilu_core::limits::CLAIM_AMOUNT_MAX_MINOR / 100;
+    let at_limit = format!("{limit}.00");
+    let over = format!("{limit}.01");
+    let mut raw = with("principal", &at_limit);
+    raw.set("creditor_fees", at_limit.clone());
+    assert_eq!(errors_of(&raw), Vec::new());
+    for column in ["principal", "creditor_fees"] {
+        let errors = errors_of(&with(column, &over));
+        assert!(
+            errors
+                .iter()
+                .any(|(c, reason)| *c == column && reason.contains("more than one claim may carry")),
+            "{column}: {errors:?}"
+        );
+    }
+}

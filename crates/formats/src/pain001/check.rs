@@ -15,7 +15,7 @@ use crate::iban::AccountIban;
 /// `Max35Text`: message, payment information and end-to-end ids.
 const ID_MAX: usize = 35;
 /// Names: the EPC limits every `Nm` to 70 characters.
-const NAME_MAX: usize = 70;
+pub(super) const NAME_MAX: usize = 70;
 /// `RmtInf/Ustrd`: `Max140Text`, one occurrence.
 const REMITTANCE_MAX: usize = 140;
 /// How much of a caller's identifier an error message repeats.

@@ -285,6 +285,50 @@ fn code_point(character: &char) -> u32 {
     u32::from(*character)
 }
 
+/// The most characters a name (`Nm`) carries in a file, after transliteration.
+pub const NAME_LENGTH_MAX: usize = check::NAME_MAX;
+
+/// Why a name cannot go into a bank file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BankNameError {
+    #[error("the name is empty")]
+    Empty,
+    #[error(
+        "the name contains {character:?} (U+{code:04X}), which is outside the SEPA Latin character set and has no transliteration",
+        code = code_point(.character)
+    )]
+    ForbiddenCharacter { character: char },
+    #[error(
+        "the name is {length} characters long as a bank file writes it ('{written}'); at most {max} are allowed"
+    )]
+    TooLong {
+        written: String,
+        length: usize,
+        max: usize,
+    },
+}
+
+/// A name as every pain.001 Reilu writes will carry it (`Cdtr/Nm`, `Dbtr/Nm`): brought into
+/// the EPC Latin set by the transliteration described above, at most [`NAME_LENGTH_MAX`]
+/// characters. Refused when it cannot be, so a caller can refuse such a name before anything
+/// is recorded with it (a client at onboarding, a payee of a refund).
+pub fn bank_name(name: &str) -> Result<String, BankNameError> {
+    let written = charset::transliterate(name)
+        .map_err(|character| BankNameError::ForbiddenCharacter { character })?;
+    let length = written.chars().count();
+    if length == 0 {
+        return Err(BankNameError::Empty);
+    }
+    if length > NAME_LENGTH_MAX {
+        return Err(BankNameError::TooLong {
+            written,
+            length,
+            max: NAME_LENGTH_MAX,
+        });
+    }
+    Ok(written)
+}
+
 /// Writes the file as pain.001.001.09 XML (UTF-8, with an XML declaration).
 ///
 /// Euro batches follow the EPC SEPA Credit Transfer guidelines, other currencies are written as

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::commands::demo::write_claim_file;
 use crate::commands::print_json;
-use crate::context::{Target, open_app, sqlite_url};
+use crate::context::{Target, open_or_create_app, sqlite_url};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -239,7 +239,7 @@ async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<PhaseRep
         database_url: Some(sqlite_url(&target.data)),
         rules: None,
     };
-    let app = open_app(&target).await?;
+    let app = open_or_create_app(&target).await?;
     let input = std::io::BufReader::new(std::fs::File::open(&args.file)?);
     let started = Instant::now();
     let rows = match args.phase {

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::commands::bench::{Phase, PhaseArgs, PhaseReport, run_child};
 use crate::commands::demo::write_claim_file;
-use crate::context::{Target, open_app, sqlite_url};
+use crate::context::{Target, open_or_create_app, sqlite_url};
 
 #[derive(Serialize, Debug)]
 pub struct PaymentsBenchReport {
@@ -38,7 +38,7 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
         database_url: Some(sqlite_url(&data)),
         rules: None,
     };
-    let app = open_app(&target).await?;
+    let app = open_or_create_app(&target).await?;
     eprintln!("placing {cases} cases…");
     let claims = dir.join("bench-claims.csv");
     // Every claim of a demo portfolio of `cases` cases (one to three claims a case).
@@ -64,7 +64,7 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
         parse.rows,
         import.rows
     );
-    let app = open_app(&target).await?;
+    let app = open_or_create_app(&target).await?;
     let check = app.store().check_ledger().await?;
     anyhow::ensure!(
         check.problems.is_empty(),
@@ -99,7 +99,7 @@ pub async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<Phas
                 database_url: Some(sqlite_url(&target.data)),
                 rules: None,
             };
-            let app = open_app(&target).await?;
+            let app = open_or_create_app(&target).await?;
             let summary = app
                 .import_payments(reilu_app::payments::camt_file_source(args.file.clone()))
                 .await?;

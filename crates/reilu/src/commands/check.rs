@@ -1,5 +1,6 @@
 //! `reilu check`: every invariant of the money and the record, re-derived from what is
-//! stored. Exits non-zero and names what broke.
+//! stored, and the rows the journal vouches for (postings, clients, claims) held to it.
+//! Exits non-zero and names what broke.
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -25,7 +26,7 @@ pub async fn run(target: &Target) -> anyhow::Result<ExitCode> {
     if problems.is_empty() {
         writeln!(
             out,
-            "ok: journal intact ({journal_entries} entries); ledger balanced ({} postings, {} accounts); client money matches what is owed",
+            "ok: journal intact ({journal_entries} entries); ledger balanced ({} postings, {} accounts); client money matches what is owed; postings, clients and claims are as journaled",
             ledger.postings, ledger.accounts
         )?;
         return Ok(ExitCode::SUCCESS);

@@ -1,12 +1,14 @@
 //! `reilu client add` and `reilu client list`.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use reilu_store::ClientRow;
 use serde::Serialize;
 
 use crate::commands::print_json;
-use crate::context::{Target, open_app};
+use crate::context::{Target, open_app, open_or_create_app};
 
 #[derive(Subcommand)]
 pub enum ClientCommand {
@@ -32,6 +34,10 @@ pub struct AddArgs {
     /// The commission the company keeps of what it collects, in percent (e.g. 12.5).
     #[arg(long, default_value = "0")]
     commission_pct: String,
+    /// Add the client even if one with the same name exists (otherwise asked on a terminal,
+    /// refused elsewhere).
+    #[arg(long)]
+    force: bool,
     #[arg(long)]
     json: bool,
 }
@@ -45,7 +51,11 @@ struct ListedClient<'a> {
 }
 
 pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<ExitCode> {
-    let app = open_app(target).await?;
+    // Adding a client may create the store; listing needs one.
+    let app = match &command {
+        ClientCommand::Add(_) => open_or_create_app(target).await?,
+        ClientCommand::List { .. } => open_app(target).await?,
+    };
     match command {
         ClientCommand::Add(args) => {
             let commission_bp = percent_to_bp(&args.commission_pct).ok_or_else(|| {
@@ -53,6 +63,10 @@ pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<Exit
                     "--commission-pct must be a percentage from 0 to 100 with at most two decimals"
                 )
             })?;
+            if !args.force && !confirm_twins(&app.list_clients().await?, &args.name, &args.iban)? {
+                eprintln!("nothing added");
+                return Ok(ExitCode::FAILURE);
+            }
             let created = app
                 .add_client_with_terms(&args.name, &args.market, &args.iban, commission_bp)
                 .await?;
@@ -78,7 +92,6 @@ pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<Exit
                     .collect();
                 print_json(&listed)?;
             } else {
-                use std::io::Write;
                 let mut out = std::io::stdout().lock();
                 for client in &clients {
                     writeln!(
@@ -92,6 +105,63 @@ pub async fn run(target: &Target, command: ClientCommand) -> anyhow::Result<Exit
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether to add a client although clients with the same name exist: yes if there are none;
+/// on a terminal the user is asked (naming them, and whether the IBAN is the same too);
+/// elsewhere it is an error that says to add `--force`. Onboarding the same client twice
+/// would split its claims and its money between two ids.
+fn confirm_twins(clients: &[ClientRow], name: &str, iban: &str) -> anyhow::Result<bool> {
+    let twins: Vec<&ClientRow> = clients
+        .iter()
+        .filter(|client| same_name(&client.name, name))
+        .collect();
+    if twins.is_empty() {
+        return Ok(true);
+    }
+    let listed: Vec<String> = twins
+        .iter()
+        .map(|client| {
+            let same_account = if compact_iban(&client.iban) == compact_iban(iban) {
+                ", the same IBAN"
+            } else {
+                ""
+            };
+            format!(
+                "{} ({}, IBAN {}{same_account})",
+                client.id, client.name, client.iban
+            )
+        })
+        .collect();
+    let found = format!(
+        "a client with this name exists already: {}",
+        listed.join("; ")
+    );
+    if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+        anyhow::bail!("{found}. Add --force to add another one anyway.");
+    }
+    eprint!("{found}.\nAdd another client with the same name? [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// Names compared as a clerk would: case, and spaces around and between words, ignored.
+fn same_name(left: &str, right: &str) -> bool {
+    let words =
+        |text: &str| -> Vec<String> { text.split_whitespace().map(str::to_lowercase).collect() };
+    words(left) == words(right)
+}
+
+fn compact_iban(iban: &str) -> String {
+    iban.chars()
+        .filter(|character| !character.is_whitespace())
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// "12.5" → 1250 basis points; None for anything else.

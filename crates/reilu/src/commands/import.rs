@@ -12,7 +12,7 @@ use reilu_app::AppError;
 use reilu_app::intake::RowError;
 
 use crate::commands::print_json;
-use crate::context::{Target, open_app};
+use crate::context::{Target, open_or_create_app};
 
 #[derive(Subcommand)]
 pub enum ImportCommand {
@@ -44,7 +44,7 @@ pub async fn run(target: &Target, command: ImportCommand) -> anyhow::Result<Exit
             return crate::commands::import_payments::run(target, args).await;
         }
     };
-    let app = open_app(target).await?;
+    let app = open_or_create_app(target).await?;
     let file =
         File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let size_bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -95,6 +95,12 @@ pub async fn run(target: &Target, command: ImportCommand) -> anyhow::Result<Exit
         print_json(&summary)?;
     } else {
         print_summary(&summary)?;
+    }
+    // A script sees from the exit code alone that rows need fixing: 1 when any row was
+    // rejected (the good rows are placed all the same), 0 when every row was placed or was
+    // a duplicate.
+    if summary.rejected > 0 {
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

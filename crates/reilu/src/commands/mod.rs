@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod account;
 pub mod accrue;
 pub mod bench;
 pub mod bench_ledger;

@@ -9,7 +9,7 @@ use reilu_core::OperatorRole;
 use serde::Serialize;
 
 use crate::commands::print_json;
-use crate::context::{Target, open_app};
+use crate::context::{Target, open_app, open_or_create_app};
 
 #[derive(Subcommand)]
 pub enum OperatorCommand {
@@ -66,7 +66,11 @@ struct RevokedView {
 }
 
 pub async fn run(target: &Target, command: OperatorCommand) -> anyhow::Result<ExitCode> {
-    let app = open_app(target).await?;
+    // Adding an operator may create the store; listing and revoking need one.
+    let app = match &command {
+        OperatorCommand::Add(_) => open_or_create_app(target).await?,
+        _ => open_app(target).await?,
+    };
     match command {
         OperatorCommand::Add(args) => {
             let created = app.add_operator(&args.name, args.role).await?;

@@ -195,7 +195,8 @@ pub async fn book_at_hand(target: &Target, markets: &Markets) -> anyhow::Result<
         return Ok(book);
     }
     let url = target.database_url();
-    let store = SqlStore::connect(&url)
+    let journal_key = crate::context::master_key(&target.data)?.journal_key();
+    let store = SqlStore::connect(&url, journal_key)
         .await
         .with_context(|| format!("the store at {}", reilu_store::redact_url(&url)))?;
     let rows = store.published_rates().await;

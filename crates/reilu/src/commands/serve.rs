@@ -1,14 +1,16 @@
 //! `reilu serve [--demo]`: the platform over HTTP.
 
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::Args;
 use reilu_app::demo::DemoPortfolio;
 use reilu_store::Store;
 
-use crate::context::{Target, open_app};
+use crate::context::{Target, open_or_create_app};
 
 /// Cases in the portfolio `serve --demo` loads into an empty store.
 const DEMO_CASES_DEFAULT: u64 = 2000;
@@ -16,12 +18,25 @@ const DEMO_LOGINS_FILE_NAME: &str = "demo-logins.txt";
 /// The demo's finance operator: its key exists only once, when it is created, so it is kept
 /// in a file of its own (owner-only) that later starts read back.
 const DEMO_OPERATOR_FILE_NAME: &str = "demo-operator.txt";
+/// [`reilu_web::CONNECTIONS_MAX_DEFAULT`] as the flag's type (512 fits).
+const CONNECTIONS_MAX_DEFAULT: u32 = reilu_web::CONNECTIONS_MAX_DEFAULT as u32;
 
 #[derive(Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
+    /// Address to listen on, HOST:PORT: an IP address or a host name (localhost:8080).
+    #[arg(long, default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    addr: String,
+    /// Connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = CONNECTIONS_MAX_DEFAULT, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    connections_max: u32,
+    /// Seconds a client has to send a request's headers (and to start its next request on a
+    /// kept-alive connection) before the connection is closed.
+    #[arg(long, default_value_t = reilu_web::HEADER_TIMEOUT_DEFAULT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout_secs: u64,
+    /// Seconds a JSON body has to arrive whole, and the longest a payment file's upload may
+    /// stall, before the request is answered 408.
+    #[arg(long, default_value_t = reilu_web::BODY_TIMEOUT_DEFAULT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout_secs: u64,
     /// Fill an empty store with the synthetic demo portfolio first.
     #[arg(long)]
     demo: bool,
@@ -34,7 +49,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let app = open_app(target).await?;
+    let app = open_or_create_app(target).await?;
     // Interest stops on a market's first day without a late rate: said at every start, from
     // 30 days ahead, so a compliance officer records the next half-year's rate in time.
     for gap in app.rate_warnings(chrono::Utc::now().date_naive()) {
@@ -45,6 +60,30 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    let listener = bind(&args.addr).await?;
+    let bound = listener.local_addr()?;
+    announce(&startup_text(target, &app, bound, demo_logins.as_deref()));
+    let config = reilu_web::WebConfig {
+        connections_max: usize::try_from(args.connections_max)
+            .unwrap_or(reilu_web::CONNECTIONS_MAX_DEFAULT),
+        header_timeout: Duration::from_secs(args.header_timeout_secs),
+        body_timeout: Duration::from_secs(args.body_timeout_secs),
+        ..reilu_web::WebConfig::in_data_folder(&target.data)
+    };
+    reilu_web::serve(app, &config, listener, stop_requested())
+        .await
+        .with_context(|| format!("cannot serve on {bound}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the server says when it starts: where it runs, on which store and rules, the logins
+/// of the demo.
+fn startup_text(
+    target: &Target,
+    app: &reilu_app::App<reilu_store::SqlStore>,
+    bound: SocketAddr,
+    demo_logins: Option<&str>,
+) -> String {
     let store_shown = match &target.database_url {
         Some(url) if !url.trim().is_empty() => reilu_store::redact_url(url),
         _ => format!(
@@ -55,30 +94,46 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 .display()
         ),
     };
-    let house = app.gate.book().house().stamp.clone();
-    let packs = format!(
-        "{} markets and the house policy {} (sha256 {})",
+    let house = &app.gate.book().house().stamp;
+    let mut text = format!(
+        "Reilu is running at http://{bound}/\n  store:      {store_shown}\n  health:     http://{bound}/healthz\n  API:        http://{bound}/api/v1/openapi.json\n  rule packs: {} markets and the house policy {} (sha256 {})\n",
         app.gate.book().market_packs().count(),
         house.version,
-        &house.sha256[..12]
+        house.sha256.get(..12).unwrap_or(&house.sha256)
     );
-    let shutdown = stop_requested();
-    let announce = move |bound: SocketAddr| {
-        println!("Reilu is running at http://{bound}/");
-        println!("  store:      {store_shown}");
-        println!("  health:     http://{bound}/healthz");
-        println!("  API:        http://{bound}/api/v1/openapi.json");
-        println!("  rule packs: {packs}");
-        if let Some(logins) = &demo_logins {
-            println!("{logins}");
-        }
-        println!("Stop with Ctrl-C (or SIGTERM).");
-    };
-    let config = reilu_web::WebConfig::in_data_folder(&target.data);
-    reilu_web::serve(app, &config, args.addr, announce, shutdown)
+    if let Some(logins) = demo_logins {
+        text.push_str(logins);
+        text.push('\n');
+    }
+    text.push_str("Stop with Ctrl-C (or SIGTERM).\n");
+    text
+}
+
+/// Prints `text` to stdout. A server whose stdout was closed (its reader went away) keeps
+/// serving: println! would panic.
+fn announce(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        tracing::warn!("cannot print the startup message: stdout is closed");
+    }
+}
+
+/// Binds `HOST:PORT`, trying each address a host name resolves to until one binds.
+async fn bind(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    let has_port = addr
+        .rsplit_once(':')
+        .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+    if !has_port {
+        anyhow::bail!("--addr {addr}: expected HOST:PORT, e.g. 127.0.0.1:8080 or localhost:8080");
+    }
+    tokio::net::TcpListener::bind(addr)
         .await
-        .with_context(|| format!("cannot serve on {}", args.addr))?;
-    Ok(ExitCode::SUCCESS)
+        .with_context(|| format!("cannot listen on {addr}"))
 }
 
 /// Loads the demo portfolio into an empty store and returns the text that presents the demo
@@ -136,8 +191,54 @@ async fn prepare_demo(
     if let Some(operator) = &operator {
         shown.push_str(&format!("  {operator}"));
     }
-    shown.push_str("  Try: reilu case show 100000 --reader you --purpose demo");
+    shown.push_str(&format!(
+        "  Try: reilu{} case show 100000 --reader you --purpose demo",
+        store_flags(target)
+    ));
     Ok(shown)
+}
+
+/// The flags a command needs to reach the store this server uses: `--data` unless it is the
+/// default folder, and `--database-url` when one is set (its password elided: the command
+/// then asks for it by failing, instead of quietly opening another store).
+fn store_flags(target: &Target) -> String {
+    let mut flags = String::new();
+    if target.data != Path::new(crate::DATA_DEFAULT) {
+        flags.push_str(&format!(
+            " --data {}",
+            shell_word(&target.data.display().to_string())
+        ));
+    }
+    if let Some(url) = target
+        .database_url
+        .as_deref()
+        .filter(|url| !url.trim().is_empty())
+    {
+        let has_password = url
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split_once('@'))
+            .is_some_and(|(credentials, _)| credentials.contains(':'));
+        let shown = if has_password {
+            reilu_store::redact_url(url)
+        } else {
+            url.trim().to_owned()
+        };
+        flags.push_str(&format!(" --database-url {}", shell_word(&shown)));
+    }
+    flags
+}
+
+/// `text` quoted for a POSIX shell where it needs quoting.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&byte));
+    if plain {
+        text.to_owned()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
 }
 
 fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {

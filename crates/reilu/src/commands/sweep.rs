@@ -1,5 +1,6 @@
-//! `reilu sweep --date D --to IBAN --name NAME [--out DIR]`: move the company's own money
-//! (collected costs, commission kept) out of the client-money accounts.
+//! `reilu sweep --date D [--to IBAN] [--name NAME] [--out DIR]`: move the company's own
+//! money (collected costs, commission kept) out of the client-money accounts, to its own
+//! configured accounts.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +8,7 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use reilu_app::sweep::CompanyAccount;
+use reilu_app::sweep::SweepTo;
 
 use crate::commands::print_json;
 use crate::context::{Target, open_app};
@@ -17,12 +18,13 @@ pub struct SweepArgs {
     /// The run date (the requested execution date of the transfers).
     #[arg(long, value_name = "YYYY-MM-DD")]
     date: NaiveDate,
-    /// The company's own account (IBAN) the money goes to.
+    /// A configured company account its currency goes to (default: each currency to the one
+    /// open company account configured for it).
     #[arg(long, value_name = "IBAN")]
-    to: String,
-    /// The company's name, as the payee of the transfer.
+    to: Option<String>,
+    /// The company's name as the payee (default: the account's configured name).
     #[arg(long, value_name = "NAME")]
-    name: String,
+    name: Option<String>,
     /// Where the bank files go.
     #[arg(long, default_value = "remittances", value_name = "DIR")]
     out: PathBuf,
@@ -32,7 +34,7 @@ pub struct SweepArgs {
 
 pub async fn run(target: &Target, args: SweepArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(target).await?;
-    let company = CompanyAccount {
+    let company = SweepTo {
         name: args.name,
         iban: args.to,
     };

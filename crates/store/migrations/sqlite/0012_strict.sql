@@ -1,0 +1,13 @@
+-- Every table STRICT: SQLite then refuses a value of another type than its column's instead
+-- of storing it. Without it, an INTEGER column keeps whatever it is given, and an integer
+-- `balance_minor + n` that overflows is stored as a floating-point number (seen: a client's
+-- claims balance became -1.2e19), after which every reader of the row fails.
+--
+-- The rebuild is not written out here: the store does it after running the migrations
+-- (crates/store/src/strict.rs), for every table that is not STRICT, from the table's own
+-- definition as the database holds it. A list of tables and columns written here would be
+-- the schema of migration 11, and a database in the field that ran a later migration first
+-- (0013 adds columns to bank_entries and remittances) would lose those columns when this
+-- ran after it; read from the database, every column, index and trigger is kept whatever
+-- the order. This migration marks the version from which the store's tables are STRICT.
+SELECT 1;
