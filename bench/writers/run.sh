@@ -7,7 +7,8 @@
 # same wrk load runs first with no import, so the two distributions are measured side by side
 # on the same machine in the same run. Needs wrk (Debian package) and a PostgreSQL server.
 #
-# Usage: bench/writers/run.sh [ENTRIES]     (env: PG_ADMIN_URL, BATCH, CONNECTIONS, BASELINE_S)
+# Usage: bench/writers/run.sh [ENTRIES]
+#        (env: PG_ADMIN_URL, BATCH, CONNECTIONS, BASELINE_S, REILU_BIN)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ENTRIES=${1:-1000000}
@@ -22,21 +23,28 @@ PG_URL="${PG_ADMIN_URL%/*}/$DATABASE"
 PORT=18089
 WORK=$(mktemp -d /tmp/reilu-writers.XXXXXX)
 IBAN_A=FI2112345600000785
-IBAN_B=FI5542345670000081
+IBAN_B=FI8940051020304050
 
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 2; }
-cargo build --release --quiet
-BIN=$PWD/target/release/reilu
-[ -n "${CARGO_TARGET_DIR:-}" ] && BIN=$CARGO_TARGET_DIR/release/reilu
+# REILU_BIN: a reilu binary to use instead of building the release one here.
+if [ -n "${REILU_BIN:-}" ]; then
+  BIN=$REILU_BIN
+else
+  cargo build --release --quiet
+  BIN=${CARGO_TARGET_DIR:-$PWD/target}/release/reilu
+fi
 reilu() { "$BIN" --data "$WORK/data" --database-url "$PG_URL" "$@"; }
 
 psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DATABASE" -c "CREATE DATABASE $DATABASE"
-echo "placing $ENTRIES cases on PostgreSQL (the payment files pay them)…"
-reilu demo --cases "$ENTRIES" --seed 7 >/dev/null
-reilu account add --iban "$IBAN_A" --currency EUR --kind client_money >/dev/null
-reilu account add --iban "$IBAN_B" --currency EUR --kind client_money >/dev/null
+# File A pays the first ENTRIES cases and file B the SECOND_ENTRIES after them: two files of
+# two accounts that book on different cases, as two banks' statements of a day do.
+echo "placing $(( ENTRIES + SECOND_ENTRIES )) cases on PostgreSQL (the payment files pay them)…"
+reilu demo --cases "$(( ENTRIES + SECOND_ENTRIES ))" --seed 7 >/dev/null
+# Both accounts are among the demo's configured client-money accounts (EUR); the files'
+# other currencies go to the demo's accounts of theirs.
 reilu demo --cases "$ENTRIES" --seed 1 --bank-iban "$IBAN_A" --payments "$WORK/a.xml"
-reilu demo --cases "$SECOND_ENTRIES" --seed 2 --bank-iban "$IBAN_B" --payments "$WORK/b.xml"
+reilu demo --cases "$SECOND_ENTRIES" --first-case $(( 100000 + ENTRIES )) --seed 2 \
+  --bank-iban "$IBAN_B" --payments "$WORK/b.xml"
 client=$(reilu client add --name "Writers Bench Oy" --market FI --iban FI4250001510000023 --json)
 export REILU_CLIENT REILU_KEY REILU_THREADS=$THREADS REILU_BATCHES=$WORK/batches.jsonl
 REILU_CLIENT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$client")
@@ -44,9 +52,11 @@ REILU_KEY=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["api_key"])'
 "$BIN" demo --cases 200000 --seed 99 --csv "$WORK/claims.csv" >/dev/null
 python3 bench/writers/batches.py "$WORK/claims.csv" "$BATCH" "$REILU_BATCHES"
 
-reilu serve --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
+# The binary itself, not the shell function, so that $! is the server and the trap stops it.
+"$BIN" --data "$WORK/data" --database-url "$PG_URL" serve --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+wrk_pid=
+trap 'kill $server 2>/dev/null; [ -z "$wrk_pid" ] || kill -- -$wrk_pid 2>/dev/null; true' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 load() { wrk -t "$THREADS" -c "$CONNECTIONS" -d "$1" --latency -s bench/writers/place.lua "http://127.0.0.1:$PORT"; }
 
@@ -54,16 +64,23 @@ echo "== placements alone (${BASELINE_S}s)"
 load "${BASELINE_S}s" | tee "$WORK/baseline.txt"
 
 echo "== placements while both payment files import"
+# A background job of a script starts with SIGINT ignored, and wrk prints its figures only on
+# SIGINT: job control gives the job its own process group with SIGINT at its default.
+set -m
 load 3600s >"$WORK/during.txt" &
+set +m
 wrk_pid=$!
 started=$(date +%s.%N)
 ( /usr/bin/time -f "a.xml: %e s, peak %M KiB" "$BIN" --data "$WORK/data" --database-url "$PG_URL" import payments "$WORK/a.xml" --json >"$WORK/a.json" ) 2>&1 &
 import_a=$!
 ( /usr/bin/time -f "b.xml: %e s, peak %M KiB" "$BIN" --data "$WORK/data" --database-url "$PG_URL" import payments "$WORK/b.xml" --json >"$WORK/b.json" ) 2>&1 &
 import_b=$!
-wait $import_a $import_b
+# An import that fails is reported, not hidden: the figures are then not comparable.
+status_a=0; status_b=0
+wait $import_a || status_a=$?
+wait $import_b || status_b=$?
 finished=$(date +%s.%N)
-kill -INT $wrk_pid
+kill -INT -- -$wrk_pid
 wait $wrk_pid || true
 cat "$WORK/during.txt"
 echo "a.xml: $(cat "$WORK/a.json")"
@@ -75,3 +92,7 @@ print(f"both files imported in {finished - started:.1f} s ({(a + b) / (finished 
 PY
 echo "== p99 of a placement: alone $(awk '/ 99%/ {print $2}' "$WORK/baseline.txt"), during the imports $(awk '/ 99%/ {print $2}' "$WORK/during.txt")"
 echo "(work files in $WORK)"
+if [ "$status_a" -ne 0 ] || [ "$status_b" -ne 0 ]; then
+  echo "an import failed (a.xml exit $status_a, b.xml exit $status_b): see above" >&2
+  exit 1
+fi

@@ -26,13 +26,16 @@ pub struct DemoArgs {
     /// Write the claims as a claim file instead of loading them.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
-    /// Write a camt.054 notification paying the first --cases cases already in the store
-    /// (by their RF references): euro into the client-money account given with --bank-iban,
+    /// Write a camt.054 notification paying --cases cases already in the store from
+    /// --first-case on (by their RF references): euro into the client-money account given with --bank-iban,
     /// other currencies into the demo's client-money account of theirs.
     #[arg(long, value_name = "FILE")]
     payments: Option<PathBuf>,
     #[arg(long, default_value = "FI2112345600000785", value_name = "IBAN")]
     bank_iban: String,
+    /// With --payments: the case number the paid cases start from (the first case is 100000).
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    first_case: i64,
     #[arg(long)]
     json: bool,
 }
@@ -46,8 +49,9 @@ pub async fn run(target: &Target, args: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     let app = open_or_create_app(target).await?;
     if let Some(path) = &args.payments {
-        let written =
-            write_payments_file(&app, path, &args.bank_iban, args.cases, args.seed).await?;
+        let count = i64::try_from(args.cases)?;
+        let cases = args.first_case..args.first_case.saturating_add(count);
+        let written = write_payments_file(&app, path, &args.bank_iban, cases, args.seed).await?;
         println!("wrote {written} payments to {}", path.display());
         return Ok(ExitCode::SUCCESS);
     }
@@ -130,7 +134,7 @@ async fn write_payments_file(
     app: &reilu_app::App<reilu_store::SqlStore>,
     path: &PathBuf,
     bank_iban: &str,
-    cases: u64,
+    cases: std::ops::Range<i64>,
     seed: u64,
 ) -> anyhow::Result<u64> {
     let file =
@@ -170,13 +174,11 @@ async fn send_payments(
     app: &reilu_app::App<reilu_store::SqlStore>,
     sender: &tokio::sync::mpsc::Sender<reilu_formats::camt::BankEntry>,
     bank_iban: &str,
-    cases: u64,
+    cases: std::ops::Range<i64>,
     seed: u64,
 ) -> anyhow::Result<u64> {
     use reilu_store::Store;
-    let numbers: Vec<i64> = (0..i64::try_from(cases)?)
-        .map(|offset| 100_000 + offset)
-        .collect();
+    let numbers: Vec<i64> = cases.collect();
     let mut accounts = std::collections::BTreeSet::new();
     for chunk in numbers.chunks(500) {
         for (_, _, _, currency) in app.store().case_owners(chunk).await? {
