@@ -177,26 +177,7 @@ impl<S: Store> App<S> {
         if case.principal_balance_minor <= 0 {
             return Ok(Step::NothingOwed);
         }
-        let terms = CaseTerms {
-            case_number: case.case_number,
-            market: &case.market,
-            currency: &case.currency,
-            customer_kind: &case.customer_kind,
-            principal_minor: case.principal_minor,
-            earliest_due_date: earliest_due,
-            lowest_interest_rate_bp: case.lowest_interest_rate_bp,
-            claims_without_rate: case.claims_without_rate,
-            interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
-            arose_on: case.earliest_arose_on.as_deref(),
-            reminder_fee_agreed: case.reminder_fee_agreed,
-            jurisdiction: case.jurisdiction.as_deref(),
-        };
-        let owed = [
-            case.principal_balance_minor,
-            case.interest_balance_minor,
-            case.collection_costs_balance_minor,
-            case.creditor_fees_balance_minor,
-        ];
+        let (terms, owed) = case_terms(case, earliest_due);
         let mut snapshot = self.snapshot_of(&terms, owed, stored)?;
         // The facts were read after the balances: the version read with the balances is the
         // one the decision rests on, so anything that changed in between makes it stale.
@@ -212,6 +193,34 @@ impl<S: Store> App<S> {
             .collect();
         Ok(Step::Decided(Box::new(decision), denied_by))
     }
+}
+
+/// The terms and the owed balances of an open case as the interest run's page gives them.
+pub(crate) fn case_terms<'a>(
+    case: &'a InterestCase,
+    earliest_due_date: &'a str,
+) -> (CaseTerms<'a>, [i64; 4]) {
+    let terms = CaseTerms {
+        case_number: case.case_number,
+        market: &case.market,
+        currency: &case.currency,
+        customer_kind: &case.customer_kind,
+        principal_minor: case.principal_minor,
+        earliest_due_date,
+        lowest_interest_rate_bp: case.lowest_interest_rate_bp,
+        claims_without_rate: case.claims_without_rate,
+        interest_carry_minor_bp_days: case.interest_carry_minor_bp_days,
+        arose_on: case.earliest_arose_on.as_deref(),
+        reminder_fee_agreed: case.reminder_fee_agreed,
+        jurisdiction: case.jurisdiction.as_deref(),
+    };
+    let owed = [
+        case.principal_balance_minor,
+        case.interest_balance_minor,
+        case.collection_costs_balance_minor,
+        case.creditor_fees_balance_minor,
+    ];
+    (terms, owed)
 }
 
 /// What an interest decision accrues, if approved: (currency, minor units, to which day).

@@ -43,9 +43,32 @@ pub enum Execution {
     NotExecutable,
 }
 
+/// What a carried-out decision leaves besides its own records, written in its transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// The treatment-strategy step the decision carries out: recorded as done with it.
+    pub step: Option<StepDone>,
+    /// The decision was made on the case as the decision at this index of the batch leaves
+    /// it (a fee decided on the case after its letter was approved): it is carried out only if
+    /// that one is, on that one's version plus one, and is stale otherwise.
+    pub after: Option<usize>,
+}
+
+/// A strategy step carried out on a case (the `case_steps` row).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepDone {
+    pub strategy: String,
+    pub path: String,
+    pub variant: Option<String>,
+    pub step_id: String,
+    /// The run's date, YYYY-MM-DD.
+    pub done_on: String,
+}
+
 /// One decision on its way through the executor.
 struct Planned {
     decision: CaseDecision,
+    effects: Effects,
     outcome: Execution,
     /// The index of its posting among the batch's postings.
     posting: Option<usize>,
@@ -54,7 +77,7 @@ struct Planned {
 /// Records and carries out a batch of decisions in one transaction.
 pub(crate) async fn execute(
     store: &SqlStore,
-    batch: Vec<CaseDecision>,
+    batch: Vec<(CaseDecision, Effects)>,
     actor: &str,
     at_ms: i64,
 ) -> StoreResult<Vec<Execution>> {
@@ -92,25 +115,31 @@ pub(crate) async fn execute(
 /// denied, or carried out.
 async fn plan(
     transaction: &mut Tx,
-    batch: Vec<CaseDecision>,
+    batch: Vec<(CaseDecision, Effects)>,
     backend: Backend,
 ) -> StoreResult<Vec<Planned>> {
-    let ids: Vec<String> = batch.iter().map(|d| d.id().as_str().to_owned()).collect();
-    let cases: Vec<i64> = batch.iter().map(CaseDecision::case_number).collect();
+    let ids: Vec<String> = batch
+        .iter()
+        .map(|(d, _)| d.id().as_str().to_owned())
+        .collect();
+    let cases: Vec<i64> = batch.iter().map(|(d, _)| d.case_number()).collect();
     let mut recorded = recorded_ids(transaction, &ids, backend).await?;
     let versions = versions(transaction, &cases, backend).await?;
     let interest_cases: Vec<i64> = batch
         .iter()
-        .filter(|d| matches!(action_of(d), Some(ApprovedAction::Interest { .. })))
-        .map(CaseDecision::case_number)
+        .filter(|(d, _)| matches!(action_of(d), Some(ApprovedAction::Interest { .. })))
+        .map(|(d, _)| d.case_number())
         .collect();
     let accrued_to = latest_accruals(transaction, &interest_cases, backend).await?;
     // A case whose approval is carried out in this batch has moved on for the rest of it.
     let mut moved: HashSet<i64> = HashSet::new();
     let mut planned = Vec::with_capacity(batch.len());
-    for decision in batch {
+    for (decision, effects) in batch {
         let case_number = decision.case_number();
         let current = versions.get(&case_number).copied();
+        let chained = effects
+            .after
+            .map(|index| follows_carried_out(&planned, index, &decision));
         let outcome = if !recorded.insert(decision.id().as_str().to_owned()) {
             Execution::AlreadyRecorded
         } else if current.is_none() {
@@ -119,7 +148,10 @@ async fn plan(
             )));
         } else if decision.approved().is_none() {
             Execution::Denied
-        } else if moved.contains(&case_number) || current != Some(decision.version()) {
+        } else if chained == Some(false)
+            || (chained.is_none()
+                && (moved.contains(&case_number) || current != Some(decision.version())))
+        {
             Execution::Stale {
                 version: current.unwrap_or(0),
             }
@@ -133,11 +165,22 @@ async fn plan(
         };
         planned.push(Planned {
             decision,
+            effects,
             outcome,
             posting: None,
         });
     }
     Ok(planned)
+}
+
+/// A chained decision may be carried out only after the decision it was made on, earlier in
+/// the batch and on the same case, was carried out, and only on the version that one leaves.
+fn follows_carried_out(planned: &[Planned], index: usize, decision: &CaseDecision) -> bool {
+    planned.get(index).is_some_and(|before| {
+        matches!(before.outcome, Execution::Executed { .. })
+            && before.decision.case_number() == decision.case_number()
+            && before.decision.version().checked_add(1) == Some(decision.version())
+    })
 }
 
 fn action_of(decision: &CaseDecision) -> Option<&ApprovedAction> {
@@ -294,11 +337,15 @@ async fn bump_versions(
     planned: &[Planned],
     backend: Backend,
 ) -> StoreResult<()> {
-    let cases: Vec<i64> = planned
+    let mut cases: Vec<i64> = planned
         .iter()
         .filter(|item| matches!(item.outcome, Execution::Executed { .. }))
         .map(|item| item.decision.case_number())
         .collect();
+    // A chained decision is carried out on a case its predecessor moved already: one move per
+    // case and batch is enough for every snapshot read before the batch to be stale after it.
+    cases.sort_unstable();
+    cases.dedup();
     for chunk in cases.chunks(KEYS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE case_balances SET version = version + 1 WHERE case_number IN ({})",
@@ -397,7 +444,45 @@ async fn write_records(
             _ => {}
         }
     }
-    insert_accruals(transaction, &accruals, at_ms, backend).await
+    insert_accruals(transaction, &accruals, at_ms, backend).await?;
+    insert_steps(transaction, planned, at_ms).await
+}
+
+/// The strategy steps the carried-out decisions did. A step the case has done already (the
+/// key is the case and the step) refuses the whole batch: it would be the step twice.
+async fn insert_steps(transaction: &mut Tx, planned: &[Planned], at_ms: i64) -> StoreResult<()> {
+    for item in planned {
+        let (Execution::Executed { .. } | Execution::NotExecutable, Some(step)) =
+            (item.outcome, &item.effects.step)
+        else {
+            continue;
+        };
+        let inserted = sqlx::query(
+            "INSERT INTO case_steps (case_number, strategy, path, variant, step_id, done_on, decision_id, at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
+        )
+        .bind(item.decision.case_number())
+        .bind(&step.strategy)
+        .bind(&step.path)
+        .bind(step.variant.as_deref())
+        .bind(&step.step_id)
+        .bind(&step.done_on)
+        .bind(item.decision.id().as_str())
+        .bind(at_ms)
+        .execute(&mut **transaction)
+        .await?
+        .rows_affected();
+        if inserted != 1 {
+            return Err(StoreError::Conflict(format!(
+                "case {}: step {} of {}/{} is done already",
+                item.decision.case_number(),
+                step.step_id,
+                step.strategy,
+                step.path
+            )));
+        }
+    }
+    Ok(())
 }
 
 async fn insert_charge(

@@ -10,6 +10,7 @@ mod case_facts;
 mod checkpoint;
 mod claim_terms;
 mod clients;
+mod daily_run;
 mod execute;
 mod ids;
 mod intake;
@@ -45,7 +46,8 @@ pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
 };
-pub use execute::{DECISIONS_PER_BATCH_MAX, Execution};
+pub use daily_run::{CaseStepRow, RunDayState};
+pub use execute::{DECISIONS_PER_BATCH_MAX, Effects, Execution, StepDone};
 pub use journal::{
     ACCESS, ADMIN, JournalEntry, JournalVerification, MAIN, Position, RULES, entry_hash, entry_tag,
     stored_entry_tag,
@@ -270,6 +272,40 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         actor: &str,
         at_ms: i64,
     ) -> impl Future<Output = StoreResult<Vec<Execution>>> + Send;
+
+    /// As [`Store::execute`], with what each carried-out decision leaves besides its own
+    /// records (the strategy step it does), and decisions chained on an earlier one of the
+    /// batch (see [`Effects`]).
+    fn execute_with(
+        &self,
+        batch: Vec<(reilu_rules::CaseDecision, Effects)>,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<Vec<Execution>>> + Send;
+
+    /// Every strategy step each of the given cases has done, oldest first.
+    fn case_steps(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CaseStepRow>>>> + Send;
+
+    /// Records that the daily run of `run_date` (YYYY-MM-DD) starts, unless it started or
+    /// finished before; says which (journaled).
+    fn start_run_day(
+        &self,
+        run_date: &str,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<RunDayState>> + Send;
+
+    /// Records that the daily run of `run_date` finished, with its summary (JSON; journaled).
+    fn finish_run_day(
+        &self,
+        run_date: &str,
+        summary: &str,
+        actor: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 
     /// The stored facts of the given cases that exist (holds, flags, contact attempts, fees
     /// charged, limitation interruptions, principal changes) with each case's version.

@@ -86,6 +86,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "journal_chains",
         include_str!("../migrations/sqlite/0015_journal_chains.sql"),
     ),
+    (
+        17,
+        "daily_run",
+        include_str!("../migrations/sqlite/0017_daily_run.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -162,6 +167,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         15,
         "journal_chains",
         include_str!("../migrations/postgres/0015_journal_chains.sql"),
+    ),
+    (
+        17,
+        "daily_run",
+        include_str!("../migrations/postgres/0017_daily_run.sql"),
     ),
 ];
 

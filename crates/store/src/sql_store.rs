@@ -361,6 +361,45 @@ impl Store for SqlStore {
         actor: &str,
         at_ms: i64,
     ) -> StoreResult<Vec<crate::Execution>> {
+        let batch = batch
+            .into_iter()
+            .map(|decision| (decision, crate::Effects::default()))
+            .collect();
+        crate::execute::execute(self, batch, actor, at_ms).await
+    }
+
+    async fn case_steps(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, Vec<crate::CaseStepRow>>> {
+        crate::daily_run::case_steps(self, case_numbers).await
+    }
+
+    async fn start_run_day(
+        &self,
+        run_date: &str,
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<crate::RunDayState> {
+        crate::daily_run::start_run_day(self, run_date, actor, at_ms).await
+    }
+
+    async fn finish_run_day(
+        &self,
+        run_date: &str,
+        summary: &str,
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<()> {
+        crate::daily_run::finish_run_day(self, run_date, summary, actor, at_ms).await
+    }
+
+    async fn execute_with(
+        &self,
+        batch: Vec<(reilu_rules::CaseDecision, crate::Effects)>,
+        actor: &str,
+        at_ms: i64,
+    ) -> StoreResult<Vec<crate::Execution>> {
         crate::execute::execute(self, batch, actor, at_ms).await
     }
 
