@@ -158,7 +158,12 @@ impl<S: Store> App<S> {
         let json = serde_json::to_string(&summary)
             .map_err(|error| AppError::Invalid(format!("the run's summary: {error}")))?;
         self.store
-            .finish_run_day(&date_text, &json, ACTOR, self.clock.now().timestamp_millis())
+            .finish_run_day(
+                &date_text,
+                &json,
+                ACTOR,
+                self.clock.now().timestamp_millis(),
+            )
             .await?;
         Ok(RunDayOutcome::Ran(Box::new(summary)))
     }
@@ -186,9 +191,11 @@ impl<S: Store> App<S> {
                 continue;
             };
             let done = steps.get(&case.case_number);
-            self.plan_case(strategies, snapshot, done, run_date, context, &mut batch, summary)?;
+            self.plan_case(
+                strategies, snapshot, done, run_date, context, &mut batch, summary,
+            )?;
         }
-        let mut stale = self.carry_out(batch, summary).await?;
+        let mut stale = self.execute_page(batch, summary).await?;
         for _ in 0..STALE_RETRIES_MAX {
             if stale.is_empty() {
                 break;
@@ -264,10 +271,12 @@ impl<S: Store> App<S> {
         let mut current = snapshot;
         let first = batch.decisions.len();
         for (index, proposal) in step.proposals.iter().enumerate() {
-            let decision =
-                self.gate
-                    .decide_case(proposal, &current, context, new_decision_id()?);
-            let action = decision.approved().map(|approved| approved.action().clone());
+            let decision = self
+                .gate
+                .decide_case(proposal, &current, context, new_decision_id()?);
+            let action = decision
+                .approved()
+                .map(|approved| approved.action().clone());
             let effects = Effects {
                 step: (index == 0).then(|| StepDone {
                     strategy: step.strategy.clone(),
@@ -278,11 +287,16 @@ impl<S: Store> App<S> {
                 }),
                 after: index.checked_sub(1).map(|before| first + before),
             };
-            batch.tallied.push(tallied(&decision, &market, step.kind.as_str(), index == 0));
+            batch
+                .tallied
+                .push(tallied(&decision, &market, step.kind.as_str(), index == 0));
             batch.decisions.push((decision, effects));
             match action {
                 Some(ApprovedAction::Contact { channel, at, .. }) => {
-                    current.view.contact_history.push(ContactRecord { at, channel });
+                    current
+                        .view
+                        .contact_history
+                        .push(ContactRecord { at, channel });
                     current.version += 1;
                 }
                 _ => break,
@@ -294,7 +308,7 @@ impl<S: Store> App<S> {
 
     /// Hands a batch to the executor and counts what it did; returns the cases that moved on
     /// meanwhile.
-    async fn carry_out(&self, batch: Batch, summary: &mut RunDaySummary) -> AppResult<Vec<i64>> {
+    async fn execute_page(&self, batch: Batch, summary: &mut RunDaySummary) -> AppResult<Vec<i64>> {
         if batch.decisions.is_empty() {
             return Ok(Vec::new());
         }
@@ -308,8 +322,7 @@ impl<S: Store> App<S> {
             .execute_with(batch.decisions, ACTOR, self.clock.now().timestamp_millis())
             .await?;
         let mut stale = Vec::new();
-        for ((tallied, execution), case_number) in
-            batch.tallied.iter().zip(&executions).zip(&cases)
+        for ((tallied, execution), case_number) in batch.tallied.iter().zip(&executions).zip(&cases)
         {
             let day = summary.markets.entry(tallied.market.clone()).or_default();
             if count_execution(day, tallied, *execution) {
@@ -345,7 +358,7 @@ impl<S: Store> App<S> {
                 self.decide_step(snapshot, step, run_date, context, &mut batch)?;
             }
         }
-        self.carry_out(batch, summary).await
+        self.execute_page(batch, summary).await
     }
 }
 

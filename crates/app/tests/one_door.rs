@@ -504,3 +504,134 @@ fn payment(reference: &str, amount_minor: i64, structured: String) -> IncomingPa
         unstructured_lines: Vec::new(),
     }
 }
+
+/// The daily run's chain: a fee decided on the case as its letter leaves it is carried out
+/// with the letter, in one transaction, and never without it — even when something else moved
+/// the case by exactly one version meanwhile; the step is recorded with the letter, once.
+#[tokio::test]
+async fn a_fee_chained_on_its_letter_goes_only_with_it() {
+    use reilu_rules::model::ContactRecord;
+    use reilu_store::{Effects, StepDone};
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let app = app_on(test.store.clone()).await;
+        let markets = reilu_core::Markets::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let gate = reilu_rules::Gate::builtin(&markets).unwrap_or_else(|e| panic!("{e}"));
+        let context = system_at("2026-11-25T09:00:00Z");
+        let eur = Currency::parse("EUR").unwrap_or_else(|e| panic!("{e}"));
+        let step = |id: &str| StepDone {
+            strategy: "fi".into(),
+            path: "consumer".into(),
+            variant: None,
+            step_id: id.into(),
+            done_on: "2026-11-25".into(),
+        };
+        let letter_then_fee = |snapshot: reilu_rules::CaseSnapshot, step_id: &str| {
+            let letter = gate.decide_case(
+                &contact(Channel::Letter, "2026-11-25T10:00:00Z"),
+                &snapshot,
+                &context,
+                new_id(),
+            );
+            let mut after = snapshot;
+            after.view.contact_history.push(ContactRecord {
+                at: at("2026-11-25T10:00:00Z"),
+                channel: Channel::Letter,
+            });
+            after.version += 1;
+            let reminder = gate.decide_case(
+                &fee(FeeKind::Reminder, 500, eur),
+                &after,
+                &context,
+                new_id(),
+            );
+            vec![
+                (
+                    letter,
+                    Effects {
+                        step: Some(step(step_id)),
+                        after: None,
+                    },
+                ),
+                (
+                    reminder,
+                    Effects {
+                        step: None,
+                        after: Some(0),
+                    },
+                ),
+            ]
+        };
+
+        // Something else moves the case by one version between the read and the write: the
+        // letter is stale, and so is its fee, though the fee's version now matches the case's.
+        let snapshot = app
+            .snapshot(100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let batch = letter_then_fee(snapshot, "reminder");
+        let other = propose(
+            &app,
+            100_000,
+            &contact(Channel::Email, "2026-11-25T11:00:00Z"),
+            &context,
+        )
+        .await;
+        assert!(
+            matches!(other.execution, Execution::Executed { .. }),
+            "{other:?}"
+        );
+        let executions = app
+            .store()
+            .execute_with(batch, "system", 0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            executions
+                .iter()
+                .all(|e| matches!(e, Execution::Stale { .. })),
+            "{}: {executions:?}",
+            test.backend_name
+        );
+        assert_eq!(costs_owed(&app, 100_000).await, 0);
+
+        // On the case as it is: the letter and its fee together, the step recorded once.
+        let snapshot = app
+            .snapshot(100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let batch = letter_then_fee(snapshot, "reminder");
+        let executions = app
+            .store()
+            .execute_with(batch, "system", 0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            executions
+                .iter()
+                .all(|e| matches!(e, Execution::Executed { .. })),
+            "{}: {executions:?}",
+            test.backend_name
+        );
+        assert_eq!(costs_owed(&app, 100_000).await, 500);
+        let steps = app
+            .store()
+            .case_steps(&[100_000])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(steps.get(&100_000).map(Vec::len), Some(1));
+
+        // The same step again is refused whole: nothing of the batch is written.
+        let snapshot = app
+            .snapshot(100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let batch = letter_then_fee(snapshot, "reminder");
+        assert!(app.store().execute_with(batch, "system", 0).await.is_err());
+        assert_eq!(costs_owed(&app, 100_000).await, 500);
+        assert_ledger_clean(&app, test.backend_name).await;
+    }
+}
+
+fn new_id() -> DecisionId {
+    DecisionId::parse(&uuid::Uuid::now_v7().simple().to_string()).unwrap_or_else(|| panic!("id"))
+}
