@@ -72,6 +72,9 @@ enum Command {
     Sweep(commands::sweep::SweepArgs),
     /// Accrue late interest on every open case up to a date, as the gate allows; once per period.
     Accrue(commands::accrue::AccrueArgs),
+    /// Take every open case one day forward: interest, then each case's next strategy step
+    /// through the gate; once per date, resumable when killed.
+    RunDay(commands::run_day::RunDayArgs),
     /// Verify every invariant: the journal's chain, balanced postings, account balances, client money,
     /// and that postings, clients and claims are as the journal vouches.
     Check,
@@ -149,6 +152,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Remit(args) => commands::remit::run(&target, args).await,
         Command::Sweep(args) => commands::sweep::run(&target, args).await,
         Command::Accrue(args) => commands::accrue::run(&target, args).await,
+        Command::RunDay(args) => commands::run_day::run(&target, args).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }

@@ -18,6 +18,7 @@ pub mod rates;
 pub mod reconcile;
 pub mod remit;
 pub mod rules;
+pub mod run_day;
 pub mod serve;
 pub mod sweep;
 
