@@ -142,3 +142,58 @@ pub(crate) async fn finish_run_day(
     transaction.commit().await?;
     Ok(())
 }
+
+/// Who a case's messages go to and in whose name: the customer's sealed personal data (the
+/// app opens it, journaled) and the creditor.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CaseRecipientRow {
+    pub customer_id: String,
+    /// `consumer` or `business`.
+    pub customer_kind: String,
+    pub language: String,
+    /// Sealed by the vault, bound to `customer_id`.
+    pub personal_data: Vec<u8>,
+    pub client_name: String,
+}
+
+impl std::fmt::Debug for CaseRecipientRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseRecipientRow")
+            .field("customer_id", &self.customer_id)
+            .field("personal_data", &"[sealed]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// The recipients of the given cases' messages.
+pub(crate) async fn case_recipients(
+    store: &SqlStore,
+    cases: &[i64],
+) -> StoreResult<HashMap<i64, CaseRecipientRow>> {
+    let mut found = HashMap::with_capacity(cases.len());
+    for chunk in cases.chunks(KEYS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT c.case_number, cu.id, cu.kind, cu.language, cu.personal_data, cl.name \
+             FROM cases c JOIN customers cu ON cu.id = c.customer_id \
+             JOIN clients cl ON cl.id = c.client_id WHERE c.case_number IN ({})",
+            crate::sql::placeholders(store.backend(), 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for case_number in chunk {
+            query = query.bind(*case_number);
+        }
+        for row in query.fetch_all(store.pool()).await? {
+            found.insert(
+                row.try_get(0)?,
+                CaseRecipientRow {
+                    customer_id: row.try_get(1)?,
+                    customer_kind: row.try_get(2)?,
+                    language: row.try_get(3)?,
+                    personal_data: row.try_get(4)?,
+                    client_name: row.try_get(5)?,
+                },
+            );
+        }
+    }
+    Ok(found)
+}

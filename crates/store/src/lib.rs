@@ -46,7 +46,7 @@ pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
 };
-pub use daily_run::{CaseStepRow, RunDayState};
+pub use daily_run::{CaseRecipientRow, CaseStepRow, RunDayState};
 pub use execute::{DECISIONS_PER_BATCH_MAX, Effects, Execution, StepDone};
 pub use journal::{
     ACCESS, ADMIN, JournalEntry, JournalVerification, MAIN, Position, RULES, entry_hash, entry_tag,
@@ -288,6 +288,12 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CaseStepRow>>>> + Send;
+
+    /// Who the given cases' messages go to (sealed personal data) and the creditor's name.
+    fn case_recipients(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, CaseRecipientRow>>> + Send;
 
     /// Records that the daily run of `run_date` (YYYY-MM-DD) starts, unless it started or
     /// finished before; says which (journaled).

@@ -375,6 +375,13 @@ impl Store for SqlStore {
         crate::daily_run::case_steps(self, case_numbers).await
     }
 
+    async fn case_recipients(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, crate::CaseRecipientRow>> {
+        crate::daily_run::case_recipients(self, case_numbers).await
+    }
+
     async fn start_run_day(
         &self,
         run_date: &str,
