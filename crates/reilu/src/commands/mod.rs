@@ -19,6 +19,7 @@ pub mod reconcile;
 pub mod remit;
 pub mod rules;
 pub mod serve;
+pub mod strategy;
 pub mod sweep;
 
 /// Prints a value as pretty JSON on stdout.
