@@ -96,8 +96,7 @@ impl Walk<'_> {
     }
 
     fn rules(&self, parameter: Parameter) -> impl Iterator<Item = &Rule> {
-        self.book
-            .rules_any_date(self.market, self.kind, parameter)
+        self.book.rules_any_date(self.market, self.kind, parameter)
     }
 
     /// The largest day count any rule of the parameter sets, with that rule.
@@ -128,7 +127,10 @@ impl Walk<'_> {
     }
 
     fn check_legal_basis(&self, step: &Step, fee: FeeKind) -> Result<(), StrategyError> {
-        if self.rules(Parameter::Fee(fee)).any(|rule| rule.source == Source::Law) {
+        if self
+            .rules(Parameter::Fee(fee))
+            .any(|rule| rule.source == Source::Law)
+        {
             return Ok(());
         }
         let message = format!(
@@ -178,7 +180,12 @@ impl Walk<'_> {
         Ok(())
     }
 
-    fn check_fee_count(&self, steps: &[Step], index: usize, fee: FeeKind) -> Result<(), StrategyError> {
+    fn check_fee_count(
+        &self,
+        steps: &[Step],
+        index: usize,
+        fee: FeeKind,
+    ) -> Result<(), StrategyError> {
         let charged = steps[..=index]
             .iter()
             .filter(|step| self.charged_fee(step) == Some(fee))
@@ -207,12 +214,19 @@ impl Walk<'_> {
     /// A payment demand only after a reminder, with whole days between: the gate allows it
     /// from the day after the rule's count has passed (FI: KKV 21.10.2024, never on the 14th
     /// day), so the strategy must leave `days + 1`.
-    fn check_after_reminder(&self, steps: &[Step], days: &[i64], index: usize) -> Result<(), StrategyError> {
+    fn check_after_reminder(
+        &self,
+        steps: &[Step],
+        days: &[i64],
+        index: usize,
+    ) -> Result<(), StrategyError> {
         let Some((least, rule)) = self.most_days(Parameter::DemandMinDaysAfterReminder) else {
             return Ok(());
         };
         let step = &steps[index];
-        let reminder = (0..index).rev().find(|&j| steps[j].kind == StepKind::Reminder);
+        let reminder = (0..index)
+            .rev()
+            .find(|&j| steps[j].kind == StepKind::Reminder);
         let Some(j) = reminder else {
             let message = format!(
                 "a payment demand needs a reminder step before it; rule {} ({})",
@@ -236,7 +250,12 @@ impl Walk<'_> {
 
     /// After a demand, the next payment step waits until the demand's time to pay has run
     /// out: it comes on the day after the last day to pay at the earliest.
-    fn check_time_to_pay(&self, steps: &[Step], days: &[i64], index: usize) -> Result<(), StrategyError> {
+    fn check_time_to_pay(
+        &self,
+        steps: &[Step],
+        days: &[i64],
+        index: usize,
+    ) -> Result<(), StrategyError> {
         let step = &steps[index];
         if step.purpose != ContactPurpose::Payment && step.kind != StepKind::LegalReview {
             return Ok(());

@@ -150,9 +150,13 @@ pub(crate) fn parse_strategy(
     let (market, currency) = match header.market.get_ref().as_str() {
         "house" => (None, None),
         code => {
-            let found = markets
-                .get(code)
-                .map_err(|error| lines.error(header.market.span().start, "strategy.market", error.to_string()))?;
+            let found = markets.get(code).map_err(|error| {
+                lines.error(
+                    header.market.span().start,
+                    "strategy.market",
+                    error.to_string(),
+                )
+            })?;
             (Some(found.code), Some(found.currency))
         }
     };
@@ -173,7 +177,11 @@ pub(crate) fn parse_strategy(
         let path = convert_path(raw_path, &context)?;
         if !path_ids.insert(path.id.clone()) {
             let offset = raw_path.get_ref().id.span().start;
-            return Err(lines.error(offset, "path.id", format!("the path id `{}` is used twice", path.id)));
+            return Err(lines.error(
+                offset,
+                "path.id",
+                format!("the path id `{}` is used twice", path.id),
+            ));
         }
         paths.push(path);
     }
@@ -212,7 +220,11 @@ fn convert_variants(
         }
         let share = *variant.share.get_ref();
         if share == 0 {
-            return Err(lines.error(variant.share.span().start, "variant.share", "a share of 0 % assigns no case"));
+            return Err(lines.error(
+                variant.share.span().start,
+                "variant.share",
+                "a share of 0 % assigns no case",
+            ));
         }
         variants.push(Variant {
             name,
@@ -221,14 +233,19 @@ fn convert_variants(
     }
     let total: u32 = variants.iter().map(|v| v.share_percent).sum();
     if !variants.is_empty() && total != 100 {
-        let offset = raw.first().map_or(header_offset, |first| first.span().start);
+        let offset = raw
+            .first()
+            .map_or(header_offset, |first| first.span().start);
         let message = format!("the variants' shares add up to {total} %, not 100 %");
         return Err(lines.error(offset, "variant.share", message));
     }
     Ok(variants)
 }
 
-fn convert_path(raw: &Spanned<RawPath>, context: &Context<'_>) -> Result<TreatmentPath, StrategyError> {
+fn convert_path(
+    raw: &Spanned<RawPath>,
+    context: &Context<'_>,
+) -> Result<TreatmentPath, StrategyError> {
     let lines = context.lines;
     let path = raw.get_ref();
     let id = path.id.get_ref().trim().to_owned();
@@ -244,7 +261,11 @@ fn convert_path(raw: &Spanned<RawPath>, context: &Context<'_>) -> Result<Treatme
         let name = variant.name.get_ref().as_str();
         if !context.variants.contains(name) {
             let message = format!("`{name}` is not one of the strategy's [[variant]] names");
-            return Err(lines.error(variant.name.span().start, &format!("path[{id}].variant.name"), message));
+            return Err(lines.error(
+                variant.name.span().start,
+                &format!("path[{id}].variant.name"),
+                message,
+            ));
         }
         let own = match &variant.step {
             Some(list) => {
@@ -253,9 +274,18 @@ fn convert_path(raw: &Spanned<RawPath>, context: &Context<'_>) -> Result<Treatme
             }
             None => steps.clone(),
         };
-        let own = apply_overrides(own, &variant.overrides, context, &format!("path[{id}].variant[{name}]"))?;
+        let own = apply_overrides(
+            own,
+            &variant.overrides,
+            context,
+            &format!("path[{id}].variant[{name}]"),
+        )?;
         if variant_steps.insert(name.to_owned(), own).is_some() {
-            return Err(lines.error(variant.name.span().start, &format!("path[{id}].variant.name"), format!("the variant `{name}` is given twice")));
+            return Err(lines.error(
+                variant.name.span().start,
+                &format!("path[{id}].variant.name"),
+                format!("the variant `{name}` is given twice"),
+            ));
         }
     }
     Ok(TreatmentPath {
@@ -272,7 +302,11 @@ fn convert_segment(path: &RawPath, lines: &Lines<'_>) -> Result<Segment, Strateg
         None => None,
         Some(text) if text.get_ref() == "any" => None,
         Some(text) => Some(CustomerKind::parse(text.get_ref()).ok_or_else(|| {
-            lines.error(text.span().start, "path.customer", format!("`{}` is not consumer, business or any", text.get_ref()))
+            lines.error(
+                text.span().start,
+                "path.customer",
+                format!("`{}` is not consumer, business or any", text.get_ref()),
+            )
         })?),
     };
     let bound = |value: &Option<Spanned<i64>>, field: &str| -> Result<Option<i64>, StrategyError> {
@@ -286,7 +320,8 @@ fn convert_segment(path: &RawPath, lines: &Lines<'_>) -> Result<Segment, Strateg
     };
     let segment = Segment {
         customer,
-        principal_from_minor: bound(&path.principal_from_minor, "path.principal_from_minor")?.unwrap_or(0),
+        principal_from_minor: bound(&path.principal_from_minor, "path.principal_from_minor")?
+            .unwrap_or(0),
         principal_to_minor: bound(&path.principal_to_minor, "path.principal_to_minor")?,
         age_from_days: bound(&path.age_from_days, "path.age_from_days")?.unwrap_or(0),
         age_to_days: bound(&path.age_to_days, "path.age_to_days")?,
@@ -297,7 +332,11 @@ fn convert_segment(path: &RawPath, lines: &Lines<'_>) -> Result<Segment, Strateg
     if empty(segment.principal_from_minor, segment.principal_to_minor)
         || empty(segment.age_from_days, segment.age_to_days)
     {
-        return Err(lines.error(path.id.span().start, "path", "a range ends before it starts"));
+        return Err(lines.error(
+            path.id.span().start,
+            "path",
+            "a range ends before it starts",
+        ));
     }
     Ok(segment)
 }
@@ -309,21 +348,31 @@ fn convert_steps(
     offset: usize,
 ) -> Result<Vec<Step>, StrategyError> {
     if raw.is_empty() {
-        return Err(context.lines.error(offset, field, "a path needs at least one step"));
+        return Err(context
+            .lines
+            .error(offset, field, "a path needs at least one step"));
     }
     let mut steps: Vec<Step> = Vec::with_capacity(raw.len());
     for spanned in raw {
         let step = convert_step(spanned, context, field)?;
         if steps.iter().any(|other| other.id == step.id) {
             let offset = spanned.get_ref().id.span().start;
-            return Err(context.lines.error(offset, &format!("{field}.id"), format!("the step id `{}` is used twice in the path", step.id)));
+            return Err(context.lines.error(
+                offset,
+                &format!("{field}.id"),
+                format!("the step id `{}` is used twice in the path", step.id),
+            ));
         }
         steps.push(step);
     }
     Ok(steps)
 }
 
-fn convert_step(raw: &Spanned<RawStep>, context: &Context<'_>, field: &str) -> Result<Step, StrategyError> {
+fn convert_step(
+    raw: &Spanned<RawStep>,
+    context: &Context<'_>,
+    field: &str,
+) -> Result<Step, StrategyError> {
     let lines = context.lines;
     let step = raw.get_ref();
     let id = step.id.get_ref().trim().to_owned();
@@ -333,28 +382,56 @@ fn convert_step(raw: &Spanned<RawStep>, context: &Context<'_>, field: &str) -> R
     let field = format!("{field}[{id}]");
     let kind = StepKind::parse(step.kind.get_ref()).ok_or_else(|| {
         let known: Vec<&str> = StepKind::ALL.iter().map(|k| k.as_str()).collect();
-        lines.error(step.kind.span().start, &format!("{field}.kind"), format!("`{}` is not a step kind ({})", step.kind.get_ref(), known.join(", ")))
+        lines.error(
+            step.kind.span().start,
+            &format!("{field}.kind"),
+            format!(
+                "`{}` is not a step kind ({})",
+                step.kind.get_ref(),
+                known.join(", ")
+            ),
+        )
     })?;
     let purpose = match step.purpose.get_ref().as_str() {
         "payment" => ContactPurpose::Payment,
         "service" => ContactPurpose::Service,
         other => {
-            return Err(lines.error(step.purpose.span().start, &format!("{field}.purpose"), format!("`{other}` is not payment or service")));
+            return Err(lines.error(
+                step.purpose.span().start,
+                &format!("{field}.purpose"),
+                format!("`{other}` is not payment or service"),
+            ));
         }
     };
     let template = step.template.get_ref().trim().to_owned();
     if template.is_empty() {
-        return Err(lines.error(step.template.span().start, &format!("{field}.template"), "is empty"));
+        return Err(lines.error(
+            step.template.span().start,
+            &format!("{field}.template"),
+            "is empty",
+        ));
     }
-    let fee = step.fee.as_ref().map(|fee| convert_fee(fee, context, &field)).transpose()?;
+    let fee = step
+        .fee
+        .as_ref()
+        .map(|fee| convert_fee(fee, context, &field))
+        .transpose()?;
     if fee.is_some() && purpose == ContactPurpose::Service {
-        return Err(lines.error(step.purpose.span().start, &format!("{field}.fee"), "a service contact charges no fee"));
+        return Err(lines.error(
+            step.purpose.span().start,
+            &format!("{field}.fee"),
+            "a service contact charges no fee",
+        ));
     }
     let converted = Step {
         id,
         kind,
         after_days: *step.after_days.get_ref(),
-        channel: step.channel.as_ref().map(|c| parse_channel(c, lines, &field)).transpose()?,
+        channel: step
+            .channel
+            .as_ref()
+            .map(|c| parse_channel(c, lines, &field))
+            .transpose()?,
         template,
         purpose,
         fee,
@@ -368,55 +445,118 @@ fn convert_step(raw: &Spanned<RawStep>, context: &Context<'_>, field: &str) -> R
 fn check_hour(hour: &Spanned<u32>, lines: &Lines<'_>, field: &str) -> Result<u32, StrategyError> {
     let value = *hour.get_ref();
     if value > 23 {
-        return Err(lines.error(hour.span().start, &format!("{field}.send_hour"), format!("{value} is not an hour 0–23")));
+        return Err(lines.error(
+            hour.span().start,
+            &format!("{field}.send_hour"),
+            format!("{value} is not an hour 0–23"),
+        ));
     }
     Ok(value)
 }
 
-fn parse_channel(text: &Spanned<String>, lines: &Lines<'_>, field: &str) -> Result<Channel, StrategyError> {
+fn parse_channel(
+    text: &Spanned<String>,
+    lines: &Lines<'_>,
+    field: &str,
+) -> Result<Channel, StrategyError> {
     Channel::parse(text.get_ref()).ok_or_else(|| {
-        lines.error(text.span().start, &format!("{field}.channel"), format!("`{}` is not a channel (letter, email, sms, phone, visit)", text.get_ref()))
+        lines.error(
+            text.span().start,
+            &format!("{field}.channel"),
+            format!(
+                "`{}` is not a channel (letter, email, sms, phone, visit)",
+                text.get_ref()
+            ),
+        )
     })
 }
 
 /// A legal review has no channel; every other step has one, and an SMS, e-mail or call step
 /// goes on its own channel.
-fn check_channel(step: &Step, lines: &Lines<'_>, offset: usize, field: &str) -> Result<(), StrategyError> {
+fn check_channel(
+    step: &Step,
+    lines: &Lines<'_>,
+    offset: usize,
+    field: &str,
+) -> Result<(), StrategyError> {
     let field = format!("{field}.channel");
     match (step.kind, step.channel) {
         (StepKind::LegalReview, None) => Ok(()),
-        (StepKind::LegalReview, Some(_)) => Err(lines.error(offset, &field, "a legal review contacts nobody: give it no channel")),
+        (StepKind::LegalReview, Some(_)) => Err(lines.error(
+            offset,
+            &field,
+            "a legal review contacts nobody: give it no channel",
+        )),
         (_, None) => Err(lines.error(offset, &field, "is missing")),
         (kind, Some(channel)) => match kind.fixed_channel() {
-            Some(fixed) if fixed != channel => Err(lines.error(offset, &field, format!("a {} step goes by {}, not {}", kind.as_str(), fixed.as_str(), channel.as_str()))),
+            Some(fixed) if fixed != channel => Err(lines.error(
+                offset,
+                &field,
+                format!(
+                    "a {} step goes by {}, not {}",
+                    kind.as_str(),
+                    fixed.as_str(),
+                    channel.as_str()
+                ),
+            )),
             _ => Ok(()),
         },
     }
 }
 
-fn convert_fee(raw: &Spanned<RawFee>, context: &Context<'_>, field: &str) -> Result<FeeProposal, StrategyError> {
+fn convert_fee(
+    raw: &Spanned<RawFee>,
+    context: &Context<'_>,
+    field: &str,
+) -> Result<FeeProposal, StrategyError> {
     let lines = context.lines;
     let fee = raw.get_ref();
     let field = format!("{field}.fee");
     let kind = FeeKind::parse(fee.kind.get_ref()).ok_or_else(|| {
         let known: Vec<&str> = FeeKind::ALL.iter().map(|k| k.as_str()).collect();
-        lines.error(fee.kind.span().start, &format!("{field}.kind"), format!("`{}` is not a fee kind ({})", fee.kind.get_ref(), known.join(", ")))
+        lines.error(
+            fee.kind.span().start,
+            &format!("{field}.kind"),
+            format!(
+                "`{}` is not a fee kind ({})",
+                fee.kind.get_ref(),
+                known.join(", ")
+            ),
+        )
     })?;
     let mut amounts_minor = BTreeMap::new();
     for (code, amount) in &fee.amount_minor {
-        let currency = Currency::parse(code).map_err(|error| lines.error(amount.span().start, &format!("{field}.amount_minor"), error.to_string()))?;
+        let currency = Currency::parse(code).map_err(|error| {
+            lines.error(
+                amount.span().start,
+                &format!("{field}.amount_minor"),
+                error.to_string(),
+            )
+        })?;
         if *amount.get_ref() <= 0 {
-            return Err(lines.error(amount.span().start, &format!("{field}.amount_minor.{code}"), "a fee is more than nothing"));
+            return Err(lines.error(
+                amount.span().start,
+                &format!("{field}.amount_minor.{code}"),
+                "a fee is more than nothing",
+            ));
         }
         if context.currency.is_some_and(|own| own != currency) {
-            return Err(lines.error(amount.span().start, &format!("{field}.amount_minor.{code}"), "not the market's currency"));
+            return Err(lines.error(
+                amount.span().start,
+                &format!("{field}.amount_minor.{code}"),
+                "not the market's currency",
+            ));
         }
         amounts_minor.insert(currency.code().to_owned(), *amount.get_ref());
     }
     if let Some(own) = context.currency
         && !amounts_minor.contains_key(own.code())
     {
-        return Err(lines.error(raw.span().start, &format!("{field}.amount_minor"), format!("no amount in {}, the market's currency", own.code())));
+        return Err(lines.error(
+            raw.span().start,
+            &format!("{field}.amount_minor"),
+            format!("no amount in {}, the market's currency", own.code()),
+        ));
     }
     Ok(FeeProposal {
         kind,
@@ -436,7 +576,11 @@ fn apply_overrides(
         let name = change.step.get_ref();
         let field = format!("{field}.override[{name}]");
         let Some(step) = steps.iter_mut().find(|step| &step.id == name) else {
-            return Err(lines.error(change.step.span().start, &format!("{field}.step"), format!("the path has no step `{name}`")));
+            return Err(lines.error(
+                change.step.span().start,
+                &format!("{field}.step"),
+                format!("the path has no step `{name}`"),
+            ));
         };
         if let Some(days) = &change.after_days {
             step.after_days = *days.get_ref();

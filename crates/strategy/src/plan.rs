@@ -28,11 +28,16 @@ pub struct CaseProgress<'a> {
 pub enum Plan {
     /// The next step's day has come.
     Due(PlannedStep),
-    Waiting { step_id: String, on: NaiveDate },
+    Waiting {
+        step_id: String,
+        on: NaiveDate,
+    },
     /// Every step of the path done.
     Finished,
     /// Nothing to propose (an active hold).
-    Paused { reason: &'static str },
+    Paused {
+        reason: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +69,12 @@ impl StrategySet {
             };
         }
         let strategy = self.for_market(case.market);
-        let entered_on = progress.done.iter().map(|done| done.on).min().unwrap_or(today);
+        let entered_on = progress
+            .done
+            .iter()
+            .map(|done| done.on)
+            .min()
+            .unwrap_or(today);
         let facts = SegmentFacts {
             customer: case.customer_kind,
             principal_minor: case.original_principal.amount_minor(),

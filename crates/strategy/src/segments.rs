@@ -10,7 +10,10 @@ use crate::model::{SegmentFacts, Strategy, TreatmentPath};
 
 pub(crate) fn check_coverage(strategy: &Strategy) -> Result<(), StrategyError> {
     let principal_cuts = cuts(strategy, |path| {
-        (path.segment.principal_from_minor, path.segment.principal_to_minor)
+        (
+            path.segment.principal_from_minor,
+            path.segment.principal_to_minor,
+        )
     });
     let age_cuts = cuts(strategy, |path| {
         (path.segment.age_from_days, path.segment.age_to_days)
@@ -89,7 +92,11 @@ fn describe(facts: &SegmentFacts) -> String {
     format!(
         "{kind}, {}vulnerable, {} plan, principal {} minor units, {} days past due at entry",
         if facts.vulnerable { "" } else { "not " },
-        if facts.has_plan { "with a" } else { "without a" },
+        if facts.has_plan {
+            "with a"
+        } else {
+            "without a"
+        },
         facts.principal_minor,
         facts.age_days
     )

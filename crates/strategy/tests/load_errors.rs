@@ -76,34 +76,54 @@ fn an_unknown_key_is_refused() {
 #[test]
 fn an_unknown_channel_is_refused() {
     let text = VALID.replacen("channel = \"letter\"", "channel = \"pigeon\"", 1);
-    let message = refused(&text, line_of(&text, "pigeon"), "path[all].step[reminder].channel");
+    let message = refused(
+        &text,
+        line_of(&text, "pigeon"),
+        "path[all].step[reminder].channel",
+    );
     assert!(message.contains("pigeon"), "{message}");
 }
 
 #[test]
 fn an_unknown_step_kind_is_refused() {
     let text = VALID.replacen("kind = \"demand\"", "kind = \"threat\"", 1);
-    let message = refused(&text, line_of(&text, "threat"), "path[all].step[demand].kind");
+    let message = refused(
+        &text,
+        line_of(&text, "threat"),
+        "path[all].step[demand].kind",
+    );
     assert!(message.contains("not a step kind"), "{message}");
 }
 
 #[test]
 fn an_unknown_fee_kind_is_refused() {
     let text = VALID.replace("kind = \"reminder\", amount", "kind = \"late_fee\", amount");
-    let message = refused(&text, line_of(&text, "late_fee"), "path[all].step[reminder].fee.kind");
+    let message = refused(
+        &text,
+        line_of(&text, "late_fee"),
+        "path[all].step[reminder].fee.kind",
+    );
     assert!(message.contains("not a fee kind"), "{message}");
 }
 
 #[test]
 fn a_fee_in_another_currency_is_refused() {
     let text = VALID.replace("{ EUR = 500 }", "{ SEK = 500 }");
-    refused(&text, line_of(&text, "SEK"), "path[all].step[reminder].fee.amount_minor.SEK");
+    refused(
+        &text,
+        line_of(&text, "SEK"),
+        "path[all].step[reminder].fee.amount_minor.SEK",
+    );
 }
 
 #[test]
 fn a_channel_that_does_not_fit_the_kind_is_refused() {
     let text = VALID.replacen("kind = \"demand\"", "kind = \"sms\"", 1);
-    let message = refused(&text, line_of(&text, "id = \"demand\"") - 1, "path[all].step[demand].channel");
+    let message = refused(
+        &text,
+        line_of(&text, "id = \"demand\"") - 1,
+        "path[all].step[demand].channel",
+    );
     assert!(message.contains("goes by sms"), "{message}");
 }
 
@@ -126,16 +146,19 @@ fn an_override_of_a_missing_step_is_refused() {
     let variants = "[[variant]]\nname = \"a\"\nshare = 100\n\n[[path]]";
     let text = VALID.replacen("[[path]]", variants, 1)
         + "\n[[path.variant]]\nname = \"a\"\n[[path.variant.override]]\nstep = \"nothing\"\nchannel = \"email\"\n";
-    refused(&text, line_of(&text, "\"nothing\""), "path[all].variant[a].override[nothing].step");
+    refused(
+        &text,
+        line_of(&text, "\"nothing\""),
+        "path[all].variant[a].override[nothing].step",
+    );
 }
 
 #[test]
 fn overlapping_segments_are_refused() {
-    let second = VALID
-        .split("[[path]]")
-        .nth(1)
-        .unwrap()
-        .replace("id = \"all\"", "id = \"consumers\"\ncustomer = \"consumer\"");
+    let second = VALID.split("[[path]]").nth(1).unwrap().replace(
+        "id = \"all\"",
+        "id = \"consumers\"\ncustomer = \"consumer\"",
+    );
     let text = format!("{VALID}\n[[path]]{second}");
     let line = line_of(&text, "id = \"consumers\"") - 1;
     let message = refused(&text, line, "path[consumers]");
@@ -154,17 +177,18 @@ fn a_demand_too_soon_after_the_reminder_names_the_pack_rule() {
     let text = VALID.replace("after_days = 15", "after_days = 10");
     let line = line_of(&text, "id = \"demand\"") - 1;
     let message = refused(&text, line, "path[all].step[demand].after_days");
-    assert!(message.contains("FI-demand-after-reminder-consumer"), "{message}");
+    assert!(
+        message.contains("FI-demand-after-reminder-consumer"),
+        "{message}"
+    );
     assert!(message.contains("at least 15"), "{message}");
 }
 
 #[test]
 fn a_demand_without_a_reminder_before_it_is_refused() {
-    let text = VALID.replacen("kind = \"reminder\"\n", "kind = \"email\"\n", 1).replacen(
-        "channel = \"letter\"",
-        "channel = \"email\"",
-        1,
-    );
+    let text = VALID
+        .replacen("kind = \"reminder\"\n", "kind = \"email\"\n", 1)
+        .replacen("channel = \"letter\"", "channel = \"email\"", 1);
     let line = line_of(&text, "id = \"demand\"") - 1;
     let message = refused(&text, line, "path[all].step[demand].kind");
     assert!(message.contains("needs a reminder"), "{message}");
@@ -175,7 +199,10 @@ fn a_reminder_fee_before_the_law_allows_it_is_refused() {
     let text = VALID.replacen("after_days = 14", "after_days = 7", 1);
     let line = line_of(&text, "id = \"reminder\"") - 1;
     let message = refused(&text, line, "path[all].step[reminder].after_days");
-    assert!(message.contains("FI-fee-reminder-timing-consumer"), "{message}");
+    assert!(
+        message.contains("FI-fee-reminder-timing-consumer"),
+        "{message}"
+    );
 }
 
 #[test]

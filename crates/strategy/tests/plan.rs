@@ -55,7 +55,9 @@ fn set() -> StrategySet {
 
 /// A case number in the champion variant (its bucket is below 80).
 fn champion_case() -> i64 {
-    (1..).find(|&n| variant_bucket("fi-2026-12", n) < 80).unwrap()
+    (1..)
+        .find(|&n| variant_bucket("fi-2026-12", n) < 80)
+        .unwrap()
 }
 
 #[test]
@@ -63,15 +65,25 @@ fn the_first_step_waits_for_its_day_then_is_due_with_contact_and_fee() {
     let set = set();
     let case = fi_case(50_000);
     let number = champion_case();
-    let progress = CaseProgress { case_number: number, has_plan: false, done: &[] };
+    let progress = CaseProgress {
+        case_number: number,
+        has_plan: false,
+        done: &[],
+    };
     assert_eq!(
         set.plan(&case, &progress, date("2026-01-18")),
-        Plan::Waiting { step_id: "reminder".into(), on: date("2026-01-19") }
+        Plan::Waiting {
+            step_id: "reminder".into(),
+            on: date("2026-01-19")
+        }
     );
     let Plan::Due(step) = set.plan(&case, &progress, date("2026-01-19")) else {
         panic!("the reminder is due 14 days after the due date");
     };
-    assert_eq!((step.path.as_str(), step.step_id.as_str()), ("consumer", "reminder"));
+    assert_eq!(
+        (step.path.as_str(), step.step_id.as_str()),
+        ("consumer", "reminder")
+    );
     assert_eq!(step.variant.as_deref(), Some("champion"));
     assert_eq!(step.kind, StepKind::Reminder);
     assert_eq!(step.channel, Some(Channel::Letter));
@@ -86,7 +98,10 @@ fn the_first_step_waits_for_its_day_then_is_due_with_contact_and_fee() {
                 recipient: Recipient::Customer,
                 purpose: ContactPurpose::Payment,
             },
-            Proposal::ChargeFee { fee: FeeKind::Reminder, amount: Money::from_minor(500, case.original_principal.currency()) },
+            Proposal::ChargeFee {
+                fee: FeeKind::Reminder,
+                amount: Money::from_minor(500, case.original_principal.currency())
+            },
         ]
     );
 }
@@ -96,35 +111,87 @@ fn later_steps_count_from_the_latest_step_done_and_the_path_finishes() {
     let set = set();
     let case = fi_case(5_000);
     let number = champion_case();
-    let done = vec![DoneStep { step_id: "reminder".into(), on: date("2026-01-20") }];
-    let progress = CaseProgress { case_number: number, has_plan: false, done: &done };
+    let done = vec![DoneStep {
+        step_id: "reminder".into(),
+        on: date("2026-01-20"),
+    }];
+    let progress = CaseProgress {
+        case_number: number,
+        has_plan: false,
+        done: &done,
+    };
     assert_eq!(
         set.plan(&case, &progress, date("2026-01-21")),
-        Plan::Waiting { step_id: "demand".into(), on: date("2026-02-04") }
+        Plan::Waiting {
+            step_id: "demand".into(),
+            on: date("2026-02-04")
+        }
     );
     let done = vec![
-        DoneStep { step_id: "reminder".into(), on: date("2026-01-20") },
-        DoneStep { step_id: "demand".into(), on: date("2026-02-04") },
-        DoneStep { step_id: "call".into(), on: date("2026-02-19") },
+        DoneStep {
+            step_id: "reminder".into(),
+            on: date("2026-01-20"),
+        },
+        DoneStep {
+            step_id: "demand".into(),
+            on: date("2026-02-04"),
+        },
+        DoneStep {
+            step_id: "call".into(),
+            on: date("2026-02-19"),
+        },
     ];
-    let progress = CaseProgress { case_number: number, has_plan: false, done: &done };
-    assert_eq!(set.plan(&case, &progress, date("2026-03-01")), Plan::Finished);
+    let progress = CaseProgress {
+        case_number: number,
+        has_plan: false,
+        done: &done,
+    };
+    assert_eq!(
+        set.plan(&case, &progress, date("2026-03-01")),
+        Plan::Finished
+    );
 }
 
 #[test]
 fn an_active_hold_pauses_and_a_plan_or_vulnerability_changes_the_path() {
     let set = set();
     let mut case = fi_case(50_000);
-    case.holds.push(Hold { kind: HoldKind::Dispute, since: date("2026-01-10"), until: None });
-    let progress = CaseProgress { case_number: 1, has_plan: false, done: &[] };
-    assert!(matches!(set.plan(&case, &progress, date("2026-02-01")), Plan::Paused { .. }));
+    case.holds.push(Hold {
+        kind: HoldKind::Dispute,
+        since: date("2026-01-10"),
+        until: None,
+    });
+    let progress = CaseProgress {
+        case_number: 1,
+        has_plan: false,
+        done: &[],
+    };
+    assert!(matches!(
+        set.plan(&case, &progress, date("2026-02-01")),
+        Plan::Paused { .. }
+    ));
     case.holds.clear();
     case.vulnerable = true;
-    let Plan::Due(step) = set.plan(&case, &progress, date("2026-02-01")) else { panic!() };
-    assert_eq!((step.path.as_str(), step.step_id.as_str()), ("vulnerable", "support-letter"));
-    assert!(step.proposals.iter().all(|p| !matches!(p, Proposal::ChargeFee { .. })));
-    let with_plan = CaseProgress { case_number: 1, has_plan: true, done: &[] };
-    let Plan::Due(step) = set.plan(&case, &with_plan, date("2026-02-01")) else { panic!() };
+    let Plan::Due(step) = set.plan(&case, &progress, date("2026-02-01")) else {
+        panic!()
+    };
+    assert_eq!(
+        (step.path.as_str(), step.step_id.as_str()),
+        ("vulnerable", "support-letter")
+    );
+    assert!(
+        step.proposals
+            .iter()
+            .all(|p| !matches!(p, Proposal::ChargeFee { .. }))
+    );
+    let with_plan = CaseProgress {
+        case_number: 1,
+        has_plan: true,
+        done: &[],
+    };
+    let Plan::Due(step) = set.plan(&case, &with_plan, date("2026-02-01")) else {
+        panic!()
+    };
     assert_eq!(step.path, "plan");
 }
 
@@ -133,13 +200,28 @@ fn the_age_at_entry_picks_the_path() {
     let set = set();
     let case = fi_case(50_000);
     // Entering 80 days after the due date: the late path.
-    let progress = CaseProgress { case_number: champion_case(), has_plan: false, done: &[] };
-    let Plan::Due(step) = set.plan(&case, &progress, date("2026-03-26")) else { panic!() };
+    let progress = CaseProgress {
+        case_number: champion_case(),
+        has_plan: false,
+        done: &[],
+    };
+    let Plan::Due(step) = set.plan(&case, &progress, date("2026-03-26")) else {
+        panic!()
+    };
     assert_eq!(step.path, "consumer-late");
     // Its age stays the one at entry: the first step done fixes it.
-    let done = vec![DoneStep { step_id: "reminder".into(), on: date("2026-01-19") }];
-    let progress = CaseProgress { case_number: champion_case(), has_plan: false, done: &done };
-    let Plan::Due(step) = set.plan(&case, &progress, date("2026-03-26")) else { panic!() };
+    let done = vec![DoneStep {
+        step_id: "reminder".into(),
+        on: date("2026-01-19"),
+    }];
+    let progress = CaseProgress {
+        case_number: champion_case(),
+        has_plan: false,
+        done: &done,
+    };
+    let Plan::Due(step) = set.plan(&case, &progress, date("2026-03-26")) else {
+        panic!()
+    };
     assert_eq!(step.path, "consumer");
 }
 
@@ -147,10 +229,18 @@ fn the_age_at_entry_picks_the_path() {
 fn the_challenger_gets_its_overrides() {
     let set = set();
     let case = fi_case(50_000);
-    let number = (1..).find(|&n| variant_bucket("fi-2026-12", n) >= 80).unwrap();
+    let number = (1..)
+        .find(|&n| variant_bucket("fi-2026-12", n) >= 80)
+        .unwrap();
     assert_eq!(set.variant_of("FI", number), Some("email-reminder"));
-    let progress = CaseProgress { case_number: number, has_plan: false, done: &[] };
-    let Plan::Due(step) = set.plan(&case, &progress, date("2026-01-19")) else { panic!() };
+    let progress = CaseProgress {
+        case_number: number,
+        has_plan: false,
+        done: &[],
+    };
+    let Plan::Due(step) = set.plan(&case, &progress, date("2026-01-19")) else {
+        panic!()
+    };
     assert_eq!(step.channel, Some(Channel::Email));
     assert_eq!(step.template, "fi-reminder-email");
 }

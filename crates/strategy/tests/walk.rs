@@ -8,7 +8,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use reilu_core::{CustomerKind, MarketCode, Markets, Money};
 use reilu_rules::model::{
-    Actor, Balances, CaseView, Context, ContactRecord, FeeKind, FeeRecord, Proposal,
+    Actor, Balances, CaseView, ContactRecord, Context, FeeKind, FeeRecord, Proposal,
 };
 use reilu_rules::pack::{Parameter, Source, Value};
 use reilu_rules::{ApprovedAction, Gate, GateOutcome};
@@ -24,7 +24,12 @@ const TIMING_KEYS: [&str; 3] = [
 /// Days a walk may take before it counts as stuck.
 const WALK_DAYS_MAX: i64 = 400;
 
-fn case_view(markets: &Markets, market: MarketCode, kind: CustomerKind, principal: Money) -> CaseView {
+fn case_view(
+    markets: &Markets,
+    market: MarketCode,
+    kind: CustomerKind,
+    principal: Money,
+) -> CaseView {
     let zero = Money::zero(principal.currency());
     CaseView {
         market,
@@ -64,7 +69,10 @@ fn case_view(markets: &Markets, market: MarketCode, kind: CustomerKind, principa
 /// claim where it has none.
 fn principals(path: &TreatmentPath) -> Vec<i64> {
     let from = path.segment.principal_from_minor.max(1);
-    let to = path.segment.principal_to_minor.unwrap_or(from.max(5_000_000));
+    let to = path
+        .segment
+        .principal_to_minor
+        .unwrap_or(from.max(5_000_000));
     let mut points = vec![from, to];
     points.dedup();
     points
@@ -83,7 +91,12 @@ fn law_cap_minor(gate: &Gate, case: &CaseView, fee: FeeKind, day: NaiveDate) -> 
         })
         .min()?;
     let factor_bp = book
-        .rules(case.market, case.customer_kind, Parameter::FeeFactors(fee), day)
+        .rules(
+            case.market,
+            case.customer_kind,
+            Parameter::FeeFactors(fee),
+            day,
+        )
         .filter_map(|rule| match &rule.value {
             Value::Factors(steps) => steps.iter().map(|step| step.factor_bp).max(),
             _ => None,
@@ -99,18 +112,37 @@ struct Walked {
 }
 
 /// Walks one case through its path; panics on a timing denial or a fee above the cap.
-fn walk(gate: &Gate, set: &StrategySet, mut case: CaseView, path: &TreatmentPath, entry: NaiveDate, has_plan: bool, label: &str) -> Walked {
+fn walk(
+    gate: &Gate,
+    set: &StrategySet,
+    mut case: CaseView,
+    path: &TreatmentPath,
+    entry: NaiveDate,
+    has_plan: bool,
+    label: &str,
+) -> Walked {
     let case_number = 1_000 + i64::from(entry.format("%j").to_string().parse::<u16>().unwrap());
     let mut done: Vec<DoneStep> = Vec::new();
     let mut fees_charged = 0;
     let mut today = entry;
     while today < entry + Duration::days(WALK_DAYS_MAX) {
-        let progress = CaseProgress { case_number, has_plan, done: &done };
+        let progress = CaseProgress {
+            case_number,
+            has_plan,
+            done: &done,
+        };
         match set.plan(&case, &progress, today) {
             Plan::Finished => {
                 let variant = set.variant_of(case.market.as_str(), case_number);
-                assert_eq!(done.len(), path.steps_for(variant).len(), "{label}: every step done");
-                return Walked { steps_done: done.len(), fees_charged };
+                assert_eq!(
+                    done.len(),
+                    path.steps_for(variant).len(),
+                    "{label}: every step done"
+                );
+                return Walked {
+                    steps_done: done.len(),
+                    fees_charged,
+                };
             }
             Plan::Paused { reason } => panic!("{label}: paused without a hold: {reason}"),
             Plan::Waiting { on, .. } => {
@@ -120,7 +152,10 @@ fn walk(gate: &Gate, set: &StrategySet, mut case: CaseView, path: &TreatmentPath
             Plan::Due(step) => {
                 assert_eq!(step.path, path.id, "{label}: the case stays on its path");
                 let on = carry_out(gate, &mut case, &step, today, label, &mut fees_charged);
-                done.push(DoneStep { step_id: step.step_id.clone(), on });
+                done.push(DoneStep {
+                    step_id: step.step_id.clone(),
+                    on,
+                });
                 today = today.succ_opt().unwrap();
             }
         }
@@ -130,18 +165,33 @@ fn walk(gate: &Gate, set: &StrategySet, mut case: CaseView, path: &TreatmentPath
 
 /// Proposes the step's contact and fee to the gate and records what it allowed; returns the
 /// local day the step was done.
-fn carry_out(gate: &Gate, case: &mut CaseView, step: &reilu_strategy::PlannedStep, today: NaiveDate, label: &str, fees_charged: &mut usize) -> NaiveDate {
+fn carry_out(
+    gate: &Gate,
+    case: &mut CaseView,
+    step: &reilu_strategy::PlannedStep,
+    today: NaiveDate,
+    label: &str,
+    fees_charged: &mut usize,
+) -> NaiveDate {
     let label = format!("{label} step {}", step.step_id);
     let mut proposals = step.proposals.iter();
     let Some(contact) = proposals.next() else {
-        assert_eq!(step.kind, StepKind::LegalReview, "{label}: only a legal review proposes nothing");
+        assert_eq!(
+            step.kind,
+            StepKind::LegalReview,
+            "{label}: only a legal review proposes nothing"
+        );
         return today;
     };
     let Proposal::Contact { at, .. } = contact else {
         panic!("{label}: the contact comes first");
     };
     let outcome = decide(gate, contact, case, *at);
-    let slot = match outcome.approved.as_ref().map(|approved| approved.action().clone()) {
+    let slot = match outcome
+        .approved
+        .as_ref()
+        .map(|approved| approved.action().clone())
+    {
         Some(ApprovedAction::Contact { at, channel, .. }) => {
             case.contact_history.push(ContactRecord { at, channel });
             at
@@ -151,7 +201,9 @@ fn carry_out(gate: &Gate, case: &mut CaseView, step: &reilu_strategy::PlannedSte
     let local_day = slot.with_timezone(&case.time_zone).date_naive();
     match step.kind {
         StepKind::Reminder => case.last_reminder_sent_at = Some(slot),
-        StepKind::Demand if case.first_demand_sent_at.is_none() => case.first_demand_sent_at = Some(slot),
+        StepKind::Demand if case.first_demand_sent_at.is_none() => {
+            case.first_demand_sent_at = Some(slot)
+        }
         _ => {}
     }
     for proposal in proposals {
@@ -160,13 +212,33 @@ fn carry_out(gate: &Gate, case: &mut CaseView, step: &reilu_strategy::PlannedSte
         };
         let outcome = decide(gate, proposal, case, slot);
         for reason in outcome.decision.denials() {
-            assert!(!TIMING_KEYS.contains(&reason.message_key), "{label}: fee refused for its timing: {} {:?} ({})", reason.message_key, reason.params, reason.rule_id);
+            assert!(
+                !TIMING_KEYS.contains(&reason.message_key),
+                "{label}: fee refused for its timing: {} {:?} ({})",
+                reason.message_key,
+                reason.params,
+                reason.rule_id
+            );
         }
-        if let Some(ApprovedAction::Fee { amount: charged, .. }) = outcome.approved.as_ref().map(|a| a.action().clone()) {
-            assert!(charged.amount_minor() <= amount.amount_minor(), "{label}: charged more than proposed");
-            let cap = law_cap_minor(gate, case, *fee, local_day).unwrap_or_else(|| panic!("{label}: a fee without a law cap was allowed"));
-            assert!(charged.amount_minor() <= cap, "{label}: {charged} above the law's cap {cap}");
-            case.fee_history.push(FeeRecord { kind: *fee, amount: charged, at: slot });
+        if let Some(ApprovedAction::Fee {
+            amount: charged, ..
+        }) = outcome.approved.as_ref().map(|a| a.action().clone())
+        {
+            assert!(
+                charged.amount_minor() <= amount.amount_minor(),
+                "{label}: charged more than proposed"
+            );
+            let cap = law_cap_minor(gate, case, *fee, local_day)
+                .unwrap_or_else(|| panic!("{label}: a fee without a law cap was allowed"));
+            assert!(
+                charged.amount_minor() <= cap,
+                "{label}: {charged} above the law's cap {cap}"
+            );
+            case.fee_history.push(FeeRecord {
+                kind: *fee,
+                amount: charged,
+                at: slot,
+            });
             *fees_charged += 1;
         }
     }
@@ -174,12 +246,20 @@ fn carry_out(gate: &Gate, case: &mut CaseView, step: &reilu_strategy::PlannedSte
 }
 
 fn decide(gate: &Gate, proposal: &Proposal, case: &CaseView, now: DateTime<Utc>) -> GateOutcome {
-    let context = Context { now, actor: Actor::System };
+    let context = Context {
+        now,
+        actor: Actor::System,
+    };
     gate.decide(proposal, case, &context)
 }
 
 /// Walks every path of a market's strategy for each customer kind and principal it covers.
-fn walk_market(gate: &Gate, set: &StrategySet, markets: &Markets, market: MarketCode) -> (usize, usize) {
+fn walk_market(
+    gate: &Gate,
+    set: &StrategySet,
+    markets: &Markets,
+    market: MarketCode,
+) -> (usize, usize) {
     let strategy = set.for_market(market);
     let currency = markets.get(market.as_str()).unwrap().currency;
     let (mut steps, mut fees) = (0, 0);
@@ -190,7 +270,12 @@ fn walk_market(gate: &Gate, set: &StrategySet, markets: &Markets, market: Market
         };
         for kind in kinds {
             for principal_minor in principals(path) {
-                let mut case = case_view(markets, market, kind, Money::from_minor(principal_minor, currency));
+                let mut case = case_view(
+                    markets,
+                    market,
+                    kind,
+                    Money::from_minor(principal_minor, currency),
+                );
                 case.vulnerable = path.segment.vulnerable.unwrap_or(false);
                 let has_plan = path.segment.has_plan.unwrap_or(false);
                 let entry = case.due_date + Duration::days(path.segment.age_from_days);
@@ -214,7 +299,11 @@ fn every_shipped_path_passes_the_gate_without_a_timing_denial() {
         assert!(steps > 10, "{}: {steps} steps walked", market.as_str());
         // Every market with its own file but GB's consumers charges some fee; make sure the
         // fee checks above ran.
-        assert!(fees > 0, "{}: no fee was charged in any walk", market.as_str());
+        assert!(
+            fees > 0,
+            "{}: no fee was charged in any walk",
+            market.as_str()
+        );
     }
     // The house strategy on every market it serves.
     for market in markets.iter().map(|market| market.code) {

@@ -49,12 +49,20 @@ pub fn run(target: &Target, command: StrategyCommand) -> anyhow::Result<ExitCode
         .map(|market| market.code.as_str())
         .filter(|code| set.own_markets().iter().all(|own| own.as_str() != *code))
         .collect();
-    print_strategy(&mut out, &format!("house ({})", served.join(", ")), set.house())?;
+    print_strategy(
+        &mut out,
+        &format!("house ({})", served.join(", ")),
+        set.house(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn print_strategy(out: &mut impl Write, market: &str, strategy: &Strategy) -> anyhow::Result<()> {
-    writeln!(out, "{market}: {} ({}) — {}", strategy.id, strategy.file, strategy.title)?;
+    writeln!(
+        out,
+        "{market}: {} ({}) — {}",
+        strategy.id, strategy.file, strategy.title
+    )?;
     if !strategy.variants.is_empty() {
         let shares: Vec<String> = strategy
             .variants
@@ -86,7 +94,11 @@ fn print_steps(out: &mut impl Write, indent: &str, steps: &[Step]) -> anyhow::Re
                 .iter()
                 .map(|(currency, minor)| format!("{currency} {minor}"))
                 .collect();
-            format!(" fee {} {} (minor units)", fee.kind.as_str(), amounts.join(", "))
+            format!(
+                " fee {} {} (minor units)",
+                fee.kind.as_str(),
+                amounts.join(", ")
+            )
         });
         writeln!(
             out,
