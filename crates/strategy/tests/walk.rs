@@ -12,7 +12,9 @@ use reilu_rules::model::{
 };
 use reilu_rules::pack::{Parameter, Source, Value};
 use reilu_rules::{ApprovedAction, Gate, GateOutcome};
-use reilu_strategy::{CaseProgress, DoneStep, Plan, StepKind, StrategySet, TreatmentPath};
+use reilu_strategy::{
+    CaseProgress, DoneStep, Plan, StepKind, Strategy, StrategySet, TreatmentPath,
+};
 
 /// Gate denials that mean a step came too early: a strategy bug.
 const TIMING_KEYS: [&str; 3] = [
@@ -118,10 +120,9 @@ fn walk(
     mut case: CaseView,
     path: &TreatmentPath,
     entry: NaiveDate,
-    has_plan: bool,
+    (case_number, has_plan): (i64, bool),
     label: &str,
 ) -> Walked {
-    let case_number = 1_000 + i64::from(entry.format("%j").to_string().parse::<u16>().unwrap());
     let mut done: Vec<DoneStep> = Vec::new();
     let mut fees_charged = 0;
     let mut today = entry;
@@ -253,6 +254,22 @@ fn decide(gate: &Gate, proposal: &Proposal, case: &CaseView, now: DateTime<Utc>)
     gate.decide(proposal, case, &context)
 }
 
+/// A case number in each of the strategy's variants (one case where it has none).
+fn variant_cases(strategy: &Strategy) -> Vec<i64> {
+    if strategy.variants.is_empty() {
+        return vec![1];
+    }
+    strategy
+        .variants
+        .iter()
+        .map(|variant| {
+            (1..)
+                .find(|&n| strategy.variant_of(n) == Some(variant.name.as_str()))
+                .unwrap()
+        })
+        .collect()
+}
+
 /// Walks every path of a market's strategy for each customer kind and principal it covers.
 fn walk_market(
     gate: &Gate,
@@ -279,10 +296,19 @@ fn walk_market(
                 case.vulnerable = path.segment.vulnerable.unwrap_or(false);
                 let has_plan = path.segment.has_plan.unwrap_or(false);
                 let entry = case.due_date + Duration::days(path.segment.age_from_days);
-                let label = format!("{} {} {kind:?} {principal_minor}", market.as_str(), path.id);
-                let walked = walk(gate, set, case, path, entry, has_plan, &label);
-                steps += walked.steps_done;
-                fees += walked.fees_charged;
+                // One case in each variant, so that every variant's steps meet the gate.
+                for case_number in variant_cases(strategy) {
+                    let variant = strategy.variant_of(case_number).unwrap_or("-");
+                    let label = format!(
+                        "{} {} {variant} {kind:?} {principal_minor}",
+                        market.as_str(),
+                        path.id
+                    );
+                    let progress = (case_number, has_plan);
+                    let walked = walk(gate, set, case.clone(), path, entry, progress, &label);
+                    steps += walked.steps_done;
+                    fees += walked.fees_charged;
+                }
             }
         }
     }
