@@ -10,6 +10,12 @@ use reilu_rules::pack::{Parameter, Rule, RuleBook, Source, Value};
 use crate::StrategyError;
 use crate::model::{Step, StepKind, Strategy, TreatmentPath};
 
+/// A principal above the top of every bracket, in minor units: where a cap is highest.
+const PRINCIPAL_ABOVE_BRACKETS_MINOR: i64 = 1_000_000_000_000;
+
+/// A factor of 1 in basis points.
+const FACTOR_ONE_BP: u32 = 10_000;
+
 /// Checks `strategy` for each market in `served`.
 pub(crate) fn check(
     strategy: &Strategy,
@@ -76,6 +82,7 @@ impl Walk<'_> {
             let fee = self.charged_fee(step);
             if let Some(fee) = fee {
                 self.check_legal_basis(step, fee)?;
+                self.check_fee_amount(step, fee)?;
                 self.check_fee_timing(steps, &days, index, fee)?;
                 self.check_fee_count(steps, index, fee)?;
             }
@@ -138,6 +145,49 @@ impl Walk<'_> {
             fee.as_str()
         );
         Err(self.error(step, "fee.kind", message))
+    }
+
+    /// A proposed fee above what the law allows on any claim is a typo: the gate would cap
+    /// it, but the strategy is refused so that it says what it means. The highest cap is
+    /// taken over every version of the rule, at a principal above every bracket, times the
+    /// largest factor of the pack's stages.
+    fn check_fee_amount(&self, step: &Step, fee: FeeKind) -> Result<(), StrategyError> {
+        let Some(amount_minor) = step
+            .fee
+            .as_ref()
+            .and_then(|proposal| proposal.amounts_minor.get(self.currency))
+        else {
+            return Ok(());
+        };
+        let highest = self
+            .rules(Parameter::Fee(fee))
+            .filter(|rule| rule.source == Source::Law)
+            .filter_map(|rule| match &rule.value {
+                Value::Cap(cap) => Some((cap.for_principal(PRINCIPAL_ABOVE_BRACKETS_MINOR), rule)),
+                _ => None,
+            })
+            .max_by_key(|(cap, _)| *cap);
+        let Some((cap_minor, rule)) = highest else {
+            return Ok(());
+        };
+        let factor_bp = self
+            .rules(Parameter::FeeFactors(fee))
+            .filter_map(|rule| match &rule.value {
+                Value::Factors(steps) => steps.iter().map(|step| step.factor_bp).max(),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(FACTOR_ONE_BP);
+        let allowed_minor =
+            i128::from(cap_minor) * i128::from(factor_bp) / i128::from(FACTOR_ONE_BP);
+        if i128::from(*amount_minor) <= allowed_minor {
+            return Ok(());
+        }
+        let message = format!(
+            "proposes {amount_minor} minor units of {}, more than rule {} allows on any claim ({allowed_minor})",
+            self.currency, rule.id
+        );
+        Err(self.error(step, "fee.amount_minor", message))
     }
 
     fn check_fee_timing(

@@ -246,3 +246,11 @@ fn load_dir_reads_the_shipped_directory() {
     let set = StrategySet::load_dir(&dir).unwrap_or_else(|error| panic!("{error}"));
     assert_eq!(set.own_markets().len(), 7);
 }
+
+#[test]
+fn a_fee_above_what_the_law_allows_on_any_claim_is_refused() {
+    let text = VALID.replace("{ EUR = 500 }", "{ EUR = 5000 }");
+    let line = line_of(&text, "id = \"reminder\"") - 1;
+    let message = refused(&text, line, "path[all].step[reminder].fee.amount_minor");
+    assert!(message.contains("FI-fee-reminder-consumer"), "{message}");
+}

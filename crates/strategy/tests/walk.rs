@@ -23,6 +23,9 @@ const TIMING_KEYS: [&str; 3] = [
     "fee.demand_needs_reminder",
 ];
 
+/// A principal above every bracket's top, in minor units.
+const PRINCIPAL_HUGE_MINOR: i64 = 1_000_000_000_000;
+
 /// Days a walk may take before it counts as stuck.
 const WALK_DAYS_MAX: i64 = 400;
 
@@ -80,10 +83,15 @@ fn principals(path: &TreatmentPath) -> Vec<i64> {
     points
 }
 
-/// The law's cap on a fee for the case on `day`, times the largest factor the pack allows.
-fn law_cap_minor(gate: &Gate, case: &CaseView, fee: FeeKind, day: NaiveDate) -> Option<i64> {
+/// The law's cap on a fee for a claim of `principal` like the case's on `day`, times the largest factor the pack allows.
+fn law_cap_minor(
+    gate: &Gate,
+    case: &CaseView,
+    principal: i64,
+    fee: FeeKind,
+    day: NaiveDate,
+) -> Option<i64> {
     let book = gate.book();
-    let principal = case.original_principal.amount_minor();
     let cap = book
         .rules(case.market, case.customer_kind, Parameter::Fee(fee), day)
         .filter(|rule| rule.source == Source::Law)
@@ -211,6 +219,13 @@ fn carry_out(
         let Proposal::ChargeFee { fee, amount } = proposal else {
             panic!("{label}: only a fee follows the contact");
         };
+        // The strategy never asks more than the law allows on any claim (a typo guard: the
+        // gate caps to the case's own bracket).
+        let highest = law_cap_minor(gate, case, PRINCIPAL_HUGE_MINOR, *fee, local_day);
+        assert!(
+            highest.is_some_and(|cap| amount.amount_minor() <= cap),
+            "{label}: proposes {amount}, more than the law allows any claim ({highest:?})"
+        );
         let outcome = decide(gate, proposal, case, slot);
         for reason in outcome.decision.denials() {
             assert!(
@@ -229,7 +244,8 @@ fn carry_out(
                 charged.amount_minor() <= amount.amount_minor(),
                 "{label}: charged more than proposed"
             );
-            let cap = law_cap_minor(gate, case, *fee, local_day)
+            let principal = case.original_principal.amount_minor();
+            let cap = law_cap_minor(gate, case, principal, *fee, local_day)
                 .unwrap_or_else(|| panic!("{label}: a fee without a law cap was allowed"));
             assert!(
                 charged.amount_minor() <= cap,
