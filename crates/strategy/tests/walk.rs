@@ -235,6 +235,14 @@ fn carry_out(
                 reason.params,
                 reason.rule_id
             );
+            // Besides timing, the one refusal a lawful strategy meets is a claim too small for
+            // any more costs (the caps on all costs together); any other (a count reached, no
+            // legal basis) means the strategy proposes a fee the case can never carry.
+            assert_eq!(
+                reason.message_key, "fee.total_reached",
+                "{label}: fee refused: {:?} ({})",
+                reason.params, reason.rule_id
+            );
         }
         if let Some(ApprovedAction::Fee {
             amount: charged, ..
