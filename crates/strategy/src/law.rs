@@ -10,9 +10,6 @@ use reilu_rules::pack::{Parameter, Rule, RuleBook, Source, Value};
 use crate::StrategyError;
 use crate::model::{Step, StepKind, Strategy, TreatmentPath};
 
-/// A principal above the top of every bracket, in minor units: where a cap is highest.
-const PRINCIPAL_ABOVE_BRACKETS_MINOR: i64 = 1_000_000_000_000;
-
 /// A factor of 1 in basis points.
 const FACTOR_ONE_BP: u32 = 10_000;
 
@@ -147,27 +144,16 @@ impl Walk<'_> {
         Err(self.error(step, "fee.kind", message))
     }
 
-    /// A proposed fee above what the law allows on any claim is a typo: the gate would cap
-    /// it, but the strategy is refused so that it says what it means. The highest cap is
-    /// taken over every version of the rule, at a principal above every bracket, times the
-    /// largest factor of the pack's stages.
+    /// Each band's amount at most the law's cap for the smallest claim of the band (caps
+    /// rise with the principal), over every version of the rule, times the largest factor of
+    /// the pack's stages: the strategy never proposes more than the law allows the claim,
+    /// whatever its stage. (The gate caps to the stage's factor and the totals.)
     fn check_fee_amount(&self, step: &Step, fee: FeeKind) -> Result<(), StrategyError> {
-        let Some(amount_minor) = step
+        let Some(bands) = step
             .fee
             .as_ref()
             .and_then(|proposal| proposal.amounts_minor.get(self.currency))
         else {
-            return Ok(());
-        };
-        let highest = self
-            .rules(Parameter::Fee(fee))
-            .filter(|rule| rule.source == Source::Law)
-            .filter_map(|rule| match &rule.value {
-                Value::Cap(cap) => Some((cap.for_principal(PRINCIPAL_ABOVE_BRACKETS_MINOR), rule)),
-                _ => None,
-            })
-            .max_by_key(|(cap, _)| *cap);
-        let Some((cap_minor, rule)) = highest else {
             return Ok(());
         };
         let factor_bp = self
@@ -178,13 +164,43 @@ impl Walk<'_> {
             })
             .max()
             .unwrap_or(FACTOR_ONE_BP);
+        let mut floor_minor = self.path.segment.principal_from_minor;
+        for band in bands {
+            let top_minor = band.up_to_principal_minor.unwrap_or(i64::MAX);
+            if top_minor >= floor_minor {
+                self.check_band(step, fee, band.amount_minor, floor_minor, factor_bp)?;
+            }
+            floor_minor = floor_minor.max(top_minor.saturating_add(1));
+        }
+        Ok(())
+    }
+
+    fn check_band(
+        &self,
+        step: &Step,
+        fee: FeeKind,
+        amount_minor: i64,
+        floor_minor: i64,
+        factor_bp: u32,
+    ) -> Result<(), StrategyError> {
+        let highest = self
+            .rules(Parameter::Fee(fee))
+            .filter(|rule| rule.source == Source::Law)
+            .filter_map(|rule| match &rule.value {
+                Value::Cap(cap) => Some((cap.for_principal(floor_minor), rule)),
+                _ => None,
+            })
+            .max_by_key(|(cap, _)| *cap);
+        let Some((cap_minor, rule)) = highest else {
+            return Ok(());
+        };
         let allowed_minor =
             i128::from(cap_minor) * i128::from(factor_bp) / i128::from(FACTOR_ONE_BP);
-        if i128::from(*amount_minor) <= allowed_minor {
+        if i128::from(amount_minor) <= allowed_minor {
             return Ok(());
         }
         let message = format!(
-            "proposes {amount_minor} minor units of {}, more than rule {} allows on any claim ({allowed_minor})",
+            "proposes {amount_minor} minor units of {} for a claim of {floor_minor}, more than rule {} allows it ({allowed_minor})",
             self.currency, rule.id
         );
         Err(self.error(step, "fee.amount_minor", message))

@@ -19,7 +19,7 @@ use reilu_core::{MarketCode, Markets};
 use reilu_rules::pack::{PackError, RuleBook};
 
 pub use model::{
-    FeeProposal, Segment, SegmentFacts, Step, StepKind, Strategy, TreatmentPath, Variant,
+    FeeBand, FeeProposal, Segment, SegmentFacts, Step, StepKind, Strategy, TreatmentPath, Variant,
 };
 pub use plan::{CaseProgress, DoneStep, Plan, PlannedStep};
 pub use variant::{VARIANT_BUCKETS, variant_bucket};

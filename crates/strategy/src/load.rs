@@ -9,7 +9,9 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::StrategyError;
-use crate::model::{FeeProposal, Segment, Step, StepKind, Strategy, TreatmentPath, Variant};
+use crate::model::{
+    FeeBand, FeeProposal, Segment, Step, StepKind, Strategy, TreatmentPath, Variant,
+};
 use crate::segments;
 
 #[derive(Deserialize)]
@@ -80,7 +82,23 @@ struct RawStep {
 #[serde(deny_unknown_fields)]
 struct RawFee {
     kind: Spanned<String>,
-    amount_minor: BTreeMap<String, Spanned<i64>>,
+    amount_minor: BTreeMap<String, Spanned<RawAmount>>,
+}
+
+/// One amount for every claim, or amounts by the claim's principal.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawAmount {
+    Flat(i64),
+    Bands(Vec<RawBand>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    #[serde(default)]
+    up_to_principal_minor: Option<i64>,
+    amount: i64,
 }
 
 #[derive(Deserialize)]
@@ -533,13 +551,7 @@ fn convert_fee(
                 error.to_string(),
             )
         })?;
-        if *amount.get_ref() <= 0 {
-            return Err(lines.error(
-                amount.span().start,
-                &format!("{field}.amount_minor.{code}"),
-                "a fee is more than nothing",
-            ));
-        }
+        let bands = convert_bands(amount, lines, &format!("{field}.amount_minor.{code}"))?;
         if context.currency.is_some_and(|own| own != currency) {
             return Err(lines.error(
                 amount.span().start,
@@ -547,7 +559,7 @@ fn convert_fee(
                 "not the market's currency",
             ));
         }
-        amounts_minor.insert(currency.code().to_owned(), *amount.get_ref());
+        amounts_minor.insert(currency.code().to_owned(), bands);
     }
     if let Some(own) = context.currency
         && !amounts_minor.contains_key(own.code())
@@ -562,6 +574,48 @@ fn convert_fee(
         kind,
         amounts_minor,
     })
+}
+
+/// A flat amount, or bands with ascending tops of which only the last has none; every
+/// amount more than nothing.
+fn convert_bands(
+    raw: &Spanned<RawAmount>,
+    lines: &Lines<'_>,
+    field: &str,
+) -> Result<Vec<FeeBand>, StrategyError> {
+    let error = |message: &str| lines.error(raw.span().start, field, message);
+    let bands: Vec<FeeBand> = match raw.get_ref() {
+        RawAmount::Flat(amount_minor) => vec![FeeBand {
+            up_to_principal_minor: None,
+            amount_minor: *amount_minor,
+        }],
+        RawAmount::Bands(list) => list
+            .iter()
+            .map(|band| FeeBand {
+                up_to_principal_minor: band.up_to_principal_minor,
+                amount_minor: band.amount,
+            })
+            .collect(),
+    };
+    if bands.iter().any(|band| band.amount_minor <= 0) {
+        return Err(error("a fee is more than nothing"));
+    }
+    let (last, rest) = bands.split_last().ok_or_else(|| error("no amount given"))?;
+    if last.up_to_principal_minor.is_some()
+        || rest.iter().any(|band| band.up_to_principal_minor.is_none())
+    {
+        return Err(error(
+            "only the last band, and it always, has no `up_to_principal_minor`",
+        ));
+    }
+    let tops: Vec<i64> = rest
+        .iter()
+        .filter_map(|band| band.up_to_principal_minor)
+        .collect();
+    if tops.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(error("the bands' tops must rise"));
+    }
+    Ok(bands)
 }
 
 fn apply_overrides(

@@ -67,13 +67,35 @@ impl StepKind {
     }
 }
 
-/// A fee a step proposes: its kind and an amount per currency (ISO 4217 code → minor units).
-/// The gate caps it to the law and the house policy; a currency without an amount proposes
-/// no fee.
+/// A fee a step proposes: its kind and, per currency (ISO 4217 code), the amount in minor
+/// units by the claim's original principal. The gate caps it to the law and the house
+/// policy; a currency without an amount proposes no fee.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FeeProposal {
     pub kind: FeeKind,
-    pub amounts_minor: BTreeMap<String, i64>,
+    pub amounts_minor: BTreeMap<String, Vec<FeeBand>>,
+}
+
+/// The amount proposed for claims up to a principal (inclusive; None: no top). Bands are in
+/// ascending order and the last has no top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeeBand {
+    pub up_to_principal_minor: Option<i64>,
+    pub amount_minor: i64,
+}
+
+impl FeeProposal {
+    /// The amount proposed in `currency` for a claim of `principal_minor`.
+    pub fn amount_for(&self, currency: &str, principal_minor: i64) -> Option<i64> {
+        self.amounts_minor
+            .get(currency)?
+            .iter()
+            .find(|band| {
+                band.up_to_principal_minor
+                    .is_none_or(|top| principal_minor <= top)
+            })
+            .map(|band| band.amount_minor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -133,8 +133,9 @@ fn proposals(step: &Step, case: &CaseView, today: NaiveDate) -> Vec<Proposal> {
         purpose: step.purpose,
     }];
     let currency = case.original_principal.currency();
+    let principal_minor = case.original_principal.amount_minor();
     if let Some(fee) = &step.fee
-        && let Some(&amount_minor) = fee.amounts_minor.get(currency.code())
+        && let Some(amount_minor) = fee.amount_for(currency.code(), principal_minor)
     {
         proposals.push(Proposal::ChargeFee {
             fee: fee.kind,

@@ -254,3 +254,29 @@ fn a_fee_above_what_the_law_allows_on_any_claim_is_refused() {
     let message = refused(&text, line, "path[all].step[reminder].fee.amount_minor");
     assert!(message.contains("FI-fee-reminder-consumer"), "{message}");
 }
+
+#[test]
+fn fee_bands_whose_tops_do_not_rise_are_refused() {
+    let bands = "{ EUR = [\n  { up_to_principal_minor = 20000, amount = 500 },\n  { up_to_principal_minor = 10000, amount = 500 },\n  { amount = 500 },\n] }";
+    let text = VALID.replace("{ EUR = 500 }", bands);
+    let message = refused(
+        &text,
+        line_of(&text, "EUR = ["),
+        "path[all].step[reminder].fee.amount_minor.EUR",
+    );
+    assert!(message.contains("rise"), "{message}");
+}
+
+#[test]
+fn a_band_above_the_law_for_its_smallest_claim_is_refused() {
+    // EUR 24 for a demand is the cap only above EUR 100 (§ 10 a): a band from 0 may not ask it.
+    let bands = "{ EUR = [\n  { up_to_principal_minor = 100000, amount = 2400 },\n  { amount = 5000 },\n] }";
+    let text = VALID.replace(
+        "template = \"t-demand\"",
+        &format!("template = \"t-demand\"\nfee = {{ kind = \"demand\", amount_minor = {bands} }}"),
+    );
+    let line = line_of(&text, "id = \"demand\"") - 1;
+    let message = refused(&text, line, "path[all].step[demand].fee.amount_minor");
+    assert!(message.contains("FI-fee-demand-consumer"), "{message}");
+    assert!(message.contains("for a claim of 0"), "{message}");
+}

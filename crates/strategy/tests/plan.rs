@@ -274,3 +274,41 @@ fn variant_shares_hold_over_100_000_case_numbers() {
         .count();
     assert_eq!(challenger, again);
 }
+
+#[test]
+fn a_fee_is_proposed_from_the_band_of_the_claims_principal() {
+    let set = set();
+    let number = champion_case();
+    let done = vec![
+        DoneStep {
+            step_id: "reminder".into(),
+            on: date("2026-01-19"),
+        },
+        DoneStep {
+            step_id: "sms".into(),
+            on: date("2026-01-26"),
+        },
+    ];
+    let progress = CaseProgress {
+        case_number: number,
+        has_plan: false,
+        done: &done,
+    };
+    let fee_of = |principal_minor: i64| {
+        let case = fi_case(principal_minor);
+        let Plan::Due(step) = set.plan(&case, &progress, date("2026-02-05")) else {
+            panic!()
+        };
+        assert_eq!(step.step_id, "demand");
+        match step.proposals.get(1) {
+            Some(Proposal::ChargeFee {
+                fee: FeeKind::Demand,
+                amount,
+            }) => amount.amount_minor(),
+            other => panic!("{other:?}"),
+        }
+    };
+    // § 10 a: EUR 24 up to EUR 1,000, EUR 50 above.
+    assert_eq!(fee_of(100_000), 2400);
+    assert_eq!(fee_of(100_001), 5000);
+}

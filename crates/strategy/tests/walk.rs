@@ -23,9 +23,6 @@ const TIMING_KEYS: [&str; 3] = [
     "fee.demand_needs_reminder",
 ];
 
-/// A principal above every bracket's top, in minor units.
-const PRINCIPAL_HUGE_MINOR: i64 = 1_000_000_000_000;
-
 /// Days a walk may take before it counts as stuck.
 const WALK_DAYS_MAX: i64 = 400;
 
@@ -219,12 +216,13 @@ fn carry_out(
         let Proposal::ChargeFee { fee, amount } = proposal else {
             panic!("{label}: only a fee follows the contact");
         };
-        // The strategy never asks more than the law allows on any claim (a typo guard: the
-        // gate caps to the case's own bracket).
-        let highest = law_cap_minor(gate, case, PRINCIPAL_HUGE_MINOR, *fee, local_day);
+        // The strategy never proposes more than the law's cap for the case's own claim (at
+        // the largest factor of its stages): the gate has nothing to cut but the totals.
+        let principal = case.original_principal.amount_minor();
+        let cap = law_cap_minor(gate, case, principal, *fee, local_day);
         assert!(
-            highest.is_some_and(|cap| amount.amount_minor() <= cap),
-            "{label}: proposes {amount}, more than the law allows any claim ({highest:?})"
+            cap.is_some_and(|cap| amount.amount_minor() <= cap),
+            "{label}: proposes {amount}, more than the law's cap {cap:?}"
         );
         let outcome = decide(gate, proposal, case, slot);
         for reason in outcome.decision.denials() {

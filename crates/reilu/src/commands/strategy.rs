@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use reilu_core::Markets;
-use reilu_strategy::{Segment, Step, Strategy, StrategySet};
+use reilu_strategy::{FeeBand, Segment, Step, Strategy, StrategySet};
 
 use crate::commands::rules::load_book;
 use crate::context::Target;
@@ -92,7 +92,7 @@ fn print_steps(out: &mut impl Write, indent: &str, steps: &[Step]) -> anyhow::Re
             let amounts: Vec<String> = fee
                 .amounts_minor
                 .iter()
-                .map(|(currency, minor)| format!("{currency} {minor}"))
+                .map(|(currency, bands)| format!("{currency} {}", bands_text(bands)))
                 .collect();
             format!(
                 " fee {} {} (minor units)",
@@ -112,6 +112,21 @@ fn print_steps(out: &mut impl Write, indent: &str, steps: &[Step]) -> anyhow::Re
         )?;
     }
     Ok(())
+}
+
+/// `500` for one amount; `≤10000: 1400, ≤100000: 2400, above: 5000` for bands.
+fn bands_text(bands: &[FeeBand]) -> String {
+    if let [only] = bands {
+        return only.amount_minor.to_string();
+    }
+    let parts: Vec<String> = bands
+        .iter()
+        .map(|band| match band.up_to_principal_minor {
+            Some(top) => format!("≤{top}: {}", band.amount_minor),
+            None => format!("above: {}", band.amount_minor),
+        })
+        .collect();
+    parts.join(", ")
 }
 
 fn segment_text(segment: &Segment) -> String {
