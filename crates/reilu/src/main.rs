@@ -66,6 +66,9 @@ enum Command {
     /// The gate's rule packs and calendars.
     #[command(subcommand)]
     Rules(commands::rules::RulesCommand),
+    /// The treatment strategies: which step comes when, per market and segment.
+    #[command(subcommand)]
+    Strategy(commands::strategy::StrategyCommand),
     /// Pay clients what was collected for them, less commission (pain.001 files and reports).
     Remit(commands::remit::RemitArgs),
     /// Move the company's own money (costs, commission) out of the client-money accounts.
@@ -147,6 +150,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
+        Command::Strategy(command) => commands::strategy::run(&target, command),
         Command::Check => commands::check::run(&target).await,
         Command::Reconcile(args) => commands::reconcile::run(&target, args).await,
         Command::Remit(args) => commands::remit::run(&target, args).await,

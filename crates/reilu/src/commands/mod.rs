@@ -20,6 +20,7 @@ pub mod remit;
 pub mod rules;
 pub mod run_day;
 pub mod serve;
+pub mod strategy;
 pub mod sweep;
 
 /// Prints a value as pretty JSON on stdout.
