@@ -63,8 +63,9 @@ pub struct MarketDay {
     pub finished: u64,
     /// Cases the strategy pauses (a hold, …).
     pub paused: u64,
-    /// Cases with no strategy for their market and segment.
-    pub without_strategy: u64,
+    /// Steps that propose nothing themselves (a legal review for an agent): they wait for
+    /// the agent.
+    pub for_agents: u64,
     /// Decisions made again because the case moved on meanwhile (a payment, a hold).
     pub decided_again: u64,
 }
@@ -246,11 +247,12 @@ impl<S: Store> App<S> {
             done: &done,
         };
         match strategies.plan(&snapshot.view, &progress, run_date) {
+            // A step that proposes nothing (a legal review) waits for an agent.
+            Plan::Due(step) if step.proposals.is_empty() => day.for_agents += 1,
             Plan::Due(step) => self.decide_step(snapshot, step, run_date, context, batch)?,
             Plan::Waiting { .. } => day.waiting += 1,
             Plan::Finished => day.finished += 1,
             Plan::Paused { .. } => day.paused += 1,
-            Plan::NoStrategy => day.without_strategy += 1,
         }
         Ok(())
     }
@@ -267,6 +269,7 @@ impl<S: Store> App<S> {
         batch: &mut Batch,
     ) -> AppResult<()> {
         let market = snapshot.view.market.as_str().to_owned();
+        let time_zone = snapshot.view.time_zone;
         let case_number = snapshot.case_number;
         let mut current = snapshot;
         let first = batch.decisions.len();
@@ -277,13 +280,22 @@ impl<S: Store> App<S> {
             let action = decision
                 .approved()
                 .map(|approved| approved.action().clone());
+            // The step is done on the customer's local day of the contact as approved: a
+            // letter the gate moved from a Sunday is done on the Monday, and the next step
+            // counts from there.
+            let done_on = match &action {
+                Some(ApprovedAction::Contact { at, .. }) => {
+                    at.with_timezone(&time_zone).date_naive()
+                }
+                _ => run_date,
+            };
             let effects = Effects {
                 step: (index == 0).then(|| StepDone {
                     strategy: step.strategy.clone(),
                     path: step.path.clone(),
                     variant: step.variant.clone(),
                     step_id: step.step_id.clone(),
-                    done_on: run_date.to_string(),
+                    done_on: done_on.to_string(),
                 }),
                 after: index.checked_sub(1).map(|before| first + before),
             };

@@ -6,7 +6,7 @@ pub mod api_batch;
 pub mod case_facts;
 pub mod cases;
 pub mod clients;
-// pub mod daily_run;
+pub mod daily_run;
 pub mod decisions;
 pub mod demo;
 mod demo_data;

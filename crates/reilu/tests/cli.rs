@@ -1485,3 +1485,91 @@ async fn reconcile_exits_1_while_a_statement_differs_from_the_ledger() {
         assert!(!refused.status.success(), "a reader needs a purpose");
     }
 }
+
+/// A count from the store under test.
+async fn count_of(url: &str, sql: &str) -> i64 {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let count: (i64,) = sqlx::query_as(sql)
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    pool.close().await;
+    count.0
+}
+
+/// The daily run killed with SIGKILL at several points and started again finishes the day
+/// with every step done once — the same steps and fees as a run never interrupted (a twin
+/// store with the same portfolio) — and the same date a third time does nothing.
+#[tokio::test]
+async fn a_day_run_killed_at_random_points_does_every_step_once_when_run_again() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let twin_stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let twin = clis(&twin_stores[..1])
+        .pop()
+        .unwrap_or_else(|| panic!("a store"));
+    twin.ok(&["demo", "--cases", "5000", "--seed", "7"]);
+    twin.ok(&["run-day", "--date", "2026-12-01"]);
+    let steps_sql = "SELECT COUNT(*) FROM case_steps";
+    let fees_sql = "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM case_charges";
+    let twin_steps = count_of(&twin.test.url, steps_sql).await;
+    let twin_fees = count_of(&twin.test.url, fees_sql).await;
+    assert!(twin_steps > 1000, "{twin_steps} steps");
+    for cli in clis(&stores) {
+        cli.ok(&["demo", "--cases", "5000", "--seed", "7"]);
+        // Killed once early (opening, interest) and then each time a page of steps has
+        // just been committed, so the next start resumes in the middle of the day.
+        let mut child = cli
+            .command(&["run-day", "--date", "2026-12-01"])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        for _ in 0..2 {
+            let before = count_of(&cli.test.url, steps_sql).await;
+            let mut child = cli
+                .command(&["run-day", "--date", "2026-12-01"])
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let deadline = Instant::now() + Duration::from_secs(120);
+            while Instant::now() < deadline && count_of(&cli.test.url, steps_sql).await == before {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let interrupted = count_of(&cli.test.url, steps_sql).await;
+        assert!(
+            interrupted > 0 && interrupted < twin_steps,
+            "{}: the kills fell inside the day ({interrupted} of {twin_steps} steps)",
+            cli.test.backend_name
+        );
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        let name = cli.test.backend_name;
+        assert_eq!(
+            count_of(&cli.test.url, steps_sql).await,
+            twin_steps,
+            "{name}"
+        );
+        assert_eq!(count_of(&cli.test.url, fees_sql).await, twin_fees, "{name}");
+        let doubled = "SELECT COUNT(*) FROM (SELECT case_number FROM case_contacts \
+                       GROUP BY case_number HAVING COUNT(*) > 1) twice";
+        assert_eq!(count_of(&cli.test.url, doubled).await, 0, "{name}");
+        let again = cli.ok(&["run-day", "--date", "2026-12-01"]);
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("finished before"),
+            "{name}"
+        );
+        assert_eq!(
+            count_of(&cli.test.url, steps_sql).await,
+            twin_steps,
+            "{name}"
+        );
+        cli.ok(&["check"]);
+    }
+}

@@ -75,6 +75,22 @@ fn print_summary(summary: &RunDaySummary) -> anyhow::Result<()> {
         write!(out, ", {}", total.amount)?;
     }
     writeln!(out)?;
+    if interest.denied > 0 {
+        let reasons: Vec<String> = interest
+            .denied_by_reason
+            .iter()
+            .map(|(reason, count)| format!("{reason} {count}"))
+            .collect();
+        writeln!(
+            out,
+            "  interest refused on {} case(s): {}",
+            interest.denied,
+            reasons.join(", ")
+        )?;
+    }
+    for gap in &interest.rate_warnings {
+        writeln!(out, "warning: {}", crate::commands::rates::gap_text(gap))?;
+    }
     for (market, day) in &summary.markets {
         writeln!(out, "  {market}: {} case(s)", day.cases)?;
         let list = |map: &std::collections::BTreeMap<String, u64>| {
@@ -99,12 +115,17 @@ fn print_summary(summary: &RunDaySummary) -> anyhow::Result<()> {
             writeln!(out, "    changed by the gate: {}", day.changed)?;
         }
         if day.denied > 0 {
-            writeln!(out, "    denied:   {} ({})", day.denied, list(&day.denied_by_rule))?;
+            writeln!(
+                out,
+                "    denied:   {} ({})",
+                day.denied,
+                list(&day.denied_by_rule)
+            )?;
         }
         writeln!(
             out,
-            "    waiting {}, path done {}, paused {}, without a strategy {}",
-            day.waiting, day.finished, day.paused, day.without_strategy
+            "    waiting {}, path done {}, paused {}, for an agent {}",
+            day.waiting, day.finished, day.paused, day.for_agents
         )?;
     }
     Ok(())
