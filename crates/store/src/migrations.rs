@@ -86,6 +86,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "journal_chains",
         include_str!("../migrations/sqlite/0015_journal_chains.sql"),
     ),
+    (
+        16,
+        "outbox",
+        include_str!("../migrations/sqlite/0016_outbox.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -162,6 +167,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         15,
         "journal_chains",
         include_str!("../migrations/postgres/0015_journal_chains.sql"),
+    ),
+    (
+        16,
+        "outbox",
+        include_str!("../migrations/postgres/0016_outbox.sql"),
     ),
 ];
 
