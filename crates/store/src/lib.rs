@@ -323,12 +323,14 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         messages: &[NewOutboxMessage],
     ) -> impl Future<Output = StoreResult<()>> + Send;
 
-    /// Leases up to `limit` due messages to `worker` (see `DeliveryPolicy::lease_ms`), after
+    /// Leases up to `limit` due messages of `channels` to `worker` (see
+    /// `DeliveryPolicy::lease_ms`), after
     /// putting messages whose lease expired back in the queue (or dead, after their last
     /// attempt). Two workers never hold the same message.
     fn lease_messages(
         &self,
         worker: &str,
+        channels: &[&str],
         limit: i64,
         policy: &DeliveryPolicy,
         now_ms: i64,

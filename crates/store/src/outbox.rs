@@ -223,10 +223,14 @@ pub(crate) async fn enqueue(store: &SqlStore, messages: &[NewOutboxMessage]) -> 
 pub(crate) async fn lease(
     store: &SqlStore,
     worker: &str,
+    channels: &[&str],
     limit: i64,
     policy: &DeliveryPolicy,
     now_ms: i64,
 ) -> StoreResult<Vec<OutboxMessage>> {
+    if channels.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut transaction = store.pool().begin().await?;
     release_expired(&mut transaction, policy, now_ms).await?;
     // PostgreSQL: rows another worker is leasing right now are skipped, not waited for.
@@ -235,10 +239,22 @@ pub(crate) async fn lease(
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    // The channel names are the caller's constants, never input; each is checked anyway.
+    if let Some(bad) = channels
+        .iter()
+        .find(|c| !c.chars().all(|c| c.is_ascii_lowercase()))
+    {
+        return Err(StoreError::Conflict(format!("not a channel name: {bad}")));
+    }
+    let channel_list = channels
+        .iter()
+        .map(|channel| format!("'{channel}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let sql = format!(
         "UPDATE outbox_messages SET state = 'sending', attempts = attempts + 1, \
          lease_until_ms = $1, leased_by = $2 WHERE id IN (SELECT id FROM outbox_messages \
-         WHERE state = 'queued' AND next_attempt_ms <= $3 \
+         WHERE state = 'queued' AND next_attempt_ms <= $3 AND channel IN ({channel_list}) \
          ORDER BY next_attempt_ms, id LIMIT $4{skip_locked}) RETURNING {COLUMNS}"
     );
     let rows = sqlx::query(&sql)

@@ -407,11 +407,12 @@ impl Store for SqlStore {
     async fn lease_messages(
         &self,
         worker: &str,
+        channels: &[&str],
         limit: i64,
         policy: &crate::DeliveryPolicy,
         now_ms: i64,
     ) -> StoreResult<Vec<crate::OutboxMessage>> {
-        crate::outbox::lease(self, worker, limit, policy, now_ms).await
+        crate::outbox::lease(self, worker, channels, limit, policy, now_ms).await
     }
 
     async fn record_attempts(

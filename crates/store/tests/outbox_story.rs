@@ -100,7 +100,7 @@ async fn two_workers_never_lease_the_same_message() {
                 let mut mine = Vec::new();
                 loop {
                     let leased = store
-                        .lease_messages(&format!("w{worker}"), 7, &policy(), AT_MS)
+                        .lease_messages(&format!("w{worker}"), &["email"], 7, &policy(), AT_MS)
                         .await
                         .unwrap_or_else(|e| panic!("{e}"));
                     if leased.is_empty() {
@@ -136,7 +136,9 @@ async fn a_failing_message_backs_off_goes_dead_and_can_be_retried() {
             .unwrap_or_else(|e| panic!("{e}"));
         let mut now_ms = AT_MS;
         for (attempt, wait_ms) in [(1, 1_000), (2, 2_000)] {
-            let leased = store.lease_messages("w", 10, &policy(), now_ms).await;
+            let leased = store
+                .lease_messages("w", &["email"], 10, &policy(), now_ms)
+                .await;
             let leased = leased.unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(leased.len(), 1, "{name}: attempt {attempt}");
             assert_eq!(leased[0].attempts, attempt, "{name}");
@@ -153,13 +155,13 @@ async fn a_failing_message_backs_off_goes_dead_and_can_be_retried() {
             assert_eq!(stored.next_attempt_ms, now_ms + wait_ms, "{name}: backoff");
             // Not due before its time.
             let early = store
-                .lease_messages("w", 10, &policy(), now_ms + wait_ms - 1)
+                .lease_messages("w", &["email"], 10, &policy(), now_ms + wait_ms - 1)
                 .await;
             assert!(early.unwrap_or_else(|e| panic!("{e}")).is_empty(), "{name}");
             now_ms += wait_ms;
         }
         let leased = store
-            .lease_messages("w", 10, &policy(), now_ms)
+            .lease_messages("w", &["email"], 10, &policy(), now_ms)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         store
@@ -172,7 +174,7 @@ async fn a_failing_message_backs_off_goes_dead_and_can_be_retried() {
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(dead.len(), 1, "{name}: dead after the third failure");
         let later = store
-            .lease_messages("w", 10, &policy(), now_ms + 10_000_000)
+            .lease_messages("w", &["email"], 10, &policy(), now_ms + 10_000_000)
             .await;
         assert!(
             later.unwrap_or_else(|e| panic!("{e}")).is_empty(),
@@ -193,7 +195,7 @@ async fn a_failing_message_backs_off_goes_dead_and_can_be_retried() {
             "{name}: only dead messages"
         );
         let leased = store
-            .lease_messages("w", 10, &policy(), now_ms)
+            .lease_messages("w", &["email"], 10, &policy(), now_ms)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(leased.len(), 1, "{name}: retried");
@@ -243,12 +245,12 @@ async fn a_worker_that_dies_after_sending_costs_at_most_one_more_send() {
         // Worker A leases and sends, then dies before recording: nothing more happens until
         // its lease runs out.
         let first = store
-            .lease_messages("a", 10, &policy(), AT_MS)
+            .lease_messages("a", &["email"], 10, &policy(), AT_MS)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(first.len(), 1, "{name}");
         let during = store
-            .lease_messages("b", 10, &policy(), AT_MS + 59_999)
+            .lease_messages("b", &["email"], 10, &policy(), AT_MS + 59_999)
             .await;
         assert!(
             during.unwrap_or_else(|e| panic!("{e}")).is_empty(),
@@ -257,7 +259,7 @@ async fn a_worker_that_dies_after_sending_costs_at_most_one_more_send() {
         // Worker B takes it after the lease expired, sends again and records.
         let expired_ms = AT_MS + 60_000;
         let second = store
-            .lease_messages("b", 10, &policy(), expired_ms)
+            .lease_messages("b", &["email"], 10, &policy(), expired_ms)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(second.len(), 1, "{name}: the expired lease is taken over");
@@ -268,7 +270,7 @@ async fn a_worker_that_dies_after_sending_costs_at_most_one_more_send() {
             .unwrap_or_else(|e| panic!("{e}"));
         // No third send, ever.
         let after = store
-            .lease_messages("c", 10, &policy(), expired_ms + 10_000_000)
+            .lease_messages("c", &["email"], 10, &policy(), expired_ms + 10_000_000)
             .await;
         assert!(
             after.unwrap_or_else(|e| panic!("{e}")).is_empty(),
