@@ -142,3 +142,39 @@ pub fn open_message(vault: &Vault, message: &OutboxMessage) -> AppResult<Deliver
         content: serde_json::from_slice(&content).map_err(damaged)?,
     })
 }
+
+impl<S: reilu_store::Store> crate::App<S> {
+    /// Opens an outbox message's recipient and content for `reader` (who) and `purpose`
+    /// (why), journaled before it is opened as every read of personal data is.
+    pub async fn read_outbox_message(
+        &self,
+        id: i64,
+        reader: &str,
+        purpose: &str,
+    ) -> AppResult<Deliverable> {
+        if reader.trim().is_empty() || purpose.trim().is_empty() {
+            return Err(AppError::Invalid(
+                "say who reads personal data and why".into(),
+            ));
+        }
+        let message = self.store().outbox_message(id).await?;
+        let message =
+            message.ok_or_else(|| AppError::NotFound(format!("no outbox message {id}")))?;
+        let case = self.store().case_by_number(message.case_number).await?;
+        let subject = case
+            .map(|case| format!("customer:{}", case.customer_id))
+            .unwrap_or_else(|| format!("case:{}", message.case_number));
+        let payload = serde_json::json!({
+            "outbox_id": id, "case_number": message.case_number, "purpose": purpose.trim(),
+        });
+        let entry = reilu_store::NewJournalEntry {
+            at_ms: self.now_ms(),
+            actor: reader.trim().to_owned(),
+            kind: "personal_data.read".into(),
+            subject,
+            payload: payload.to_string(),
+        };
+        self.store().append_journal(&entry).await?;
+        open_message(&self.vault, &message)
+    }
+}

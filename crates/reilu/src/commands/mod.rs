@@ -13,6 +13,7 @@ pub mod import;
 pub mod import_payments;
 pub mod journal;
 pub mod operators;
+pub mod outbox;
 pub mod payments;
 pub mod rates;
 pub mod reconcile;
