@@ -4,6 +4,7 @@ pub mod account;
 pub mod accrue;
 pub mod bench;
 pub mod bench_ledger;
+pub mod bench_outbox;
 pub mod bench_payments;
 pub mod case;
 pub mod check;
