@@ -13,6 +13,7 @@ mod demo_data;
 pub mod intake;
 pub mod interest;
 pub mod operators;
+pub mod outbox;
 pub mod payments;
 pub mod payout;
 pub mod personal_data;

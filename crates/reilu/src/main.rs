@@ -86,6 +86,11 @@ enum Command {
     /// The journal: verify its chain, sign checkpoints of it, show the signing key.
     #[command(subcommand)]
     Journal(commands::journal::JournalCommand),
+    /// Run the delivery workers alone: send due outbox messages (e-mail, SMS, or the sinks).
+    Deliver(commands::outbox::DeliverArgs),
+    /// The outbox: list, show and retry messages.
+    #[command(subcommand)]
+    Outbox(commands::outbox::OutboxCommand),
     /// Measure throughput (see the README's performance section).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -158,6 +163,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Accrue(args) => commands::accrue::run(&target, args).await,
         Command::RunDay(args) => commands::run_day::run(&target, args).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
+        Command::Deliver(args) => commands::outbox::deliver(&target, args).await,
+        Command::Outbox(command) => commands::outbox::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }
 }

@@ -25,6 +25,7 @@ mod migrations;
 mod models;
 mod money_out;
 mod operators;
+mod outbox;
 mod payments;
 mod payments_plan;
 mod payouts;
@@ -59,6 +60,10 @@ pub use ledger::entries_hash;
 pub use models::*;
 pub use money_out::PayoutStore;
 pub use operators::{NewOperator, OperatorRow, Revocation};
+pub use outbox::{
+    AttemptOutcome, AttemptRecord, DeliveryPolicy, NewOutboxMessage, OutboxAttemptRow,
+    OutboxMessage, OutboxState,
+};
 pub use payments::{PAYMENTS_PER_TRANSACTION, PaymentImport};
 pub use payments_plan::{ChunkFacts, ChunkPlanner, PAYMENTS_PER_BATCH_MAX, PlannedChunk};
 pub use payouts::{
@@ -353,4 +358,61 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
 
     /// Every published late rate, by market and start.
     fn published_rates(&self) -> impl Future<Output = StoreResult<Vec<PublishedRateRow>>> + Send;
+    /// Writes messages to the outbox in one transaction of their own (the executor writes
+    /// them in the decision's); a message whose decision id is there already is skipped.
+    fn enqueue_messages(
+        &self,
+        messages: &[NewOutboxMessage],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Leases up to `limit` due messages of `channels` to `worker` (see
+    /// `DeliveryPolicy::lease_ms`), after
+    /// putting messages whose lease expired back in the queue (or dead, after their last
+    /// attempt). Two workers never hold the same message.
+    fn lease_messages(
+        &self,
+        worker: &str,
+        channels: &[&str],
+        limit: i64,
+        policy: &DeliveryPolicy,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxMessage>>> + Send;
+
+    /// Records delivery attempts in one transaction: sent, or failed with the next attempt
+    /// after a backoff, or dead after `DeliveryPolicy::attempts_max`.
+    fn record_attempts(
+        &self,
+        records: &[AttemptRecord],
+        policy: &DeliveryPolicy,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+
+    /// Outbox messages in a state (all when `None`), oldest first, at most `limit`.
+    fn outbox_messages(
+        &self,
+        state: Option<OutboxState>,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxMessage>>> + Send;
+
+    fn outbox_message(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = StoreResult<Option<OutboxMessage>>> + Send;
+
+    /// A message's attempts in the order they were recorded.
+    fn outbox_attempts(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxAttemptRow>>> + Send;
+
+    /// Puts a dead message back in the queue, journaled; false when no dead message has `id`.
+    fn retry_message(
+        &self,
+        id: i64,
+        actor: &str,
+        now_ms: i64,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
+
+    /// How many outbox messages are in each state.
+    fn outbox_counts(&self) -> impl Future<Output = StoreResult<Vec<(OutboxState, i64)>>> + Send;
 }

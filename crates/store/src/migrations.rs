@@ -87,6 +87,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_journal_chains.sql"),
     ),
     (
+        16,
+        "outbox",
+        include_str!("../migrations/sqlite/0016_outbox.sql"),
+    ),
+    (
         17,
         "daily_run",
         include_str!("../migrations/sqlite/0017_daily_run.sql"),
@@ -167,6 +172,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         15,
         "journal_chains",
         include_str!("../migrations/postgres/0015_journal_chains.sql"),
+    ),
+    (
+        16,
+        "outbox",
+        include_str!("../migrations/postgres/0016_outbox.sql"),
     ),
     (
         17,

@@ -446,6 +446,53 @@ impl Store for SqlStore {
     async fn published_rates(&self) -> StoreResult<Vec<crate::PublishedRateRow>> {
         crate::rates::all(self).await
     }
+    async fn enqueue_messages(&self, messages: &[crate::NewOutboxMessage]) -> StoreResult<()> {
+        crate::outbox::enqueue(self, messages).await
+    }
+
+    async fn lease_messages(
+        &self,
+        worker: &str,
+        channels: &[&str],
+        limit: i64,
+        policy: &crate::DeliveryPolicy,
+        now_ms: i64,
+    ) -> StoreResult<Vec<crate::OutboxMessage>> {
+        crate::outbox::lease(self, worker, channels, limit, policy, now_ms).await
+    }
+
+    async fn record_attempts(
+        &self,
+        records: &[crate::AttemptRecord],
+        policy: &crate::DeliveryPolicy,
+        now_ms: i64,
+    ) -> StoreResult<()> {
+        crate::outbox::record(self, records, policy, now_ms).await
+    }
+
+    async fn outbox_messages(
+        &self,
+        state: Option<crate::OutboxState>,
+        limit: i64,
+    ) -> StoreResult<Vec<crate::OutboxMessage>> {
+        crate::outbox::list(self, state, limit).await
+    }
+
+    async fn outbox_message(&self, id: i64) -> StoreResult<Option<crate::OutboxMessage>> {
+        crate::outbox::by_id(self, id).await
+    }
+
+    async fn outbox_attempts(&self, id: i64) -> StoreResult<Vec<crate::OutboxAttemptRow>> {
+        crate::outbox::attempts(self, id).await
+    }
+
+    async fn retry_message(&self, id: i64, actor: &str, now_ms: i64) -> StoreResult<bool> {
+        crate::outbox::retry(self, id, actor, now_ms).await
+    }
+
+    async fn outbox_counts(&self) -> StoreResult<Vec<(crate::OutboxState, i64)>> {
+        crate::outbox::counts(self).await
+    }
 }
 
 #[cfg(test)]

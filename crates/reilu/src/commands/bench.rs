@@ -39,6 +39,8 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The outbox draining N e-mails into an SMTP server vs. a plain loop over one connection.
+    Outbox(crate::commands::bench_outbox::OutboxBenchArgs),
     /// One phase of `bench intake`, in its own process (used by `bench intake`).
     #[command(hide = true)]
     IntakePhase(PhaseArgs),
@@ -117,6 +119,23 @@ impl PhaseReport {
 pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitCode> {
     match command {
         BenchCommand::Intake(args) => intake(args).await,
+        BenchCommand::Outbox(args) => {
+            let json = args.json;
+            let report = crate::commands::bench_outbox::run(args).await?;
+            if json {
+                print_json(&report)?;
+            } else {
+                println!(
+                    "outbox bench, {} e-mails\n  plain loop, one connection: {:>9.0} /s\n  outbox enqueue:             {:>9.0} /s\n  outbox drain (workers):     {:>9.0} /s\n  outbox / plain loop:        {:>9.2}",
+                    report.messages,
+                    report.plain_loop_per_second,
+                    report.enqueue_per_second,
+                    report.outbox_per_second,
+                    report.ratio
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         BenchCommand::Payments { cases, dir, json } => {
             let dir = dir.unwrap_or_else(|| {
                 std::env::temp_dir().join(format!("reilu-bench-payments-{}", std::process::id()))

@@ -46,6 +46,11 @@ pub struct ServeArgs {
     /// Seed of the demo portfolio.
     #[arg(long, default_value_t = 1)]
     demo_seed: u64,
+    /// Do not run the outbox's delivery workers in this process.
+    #[arg(long)]
+    no_delivery: bool,
+    #[command(flatten)]
+    delivery: crate::commands::outbox::DeliveryArgs,
 }
 
 pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -70,10 +75,45 @@ pub async fn run(target: &Target, args: ServeArgs) -> anyhow::Result<ExitCode> {
         body_timeout: Duration::from_secs(args.body_timeout_secs),
         ..reilu_web::WebConfig::in_data_folder(&target.data)
     };
-    reilu_web::serve(app, &config, listener, stop_requested())
-        .await
-        .with_context(|| format!("cannot serve on {bound}"))?;
+    let workers = start_delivery(target, &app, &args)?;
+    let served = reilu_web::serve(app, &config, listener, stop_requested()).await;
+    if let Some((stop, handles)) = workers {
+        let _ = stop.send(true);
+        for handle in handles {
+            let _ = handle.await;
+        }
+    }
+    served.with_context(|| format!("cannot serve on {bound}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+type Workers = (
+    tokio::sync::watch::Sender<bool>,
+    Vec<tokio::task::JoinHandle<()>>,
+);
+
+/// Starts the delivery workers unless told not to; `--demo` delivers to the sinks in the
+/// data folder. Without any channel configured there is nothing to start.
+fn start_delivery(
+    target: &Target,
+    app: &reilu_app::App<reilu_store::SqlStore>,
+    args: &ServeArgs,
+) -> anyhow::Result<Option<Workers>> {
+    if args.no_delivery {
+        return Ok(None);
+    }
+    let mut delivery = args.delivery.clone();
+    delivery.sink |= args.demo;
+    let worker = delivery.worker(target, app)?;
+    if worker.channels.names().is_empty() {
+        tracing::info!("no delivery channel configured: the outbox is not drained here");
+        return Ok(None);
+    }
+    tracing::info!(channels = ?worker.channels.names(), "delivery workers started");
+    Ok(Some(crate::commands::outbox::spawn_workers(
+        &worker,
+        delivery.workers,
+    )))
 }
 
 /// What the server says when it starts: where it runs, on which store and rules, the logins

@@ -1,0 +1,21 @@
+// The message templates compiled into Reilu: (template id, language, TOML text).
+[
+    ("reminder", "fi", include_str!("../../../../templates/messages/reminder.fi.toml")),
+    ("reminder", "sv", include_str!("../../../../templates/messages/reminder.sv.toml")),
+    ("reminder", "en", include_str!("../../../../templates/messages/reminder.en.toml")),
+    ("demand", "fi", include_str!("../../../../templates/messages/demand.fi.toml")),
+    ("demand", "sv", include_str!("../../../../templates/messages/demand.sv.toml")),
+    ("demand", "en", include_str!("../../../../templates/messages/demand.en.toml")),
+    ("repeat_demand", "fi", include_str!("../../../../templates/messages/repeat_demand.fi.toml")),
+    ("repeat_demand", "sv", include_str!("../../../../templates/messages/repeat_demand.sv.toml")),
+    ("repeat_demand", "en", include_str!("../../../../templates/messages/repeat_demand.en.toml")),
+    ("payment_nudge", "fi", include_str!("../../../../templates/messages/payment_nudge.fi.toml")),
+    ("payment_nudge", "sv", include_str!("../../../../templates/messages/payment_nudge.sv.toml")),
+    ("payment_nudge", "en", include_str!("../../../../templates/messages/payment_nudge.en.toml")),
+    ("plan_followup", "fi", include_str!("../../../../templates/messages/plan_followup.fi.toml")),
+    ("plan_followup", "sv", include_str!("../../../../templates/messages/plan_followup.sv.toml")),
+    ("plan_followup", "en", include_str!("../../../../templates/messages/plan_followup.en.toml")),
+    ("call_script", "fi", include_str!("../../../../templates/messages/call_script.fi.toml")),
+    ("call_script", "sv", include_str!("../../../../templates/messages/call_script.sv.toml")),
+    ("call_script", "en", include_str!("../../../../templates/messages/call_script.en.toml")),
+]

@@ -1,0 +1,349 @@
+//! The channels a message leaves by: e-mail over SMTP (lettre, one pooled transport), SMS
+//! through an HTTP provider (a JSON POST), and in demo mode files under `<data>/outbox/` so a
+//! user sees what would have been sent. Each channel passes the outbox id on, as the e-mail's
+//! Message-ID and the SMS provider's `Idempotency-Key`, so a message sent again after a
+//! worker died is recognisable as the same message.
+
+use std::future::Future;
+use std::io::Write;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::Deliverable;
+
+/// Why a send failed, without personal data: recorded with the attempt.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ChannelError(pub String);
+
+/// The outcome of a send: the provider's id of the message, when it gave one.
+pub type SendResult = Result<Option<String>, ChannelError>;
+
+/// One channel's way out.
+pub trait Sender: Send + Sync {
+    fn send<'a>(
+        &'a self,
+        message: &'a Deliverable,
+    ) -> Pin<Box<dyn Future<Output = SendResult> + Send + 'a>>;
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain text (a relay on the same host, or tests).
+    None,
+    /// Plain connection upgraded with STARTTLS (port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl SmtpSecurity {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "none" => Some(SmtpSecurity::None),
+            "starttls" => Some(SmtpSecurity::StartTls),
+            "tls" => Some(SmtpSecurity::Tls),
+            _ => None,
+        }
+    }
+}
+
+/// Where e-mail goes. Credentials come from the environment (`REILU_SMTP_USERNAME`,
+/// `REILU_SMTP_PASSWORD`), never from flags, so they stay out of process listings.
+#[derive(Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub security: SmtpSecurity,
+    pub credentials: Option<(String, String)>,
+    /// The From address; its domain also names the Message-IDs.
+    pub from: String,
+    /// Connections the pool keeps open at most.
+    pub connections_max: u32,
+}
+
+impl std::fmt::Debug for SmtpConfig {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("security", &self.security)
+            .field("credentials", &self.credentials.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds the e-mail of a message: From, To, the subject, text and HTML parts, and a
+/// Message-ID made from the outbox id.
+pub fn email_of(message: &Deliverable, from: &Mailbox) -> Result<Message, ChannelError> {
+    let to: Mailbox = message
+        .recipient
+        .address
+        .parse()
+        .map_err(|_| ChannelError("the recipient's e-mail address does not parse".into()))?;
+    let domain = from.email.domain();
+    let text = message.content.text.clone();
+    let html = message.content.html.clone().unwrap_or_default();
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(message.content.subject.clone().unwrap_or_default())
+        .message_id(Some(message_id(message.id, domain)))
+        .multipart(MultiPart::alternative_plain_html(text, html))
+        .map_err(|error| ChannelError(format!("the e-mail could not be built: {error}")))
+}
+
+/// The Message-ID of outbox message `id`: the same every time it is sent.
+pub fn message_id(id: i64, domain: &str) -> String {
+    format!("<outbox-{id}@{domain}>")
+}
+
+/// E-mail over SMTP with one pooled transport shared by every worker.
+#[derive(Clone)]
+pub struct SmtpSender {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpSender {
+    pub fn new(config: &SmtpConfig) -> Result<Self, ChannelError> {
+        let refused = |error: &dyn std::fmt::Display| ChannelError(format!("SMTP: {error}"));
+        let from: Mailbox = config.from.parse().map_err(|e| refused(&e))?;
+        let builder = match config.security {
+            SmtpSecurity::None => {
+                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
+            }
+            SmtpSecurity::StartTls => {
+                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
+                    .map_err(|e| refused(&e))?
+            }
+            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
+                .map_err(|e| refused(&e))?,
+        };
+        let mut builder = builder
+            .port(config.port)
+            .pool_config(PoolConfig::new().max_size(config.connections_max.max(1)));
+        if let Some((user, password)) = &config.credentials {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(SmtpSender {
+            transport: builder.build(),
+            from,
+        })
+    }
+}
+
+impl Sender for SmtpSender {
+    fn send<'a>(
+        &'a self,
+        message: &'a Deliverable,
+    ) -> Pin<Box<dyn Future<Output = SendResult> + Send + 'a>> {
+        Box::pin(async move {
+            let email = email_of(message, &self.from)?;
+            let response = self
+                .transport
+                .send(email)
+                .await
+                .map_err(|error| ChannelError(smtp_error_kind(&error)))?;
+            let said: Vec<&str> = response.message().collect();
+            Ok(Some(said.join(" ").chars().take(200).collect()))
+        })
+    }
+}
+
+/// The kind of an SMTP error; the server's text may quote the address, so it is left out.
+fn smtp_error_kind(error: &lettre::transport::smtp::Error) -> String {
+    let kind = if error.is_transient() {
+        "transient"
+    } else if error.is_permanent() {
+        "permanent"
+    } else if error.is_timeout() {
+        "timeout"
+    } else if error.is_tls() {
+        "tls"
+    } else {
+        "connection"
+    };
+    match error.status() {
+        Some(code) => format!("SMTP {kind} error {code}"),
+        None => format!("SMTP {kind} error"),
+    }
+}
+
+/// Where SMS go: the provider's URL and the token (from `REILU_SMS_TOKEN`).
+#[derive(Clone)]
+pub struct SmsConfig {
+    pub url: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for SmsConfig {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("SmsConfig")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// SMS through an HTTP provider: `POST url` with `{to, text, reference}`, a bearer token and
+/// the outbox id as `Idempotency-Key`.
+#[derive(Clone)]
+pub struct SmsSender {
+    client: reqwest::Client,
+    config: SmsConfig,
+}
+
+impl SmsSender {
+    pub fn new(config: SmsConfig) -> Result<Self, ChannelError> {
+        // reqwest is built without a crypto provider of its own; ring is the one lettre
+        // already brings (rustls deprecates it for lacking post-quantum key exchange, which
+        // only its aws-lc-rs provider has, a C build we avoid). Installing it a second time
+        // fails harmlessly.
+        #[allow(deprecated)]
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .build()
+            .map_err(|error| ChannelError(format!("SMS client: {error}")))?;
+        Ok(SmsSender { client, config })
+    }
+}
+
+/// The reference an SMS provider gets for outbox message `id`.
+pub fn sms_reference(id: i64) -> String {
+    format!("outbox-{id}")
+}
+
+impl Sender for SmsSender {
+    fn send<'a>(
+        &'a self,
+        message: &'a Deliverable,
+    ) -> Pin<Box<dyn Future<Output = SendResult> + Send + 'a>> {
+        Box::pin(async move {
+            let body = serde_json::json!({
+                "to": message.recipient.address,
+                "text": message.content.text,
+                "reference": sms_reference(message.id),
+            });
+            let response = self
+                .client
+                .post(&self.config.url)
+                .bearer_auth(&self.config.token)
+                .header("Idempotency-Key", sms_reference(message.id))
+                .json(&body)
+                .send()
+                .await
+                .map_err(|error| ChannelError(http_error_kind(&error)))?;
+            let status = response.status();
+            if !status.is_success() {
+                return Err(ChannelError(format!("SMS provider answered {status}")));
+            }
+            // A provider that names its message gets its id kept; the body is otherwise not
+            // needed.
+            let answer: Option<serde_json::Value> = response.json().await.ok();
+            Ok(answer
+                .as_ref()
+                .and_then(|value| value.get("id"))
+                .map(|id| id.to_string().trim_matches('"').to_owned()))
+        })
+    }
+}
+
+fn http_error_kind(error: &reqwest::Error) -> String {
+    if error.is_timeout() {
+        "SMS provider timed out".into()
+    } else if error.is_connect() {
+        "SMS provider unreachable".into()
+    } else {
+        "SMS request failed".into()
+    }
+}
+
+/// Demo mode: every channel writes files under `<data>/outbox/`, nothing leaves the machine.
+#[derive(Clone)]
+pub struct FileSink {
+    root: PathBuf,
+    from: Mailbox,
+    /// Appends to the JSON-lines files one at a time, so lines never interleave.
+    append_lock: Arc<Mutex<()>>,
+}
+
+impl FileSink {
+    pub fn new(root: PathBuf, from: &str) -> Result<Self, ChannelError> {
+        let from: Mailbox = from
+            .parse()
+            .map_err(|error| ChannelError(format!("from address: {error}")))?;
+        for folder in ["email", "letters"] {
+            std::fs::create_dir_all(root.join(folder))
+                .map_err(|error| ChannelError(format!("outbox folder: {error}")))?;
+        }
+        Ok(FileSink {
+            root,
+            from,
+            append_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    fn write(&self, message: &Deliverable) -> SendResult {
+        let failed = |error: std::io::Error| ChannelError(format!("sink: {}", error.kind()));
+        match message.channel.as_str() {
+            "email" => {
+                let path = self.root.join("email").join(format!("{}.eml", message.id));
+                let email = email_of(message, &self.from)?;
+                std::fs::write(&path, email.formatted()).map_err(failed)?;
+            }
+            "letter" => {
+                let path = self
+                    .root
+                    .join("letters")
+                    .join(format!("{}.txt", message.id));
+                let text = format!(
+                    "{}\n{}\n\n{}\n",
+                    message.recipient.name, message.recipient.address, message.content.text
+                );
+                std::fs::write(&path, text).map_err(failed)?;
+            }
+            channel => {
+                let file = if channel == "sms" {
+                    "sms.jsonl"
+                } else {
+                    "calls.jsonl"
+                };
+                let line = serde_json::json!({
+                    "id": message.id,
+                    "case_number": message.case_number,
+                    "to": message.recipient.address,
+                    "name": message.recipient.name,
+                    "text": message.content.text,
+                    "reference": sms_reference(message.id),
+                });
+                let _guard = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
+                let mut handle = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.root.join(file))
+                    .map_err(failed)?;
+                writeln!(handle, "{line}").map_err(failed)?;
+            }
+        }
+        Ok(Some(format!("sink:{}", message.channel)))
+    }
+}
+
+impl Sender for FileSink {
+    fn send<'a>(
+        &'a self,
+        message: &'a Deliverable,
+    ) -> Pin<Box<dyn Future<Output = SendResult> + Send + 'a>> {
+        Box::pin(async move { self.write(message) })
+    }
+}
