@@ -1516,7 +1516,11 @@ async fn a_day_run_killed_at_random_points_does_every_step_once_when_run_again()
     let fees_sql = "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM case_charges";
     let twin_steps = count_of(&twin.test.url, steps_sql).await;
     let twin_fees = count_of(&twin.test.url, fees_sql).await;
+    let messages_sql = "SELECT COUNT(*) FROM outbox_messages";
+    let twin_messages = count_of(&twin.test.url, messages_sql).await;
     assert!(twin_steps > 1000, "{twin_steps} steps");
+    // Every step of the first day is a contact, and every contact's message is in the outbox.
+    assert_eq!(twin_messages, twin_steps);
     for cli in clis(&stores) {
         cli.ok(&["demo", "--cases", "5000", "--seed", "7"]);
         // Killed once early (opening, interest) and then each time a page of steps has
@@ -1557,6 +1561,11 @@ async fn a_day_run_killed_at_random_points_does_every_step_once_when_run_again()
             "{name}"
         );
         assert_eq!(count_of(&cli.test.url, fees_sql).await, twin_fees, "{name}");
+        assert_eq!(
+            count_of(&cli.test.url, messages_sql).await,
+            twin_messages,
+            "{name}"
+        );
         let doubled = "SELECT COUNT(*) FROM (SELECT case_number FROM case_contacts \
                        GROUP BY case_number HAVING COUNT(*) > 1) twice";
         assert_eq!(count_of(&cli.test.url, doubled).await, 0, "{name}");

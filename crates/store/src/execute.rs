@@ -52,6 +52,8 @@ pub struct Effects {
     /// it (a fee decided on the case after its letter was approved): it is carried out only if
     /// that one is, on that one's version plus one, and is stale otherwise.
     pub after: Option<usize>,
+    /// The message the approved contact sends: enqueued in the outbox with the decision.
+    pub message: Option<crate::NewOutboxMessage>,
 }
 
 /// A strategy step carried out on a case (the `case_steps` row).
@@ -445,7 +447,28 @@ async fn write_records(
         }
     }
     insert_accruals(transaction, &accruals, at_ms, backend).await?;
-    insert_steps(transaction, planned, at_ms).await
+    insert_steps(transaction, planned, at_ms).await?;
+    // The messages of the contacts carried out, in the decision's transaction: a message is
+    // in the outbox exactly when its contact was approved and recorded.
+    let mut messages = Vec::new();
+    for item in planned {
+        let (Execution::Executed { .. }, Some(message)) = (item.outcome, &item.effects.message)
+        else {
+            continue;
+        };
+        // The message's seal is bound to its decision id: one carried by another decision
+        // would be another decision's message.
+        if message.decision_id != item.decision.id().as_str()
+            || message.case_number != item.decision.case_number()
+        {
+            return Err(StoreError::Conflict(format!(
+                "case {}: a message was handed to the executor with another decision",
+                item.decision.case_number()
+            )));
+        }
+        messages.push(message.clone());
+    }
+    crate::outbox::enqueue_in(transaction, &messages, backend).await
 }
 
 /// The strategy steps the carried-out decisions did. A step the case has done already (the

@@ -18,4 +18,7 @@
     ("call_script", "fi", include_str!("../../../../templates/messages/call_script.fi.toml")),
     ("call_script", "sv", include_str!("../../../../templates/messages/call_script.sv.toml")),
     ("call_script", "en", include_str!("../../../../templates/messages/call_script.en.toml")),
+    ("support", "fi", include_str!("../../../../templates/messages/support.fi.toml")),
+    ("support", "sv", include_str!("../../../../templates/messages/support.sv.toml")),
+    ("support", "en", include_str!("../../../../templates/messages/support.en.toml")),
 ]

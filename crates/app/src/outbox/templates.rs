@@ -11,13 +11,14 @@ use serde::{Deserialize, Serialize};
 use crate::{AppError, AppResult};
 
 /// The template ids the daily run may ask for.
-pub const TEMPLATE_IDS: [&str; 6] = [
+pub const TEMPLATE_IDS: [&str; 7] = [
     "reminder",
     "demand",
     "repeat_demand",
     "payment_nudge",
     "plan_followup",
     "call_script",
+    "support",
 ];
 
 /// The languages every template is written in.

@@ -21,8 +21,14 @@ use reilu_store::{
 use reilu_strategy::{CaseProgress, DoneStep, Plan, PlannedStep, StrategySet};
 use serde::Serialize;
 
+mod messages;
+
+use messages::{Addressee, Outgoing, message_for, reachable};
+use reilu_rules::model::Proposal;
+
 use crate::decisions::{new_decision_id, parse_date};
 use crate::interest::{AccrualSummary, CASES_PER_PAGE, case_terms};
+use crate::outbox::Templates;
 use crate::{App, AppError, AppResult};
 
 /// Who the journal says proposed: the run is the system's.
@@ -68,6 +74,8 @@ pub struct MarketDay {
     pub for_agents: u64,
     /// Decisions made again because the case moved on meanwhile (a payment, a hold).
     pub decided_again: u64,
+    /// Contacts sent by letter because the customer has no address for the step's channel.
+    pub by_letter_instead: u64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -100,7 +108,6 @@ struct Tallied {
 struct Batch {
     decisions: Vec<(CaseDecision, Effects)>,
     tallied: Vec<Tallied>,
-    cases: Vec<i64>,
 }
 
 impl<S: Store> App<S> {
@@ -140,9 +147,15 @@ impl<S: Store> App<S> {
             interest,
             ..RunDaySummary::default()
         };
-        let context = Context {
-            now: run_instant(run_date, now),
-            actor: Actor::System,
+        let templates = Templates::builtin()?;
+        let day = Day {
+            strategies,
+            templates: &templates,
+            run_date,
+            context: Context {
+                now: run_instant(run_date, now),
+                actor: Actor::System,
+            },
         };
         let mut after = 0;
         loop {
@@ -152,8 +165,7 @@ impl<S: Store> App<S> {
                 .await?;
             let Some(last) = page.last() else { break };
             after = last.case_number;
-            self.run_page(strategies, &page, run_date, &context, &mut summary)
-                .await?;
+            self.run_page(&day, &page, &mut summary).await?;
             progress(&summary);
         }
         let json = serde_json::to_string(&summary)
@@ -173,16 +185,14 @@ impl<S: Store> App<S> {
     /// are read and decided again.
     async fn run_page(
         &self,
-        strategies: &StrategySet,
+        day: &Day<'_>,
         page: &[InterestCase],
-        run_date: NaiveDate,
-        context: &Context,
         summary: &mut RunDaySummary,
     ) -> AppResult<()> {
         let numbers: Vec<i64> = page.iter().map(|case| case.case_number).collect();
         let facts = self.facts_of(&numbers).await?;
         let steps = self.store.case_steps(&numbers).await?;
-        let mut batch = Batch::default();
+        let mut due = Vec::new();
         for case in page {
             summary.cases_considered += 1;
             let Some(stored) = facts.get(&case.case_number) else {
@@ -192,20 +202,41 @@ impl<S: Store> App<S> {
                 continue;
             };
             let done = steps.get(&case.case_number);
-            self.plan_case(
-                strategies, snapshot, done, run_date, context, &mut batch, summary,
-            )?;
+            if let Some(step) = plan_case(day, &snapshot, done, summary)? {
+                due.push((snapshot, step));
+            }
         }
-        let mut stale = self.execute_page(batch, summary).await?;
+        let mut stale = self.decide_and_execute(day, due, summary).await?;
         for _ in 0..STALE_RETRIES_MAX {
             if stale.is_empty() {
                 break;
             }
-            stale = self
-                .decide_again(strategies, &stale, run_date, context, summary)
-                .await?;
+            stale = self.decide_again(day, &stale, summary).await?;
         }
         Ok(())
+    }
+
+    /// Decides the due steps (their customers' addresses opened first, journaled) and hands
+    /// them to the executor; returns the cases that moved on meanwhile.
+    async fn decide_and_execute(
+        &self,
+        day: &Day<'_>,
+        due: Vec<(CaseSnapshot, PlannedStep)>,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<Vec<i64>> {
+        let cases: Vec<i64> = due
+            .iter()
+            .map(|(snapshot, _)| snapshot.case_number)
+            .collect();
+        let addressees = self.addressees(&cases, day.run_date).await?;
+        let mut batch = Batch::default();
+        for (snapshot, step) in due {
+            let addressee = addressees.get(&snapshot.case_number).ok_or_else(|| {
+                AppError::NotFound(format!("case {} has no customer", snapshot.case_number))
+            })?;
+            self.decide_step(day, snapshot, step, addressee, &mut batch, summary)?;
+        }
+        self.execute_page(batch, summary).await
     }
 
     /// The snapshot of a case from the page's read; None for a case without claims.
@@ -225,97 +256,123 @@ impl<S: Store> App<S> {
         Ok(Some(snapshot))
     }
 
-    /// Asks the strategy what comes next on one case and decides it into the batch.
-    #[allow(clippy::too_many_arguments)]
-    fn plan_case(
+    /// Decides a step's proposals in order, each on the case as the one before leaves it: the
+    /// contact on the stored case, its fee on the case with the contact made. A proposal the
+    /// gate does not approve ends the step there (no fee for a letter not sent). The contact's
+    /// message goes with its decision.
+    fn decide_step(
         &self,
-        strategies: &StrategySet,
+        day: &Day<'_>,
         snapshot: CaseSnapshot,
-        done: Option<&Vec<CaseStepRow>>,
-        run_date: NaiveDate,
-        context: &Context,
+        mut step: PlannedStep,
+        addressee: &Addressee,
         batch: &mut Batch,
         summary: &mut RunDaySummary,
     ) -> AppResult<()> {
         let market = snapshot.view.market.as_str().to_owned();
-        let day = summary.markets.entry(market).or_default();
-        day.cases += 1;
-        let done = done_steps(done)?;
-        let progress = CaseProgress {
-            case_number: snapshot.case_number,
-            has_plan: snapshot.view.plans_charged > 0,
-            done: &done,
-        };
-        match strategies.plan(&snapshot.view, &progress, run_date) {
-            // A step that proposes nothing (a legal review) waits for an agent.
-            Plan::Due(step) if step.proposals.is_empty() => day.for_agents += 1,
-            Plan::Due(step) => self.decide_step(snapshot, step, run_date, context, batch)?,
-            Plan::Waiting { .. } => day.waiting += 1,
-            Plan::Finished => day.finished += 1,
-            Plan::Paused { .. } => day.paused += 1,
+        if reachable(&mut step.proposals, addressee) {
+            summary
+                .markets
+                .entry(market.clone())
+                .or_default()
+                .by_letter_instead += 1;
         }
-        Ok(())
-    }
-
-    /// Decides a step's proposals in order, each on the case as the one before leaves it: the
-    /// contact on the stored case, its fee on the case with the contact made. A proposal the
-    /// gate does not approve ends the step there (no fee for a letter not sent).
-    fn decide_step(
-        &self,
-        snapshot: CaseSnapshot,
-        step: PlannedStep,
-        run_date: NaiveDate,
-        context: &Context,
-        batch: &mut Batch,
-    ) -> AppResult<()> {
-        let market = snapshot.view.market.as_str().to_owned();
-        let time_zone = snapshot.view.time_zone;
-        let case_number = snapshot.case_number;
-        let mut current = snapshot;
+        let chain = self.decide_chain(day, &snapshot, &step.proposals)?;
+        let message = self.chain_message(day, &snapshot, &step, addressee, &chain)?;
         let first = batch.decisions.len();
-        for (index, proposal) in step.proposals.iter().enumerate() {
-            let decision = self
-                .gate
-                .decide_case(proposal, &current, context, new_decision_id()?);
-            let action = decision
-                .approved()
-                .map(|approved| approved.action().clone());
-            // The step is done on the customer's local day of the contact as approved: a
-            // letter the gate moved from a Sunday is done on the Monday, and the next step
-            // counts from there.
-            let done_on = match &action {
-                Some(ApprovedAction::Contact { at, .. }) => {
-                    at.with_timezone(&time_zone).date_naive()
-                }
-                _ => run_date,
-            };
+        let time_zone = snapshot.view.time_zone;
+        for (index, (decision, action)) in chain.into_iter().enumerate() {
             let effects = Effects {
                 step: (index == 0).then(|| StepDone {
                     strategy: step.strategy.clone(),
                     path: step.path.clone(),
                     variant: step.variant.clone(),
                     step_id: step.step_id.clone(),
-                    done_on: done_on.to_string(),
+                    done_on: done_on(action.as_ref(), time_zone, day.run_date).to_string(),
                 }),
                 after: index.checked_sub(1).map(|before| first + before),
+                message: if index == 0 { message.clone() } else { None },
             };
             batch
                 .tallied
                 .push(tallied(&decision, &market, step.kind.as_str(), index == 0));
             batch.decisions.push((decision, effects));
-            match action {
+        }
+        Ok(())
+    }
+
+    /// The gate's decisions on a step's proposals, each on the case as the approved one
+    /// before it leaves it, up to the first not approved.
+    fn decide_chain(
+        &self,
+        day: &Day<'_>,
+        snapshot: &CaseSnapshot,
+        proposals: &[Proposal],
+    ) -> AppResult<Vec<(CaseDecision, Option<ApprovedAction>)>> {
+        let mut current = snapshot.clone();
+        let mut chain = Vec::with_capacity(proposals.len());
+        for proposal in proposals {
+            let decision =
+                self.gate
+                    .decide_case(proposal, &current, &day.context, new_decision_id()?);
+            let action = decision
+                .approved()
+                .map(|approved| approved.action().clone());
+            let go_on = match &action {
                 Some(ApprovedAction::Contact { channel, at, .. }) => {
-                    current
-                        .view
-                        .contact_history
-                        .push(ContactRecord { at, channel });
+                    current.view.contact_history.push(ContactRecord {
+                        at: *at,
+                        channel: *channel,
+                    });
                     current.version += 1;
+                    true
                 }
-                _ => break,
+                _ => false,
+            };
+            chain.push((decision, action));
+            if !go_on {
+                break;
             }
         }
-        batch.cases.push(case_number);
-        Ok(())
+        Ok(chain)
+    }
+
+    /// The message of the chain's approved contact, naming the fee approved with it.
+    fn chain_message(
+        &self,
+        day: &Day<'_>,
+        snapshot: &CaseSnapshot,
+        step: &PlannedStep,
+        addressee: &Addressee,
+        chain: &[(CaseDecision, Option<ApprovedAction>)],
+    ) -> AppResult<Option<reilu_store::NewOutboxMessage>> {
+        let Some((decision, Some(ApprovedAction::Contact { channel, at, .. }))) = chain.first()
+        else {
+            return Ok(None);
+        };
+        let fee_minor = chain
+            .iter()
+            .filter_map(|(_, action)| match action {
+                Some(ApprovedAction::Fee { amount, .. }) => Some(amount.amount_minor()),
+                _ => None,
+            })
+            .sum();
+        let outgoing = Outgoing {
+            decision_id: decision.id().as_str(),
+            channel: *channel,
+            template: &step.template,
+            not_before_ms: at.timestamp_millis(),
+            fee_minor,
+        };
+        message_for(
+            &self.vault,
+            day.templates,
+            addressee,
+            snapshot,
+            &outgoing,
+            day.run_date,
+        )
+        .map(Some)
     }
 
     /// Hands a batch to the executor and counts what it did; returns the cases that moved on
@@ -348,14 +405,12 @@ impl<S: Store> App<S> {
     /// Reads the cases that moved on afresh, plans and decides them again.
     async fn decide_again(
         &self,
-        strategies: &StrategySet,
+        day: &Day<'_>,
         cases: &[i64],
-        run_date: NaiveDate,
-        context: &Context,
         summary: &mut RunDaySummary,
     ) -> AppResult<Vec<i64>> {
         let steps = self.store.case_steps(cases).await?;
-        let mut batch = Batch::default();
+        let mut due = Vec::new();
         for case_number in cases {
             let snapshot = self.snapshot(*case_number).await?;
             let market = snapshot.view.market.as_str().to_owned();
@@ -366,11 +421,75 @@ impl<S: Store> App<S> {
                 has_plan: snapshot.view.plans_charged > 0,
                 done: &done,
             };
-            if let Plan::Due(step) = strategies.plan(&snapshot.view, &progress, run_date) {
-                self.decide_step(snapshot, step, run_date, context, &mut batch)?;
+            if let Plan::Due(step) = day.strategies.plan(&snapshot.view, &progress, day.run_date)
+                && !step.proposals.is_empty()
+            {
+                due.push((snapshot, step));
             }
         }
-        self.execute_page(batch, summary).await
+        self.decide_and_execute(day, due, summary).await
+    }
+}
+
+/// What a run holds for its whole day.
+struct Day<'a> {
+    strategies: &'a StrategySet,
+    templates: &'a Templates,
+    run_date: NaiveDate,
+    context: Context,
+}
+
+/// Asks the strategy what comes next on one case; the step when one is due and proposes
+/// something.
+fn plan_case(
+    day: &Day<'_>,
+    snapshot: &CaseSnapshot,
+    done: Option<&Vec<CaseStepRow>>,
+    summary: &mut RunDaySummary,
+) -> AppResult<Option<PlannedStep>> {
+    let market = snapshot.view.market.as_str().to_owned();
+    let counts = summary.markets.entry(market).or_default();
+    counts.cases += 1;
+    let done = done_steps(done)?;
+    let progress = CaseProgress {
+        case_number: snapshot.case_number,
+        has_plan: snapshot.view.plans_charged > 0,
+        done: &done,
+    };
+    Ok(
+        match day.strategies.plan(&snapshot.view, &progress, day.run_date) {
+            // A step that proposes nothing (a legal review) waits for an agent.
+            Plan::Due(step) if step.proposals.is_empty() => {
+                counts.for_agents += 1;
+                None
+            }
+            Plan::Due(step) => Some(step),
+            Plan::Waiting { .. } => {
+                counts.waiting += 1;
+                None
+            }
+            Plan::Finished => {
+                counts.finished += 1;
+                None
+            }
+            Plan::Paused { .. } => {
+                counts.paused += 1;
+                None
+            }
+        },
+    )
+}
+
+/// The step is done on the customer's local day of the contact as approved: a letter the
+/// gate moved from a Sunday is done on the Monday, and the next step counts from there.
+fn done_on(
+    action: Option<&ApprovedAction>,
+    time_zone: chrono_tz::Tz,
+    run_date: NaiveDate,
+) -> NaiveDate {
+    match action {
+        Some(ApprovedAction::Contact { at, .. }) => at.with_timezone(&time_zone).date_naive(),
+        _ => run_date,
     }
 }
 

@@ -1,0 +1,161 @@
+//! The daily run's messages: whom each due step's contact goes to, and the message it sends,
+//! rendered and sealed before the decision is carried out so that the executor writes it to
+//! the outbox in the decision's own transaction.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use reilu_core::{CustomerDetails, CustomerKind, LanguageTag, Money};
+use reilu_rules::CaseSnapshot;
+use reilu_rules::model::{Channel, Proposal};
+use reilu_store::{NewJournalEntry, NewOutboxMessage, Store};
+use reilu_vault::Vault;
+
+use crate::api_batch::case_references;
+use crate::outbox::{MessageRequest, MessageValues, Templates, build_message, template_language};
+use crate::{App, AppError, AppResult, personal_data};
+
+/// The days a message gives to pay. The packs' `demand.days_to_pay` (14 days in FI, the house
+/// minimum) is what the gate enforces between steps; the message names the same span.
+const DAYS_TO_PAY: i64 = 14;
+
+/// Whom a case's messages go to, opened for the run.
+pub(crate) struct Addressee {
+    details: CustomerDetails,
+    /// The language Reilu has templates in that is nearest the customer's.
+    language: &'static str,
+    creditor: String,
+}
+
+impl<S: Store> App<S> {
+    /// Opens the personal data of the cases whose steps are due, for their messages. The
+    /// read is journaled first (one entry per page, naming the cases and why): a read that
+    /// cannot be recorded does not happen.
+    pub(crate) async fn addressees(
+        &self,
+        cases: &[i64],
+        run_date: NaiveDate,
+    ) -> AppResult<HashMap<i64, Addressee>> {
+        if cases.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let payload = serde_json::json!({
+            "purpose": format!("daily run of {run_date}: messages to customers"),
+            "case_numbers": cases,
+        });
+        self.store
+            .append_journal(&NewJournalEntry {
+                at_ms: self.now_ms(),
+                actor: "system".into(),
+                kind: "personal_data.read".into(),
+                subject: format!("run:{run_date}"),
+                payload: payload.to_string(),
+            })
+            .await?;
+        let rows = self.store.case_recipients(cases).await?;
+        let mut opened = HashMap::with_capacity(rows.len());
+        for (case_number, row) in rows {
+            let kind = CustomerKind::parse(&row.customer_kind)
+                .ok_or_else(|| AppError::Invalid("stored customer kind".into()))?;
+            let language = LanguageTag::parse(&row.language)
+                .map_err(|error| AppError::Invalid(error.to_string()))?;
+            let details = personal_data::open(
+                &self.vault,
+                &row.customer_id,
+                kind,
+                language,
+                &row.personal_data,
+            )?;
+            opened.insert(
+                case_number,
+                Addressee {
+                    details,
+                    language: template_language(&row.language),
+                    creditor: row.client_name,
+                },
+            );
+        }
+        Ok(opened)
+    }
+}
+
+/// The step's proposals with its contact sent by letter when the customer has no address for
+/// the step's channel (no e-mail, no phone number): a letter reaches everyone. True when the
+/// channel was changed.
+pub(crate) fn reachable(proposals: &mut [Proposal], addressee: &Addressee) -> bool {
+    let Some(Proposal::Contact { channel, .. }) = proposals.first_mut() else {
+        return false;
+    };
+    let has_address = match channel {
+        Channel::Email => addressee.details.email.is_some(),
+        Channel::Sms | Channel::Phone => addressee.details.phone.is_some(),
+        Channel::Letter | Channel::Visit => true,
+    };
+    if !has_address {
+        *channel = Channel::Letter;
+    }
+    !has_address
+}
+
+/// What one approved contact sends.
+pub(crate) struct Outgoing<'a> {
+    pub decision_id: &'a str,
+    pub channel: Channel,
+    pub template: &'a str,
+    pub not_before_ms: i64,
+    /// The fee charged with the contact, in the case's currency's minor units.
+    pub fee_minor: i64,
+}
+
+/// Renders and seals the message of an approved contact: the amount owed with the fee
+/// charged with it, the case's payment reference, the creditor, and a date to pay by.
+pub(crate) fn message_for(
+    vault: &Vault,
+    templates: &Templates,
+    addressee: &Addressee,
+    snapshot: &CaseSnapshot,
+    outgoing: &Outgoing<'_>,
+    run_date: NaiveDate,
+) -> AppResult<NewOutboxMessage> {
+    let balances = &snapshot.view.balances;
+    let owed_minor = [
+        balances.principal,
+        balances.interest,
+        balances.collection_costs,
+        balances.creditor_fees,
+    ]
+    .iter()
+    .try_fold(outgoing.fee_minor, |sum, part| {
+        sum.checked_add(part.amount_minor())
+    })
+    .ok_or_else(|| {
+        AppError::Invalid(format!(
+            "case {}: the amount owed overflows",
+            snapshot.case_number
+        ))
+    })?;
+    let currency = balances.principal.currency();
+    let references = case_references(snapshot.view.market.as_str(), snapshot.case_number);
+    let values = MessageValues {
+        creditor: addressee.creditor.clone(),
+        amount: Money::from_minor(owed_minor, currency).to_string(),
+        reference: references.national.unwrap_or(references.rf),
+        case_number: snapshot.case_number.to_string(),
+        pay_by: (run_date + Duration::days(DAYS_TO_PAY)).to_string(),
+        customer_name: addressee.details.name.peek().to_owned(),
+    };
+    build_message(
+        vault,
+        templates,
+        &addressee.details,
+        &MessageRequest {
+            case_number: snapshot.case_number,
+            decision_id: outgoing.decision_id,
+            channel: outgoing.channel.as_str(),
+            template: outgoing.template,
+            language: addressee.language,
+            values,
+            not_before_ms: outgoing.not_before_ms,
+        },
+    )
+}
