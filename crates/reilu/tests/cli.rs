@@ -1582,3 +1582,53 @@ async fn a_day_run_killed_at_random_points_does_every_step_once_when_run_again()
         cli.ok(&["check"]);
     }
 }
+
+/// A strategy naming a template Reilu has no text for stops the run before it decides
+/// anything, naming the file and line; the date is then run as if never tried.
+#[test]
+fn a_run_with_a_misnamed_template_stops_before_it_starts() {
+    let data = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let strategies = data.path().join("strategies");
+    std::fs::create_dir(&strategies).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../strategies"))
+        .unwrap_or_else(|e| panic!("{e}"))
+    {
+        let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+        if path.extension().is_some_and(|ext| ext == "toml") {
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+            let text = text.replacen("template = \"reminder\"", "template = \"reminderr\"", 1);
+            let name = path.file_name().unwrap_or_default();
+            std::fs::write(strategies.join(name), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    let folder = data.path().join("store");
+    let with_store = |args: &[&str]| {
+        Command::new(REILU)
+            .arg("--data")
+            .arg(&folder)
+            .args(args)
+            .env_remove("REILU_MASTER_KEY")
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(with_store(&["demo", "--cases", "50"]).status.success());
+    let refused = with_store(&[
+        "run-day",
+        "--date",
+        "2026-12-01",
+        "--strategies",
+        strategies.to_str().unwrap_or_default(),
+    ]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("fi.toml:") && stderr.contains("'reminderr'"),
+        "{stderr}"
+    );
+    let ran = with_store(&["run-day", "--date", "2026-12-01"]);
+    assert!(
+        String::from_utf8_lossy(&ran.stdout).contains("(started)"),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+}

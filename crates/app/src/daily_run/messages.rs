@@ -9,6 +9,7 @@ use reilu_core::{CustomerDetails, CustomerKind, LanguageTag, Money};
 use reilu_rules::CaseSnapshot;
 use reilu_rules::model::{Channel, Proposal};
 use reilu_store::{NewJournalEntry, NewOutboxMessage, Store};
+use reilu_strategy::StrategySet;
 use reilu_vault::Vault;
 
 use crate::api_batch::case_references;
@@ -77,6 +78,36 @@ impl<S: Store> App<S> {
         }
         Ok(opened)
     }
+}
+
+/// Every template a strategy step that contacts someone names has a text in every language:
+/// checked before the run decides anything, so that a misnamed template stops the run at its
+/// start with the strategy file's line, not half way through the day.
+pub(crate) fn check_templates(strategies: &StrategySet, templates: &Templates) -> AppResult<()> {
+    let markets = strategies.own_markets();
+    let all = std::iter::once(strategies.house())
+        .chain(markets.iter().map(|market| strategies.for_market(*market)));
+    for strategy in all {
+        for path in &strategy.paths {
+            let steps = path
+                .steps
+                .iter()
+                .chain(path.variant_steps.values().flatten());
+            for step in steps.filter(|step| step.channel.is_some()) {
+                if !templates.has(&step.template) {
+                    return Err(AppError::Invalid(format!(
+                        "{}:{}: step {} names the template '{}', which has no text (templates: {})",
+                        strategy.file,
+                        step.line,
+                        step.id,
+                        step.template,
+                        crate::outbox::templates::TEMPLATE_IDS.join(", ")
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The step's proposals with its contact sent by letter when the customer has no address for

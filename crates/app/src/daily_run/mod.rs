@@ -23,7 +23,7 @@ use serde::Serialize;
 
 mod messages;
 
-use messages::{Addressee, Outgoing, message_for, reachable};
+use messages::{Addressee, Outgoing, check_templates, message_for, reachable};
 use reilu_rules::model::Proposal;
 
 use crate::decisions::{new_decision_id, parse_date};
@@ -125,6 +125,8 @@ impl<S: Store> App<S> {
                 "{run_date} is in the future: a day is run when it has come"
             )));
         }
+        let templates = Templates::builtin()?;
+        check_templates(strategies, &templates)?;
         let date_text = run_date.to_string();
         let state = self
             .store
@@ -147,7 +149,6 @@ impl<S: Store> App<S> {
             interest,
             ..RunDaySummary::default()
         };
-        let templates = Templates::builtin()?;
         let day = Day {
             strategies,
             templates: &templates,

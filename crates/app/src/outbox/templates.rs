@@ -147,6 +147,14 @@ impl Templates {
         Ok(())
     }
 
+    /// Whether `template` is written in every language Reilu has templates in.
+    pub fn has(&self, template: &str) -> bool {
+        LANGUAGES.into_iter().all(|language| {
+            self.texts
+                .contains_key(&(template.to_owned(), language.to_owned()))
+        })
+    }
+
     /// Renders `template` in `language` for `channel` (`email`, `sms`, `letter`, `phone`).
     pub fn render(
         &self,
