@@ -1622,7 +1622,7 @@ fn a_run_with_a_misnamed_template_stops_before_it_starts() {
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("fi.toml:") && stderr.contains("'reminderr'"),
+        stderr.contains(".toml:") && stderr.contains("'reminderr'"),
         "{stderr}"
     );
     let ran = with_store(&["run-day", "--date", "2026-12-01"]);
