@@ -48,8 +48,8 @@ fn a_demand_too_soon_fails_with_file_line_and_rule() {
     let fi = dir.path().join("fi.toml");
     let text = std::fs::read_to_string(&fi).unwrap();
     let broken = text.replacen(
-        "after_days = 15\nchannel = \"letter\"\ntemplate = \"fi-demand\"",
-        "after_days = 10\nchannel = \"letter\"\ntemplate = \"fi-demand\"",
+        "after_days = 15\nchannel = \"letter\"\ntemplate = \"demand\"",
+        "after_days = 10\nchannel = \"letter\"\ntemplate = \"demand\"",
         1,
     );
     assert_ne!(broken, text);

@@ -242,7 +242,7 @@ fn the_challenger_gets_its_overrides() {
         panic!()
     };
     assert_eq!(step.channel, Some(Channel::Email));
-    assert_eq!(step.template, "fi-reminder-email");
+    assert_eq!(step.template, "reminder");
 }
 
 #[test]
