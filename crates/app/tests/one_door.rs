@@ -549,14 +549,14 @@ async fn a_fee_chained_on_its_letter_goes_only_with_it() {
                     letter,
                     Effects {
                         step: Some(step(step_id)),
-                        after: None,
+                        ..Effects::default()
                     },
                 ),
                 (
                     reminder,
                     Effects {
-                        step: None,
                         after: Some(0),
+                        ..Effects::default()
                     },
                 ),
             ]
