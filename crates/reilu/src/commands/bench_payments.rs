@@ -46,6 +46,9 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
     let client = app
         .add_client("Bench Oy", "FI", "FI2112345600000785")
         .await?;
+    // The import refuses a statement of an account that is not ours: the file pays each
+    // case into the demo's client-money account of its currency.
+    app.configure_demo_accounts().await?;
     let file = std::io::BufReader::new(std::fs::File::open(&claims)?);
     app.import_claim_file(&client.id, "bench", file, &|_| {}, &mut |_| Ok(()))
         .await?;
@@ -125,8 +128,10 @@ async fn write_payments(
         for (case_number, _, _, currency) in app.store().case_owners(chunk).await? {
             let currency = reilu_core::Currency::parse(&currency)?;
             let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default();
+            let account = reilu_app::demo::demo_client_money_account(currency.code())
+                .context("no demo client-money account in the case's currency")?;
             entries.push(BankEntry {
-                account_iban: "FI2112345600000785".into(),
+                account_iban: account.into(),
                 bank_reference: format!("BENCH-{case_number}"),
                 amount: reilu_core::Money::from_minor(1_000 + case_number % 5_000, currency),
                 direction: Direction::Credit,
@@ -145,6 +150,8 @@ async fn write_payments(
             });
         }
     }
+    // One notification per account (the writer starts a new one when the account changes).
+    entries.sort_by(|a, b| a.account_iban.cmp(&b.account_iban));
     let count = u64::try_from(entries.len())?;
     let file =
         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
