@@ -105,6 +105,7 @@ fn bank_entry(reference: String, amount_minor: i64) -> BankEntry {
         end_to_end_id: None,
         return_reason: None,
         debtor_name: None,
+        debtor_iban: None,
     }
 }
 
