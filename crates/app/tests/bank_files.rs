@@ -68,7 +68,9 @@ async fn place_one_case(app: &App<SqlStore>) {
 
 fn credit(reference: &str, amount_minor: i64, text: &str) -> IncomingPayment {
     IncomingPayment {
+        payer: None,
         record: BankEntryRecord {
+            payer_sealed: None,
             account_iban: BANK.into(),
             bank_reference: reference.into(),
             message_id: "CAMT-1".into(),

@@ -119,7 +119,10 @@ pub async fn run_phase(target: &Target, args: &PhaseArgs) -> anyhow::Result<Phas
     }
 }
 
-/// One credit per case, by its RF reference, in its currency.
+/// The account every bench credit comes from (a valid Finnish IBAN).
+const PAYER_IBAN: &str = "FI4950009420028730";
+
+/// One credit per case, by its RF reference, in its currency, naming its payer.
 async fn write_payments(
     app: &reilu_app::App<reilu_store::SqlStore>,
     path: &Path,
@@ -151,8 +154,9 @@ async fn write_payments(
                 // Real credit transfers carry one; it is indexed for finding returns.
                 end_to_end_id: Some(format!("E2E-{case_number}")),
                 return_reason: None,
-                debtor_name: None,
-                debtor_iban: None,
+                // A SEPA credit transfer names its payer (kept sealed for refunds).
+                debtor_name: Some(format!("Payer {case_number}")),
+                debtor_iban: Some(PAYER_IBAN.into()),
             });
         }
     }
