@@ -51,6 +51,10 @@ pub(crate) struct Doc {
 
 /// What the end of an `Ntry` or `TxDtls` completed: a bank entry, or (when the document
 /// builds none) the amount and direction of one that checks out.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "handed on at once; a box would cost an allocation per entry"
+)]
 pub(crate) enum Completed {
     Entry(BankEntry),
     Checked(Money, Direction),
