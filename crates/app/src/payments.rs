@@ -768,8 +768,9 @@ fn instruct(
     let (target, reason) = target_of(&payment, found, cases, orders);
     let mut entry = payment.record;
     // Every payer is sealed, not only those of entries left unmatched or overpaying: which
-    // those are is known only once the chunk is planned, and sealing costs a few per cent
-    // of an import (measured with `reilu bench payments`, whose credits name their payers).
+    // those are is known only once the chunk is planned (after this), and sealing is one
+    // small AEAD per credit: its cost did not show beyond the spread of side-by-side runs
+    // (README, "Payments in"; `reilu bench payments` files name their payers).
     if let Some(payer) = payment.payer {
         entry.payer_sealed = Some(crate::unmatched::seal_payer(
             vault,
