@@ -188,7 +188,9 @@ async fn a_statement_names_the_cases_the_claim_references_and_the_commission() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
         let paid = IncomingPayment {
+            payer: None,
             record: BankEntryRecord {
+                payer_sealed: None,
                 account_iban: BANK.into(),
                 bank_reference: "P-1".into(),
                 message_id: "CAMT-1".into(),

@@ -68,7 +68,9 @@ async fn place_one_case(app: &App<SqlStore>) {
 
 fn credit(reference: &str, amount_minor: i64, text: &str) -> IncomingPayment {
     IncomingPayment {
+        payer: None,
         record: BankEntryRecord {
+            payer_sealed: None,
             account_iban: BANK.into(),
             bank_reference: reference.into(),
             message_id: "CAMT-1".into(),
@@ -105,6 +107,7 @@ fn bank_entry(reference: String, amount_minor: i64) -> BankEntry {
         end_to_end_id: None,
         return_reason: None,
         debtor_name: None,
+        debtor_iban: None,
     }
 }
 

@@ -33,7 +33,9 @@ fn payment(
     text: &str,
 ) -> IncomingPayment {
     IncomingPayment {
+        payer: None,
         record: BankEntryRecord {
+            payer_sealed: None,
             account_iban: BANK.into(),
             bank_reference: reference.into(),
             message_id: "CAMT-1".into(),

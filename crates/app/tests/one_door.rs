@@ -484,7 +484,9 @@ async fn an_approval_is_refused_when_the_case_moved_on() {
 
 fn payment(reference: &str, amount_minor: i64, structured: String) -> IncomingPayment {
     IncomingPayment {
+        payer: None,
         record: BankEntryRecord {
+            payer_sealed: None,
             account_iban: BANK.into(),
             bank_reference: reference.into(),
             message_id: "CAMT-1".into(),

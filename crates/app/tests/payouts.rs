@@ -33,7 +33,9 @@ fn day() -> chrono::NaiveDate {
 /// A credit into the client-money account paying `case_number` by its RF reference.
 fn payment(reference: &str, case_number: u64, amount_minor: i64) -> IncomingPayment {
     IncomingPayment {
+        payer: None,
         record: BankEntryRecord {
+            payer_sealed: None,
             account_iban: BANK.into(),
             bank_reference: reference.into(),
             message_id: "CAMT-1".into(),

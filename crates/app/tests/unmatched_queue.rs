@@ -70,7 +70,9 @@ fn credit(
     structured: Option<String>,
 ) -> IncomingPayment {
     IncomingPayment {
+        payer: None,
         record: BankEntryRecord {
+            payer_sealed: None,
             account_iban: account.into(),
             bank_reference: reference.into(),
             message_id: "CAMT-1".into(),
@@ -477,5 +479,192 @@ fn validate_against_epc(file: &std::path::Path) {
             eprintln!("skipped: xmllint not installed")
         }
         Err(error) => panic!("xmllint is required: {error}"),
+    }
+}
+
+/// A credit of a camt file, naming its payer.
+fn camt_credit(
+    reference: &str,
+    amount_minor: i64,
+    structured: Option<String>,
+    payer: (&str, &str),
+) -> reilu_formats::camt::BankEntry {
+    reilu_formats::camt::BankEntry {
+        account_iban: BANK.into(),
+        bank_reference: reference.into(),
+        amount: reilu_core::Money::from_minor(amount_minor, reilu_core::Currency::EUR),
+        direction: reilu_formats::camt::Direction::Credit,
+        reversal: false,
+        status: reilu_formats::camt::EntryStatus::Booked,
+        booking_date: Some(day()),
+        value_date: Some(day()),
+        structured_reference: structured,
+        unstructured: Vec::new(),
+        end_to_end_id: Some(format!("E2E-{reference}")),
+        return_reason: None,
+        debtor_name: Some(payer.0.into()),
+        debtor_iban: Some(payer.1.into()),
+    }
+}
+
+#[tokio::test]
+async fn refunds_go_to_the_payer_the_statement_named() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let backend = test.backend_name;
+        let app = app_on(test.store.clone());
+        setup(&app).await;
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("camt054-payers.xml");
+        let file = std::fs::File::create(&path).unwrap_or_else(|e| panic!("{e}"));
+        let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
+        let overpayer = ("Liisa Virtanen", "DE89370400440532013000");
+        reilu_formats::camt::synth::write_camt054(
+            file,
+            "PAYERS-1",
+            vec![
+                // No reference: it waits in the queue.
+                camt_credit("N-1", 2_500, None, ("Matti Meikäläinen", PAYER_IBAN)),
+                // 110.00 for the 105.00 case 100000 owes: 5.00 owed back.
+                camt_credit("N-2", 11_000, Some(rf), overpayer),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let summary = app
+            .import_payments(reilu_app::payments::camt_file_source(path))
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!((summary.matched, summary.unmatched), (1, 1), "{backend}");
+        // Kept sealed, bound to its entry: the IBAN is nowhere in the row in plain text.
+        let queued = app
+            .bank_entry(&entry("N-1"))
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        let sealed = queued.payer_sealed.unwrap_or_default();
+        assert!(!sealed.is_empty(), "{backend}");
+        assert!(
+            !sealed
+                .windows(PAYER_IBAN.len())
+                .any(|window| window == PAYER_IBAN.as_bytes()),
+            "{backend}"
+        );
+        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let refunded = app
+            .refund_unmatched(&entry("N-1"), None, "agent", out.path(), StopAfter::Never)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(refunded.refunds[0].amount, "25.00 EUR", "{backend}");
+        let xml = std::fs::read_to_string(&refunded.files[0]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            xml.contains("<Nm>Matti Meikalainen</Nm>"),
+            "{backend}: {xml}"
+        );
+        assert!(xml.contains(&format!("<IBAN>{PAYER_IBAN}</IBAN>")), "{xml}");
+        validate_against_epc(&refunded.files[0]);
+        // The overpayment goes back to whoever paid it, without the operator naming them.
+        let run = app
+            .refund_overpayments(day(), None, "finance", out.path(), StopAfter::Never)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(
+            run.refunds
+                .iter()
+                .map(|r| (r.case_number, r.amount.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(Some(100_000), "5.00 EUR")],
+            "{backend}"
+        );
+        assert!(run.skipped.is_empty(), "{backend}: {:?}", run.skipped);
+        let xml = std::fs::read_to_string(&run.files[0]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(xml.contains("<Nm>Liisa Virtanen</Nm>"), "{backend}: {xml}");
+        assert!(
+            xml.contains(&format!("<IBAN>{}</IBAN>", overpayer.1)),
+            "{xml}"
+        );
+        assert_eq!(balance(&app, "overpaid:").await, 0, "{backend}");
+        assert_ledger_checks(&app, backend).await;
+    }
+}
+
+/// The bank's return of the payment `original` (found by its end-to-end id).
+fn return_of(reference: &str, original: &str, amount_minor: i64) -> IncomingPayment {
+    let mut out = credit(
+        BANK,
+        reference,
+        amount_minor,
+        "EUR",
+        Some("2026-11-24"),
+        None,
+    );
+    out.record.direction = "debit".into();
+    out.record.end_to_end_id = Some(format!("E2E-{original}"));
+    out.credit = false;
+    out.returned = true;
+    out.return_reason = Some("MD06".into());
+    out
+}
+
+#[tokio::test]
+async fn a_return_undoes_an_assignment_and_leaves_a_refunded_payment_to_an_agent() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let backend = test.backend_name;
+        let app = app_on(test.store.clone());
+        setup(&app).await;
+        import(
+            &app,
+            vec![
+                credit(BANK, "A-1", 4_000, "EUR", Some("2026-11-20"), None),
+                credit(BANK, "A-2", 1_500, "EUR", Some("2026-11-20"), None),
+            ],
+        )
+        .await;
+        app.assign_unmatched(&entry("A-1"), 100_000, "agent:aino")
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        store_payer(&test, &app, "A-2", BANK).await;
+        let out = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        app.refund_unmatched(&entry("A-2"), None, "agent", out.path(), StopAfter::Never)
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(balance(&app, "receivable:100000:").await, 10_500 - 4_000);
+        let unallocated = balance(&app, "unallocated").await;
+        let summary = app
+            .import_payments(reilu_app::payments::source_fn(|sink| {
+                sink(return_of("R-A1", "A-1", 4_000))?;
+                sink(return_of("R-A2", "A-2", 1_500))
+            }))
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        // The assigned payment came back: the case owes it again, unallocated money is as
+        // it was, and the bank holds less.
+        assert_eq!((summary.corrected, summary.unmatched), (1, 1), "{backend}");
+        assert_eq!(
+            balance(&app, "receivable:100000:").await,
+            10_500,
+            "{backend}"
+        );
+        let returned = app
+            .bank_entry(&entry("R-A1"))
+            .await
+            .unwrap_or_else(|e| panic!("{backend}: {e}"));
+        assert_eq!(
+            (returned.outcome.as_str(), returned.case_number),
+            ("corrected", Some(100_000)),
+            "{backend}"
+        );
+        // The refunded one went back to its payer already: its return is not taken for the
+        // payment's, it waits in the queue as money out (a second repayment to look into).
+        assert_eq!(queue(&app).await, ["R-A2"], "{backend}");
+        assert_eq!(
+            balance(&app, "unallocated").await,
+            unallocated + 1_500,
+            "{backend}"
+        );
+        // 5.50 came in, 1.50 was refunded and 5.50 returned: the payer of A-2 got 1.50 twice.
+        assert_eq!(
+            balance(&app, &format!("client_money_bank:{BANK}")).await,
+            -1_500,
+            "{backend}"
+        );
+        assert_ledger_checks(&app, backend).await;
     }
 }

@@ -55,3 +55,33 @@ fn a_byte_order_mark_and_windows_line_ends_change_nothing() {
         assert_eq!((summary, entries), read_sample(name), "{name}");
     }
 }
+
+#[test]
+fn the_payers_account_is_read_and_one_that_does_not_check_out_is_left_out() {
+    let payer = |iban: &str| {
+        support::entry(
+            "12.00",
+            &format!(
+                "<RltdPties><Dbtr><Pty><Nm>Aino Payer</Nm></Pty></Dbtr>\
+                 <DbtrAcct><Id><IBAN>{iban}</IBAN></Id></DbtrAcct></RltdPties>"
+            ),
+        )
+    };
+    for (iban, kept) in [
+        ("FI49 5000 9420 0287 30", Some("FI4950009420028730")),
+        // Check digits wrong: the money is still read, the refund then needs a payee.
+        ("FI4950009420028731", None),
+    ] {
+        let xml = support::document(&payer(iban));
+        let mut entries = Vec::new();
+        read_camt(xml.as_bytes(), |entry| {
+            entries.push(entry);
+            Ok::<(), std::convert::Infallible>(())
+        })
+        .unwrap();
+        assert_eq!(entries[0].debtor_iban.as_deref(), kept, "{iban}");
+        assert_eq!(entries[0].debtor_name.as_deref(), Some("Aino Payer"));
+        assert!(!format!("{:?}", entries[0]).contains("FI4950009420028730"));
+        assert!(reilu_formats::camt::validate_camt(xml.as_bytes()).is_ok());
+    }
+}

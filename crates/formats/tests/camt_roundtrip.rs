@@ -63,10 +63,15 @@ fn bank_entry() -> impl Strategy<Value = BankEntry> {
         proptest::option::of(text(34).prop_filter("a placeholder", |id| id != "NOTPROVIDED")),
         proptest::option::of("[A-Z]{2}[0-9]{2}"),
         proptest::option::of(text(139)),
+        proptest::option::of(prop::sample::select(vec![
+            "DE89370400440532013000",
+            "NL91ABNA0417164300",
+            "FI2112345600000785",
+        ])),
     );
     (core, remittance).prop_map(|(core, remittance)| {
         let (account, reference, amount, direction, reversal, status, booking, value) = core;
-        let (structured, unstructured, end_to_end, reason, debtor) = remittance;
+        let (structured, unstructured, end_to_end, reason, debtor, debtor_iban) = remittance;
         BankEntry {
             account_iban: account.to_owned(),
             bank_reference: reference,
@@ -81,6 +86,7 @@ fn bank_entry() -> impl Strategy<Value = BankEntry> {
             end_to_end_id: end_to_end,
             return_reason: reason,
             debtor_name: debtor,
+            debtor_iban: debtor_iban.map(str::to_owned),
         }
     })
 }

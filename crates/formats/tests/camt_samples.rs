@@ -41,6 +41,7 @@ fn fi_credit(reference: &str, minor: i64) -> BankEntry {
         end_to_end_id: None,
         return_reason: None,
         debtor_name: None,
+        debtor_iban: None,
     }
 }
 
@@ -60,6 +61,8 @@ fn camt054_001_02_single_payments() {
         structured_reference: Some("RF1588412004".into()),
         end_to_end_id: Some("INV-2024-0042".into()),
         debtor_name: Some("Matti Meikäläinen".into()),
+        // RltdPties/DbtrAcct/Id/IBAN: whom a refund goes to.
+        debtor_iban: Some("FI3079600312345676".into()),
         ..fi_credit("20240117AKT00001", 25_000)
     };
     assert_eq!(entries[0], rf);
@@ -67,6 +70,7 @@ fn camt054_001_02_single_payments() {
         value_date: day(2024, 1, 16),
         structured_reference: Some("88412005".into()),
         debtor_name: Some("Liisa Virtanen".into()),
+        debtor_iban: None,
         // EndToEndId NOTPROVIDED is no id.
         ..fi_credit("20240117AKT00002", 8_990)
     };
@@ -74,6 +78,7 @@ fn camt054_001_02_single_payments() {
     let text_only = BankEntry {
         unstructured: vec!["Maksu perintaasiaan viite 77001294 & kiitos".into()],
         debtor_name: Some("Juha Korhonen".into()),
+        debtor_iban: None,
         ..fi_credit("20240117AKT00003", 4_000)
     };
     assert_eq!(entries[2], text_only);
@@ -152,6 +157,7 @@ fn camt053_001_08_statement() {
             structured_reference: Some("RF0420240117".into()),
             end_to_end_id: Some("RE-2024-000317".into()),
             debtor_name: Some("Erika Mustermann".into()),
+            debtor_iban: Some("DE62370400440532013001".into()),
             ..base.clone()
         },
         BankEntry {
@@ -165,6 +171,7 @@ fn camt053_001_08_statement() {
             amount: money(15_000, "EUR"),
             unstructured: vec!["Rate 3 Aktenzeichen RF12CASE88412".into()],
             debtor_name: Some("Max Mustermann".into()),
+            debtor_iban: None,
             ..base.clone()
         },
         // Its TxDtls/Refs/AcctSvcrRef repeats the entry's: the position tells it apart.
@@ -174,6 +181,7 @@ fn camt053_001_08_statement() {
             structured_reference: Some("RF1588412004".into()),
             end_to_end_id: Some("SAMMLER-2024-01-B".into()),
             debtor_name: Some("Jonas Schmidt".into()),
+            debtor_iban: None,
             ..base
         },
     ];

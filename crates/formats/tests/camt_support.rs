@@ -60,8 +60,15 @@ pub fn entry(amount: &str, tx: &str) -> String {
     )
 }
 
+/// Why the validation pass refuses `xml`; the reading pass (which builds the entries the
+/// validation pass only checks) must refuse it with the same error, or the import could
+/// commit part of a file its validation passed.
 pub fn error_of(xml: &[u8]) -> CamtError {
-    validate_camt(xml).expect_err("the input must be refused")
+    let validated = validate_camt(xml).expect_err("the input must be refused");
+    let read = reilu_formats::camt::read_camt(xml, |_| Ok::<(), std::convert::Infallible>(()))
+        .expect_err("the reading pass must refuse what the validation pass refuses");
+    assert_eq!(read.to_string(), validated.to_string());
+    validated
 }
 
 pub fn message_of(xml: &str) -> String {

@@ -269,6 +269,9 @@ pub struct BankEntryRecord {
     pub unstructured_sealed: Option<Vec<u8>>,
     /// The payer's end-to-end id: how a return or reversal finds the payment it returns.
     pub end_to_end_id: Option<String>,
+    /// The payer's name and IBAN as the statement named them, sealed by the vault (see
+    /// `reilu_app::unmatched::seal_payer`): whom a refund of this entry goes to.
+    pub payer_sealed: Option<Vec<u8>>,
 }
 
 /// Where a bank entry goes.

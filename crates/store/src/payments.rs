@@ -658,17 +658,34 @@ async fn book_return<'a>(
     let entry = &instruction.entry;
     if let Some(original) = returned_payment(transaction, instruction).await? {
         let correction = reversal_of(transaction, original.posting_id).await?;
-        let rows = to_rows(&correction, entry, Some(original.posting_id), actor, at_ms);
-        let ids = write_postings(transaction, std::slice::from_ref(&rows), backend, key).await?;
+        let mut rows = vec![to_rows(
+            &correction,
+            entry,
+            Some(original.posting_id),
+            actor,
+            at_ms,
+        )];
+        // A payment an agent assigned from the queue paid its case through the assignment's
+        // posting: undone too, so the case owes again what came back, and unallocated money
+        // stays as it was.
+        let mut undone = format!("its posting {}", original.posting_id);
+        if let Some((assignment, _)) = original.assigned {
+            let reversed = reversal_of(transaction, assignment).await?;
+            rows.push(to_rows(&reversed, entry, Some(assignment), actor, at_ms));
+            undone = format!("{undone} and its assignment's posting {assignment}");
+        }
+        let ids = write_postings(transaction, &rows, backend, key).await?;
         return Ok(EntryRow {
             instruction,
             outcome: Outcome::Corrected,
-            case_number: original.case_number,
+            case_number: original
+                .case_number
+                .or(original.assigned.and_then(|(_, case)| case)),
             posting_id: ids.first().copied(),
             corrects: Some(original.posting_id),
             reason: Cow::Owned(format!(
-                "{}; returns bank entry {} and undoes its posting {}",
-                instruction.reason, original.bank_reference, original.posting_id
+                "{}; returns bank entry {} and undoes {undone}",
+                instruction.reason, original.bank_reference
             )),
         });
     }
@@ -684,7 +701,7 @@ async fn book_return<'a>(
     let rows = to_rows(&posting, entry, None, actor, at_ms);
     let ids = write_postings(transaction, std::slice::from_ref(&rows), backend, key).await?;
     let why = "no payment with its end-to-end id (or on the case its reference names) and its amount \
-               is booked on this account, or that payment was returned already";
+               is booked on this account, or that payment was returned or refunded already";
     Ok(EntryRow {
         instruction,
         outcome: Outcome::Unmatched,
@@ -700,6 +717,8 @@ struct Original {
     bank_reference: String,
     posting_id: i64,
     case_number: Option<i64>,
+    /// The posting and case of an agent's assignment of it from the unmatched queue.
+    assigned: Option<(i64, Option<i64>)>,
 }
 
 async fn returned_payment(
@@ -729,7 +748,10 @@ async fn returned_payment(
 }
 
 /// The latest payment in (same account, amount and currency, not corrected before) with
-/// this end-to-end id or on this case.
+/// this end-to-end id or on this case. A payment left unmatched counts while it waits in the
+/// queue and once an agent assigned it to a case (its return undoes the assignment too), not
+/// once it was refunded: that money went back to the payer already, so a return of it is a
+/// second repayment an agent must look at, and waits in the queue.
 async fn original_by(
     transaction: &mut Tx,
     entry: &BankEntryRecord,
@@ -743,10 +765,13 @@ async fn original_by(
         KeyValue::Number(_) => "b.case_number = $5 AND b.case_number IS NOT NULL",
     };
     let sql = format!(
-        "SELECT b.bank_reference, b.posting_id, b.case_number FROM bank_entries b \
+        "SELECT b.bank_reference, b.posting_id, b.case_number, r.resolution, r.posting_id, r.case_number \
+         FROM bank_entries b LEFT JOIN unmatched_resolutions r \
+         ON r.account_iban = b.account_iban AND r.bank_reference = b.bank_reference \
          WHERE {found_by} AND b.account_iban = $1 AND b.amount_minor = $2 AND b.currency = $3 AND b.direction = $4 \
          AND b.outcome IN ('matched', 'unmatched') AND b.posting_id IS NOT NULL \
          AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.corrects = b.posting_id) \
+         AND (r.resolution IS NULL OR r.resolution = 'assigned') \
          ORDER BY b.imported_at_ms DESC, b.bank_reference DESC LIMIT 1"
     );
     let query = sqlx::query(&sql)
@@ -760,10 +785,16 @@ async fn original_by(
     };
     let row = query.fetch_optional(&mut **transaction).await?;
     row.map(|row| {
+        let resolution: Option<String> = row.try_get(3)?;
+        let assigned = match resolution {
+            Some(_) => Some((row.try_get(4)?, row.try_get(5)?)),
+            None => None,
+        };
         Ok(Original {
             bank_reference: row.try_get(0)?,
             posting_id: row.try_get(1)?,
             case_number: row.try_get(2)?,
+            assigned,
         })
     })
     .transpose()
@@ -792,7 +823,7 @@ async fn reversal_of(transaction: &mut Tx, posting_id: i64) -> StoreResult<Posti
     original.reversed().map_err(ledger_error)
 }
 
-const BANK_ENTRY_COLUMNS: usize = 17;
+const BANK_ENTRY_COLUMNS: usize = 18;
 
 /// Inserts bank entries with their outcome and posting.
 async fn record_entries<'r, 'a: 'r>(
@@ -815,7 +846,7 @@ pub(crate) fn entry_statements<'r, 'a: 'r>(
     for chunk in rows.chunks(500) {
         let mut statement = BoundStatement::new(format!(
             "INSERT INTO bank_entries (account_iban, bank_reference, message_id, direction, reversal, amount_minor, currency, \
-             booking_date, structured_reference, unstructured, unstructured_sealed, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms) VALUES {}",
+             booking_date, structured_reference, unstructured, unstructured_sealed, end_to_end_id, outcome, case_number, posting_id, reason, imported_at_ms, payer_sealed) VALUES {}",
             crate::sql::value_rows(backend, chunk.len(), BANK_ENTRY_COLUMNS)
         ));
         for row in chunk {
@@ -838,7 +869,8 @@ pub(crate) fn entry_statements<'r, 'a: 'r>(
                 .bind(row.case_number)
                 .bind(row.posting_id)
                 .bind(row.reason.to_string())
-                .bind(at_ms);
+                .bind(at_ms)
+                .bind(entry.payer_sealed.clone());
         }
         statements.push(statement);
     }

@@ -37,6 +37,7 @@ fn claim(reference: &str, index: &str, principal_minor: i64) -> NewClaim {
 
 fn bank_entry(reference: &str, amount_minor: i64) -> BankEntryRecord {
     BankEntryRecord {
+        payer_sealed: None,
         account_iban: "FI2112345600000785".into(),
         bank_reference: reference.into(),
         message_id: "MSG-1".into(),

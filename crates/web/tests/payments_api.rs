@@ -55,6 +55,7 @@ fn paying_case(case_number: u64, amount_minor: i64) -> Vec<u8> {
         end_to_end_id: None,
         return_reason: None,
         debtor_name: None,
+        debtor_iban: None,
     };
     let mut file = Vec::new();
     reilu_formats::camt::synth::write_camt054(&mut file, "TEST-1", [entry])

@@ -2,7 +2,7 @@
 //! what each element's end means.
 
 use quick_xml::events::BytesStart;
-use reilu_core::Currency;
+use reilu_core::{Currency, Money};
 
 use super::error::{CamtError, Limit, Position, excerpt};
 use super::namespace_kind;
@@ -45,14 +45,39 @@ pub(crate) struct Doc {
     currency: Option<Currency>,
     text: String,
     pub(crate) totals: Totals,
+    /// Entries are built (false: the validation pass, which only checks them).
+    build: bool,
+}
+
+/// What the end of an `Ntry` or `TxDtls` completed: a bank entry, or (when the document
+/// builds none) the amount and direction of one that checks out.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "handed on at once; a box would cost an allocation per entry"
+)]
+pub(crate) enum Completed {
+    Entry(BankEntry),
+    Checked(Money, Direction),
+}
+
+impl Completed {
+    pub(crate) fn amount(&self) -> (Money, Direction) {
+        match self {
+            Completed::Entry(entry) => (entry.amount, entry.direction),
+            Completed::Checked(amount, direction) => (*amount, *direction),
+        }
+    }
 }
 
 impl Doc {
-    pub(crate) fn new() -> Self {
+    /// A document that builds its entries (`build`), or only checks them as it would build
+    /// them (the validation pass): the same checks, in the same order, refuse the same files.
+    pub(crate) fn new(build: bool) -> Self {
         Doc {
             path: Vec::with_capacity(MAX_DEPTH),
             slots: Vec::with_capacity(MAX_DEPTH),
             text: String::with_capacity(256),
+            build,
             ..Doc::default()
         }
     }
@@ -248,7 +273,7 @@ impl Doc {
     }
 
     /// An end tag (or the end half of an empty element); returns the bank entry it completes.
-    pub(crate) fn end(&mut self, at: Position) -> Result<Option<BankEntry>, CamtError> {
+    pub(crate) fn end(&mut self, at: Position) -> Result<Option<Completed>, CamtError> {
         let slot = self.slots.pop().unwrap_or(Slot::None);
         let depth = self.path.len();
         self.path.pop();
@@ -292,7 +317,7 @@ impl Doc {
     /// Adds a booked entry's amount (`Ntry/Amt`) to its report's totals.
     fn add_booked(
         &mut self,
-        amount: reilu_core::Money,
+        amount: Money,
         direction: Direction,
         at: Position,
     ) -> Result<(), CamtError> {
@@ -373,7 +398,7 @@ impl Doc {
         Ok(())
     }
 
-    fn end_transaction(&mut self, at: Position) -> Result<Option<BankEntry>, CamtError> {
+    fn end_transaction(&mut self, at: Position) -> Result<Option<Completed>, CamtError> {
         let (Some(entry), Some(tx)) = (self.entry.as_mut(), self.tx.take()) else {
             return Ok(None);
         };
@@ -394,21 +419,34 @@ impl Doc {
                 .as_ref()
                 .and_then(|report| report.sequence.as_deref()),
         };
+        if !self.build {
+            let (amount, direction) = entry.check_transaction(&previous, true, report, at)?;
+            return Ok(Some(Completed::Checked(amount, direction)));
+        }
         entry
             .transaction(previous, position, true, report, at)
-            .map(Some)
+            .map(|built| Some(Completed::Entry(built)))
     }
 
-    fn end_entry(&mut self, at: Position) -> Result<BankEntry, CamtError> {
+    fn end_entry(&mut self, at: Position) -> Result<Completed, CamtError> {
         let mut entry = self.entry.take().unwrap_or_default();
         let key = self.report_key();
-        match entry.pending.take() {
-            None => entry.entry_only(key, at),
+        let pending = entry.pending.take();
+        if !self.build {
+            let (amount, direction) = match &pending {
+                None => entry.check_entry_only(key, at)?,
+                Some(tx) => entry.check_transaction(tx, entry.transactions > 1, key, at)?,
+            };
+            return Ok(Completed::Checked(amount, direction));
+        }
+        let built = match pending {
+            None => entry.entry_only(key, at)?,
             Some(tx) => {
                 let count = entry.transactions;
-                entry.transaction(tx, count, count > 1, key, at)
+                entry.transaction(tx, count, count > 1, key, at)?
             }
-        }
+        };
+        Ok(Completed::Entry(built))
     }
 }
 
@@ -464,12 +502,12 @@ impl Doc {
             }
             _ => {
                 if let Some(tx) = self.tx.as_mut()
-                    && tx.read(slot, text, currency, at)?
+                    && tx.read(slot, text, currency, self.build, at)?
                 {
                     return Ok(());
                 }
                 if let Some(entry) = self.entry.as_mut() {
-                    entry.read(slot, text, currency, at)?;
+                    entry.read(slot, text, currency, self.build, at)?;
                 }
             }
         }

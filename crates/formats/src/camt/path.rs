@@ -41,6 +41,7 @@ pub(crate) enum Tag {
     TxAmt,
     RltdPties,
     Dbtr,
+    DbtrAcct,
     Pty,
     Nm,
     RmtInf,
@@ -124,6 +125,7 @@ fn long_tag_of(local_name: &[u8]) -> Tag {
         8 => match local_name {
             b"Document" => Tag::Document,
             b"NtryDtls" => Tag::NtryDtls,
+            b"DbtrAcct" => Tag::DbtrAcct,
             _ => Tag::Other,
         },
         9 => match local_name {
@@ -208,6 +210,8 @@ pub(crate) enum Slot {
     TxAmountDetail,
     TxDirection,
     DebtorName,
+    /// `TxDtls/RltdPties/DbtrAcct/Id/IBAN`: the payer's account.
+    DebtorIban,
     Unstructured,
     StructuredRef,
     ReturnCode,
@@ -320,6 +324,7 @@ impl Shape {
             [AmtDtls, TxAmt, Amt] => Slot::TxAmountDetail,
             [CdtDbtInd] => Slot::TxDirection,
             [RltdPties, Dbtr, Nm] | [RltdPties, Dbtr, Pty, Nm] => Slot::DebtorName,
+            [RltdPties, DbtrAcct, Id, Iban] => Slot::DebtorIban,
             [RmtInf, Ustrd] => Slot::Unstructured,
             [RmtInf, Strd, CdtrRefInf, Ref] => Slot::StructuredRef,
             [RtrInf, Rsn, Cd] => Slot::ReturnCode,

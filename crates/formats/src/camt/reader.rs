@@ -6,19 +6,22 @@ use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::events::{BytesDecl, BytesRef, Event};
 
-use super::doc::{Doc, xml_error};
+use super::doc::{Completed, Doc, xml_error};
 use super::error::{CamtError, Limit, Position, excerpt};
 use super::input::Input;
 use super::{BankEntry, CamtReadError, CamtSummary, MAX_ENTRIES};
 
+/// Reads the document, handing every bank entry to `on_entry`; with `build` false (the
+/// validation pass) entries are only checked and `on_entry` is never called.
 pub(crate) fn read<R: BufRead, E>(
     input: R,
+    build: bool,
     mut on_entry: impl FnMut(BankEntry) -> Result<(), E>,
 ) -> Result<CamtSummary, CamtReadError<E>> {
     let mut reader = Reader::from_reader(Input::new(input));
     // One buffer for every event: it grows to the longest tag or text once and is reused.
     let mut buffer = Vec::with_capacity(8 * 1024);
-    let mut doc = Doc::new();
+    let mut doc = Doc::new(build);
     let at = loop {
         buffer.clear();
         let event = reader.read_event_into(&mut buffer);
@@ -56,7 +59,7 @@ pub(crate) fn read<R: BufRead, E>(
             Event::PI(_) | Event::Comment(_) => None,
             Event::Eof => break at,
         };
-        if let Some(entry) = produced {
+        if let Some(completed) = produced {
             if doc.totals.entries >= MAX_ENTRIES {
                 return Err(CamtError::TooLarge {
                     at,
@@ -64,8 +67,11 @@ pub(crate) fn read<R: BufRead, E>(
                 }
                 .into());
             }
-            doc.totals.add(&entry, at)?;
-            on_entry(entry).map_err(CamtReadError::Callback)?;
+            let (amount, direction) = completed.amount();
+            doc.totals.add(amount, direction, at)?;
+            if let Completed::Entry(entry) = completed {
+                on_entry(entry).map_err(CamtReadError::Callback)?;
+            }
         }
     };
     let (header, totals, reports) = doc.finish(at)?;

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use super::error::{CamtError, Limit, Position};
 use super::path::Slot;
 use super::values::{
-    non_empty, parse_amount, parse_date, parse_direction, parse_indicator, parse_status,
+    non_empty, parse_amount, parse_date, parse_direction, parse_indicator, parse_status, present,
 };
 use super::{
     BankEntry, Direction, EntryStatus, MAX_ENTRY_AMOUNT_MINOR, MAX_FILE_AMOUNT_MINOR,
@@ -53,6 +53,7 @@ pub(crate) struct TxState {
     pub(crate) amount_detail: Option<Money>,
     pub(crate) direction: Option<Direction>,
     pub(crate) debtor_name: Option<String>,
+    pub(crate) debtor_iban: Option<String>,
     pub(crate) structured_reference: Option<String>,
     pub(crate) unstructured: Vec<String>,
     pub(crate) return_code: Option<String>,
@@ -114,6 +115,7 @@ impl EntryState {
             end_to_end_id: None,
             return_reason: None,
             debtor_name: None,
+            debtor_iban: None,
         };
         match own {
             Some(_) => Ok(entry),
@@ -158,6 +160,7 @@ impl EntryState {
             end_to_end_id: tx.end_to_end_id,
             return_reason: tx.return_code.or(tx.return_proprietary),
             debtor_name: tx.debtor_name,
+            debtor_iban: tx.debtor_iban,
         };
         match bank_reference {
             Some(_) => Ok(entry),
@@ -166,6 +169,45 @@ impl EntryState {
                 synthetic_reference(entry, report, self.ordinal, position, at)
             }
         }
+    }
+
+    /// What [`EntryState::transaction`] checks, without building the entry: the validation
+    /// pass's version. It refuses exactly what `transaction` refuses and gives the amount
+    /// and direction the file's totals count.
+    pub(crate) fn check_transaction(
+        &self,
+        tx: &TxState,
+        several: bool,
+        report: ReportKey<'_>,
+        at: Position,
+    ) -> Result<(Money, Direction), CamtError> {
+        let shared = self.shared(at)?;
+        let amount = match tx.amount.or(tx.amount_detail) {
+            Some(amount) => amount,
+            None if !several => shared.amount,
+            None => {
+                return Err(CamtError::Missing {
+                    at,
+                    what: "a <TxDtls> of an entry with several transactions has no amount \
+                           (TxDtls/Amt or TxDtls/AmtDtls/TxAmt/Amt)",
+                });
+            }
+        };
+        // `reference_for` finds a reference whenever the transaction or the entry has one.
+        let referenced = tx.servicer_ref.is_some() || self.own_reference().is_some();
+        check_identifiable(referenced, report, at)?;
+        Ok((amount, tx.direction.unwrap_or(shared.direction)))
+    }
+
+    /// What [`EntryState::entry_only`] checks, without building the entry.
+    pub(crate) fn check_entry_only(
+        &self,
+        report: ReportKey<'_>,
+        at: Position,
+    ) -> Result<(Money, Direction), CamtError> {
+        let shared = self.shared(at)?;
+        check_identifiable(self.own_reference().is_some(), report, at)?;
+        Ok((shared.amount, shared.direction))
     }
 
     /// The `bank_reference` rule for one transaction; `None` when the bank gave none.
@@ -202,8 +244,7 @@ fn synthetic_reference(
     let Some(id) = report.id else {
         return Err(CamtError::Missing {
             at,
-            what: "an entry has no bank reference (TxDtls/Refs/AcctSvcrRef, Ntry/AcctSvcrRef or \
-                   Ntry/NtryRef) and its report no Id to identify it by",
+            what: UNIDENTIFIABLE,
         });
     };
     let place = match position {
@@ -217,6 +258,25 @@ fn synthetic_reference(
     );
     Ok(entry)
 }
+
+/// An entry can be told apart from every other: it has a bank reference, or its report has
+/// the id a synthetic one is made from.
+fn check_identifiable(
+    referenced: bool,
+    report: ReportKey<'_>,
+    at: Position,
+) -> Result<(), CamtError> {
+    if referenced || report.id.is_some() {
+        return Ok(());
+    }
+    Err(CamtError::Missing {
+        at,
+        what: UNIDENTIFIABLE,
+    })
+}
+
+const UNIDENTIFIABLE: &str = "an entry has no bank reference (TxDtls/Refs/AcctSvcrRef, \
+     Ntry/AcctSvcrRef or Ntry/NtryRef) and its report no Id to identify it by";
 
 /// The first 12 hexadecimal digits of a SHA-256 over the entry's content, each field
 /// length-prefixed so that no two different entries encode alike. The debtor's name is left
@@ -255,15 +315,20 @@ fn content_digest(entry: &BankEntry) -> String {
 
 impl TxState {
     /// Reads a transaction-level leaf element; false when the slot is not one.
+    /// With `keep` false (the validation pass) texts are only checked and marked present:
+    /// nothing is copied that no check needs.
     pub(crate) fn read(
         &mut self,
         slot: Slot,
         text: &str,
         currency: Option<Currency>,
+        keep: bool,
         at: Position,
     ) -> Result<bool, CamtError> {
+        let value = if keep { non_empty } else { present };
         match slot {
-            Slot::TxServicerRef => self.servicer_ref = non_empty(text),
+            Slot::TxServicerRef => self.servicer_ref = value(text),
+            Slot::EndToEnd if !keep => {}
             Slot::EndToEnd => self.end_to_end_id = non_empty(text).filter(|id| id != "NOTPROVIDED"),
             Slot::TxAmount | Slot::TxAmountDetail => {
                 let Some(currency) = currency else {
@@ -277,7 +342,16 @@ impl TxState {
                 }
             }
             Slot::TxDirection => self.direction = Some(parse_direction(text, at)?),
-            Slot::DebtorName => self.debtor_name = non_empty(text),
+            Slot::DebtorName => self.debtor_name = value(text),
+            Slot::DebtorIban if !keep => {}
+            // The payer's account only serves a refund, which an operator can also address by
+            // hand: an IBAN that does not check out is left out rather than refusing the
+            // file's money.
+            Slot::DebtorIban => {
+                self.debtor_iban = crate::iban::AccountIban::parse(text)
+                    .ok()
+                    .map(|iban| iban.as_str().to_owned());
+            }
             Slot::Unstructured => {
                 if self.unstructured.len() >= MAX_UNSTRUCTURED_LINES {
                     return Err(CamtError::TooLarge {
@@ -285,15 +359,15 @@ impl TxState {
                         limit: Limit::UnstructuredLines,
                     });
                 }
-                self.unstructured.extend(non_empty(text));
+                self.unstructured.extend(value(text));
             }
             Slot::StructuredRef => {
                 if self.structured_reference.is_none() {
-                    self.structured_reference = non_empty(text);
+                    self.structured_reference = value(text);
                 }
             }
-            Slot::ReturnCode => self.return_code = non_empty(text),
-            Slot::ReturnProprietary => self.return_proprietary = non_empty(text),
+            Slot::ReturnCode => self.return_code = value(text),
+            Slot::ReturnProprietary => self.return_proprietary = value(text),
             _ => return Ok(false),
         }
         Ok(true)
@@ -307,11 +381,13 @@ impl EntryState {
         slot: Slot,
         text: &str,
         currency: Option<Currency>,
+        keep: bool,
         at: Position,
     ) -> Result<(), CamtError> {
+        let value = if keep { non_empty } else { present };
         match slot {
-            Slot::EntryRef => self.entry_ref = non_empty(text),
-            Slot::EntryServicerRef => self.servicer_ref = non_empty(text),
+            Slot::EntryRef => self.entry_ref = value(text),
+            Slot::EntryServicerRef => self.servicer_ref = value(text),
             Slot::EntryAmount => {
                 if let Some(currency) = currency {
                     self.amount = Some(parse_amount(text, currency, at)?);
@@ -349,17 +425,22 @@ pub(crate) struct Totals {
 }
 
 impl Totals {
-    pub(crate) fn add(&mut self, entry: &BankEntry, at: Position) -> Result<(), CamtError> {
+    pub(crate) fn add(
+        &mut self,
+        amount: Money,
+        direction: Direction,
+        at: Position,
+    ) -> Result<(), CamtError> {
         self.entries += 1;
-        let amount_minor = entry.amount.amount_minor();
+        let amount_minor = amount.amount_minor();
         if amount_minor > MAX_ENTRY_AMOUNT_MINOR {
             return Err(CamtError::EntryOverLimit {
                 at,
-                amount: entry.amount.to_string(),
+                amount: amount.to_string(),
             });
         }
-        let currency = entry.amount.currency();
-        let (sums, direction) = match entry.direction {
+        let currency = amount.currency();
+        let (sums, direction) = match direction {
             Direction::Credit => (&mut self.credits, "credits"),
             Direction::Debit => (&mut self.debits, "debits"),
         };

@@ -92,12 +92,19 @@ fn write_entry(out: &mut impl Write, entry: &BankEntry) -> io::Result<()> {
         write!(out, "<Refs><EndToEndId>{}</EndToEndId></Refs>", escape(id))?;
     }
     write!(out, "{amount}<CdtDbtInd>{direction}</CdtDbtInd>")?;
-    if let Some(name) = &entry.debtor_name {
-        write!(
-            out,
-            "<RltdPties><Dbtr><Pty><Nm>{}</Nm></Pty></Dbtr></RltdPties>",
-            escape(name)
-        )?;
+    if entry.debtor_name.is_some() || entry.debtor_iban.is_some() {
+        out.write_all(b"<RltdPties>")?;
+        if let Some(name) = &entry.debtor_name {
+            write!(out, "<Dbtr><Pty><Nm>{}</Nm></Pty></Dbtr>", escape(name))?;
+        }
+        if let Some(iban) = &entry.debtor_iban {
+            write!(
+                out,
+                "<DbtrAcct><Id><IBAN>{}</IBAN></Id></DbtrAcct>",
+                escape(iban)
+            )?;
+        }
+        out.write_all(b"</RltdPties>")?;
     }
     write_remittance(out, entry)?;
     if let Some(reason) = &entry.return_reason {
@@ -192,6 +199,7 @@ pub fn synthetic_entries(account_iban: &str, count: u64) -> impl Iterator<Item =
             end_to_end_id: Some(format!("E2E-{index:010}")),
             return_reason: returned.then(|| "AC04".to_owned()),
             debtor_name: Some(format!("Debtor {}", index % 10_000)),
+            debtor_iban: (index % 2 == 0).then(|| "DE89370400440532013000".to_owned()),
         }
     })
 }

@@ -147,6 +147,12 @@ pub(crate) fn is_xml_space(character: char) -> bool {
 
 /// A text value with its surrounding white space removed and its line ends normalised to
 /// `\n` as XML 1.0 requires (§2.11); `None` when nothing is left.
+/// Whether [`non_empty`] would keep a value: what the validation pass records instead of the
+/// value itself (an empty string, which allocates nothing).
+pub(crate) fn present(text: &str) -> Option<String> {
+    (!text.trim_matches(is_xml_space).is_empty()).then(String::new)
+}
+
 pub(crate) fn non_empty(text: &str) -> Option<String> {
     let trimmed = text.trim_matches(is_xml_space);
     if trimmed.is_empty() {

@@ -24,6 +24,7 @@ pub struct LedgerBenchRow {
 
 fn bank_entry(index: usize) -> BankEntryRecord {
     BankEntryRecord {
+        payer_sealed: None,
         account_iban: "FI2112345600000785".into(),
         bank_reference: format!("BENCH-{index:09}"),
         message_id: "BENCH".into(),

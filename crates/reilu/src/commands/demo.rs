@@ -243,5 +243,6 @@ fn demo_payment(
         end_to_end_id: None,
         return_reason: None,
         debtor_name: None,
+        debtor_iban: None,
     })
 }
