@@ -111,6 +111,9 @@ pub fn message_id(id: i64, domain: &str) -> String {
 pub struct SmtpSender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    /// lettre's pool bounds the connections it keeps idle, not those open at once: without
+    /// this, a batch of 50 sends opens 50 connections.
+    connections: Arc<tokio::sync::Semaphore>,
 }
 
 impl SmtpSender {
@@ -134,9 +137,11 @@ impl SmtpSender {
         if let Some((user, password)) = &config.credentials {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }
+        let connections_max = usize::try_from(config.connections_max.max(1)).unwrap_or(1);
         Ok(SmtpSender {
             transport: builder.build(),
             from,
+            connections: Arc::new(tokio::sync::Semaphore::new(connections_max)),
         })
     }
 }
@@ -148,6 +153,11 @@ impl Sender for SmtpSender {
     ) -> Pin<Box<dyn Future<Output = SendResult> + Send + 'a>> {
         Box::pin(async move {
             let email = email_of(message, &self.from)?;
+            let _connection = self
+                .connections
+                .acquire()
+                .await
+                .map_err(|_| ChannelError("SMTP sender closed".into()))?;
             let response = self
                 .transport
                 .send(email)
