@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use super::Deliverable;
@@ -109,25 +111,33 @@ pub fn message_id(id: i64, domain: &str) -> String {
 /// E-mail over SMTP with one pooled transport shared by every worker.
 #[derive(Clone)]
 pub struct SmtpSender {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    way: SmtpWay,
     from: Mailbox,
+    /// lettre's pool bounds the connections it keeps idle, not those open at once: without
+    /// this, a batch of 50 sends opens 50 connections.
+    connections: Arc<tokio::sync::Semaphore>,
 }
 
 impl SmtpSender {
     pub fn new(config: &SmtpConfig) -> Result<Self, ChannelError> {
         let refused = |error: &dyn std::fmt::Display| ChannelError(format!("SMTP: {error}"));
         let from: Mailbox = config.from.parse().map_err(|e| refused(&e))?;
-        let builder = match config.security {
-            SmtpSecurity::None => {
-                AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            }
-            SmtpSecurity::StartTls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)
-                    .map_err(|e| refused(&e))?
-            }
-            SmtpSecurity::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)
-                .map_err(|e| refused(&e))?,
-        };
+        let connections_max = usize::try_from(config.connections_max.max(1)).unwrap_or(1);
+        let connections = Arc::new(tokio::sync::Semaphore::new(connections_max));
+        if config.security != SmtpSecurity::Tls {
+            let way = SmtpWay::Direct(Arc::new(DirectPool {
+                config: config.clone(),
+                hello: ClientId::default(),
+                idle: Mutex::new(Vec::new()),
+            }));
+            return Ok(SmtpSender {
+                way,
+                from,
+                connections,
+            });
+        }
+        let builder =
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host).map_err(|e| refused(&e))?;
         let mut builder = builder
             .port(config.port)
             .pool_config(PoolConfig::new().max_size(config.connections_max.max(1)));
@@ -135,8 +145,9 @@ impl SmtpSender {
             builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
         }
         Ok(SmtpSender {
-            transport: builder.build(),
+            way: SmtpWay::Pooled(builder.build()),
             from,
+            connections,
         })
     }
 }
@@ -148,14 +159,96 @@ impl Sender for SmtpSender {
     ) -> Pin<Box<dyn Future<Output = SendResult> + Send + 'a>> {
         Box::pin(async move {
             let email = email_of(message, &self.from)?;
-            let response = self
-                .transport
-                .send(email)
+            let _connection = self
+                .connections
+                .acquire()
                 .await
-                .map_err(|error| ChannelError(smtp_error_kind(&error)))?;
+                .map_err(|_| ChannelError("SMTP sender closed".into()))?;
+            let response = match &self.way {
+                SmtpWay::Pooled(transport) => transport
+                    .send(email)
+                    .await
+                    .map_err(|error| ChannelError(smtp_error_kind(&error)))?,
+                SmtpWay::Direct(pool) => pool.send(&email).await?,
+            };
             let said: Vec<&str> = response.message().collect();
             Ok(Some(said.join(" ").chars().take(200).collect()))
         })
+    }
+}
+
+/// How an [`SmtpSender`] reaches the server. lettre's pooled transport opens its own sockets
+/// and leaves Nagle's algorithm on; lettre writes a message's end as a small second write
+/// and waits for the answer, so every e-mail waited out the server's delayed ACK (measured:
+/// 47 ms an e-mail over one connection, against 1 ms from Python's smtplib to the same
+/// server). Plain and STARTTLS connections are therefore opened here, with `TCP_NODELAY`,
+/// and kept in a small pool of our own; implicit TLS, which lettre only sets up on sockets
+/// it opens, stays on lettre's transport.
+#[derive(Clone)]
+enum SmtpWay {
+    Pooled(AsyncSmtpTransport<Tokio1Executor>),
+    Direct(Arc<DirectPool>),
+}
+
+struct DirectPool {
+    config: SmtpConfig,
+    hello: ClientId,
+    /// Connections not in use; the sender's semaphore bounds those in use.
+    idle: Mutex<Vec<AsyncSmtpConnection>>,
+}
+
+impl DirectPool {
+    async fn send(
+        &self,
+        email: &Message,
+    ) -> Result<lettre::transport::smtp::response::Response, ChannelError> {
+        let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut connection = match idle {
+            Some(connection) => connection,
+            None => self.connect().await?,
+        };
+        let sent = connection
+            .send(email.envelope(), &email.formatted())
+            .await
+            .map_err(|error| ChannelError(smtp_error_kind(&error)));
+        // A connection that failed is dropped; a server that closed an idle one makes that
+        // send fail, and the outbox tries it again after its backoff.
+        if sent.is_ok() && !connection.has_broken() {
+            self.idle
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(connection);
+        }
+        sent
+    }
+
+    async fn connect(&self) -> Result<AsyncSmtpConnection, ChannelError> {
+        let config = &self.config;
+        let io = |error: std::io::Error| ChannelError(format!("SMTP connection: {}", error.kind()));
+        let smtp = |error: lettre::transport::smtp::Error| ChannelError(smtp_error_kind(&error));
+        let stream = tokio::net::TcpStream::connect((config.host.as_str(), config.port))
+            .await
+            .map_err(io)?;
+        stream.set_nodelay(true).map_err(io)?;
+        let mut connection =
+            AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello)
+                .await
+                .map_err(smtp)?;
+        if config.security == SmtpSecurity::StartTls {
+            let parameters = TlsParameters::new(config.host.clone()).map_err(smtp)?;
+            connection
+                .starttls(parameters, &self.hello)
+                .await
+                .map_err(smtp)?;
+        }
+        if let Some((user, password)) = &config.credentials {
+            let credentials = Credentials::new(user.clone(), password.clone());
+            connection
+                .auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
+                .await
+                .map_err(smtp)?;
+        }
+        Ok(connection)
     }
 }
 
