@@ -71,6 +71,7 @@ fn is_closed(stream: &TcpStream) -> bool {
 /// The status of `/healthz`, asked on a new connection: a kept-alive one may be closed by the
 /// server's short idle limit just as a request goes out on it.
 async fn health(app: &TestApp) -> u16 {
+    reilu_app::outbox::channels::install_tls_provider();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()

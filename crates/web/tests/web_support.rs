@@ -88,7 +88,10 @@ async fn spawn_app(test_store: TestStore, configure: &impl Fn(&mut WebConfig)) -
     });
     TestApp {
         address: format!("http://{bound}"),
-        http: reqwest::Client::new(),
+        http: {
+            reilu_app::outbox::channels::install_tls_provider();
+            reqwest::Client::new()
+        },
         app,
         client_id: client.id,
         api_key: client.api_key,

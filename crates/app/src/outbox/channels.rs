@@ -295,14 +295,20 @@ pub struct SmsSender {
     config: SmsConfig,
 }
 
+/// Makes ring the process's TLS crypto provider. reqwest is built without a provider of its
+/// own, and cargo builds one reqwest for the whole workspace, so every HTTP client in the
+/// process (the SMS sender's, and the tests') needs one installed before it is built. ring is
+/// the one lettre already brings (rustls deprecates it for lacking post-quantum key exchange,
+/// which only its aws-lc-rs provider has, a C build we avoid). Installing it a second time
+/// fails harmlessly.
+pub fn install_tls_provider() {
+    #[allow(deprecated)]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl SmsSender {
     pub fn new(config: SmsConfig) -> Result<Self, ChannelError> {
-        // reqwest is built without a crypto provider of its own; ring is the one lettre
-        // already brings (rustls deprecates it for lacking post-quantum key exchange, which
-        // only its aws-lc-rs provider has, a C build we avoid). Installing it a second time
-        // fails harmlessly.
-        #[allow(deprecated)]
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_provider();
         let client = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(30))
             .build()
