@@ -1632,3 +1632,46 @@ fn a_run_with_a_misnamed_template_stops_before_it_starts() {
         String::from_utf8_lossy(&ran.stderr)
     );
 }
+
+/// As a user runs it from the README: two days run, then the delivery workers write every
+/// message into the sinks, where the letters, e-mails and SMS can be opened; each message is
+/// delivered once, and the store checks out.
+#[tokio::test]
+async fn days_run_and_their_messages_land_in_the_sinks_once() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        cli.ok(&["demo", "--cases", "300", "--seed", "7"]);
+        cli.ok(&["run-day", "--date", "2026-11-15"]);
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        let steps = count_of(&cli.test.url, "SELECT COUNT(*) FROM case_steps").await;
+        let delivered = cli.ok(&["deliver", "--once", "--sink"]);
+        assert!(
+            String::from_utf8_lossy(&delivered.stdout).contains(&format!("sent     {steps}")),
+            "{name}: {}",
+            String::from_utf8_lossy(&delivered.stdout)
+        );
+        let again = cli.ok(&["deliver", "--once", "--sink"]);
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("0 messages handled"),
+            "{name}: nothing is sent twice"
+        );
+        let sinks = cli.data.path().join("outbox");
+        let files = |folder: &str| {
+            std::fs::read_dir(sinks.join(folder))
+                .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+                .unwrap_or_else(|_| Vec::<std::path::PathBuf>::new())
+        };
+        let letters = files("letters");
+        let emails = files("email");
+        let sms = std::fs::read_to_string(sinks.join("sms.jsonl")).unwrap_or_default();
+        let written = letters.len() + emails.len() + sms.lines().count();
+        assert_eq!(i64::try_from(written).ok(), Some(steps), "{name}");
+        let email = std::fs::read_to_string(&emails[0]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(email.contains("Message-ID: <outbox-"), "{email}");
+        assert!(email.contains("text/html"), "{email}");
+        let letter = std::fs::read_to_string(&letters[0]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(letter.contains("Reilu"), "{letter}");
+        cli.ok(&["check"]);
+    }
+}
