@@ -185,30 +185,37 @@ pub(crate) async fn enqueue_in(
     messages: &[NewOutboxMessage],
     backend: Backend,
 ) -> StoreResult<()> {
-    // One statement per message keeps the parameter count small; the executor's batches
-    // carry at most a few hundred decisions. The SQL is the same on both backends.
-    let _ = backend;
-    for message in messages {
-        sqlx::query(
+    // Multi-row inserts: the daily run hands over a page's messages (thousands) with its
+    // decisions, and one statement per message would be a round trip each on PostgreSQL.
+    for chunk in messages.chunks(MESSAGES_PER_STATEMENT) {
+        let sql = format!(
             "INSERT INTO outbox_messages (case_number, decision_id, channel, template, \
              language, recipient_sealed, content_sealed, state, attempts, next_attempt_ms, \
-             created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', 0, $8, $9) \
-             ON CONFLICT (decision_id) DO NOTHING",
-        )
-        .bind(message.case_number)
-        .bind(&message.decision_id)
-        .bind(&message.channel)
-        .bind(&message.template)
-        .bind(&message.language)
-        .bind(message.recipient_sealed.clone())
-        .bind(message.content_sealed.clone())
-        .bind(message.not_before_ms)
-        .bind(message.not_before_ms)
-        .execute(&mut **transaction)
-        .await?;
+             created_ms) VALUES {} ON CONFLICT (decision_id) DO NOTHING",
+            crate::sql::value_rows(backend, chunk.len(), 11)
+        );
+        let mut query = sqlx::query(&sql);
+        for message in chunk {
+            query = query
+                .bind(message.case_number)
+                .bind(&message.decision_id)
+                .bind(&message.channel)
+                .bind(&message.template)
+                .bind(&message.language)
+                .bind(message.recipient_sealed.clone())
+                .bind(message.content_sealed.clone())
+                .bind("queued")
+                .bind(0_i64)
+                .bind(message.not_before_ms)
+                .bind(message.not_before_ms);
+        }
+        query.execute(&mut **transaction).await?;
     }
     Ok(())
 }
+
+/// Messages per multi-row insert (11 parameters a row, well under either backend's limit).
+const MESSAGES_PER_STATEMENT: usize = 400;
 
 pub(crate) async fn enqueue(store: &SqlStore, messages: &[NewOutboxMessage]) -> StoreResult<()> {
     let mut transaction = store.pool().begin().await?;

@@ -279,7 +279,7 @@ impl<S: Store> App<S> {
                 .by_letter_instead += 1;
         }
         let chain = self.decide_chain(day, &snapshot, &step.proposals)?;
-        let message = self.chain_message(day, &snapshot, &step, addressee, &chain)?;
+        let mut message = self.chain_message(day, &snapshot, &step, addressee, &chain)?;
         let first = batch.decisions.len();
         let time_zone = snapshot.view.time_zone;
         for (index, (decision, action)) in chain.into_iter().enumerate() {
@@ -292,7 +292,7 @@ impl<S: Store> App<S> {
                     done_on: done_on(action.as_ref(), time_zone, day.run_date).to_string(),
                 }),
                 after: index.checked_sub(1).map(|before| first + before),
-                message: if index == 0 { message.clone() } else { None },
+                message: message.take(),
             };
             batch
                 .tallied

@@ -1,11 +1,10 @@
 //! `reilu accrue --date D [--json]`: accrue late interest on every open case up to D.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use reilu_app::interest::AccrualSummary;
 
 use crate::commands::print_json;
@@ -22,7 +21,7 @@ pub struct AccrueArgs {
 
 pub async fn run(target: &Target, args: AccrueArgs) -> anyhow::Result<ExitCode> {
     let app = open_app(target).await?;
-    let bar = progress_bar();
+    let bar = crate::commands::spinner("accruing interest");
     let summary = app
         .accrue_interest(args.date, &|so_far| {
             bar.set_message(format!(
@@ -77,16 +76,4 @@ fn print_summary(summary: &AccrualSummary) -> anyhow::Result<()> {
         writeln!(out, "warning: {}", crate::commands::rates::gap_text(gap))?;
     }
     Ok(())
-}
-
-fn progress_bar() -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    let style = ProgressStyle::with_template("{spinner} accruing interest: {msg} ({elapsed})")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-    bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
 }

@@ -1,13 +1,12 @@
 //! `reilu run-day [--date D] [--strategies DIR] [--json]`: take every open case one day
 //! forward — interest, then each case's next strategy step through the gate.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use reilu_app::daily_run::{RunDayOutcome, RunDaySummary};
 use reilu_strategy::StrategySet;
 
@@ -33,7 +32,7 @@ pub async fn run(target: &Target, args: RunDayArgs) -> anyhow::Result<ExitCode> 
     };
     let app = open_app(target).await?;
     let date = args.date.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let bar = progress_bar();
+    let bar = crate::commands::spinner("running the day");
     let outcome = app
         .run_day(&strategies, date, &|so_far| {
             let steps: u64 = so_far
@@ -136,16 +135,4 @@ fn money_text(amount_minor: i64, currency: &str) -> String {
         Ok(parsed) => reilu_core::Money::from_minor(amount_minor, parsed).to_string(),
         Err(_) => format!("{amount_minor} {currency} (minor units)"),
     }
-}
-
-fn progress_bar() -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    let style = ProgressStyle::with_template("{spinner} running the day: {msg} ({elapsed})")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner());
-    bar.set_style(style);
-    bar.enable_steady_tick(std::time::Duration::from_millis(200));
-    bar
 }
