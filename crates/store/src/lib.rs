@@ -6,6 +6,7 @@
 
 mod accounts;
 pub mod bench_limit;
+mod call_tasks;
 mod case_facts;
 mod checkpoint;
 mod claim_terms;
@@ -43,6 +44,7 @@ mod unmatched;
 use std::future::Future;
 
 pub use accounts::{AccountClosed, BankAccountKind, BankAccountRow, NewBankAccount};
+pub use call_tasks::{CallOutcome, CallOutcomeRow, CallRecorded, NewCallOutcome};
 pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
@@ -293,6 +295,24 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CaseStepRow>>>> + Send;
+
+    /// The call tasks not done yet (phone messages), the earliest callable first.
+    fn open_call_tasks(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxMessage>>> + Send;
+
+    /// Records what a call task's call came to, once per task, journaled.
+    fn record_call_outcome(
+        &self,
+        call: &NewCallOutcome,
+    ) -> impl Future<Output = StoreResult<CallRecorded>> + Send;
+
+    /// Every call outcome of the given cases, oldest first.
+    fn call_outcomes(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CallOutcomeRow>>>> + Send;
 
     /// Who the given cases' messages go to (sealed personal data) and the creditor's name.
     fn case_recipients(

@@ -375,6 +375,24 @@ impl Store for SqlStore {
         crate::daily_run::case_steps(self, case_numbers).await
     }
 
+    async fn open_call_tasks(&self, limit: i64) -> StoreResult<Vec<crate::OutboxMessage>> {
+        crate::call_tasks::open_tasks(self, limit).await
+    }
+
+    async fn record_call_outcome(
+        &self,
+        call: &crate::NewCallOutcome,
+    ) -> StoreResult<crate::CallRecorded> {
+        crate::call_tasks::record(self, call).await
+    }
+
+    async fn call_outcomes(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, Vec<crate::CallOutcomeRow>>> {
+        crate::call_tasks::outcomes_of(self, case_numbers).await
+    }
+
     async fn case_recipients(
         &self,
         case_numbers: &[i64],

@@ -54,6 +54,7 @@ impl<S: Store> App<S> {
             })
             .await?;
         let rows = self.store.case_recipients(cases).await?;
+        let calls = self.store.call_outcomes(cases).await?;
         let mut opened = HashMap::with_capacity(rows.len());
         for (case_number, row) in rows {
             let kind = CustomerKind::parse(&row.customer_kind)
@@ -67,6 +68,7 @@ impl<S: Store> App<S> {
                 language,
                 &row.personal_data,
             )?;
+            let details = without_wrong_number(&self.vault, details, calls.get(&case_number));
             opened.insert(
                 case_number,
                 Addressee {
@@ -78,6 +80,28 @@ impl<S: Store> App<S> {
         }
         Ok(opened)
     }
+}
+
+/// The customer's details without a phone number an agent found wrong on a call: the run
+/// then writes instead (a letter), until the customer or a later claim gives another number.
+fn without_wrong_number(
+    vault: &Vault,
+    mut details: CustomerDetails,
+    calls: Option<&Vec<reilu_store::CallOutcomeRow>>,
+) -> CustomerDetails {
+    let wrong = |index: &str| {
+        calls.into_iter().flatten().any(|call| {
+            call.outcome == "wrong_number" && call.phone_index.as_deref() == Some(index)
+        })
+    };
+    if details
+        .phone
+        .as_ref()
+        .is_some_and(|phone| wrong(&personal_data::phone_index(vault, phone)))
+    {
+        details.phone = None;
+    }
+    details
 }
 
 /// Every template a strategy step that contacts someone names has a text in every language:

@@ -16,9 +16,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reilu_rules::model::{Actor, ContactRecord, Context};
 use reilu_rules::{ApprovedAction, CaseDecision, CaseSnapshot, Verdict};
 use reilu_store::{
-    CaseFactRows, CaseStepRow, Effects, Execution, InterestCase, RunDayState, StepDone, Store,
+    CallOutcomeRow, CaseFactRows, CaseStepRow, Effects, Execution, InterestCase, RunDayState,
+    StepDone, Store,
 };
-use reilu_strategy::{CaseProgress, DoneStep, Plan, PlannedStep, StrategySet};
+use reilu_strategy::{CaseProgress, DoneStep, Plan, PlannedStep, PromiseToPay, StrategySet};
 use serde::Serialize;
 
 mod messages;
@@ -193,6 +194,7 @@ impl<S: Store> App<S> {
         let numbers: Vec<i64> = page.iter().map(|case| case.case_number).collect();
         let facts = self.facts_of(&numbers).await?;
         let steps = self.store.case_steps(&numbers).await?;
+        let calls = self.store.call_outcomes(&numbers).await?;
         let mut due = Vec::new();
         for case in page {
             summary.cases_considered += 1;
@@ -203,7 +205,8 @@ impl<S: Store> App<S> {
                 continue;
             };
             let done = steps.get(&case.case_number);
-            if let Some(step) = plan_case(day, &snapshot, done, summary)? {
+            let promise = promise_of(calls.get(&case.case_number), stored)?;
+            if let Some(step) = plan_case(day, &snapshot, done, promise, summary)? {
                 due.push((snapshot, step));
             }
         }
@@ -411,9 +414,15 @@ impl<S: Store> App<S> {
         summary: &mut RunDaySummary,
     ) -> AppResult<Vec<i64>> {
         let steps = self.store.case_steps(cases).await?;
+        let calls = self.store.call_outcomes(cases).await?;
+        let facts = self.facts_of(cases).await?;
         let mut due = Vec::new();
         for case_number in cases {
             let snapshot = self.snapshot(*case_number).await?;
+            let promise = match facts.get(case_number) {
+                Some(stored) => promise_of(calls.get(case_number), stored)?,
+                None => None,
+            };
             let market = snapshot.view.market.as_str().to_owned();
             summary.markets.entry(market).or_default().decided_again += 1;
             let done = done_steps(steps.get(case_number))?;
@@ -421,6 +430,7 @@ impl<S: Store> App<S> {
                 case_number: *case_number,
                 has_plan: snapshot.view.plans_charged > 0,
                 done: &done,
+                promise,
             };
             if let Plan::Due(step) = day.strategies.plan(&snapshot.view, &progress, day.run_date)
                 && !step.proposals.is_empty()
@@ -446,6 +456,7 @@ fn plan_case(
     day: &Day<'_>,
     snapshot: &CaseSnapshot,
     done: Option<&Vec<CaseStepRow>>,
+    promise: Option<PromiseToPay>,
     summary: &mut RunDaySummary,
 ) -> AppResult<Option<PlannedStep>> {
     let market = snapshot.view.market.as_str().to_owned();
@@ -456,6 +467,7 @@ fn plan_case(
         case_number: snapshot.case_number,
         has_plan: snapshot.view.plans_charged > 0,
         done: &done,
+        promise,
     };
     Ok(
         match day.strategies.plan(&snapshot.view, &progress, day.run_date) {
@@ -514,6 +526,44 @@ fn done_steps(rows: Option<&Vec<CaseStepRow>>) -> AppResult<Vec<DoneStep>> {
             })
         })
         .collect()
+}
+
+/// The case's latest promise to pay made on a call, with what the case received from the
+/// call's (UTC) day on.
+fn promise_of(
+    calls: Option<&Vec<CallOutcomeRow>>,
+    stored: &CaseFactRows,
+) -> AppResult<Option<PromiseToPay>> {
+    let Some(call) = calls
+        .into_iter()
+        .flatten()
+        .rev()
+        .find(|call| call.outcome == "promise")
+    else {
+        return Ok(None);
+    };
+    let (Some(due_on), Some(amount_minor)) = (&call.promise_due_on, call.promise_amount_minor)
+    else {
+        return Err(AppError::Invalid(format!(
+            "call task {}: a promise without its day or amount",
+            call.message_id
+        )));
+    };
+    let called_on = DateTime::from_timestamp_millis(call.called_at_ms)
+        .map(|at| at.date_naive().to_string())
+        .unwrap_or_default();
+    let received_minor = stored
+        .received
+        .iter()
+        .filter(|(day, _)| *day >= called_on)
+        .try_fold(0_i64, |sum, (_, amount)| sum.checked_add(*amount))
+        .ok_or_else(|| AppError::Invalid("a case's payments overflow".into()))?;
+    Ok(Some(PromiseToPay {
+        task: call.message_id,
+        due_on: parse_date(due_on).map_err(AppError::Invalid)?,
+        amount_minor,
+        received_minor,
+    }))
 }
 
 fn tallied(decision: &CaseDecision, market: &str, kind: &str, step_head: bool) -> Tallied {

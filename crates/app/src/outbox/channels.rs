@@ -411,12 +411,8 @@ impl FileSink {
                 );
                 std::fs::write(&path, text).map_err(failed)?;
             }
-            channel => {
-                let file = if channel == "sms" {
-                    "sms.jsonl"
-                } else {
-                    "calls.jsonl"
-                };
+            "sms" => {
+                let file = "sms.jsonl";
                 let line = serde_json::json!({
                     "id": message.id,
                     "case_number": message.case_number,
@@ -433,6 +429,8 @@ impl FileSink {
                     .map_err(failed)?;
                 writeln!(handle, "{line}").map_err(failed)?;
             }
+            // Phone messages are call tasks for agents (`reilu tasks`), never sent.
+            other => return Err(ChannelError(format!("the sink has no channel {other}"))),
         }
         Ok(Some(format!("sink:{}", message.channel)))
     }

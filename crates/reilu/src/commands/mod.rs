@@ -24,6 +24,7 @@ pub mod run_day;
 pub mod serve;
 pub mod strategy;
 pub mod sweep;
+pub mod tasks;
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
