@@ -158,18 +158,9 @@ impl<S: Store> App<S> {
                 now: run_instant(run_date, now),
                 actor: Actor::System,
             },
+            decide_only: false,
         };
-        let mut after = 0;
-        loop {
-            let page = self
-                .store
-                .open_interest_cases(after, CASES_PER_PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.case_number;
-            self.run_page(&day, &page, &mut summary).await?;
-            progress(&summary);
-        }
+        self.run_pages(&day, &mut summary, progress).await?;
         let json = serde_json::to_string(&summary)
             .map_err(|error| AppError::Invalid(format!("the run's summary: {error}")))?;
         self.store
@@ -181,6 +172,55 @@ impl<S: Store> App<S> {
             )
             .await?;
         Ok(RunDayOutcome::Ran(Box::new(summary)))
+    }
+
+    /// What the run of `run_date` would decide, with nothing written: every open case read,
+    /// planned and its due step decided by the gate, as the run does. The limit the run is
+    /// measured against (`reilu bench run-day`); the steps it counts are the approved ones.
+    pub async fn decide_day(
+        &self,
+        strategies: &StrategySet,
+        run_date: NaiveDate,
+    ) -> AppResult<RunDaySummary> {
+        let templates = Templates::builtin()?;
+        let mut summary = RunDaySummary {
+            run_date: run_date.to_string(),
+            state: "decided only",
+            ..RunDaySummary::default()
+        };
+        let day = Day {
+            strategies,
+            templates: &templates,
+            run_date,
+            context: Context {
+                now: run_instant(run_date, self.clock.now()),
+                actor: Actor::System,
+            },
+            decide_only: true,
+        };
+        self.run_pages(&day, &mut summary, &|_| {}).await?;
+        Ok(summary)
+    }
+
+    /// Every page of open cases, in case-number order.
+    async fn run_pages(
+        &self,
+        day: &Day<'_>,
+        summary: &mut RunDaySummary,
+        progress: &(dyn Fn(&RunDaySummary) + Sync),
+    ) -> AppResult<()> {
+        let mut after = 0;
+        loop {
+            let page = self
+                .store
+                .open_interest_cases(after, CASES_PER_PAGE)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = last.case_number;
+            self.run_page(day, &page, summary).await?;
+            progress(summary);
+        }
+        Ok(())
     }
 
     /// Plans, decides and carries out one page of open cases; cases that moved on meanwhile
@@ -209,6 +249,9 @@ impl<S: Store> App<S> {
             if let Some(step) = plan_case(day, &snapshot, done, promise, summary)? {
                 due.push((snapshot, step));
             }
+        }
+        if day.decide_only {
+            return self.decide_only(day, due, summary);
         }
         let mut stale = self.decide_and_execute(day, due, summary).await?;
         for _ in 0..STALE_RETRIES_MAX {
@@ -241,6 +284,29 @@ impl<S: Store> App<S> {
             self.decide_step(day, snapshot, step, addressee, &mut batch, summary)?;
         }
         self.execute_page(batch, summary).await
+    }
+
+    /// Decides the due steps as the run would and counts what the gate approved.
+    fn decide_only(
+        &self,
+        day: &Day<'_>,
+        due: Vec<(CaseSnapshot, PlannedStep)>,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<()> {
+        for (snapshot, step) in due {
+            let market = snapshot.view.market.as_str().to_owned();
+            let chain = self.decide_chain(day, &snapshot, &step.proposals)?;
+            let counts = summary.markets.entry(market.clone()).or_default();
+            for (index, (decision, _)) in chain.iter().enumerate() {
+                let tallied = tallied(decision, &market, step.kind.as_str(), index == 0);
+                let execution = match tallied.verdict {
+                    Verdict::Deny => Execution::Denied,
+                    _ => Execution::NotExecutable,
+                };
+                count_execution(counts, &tallied, execution);
+            }
+        }
+        Ok(())
     }
 
     /// The snapshot of a case from the page's read; None for a case without claims.
@@ -448,6 +514,8 @@ struct Day<'a> {
     templates: &'a Templates,
     run_date: NaiveDate,
     context: Context,
+    /// Decide and count, write nothing (the bench's limit).
+    decide_only: bool,
 }
 
 /// Asks the strategy what comes next on one case; the step when one is due and proposes

@@ -6,6 +6,7 @@ pub mod bench;
 pub mod bench_ledger;
 pub mod bench_outbox;
 pub mod bench_payments;
+pub mod bench_run_day;
 pub mod case;
 pub mod check;
 pub mod clients;
