@@ -261,6 +261,9 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         to_ms: i64,
     ) -> impl Future<Output = StoreResult<AccountStatement>> + Send;
 
+    /// How many cases are open (a run's progress counts up to it).
+    fn count_open_cases(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+
     /// Open cases after `after_case_number` in case-number order, at most `limit`, with what
     /// the interest run needs (terms, how far interest has run, balances).
     fn open_interest_cases(

@@ -347,6 +347,14 @@ impl Store for SqlStore {
         ledger::statement(self, account, from_ms, to_ms).await
     }
 
+    async fn count_open_cases(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status = 'open'")
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
     async fn open_interest_cases(
         &self,
         after_case_number: i64,
