@@ -29,16 +29,16 @@ pub(crate) struct Addressee {
 }
 
 impl<S: Store> App<S> {
-    /// Opens the personal data of the cases whose steps are due, for their messages. The
-    /// read is journaled first (one entry per page, naming the cases and why): a read that
-    /// cannot be recorded does not happen.
-    pub(crate) async fn addressees(
+    /// Journals that the run opens the personal data of `cases` for their messages (one
+    /// entry per page, naming the cases and why). Written before they are opened: a read
+    /// that cannot be recorded does not happen.
+    pub(crate) async fn journal_addressee_read(
         &self,
         cases: &[i64],
         run_date: NaiveDate,
-    ) -> AppResult<HashMap<i64, Addressee>> {
+    ) -> AppResult<()> {
         if cases.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(());
         }
         let payload = serde_json::json!({
             "purpose": format!("daily run of {run_date}: messages to customers"),
@@ -53,6 +53,18 @@ impl<S: Store> App<S> {
                 payload: payload.to_string(),
             })
             .await?;
+        Ok(())
+    }
+
+    /// Opens the personal data of the cases whose steps are due, for their messages; the read
+    /// was journaled before ([`Self::journal_addressee_read`]).
+    pub(crate) async fn open_addressees(
+        &self,
+        cases: &[i64],
+    ) -> AppResult<HashMap<i64, Addressee>> {
+        if cases.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = self.store.case_recipients(cases).await?;
         let calls = self.store.call_outcomes(cases).await?;
         let mut opened = HashMap::with_capacity(rows.len());

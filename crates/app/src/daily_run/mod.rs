@@ -202,7 +202,10 @@ impl<S: Store> App<S> {
         Ok(summary)
     }
 
-    /// Every page of open cases, in case-number order.
+    /// Every page of open cases, in case-number order, as a pipeline: while one page's
+    /// decisions are written (by the executor, on another thread), the next page's steps are
+    /// decided and their messages built. Each page's personal-data read is journaled before
+    /// the previous page's write starts, so that the journal entry never waits behind it.
     async fn run_pages(
         &self,
         day: &Day<'_>,
@@ -210,27 +213,66 @@ impl<S: Store> App<S> {
         progress: &(dyn Fn(&RunDaySummary) + Sync),
     ) -> AppResult<()> {
         let mut after = 0;
+        let mut ready: Option<Batch> = None;
         loop {
-            let page = self
-                .store
-                .open_interest_cases(after, CASES_PER_PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.case_number;
-            self.run_page(day, &page, summary).await?;
+            let due = self.next_page(day, &mut after, summary).await?;
+            if day.decide_only {
+                let Some(due) = due else { break };
+                self.decide_only(day, due, summary)?;
+                progress(summary);
+                continue;
+            }
+            let in_flight = ready.take().map(|batch| self.launch(batch));
+            let next = match due {
+                Some(due) => Some(self.decide_batch(day, due, summary).await?),
+                None => None,
+            };
+            if let Some(in_flight) = in_flight {
+                self.land(day, in_flight, summary).await?;
+            }
             progress(summary);
+            match next {
+                Some(batch) => ready = Some(batch),
+                None => break,
+            }
         }
         Ok(())
     }
 
-    /// Plans, decides and carries out one page of open cases; cases that moved on meanwhile
-    /// are read and decided again.
-    async fn run_page(
+    /// Reads and plans the page of open cases after `after` and journals the read of the due
+    /// cases' personal data; None when no case is left.
+    async fn next_page(
+        &self,
+        day: &Day<'_>,
+        after: &mut i64,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<Option<Vec<(CaseSnapshot, PlannedStep)>>> {
+        let page = self
+            .store
+            .open_interest_cases(*after, CASES_PER_PAGE)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(None);
+        };
+        *after = last.case_number;
+        let due = self.plan_page(day, &page, summary).await?;
+        if !day.decide_only {
+            let cases: Vec<i64> = due
+                .iter()
+                .map(|(snapshot, _)| snapshot.case_number)
+                .collect();
+            self.journal_addressee_read(&cases, day.run_date).await?;
+        }
+        Ok(Some(due))
+    }
+
+    /// Plans one page of open cases: the steps due today.
+    async fn plan_page(
         &self,
         day: &Day<'_>,
         page: &[InterestCase],
         summary: &mut RunDaySummary,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<(CaseSnapshot, PlannedStep)>> {
         let numbers: Vec<i64> = page.iter().map(|case| case.case_number).collect();
         let facts = self.facts_of(&numbers).await?;
         let steps = self.store.case_steps(&numbers).await?;
@@ -250,10 +292,41 @@ impl<S: Store> App<S> {
                 due.push((snapshot, step));
             }
         }
-        if day.decide_only {
-            return self.decide_only(day, due, summary);
+        Ok(due)
+    }
+
+    /// Hands a batch to the executor on a task of its own.
+    fn launch(&self, batch: Batch) -> InFlight {
+        let cases = batch
+            .decisions
+            .iter()
+            .map(|(decision, _)| decision.case_number())
+            .collect();
+        let store = self.store.clone();
+        let at_ms = self.clock.now().timestamp_millis();
+        let decisions = batch.decisions;
+        let writing =
+            tokio::spawn(async move { store.execute_with(decisions, ACTOR, at_ms).await });
+        InFlight {
+            writing,
+            tallied: batch.tallied,
+            cases,
         }
-        let mut stale = self.decide_and_execute(day, due, summary).await?;
+    }
+
+    /// Waits for a batch's write, counts it, and decides again (three times at most) the
+    /// cases that moved on meanwhile.
+    async fn land(
+        &self,
+        day: &Day<'_>,
+        in_flight: InFlight,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<()> {
+        let executions = in_flight
+            .writing
+            .await
+            .map_err(|error| AppError::Io(format!("the run's writer stopped: {error}")))??;
+        let mut stale = count_page(&in_flight.tallied, &in_flight.cases, &executions, summary);
         for _ in 0..STALE_RETRIES_MAX {
             if stale.is_empty() {
                 break;
@@ -275,7 +348,24 @@ impl<S: Store> App<S> {
             .iter()
             .map(|(snapshot, _)| snapshot.case_number)
             .collect();
-        let addressees = self.addressees(&cases, day.run_date).await?;
+        self.journal_addressee_read(&cases, day.run_date).await?;
+        let batch = self.decide_batch(day, due, summary).await?;
+        self.execute_page(batch, summary).await
+    }
+
+    /// Opens the due cases' addressees (their read journaled before) and decides each step,
+    /// with its message.
+    async fn decide_batch(
+        &self,
+        day: &Day<'_>,
+        due: Vec<(CaseSnapshot, PlannedStep)>,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<Batch> {
+        let cases: Vec<i64> = due
+            .iter()
+            .map(|(snapshot, _)| snapshot.case_number)
+            .collect();
+        let addressees = self.open_addressees(&cases).await?;
         let mut batch = Batch::default();
         for (snapshot, step) in due {
             let addressee = addressees.get(&snapshot.case_number).ok_or_else(|| {
@@ -283,7 +373,7 @@ impl<S: Store> App<S> {
             })?;
             self.decide_step(day, snapshot, step, addressee, &mut batch, summary)?;
         }
-        self.execute_page(batch, summary).await
+        Ok(batch)
     }
 
     /// Decides the due steps as the run would and counts what the gate approved.
@@ -460,16 +550,7 @@ impl<S: Store> App<S> {
             .store
             .execute_with(batch.decisions, ACTOR, self.clock.now().timestamp_millis())
             .await?;
-        let mut stale = Vec::new();
-        for ((tallied, execution), case_number) in batch.tallied.iter().zip(&executions).zip(&cases)
-        {
-            let day = summary.markets.entry(tallied.market.clone()).or_default();
-            if count_execution(day, tallied, *execution) {
-                stale.push(*case_number);
-            }
-        }
-        stale.dedup();
-        Ok(stale)
+        Ok(count_page(&batch.tallied, &cases, &executions, summary))
     }
 
     /// Reads the cases that moved on afresh, plans and decides them again.
@@ -506,6 +587,31 @@ impl<S: Store> App<S> {
         }
         self.decide_and_execute(day, due, summary).await
     }
+}
+
+/// A batch being written by the executor on its own task, with what is needed to count it.
+struct InFlight {
+    writing: tokio::task::JoinHandle<Result<Vec<Execution>, reilu_store::StoreError>>,
+    tallied: Vec<Tallied>,
+    cases: Vec<i64>,
+}
+
+/// Counts a batch's executions into the summary; the cases that moved on meanwhile.
+fn count_page(
+    tallied: &[Tallied],
+    cases: &[i64],
+    executions: &[Execution],
+    summary: &mut RunDaySummary,
+) -> Vec<i64> {
+    let mut stale = Vec::new();
+    for ((tallied, execution), case_number) in tallied.iter().zip(executions).zip(cases) {
+        let day = summary.markets.entry(tallied.market.clone()).or_default();
+        if count_execution(day, tallied, *execution) {
+            stale.push(*case_number);
+        }
+    }
+    stale.dedup();
+    stale
 }
 
 /// What a run holds for its whole day.
