@@ -351,9 +351,14 @@ fn rule_differences(
         .collect()
 }
 
-fn differences(before: &BTreeMap<String, u64>, after: &BTreeMap<String, u64>) -> BTreeMap<String, i64> {
+fn differences(
+    before: &BTreeMap<String, u64>,
+    after: &BTreeMap<String, u64>,
+) -> BTreeMap<String, i64> {
     let signed_map = |map: &BTreeMap<String, u64>| -> BTreeMap<String, i64> {
-        map.iter().map(|(key, count)| (key.clone(), signed(*count))).collect()
+        map.iter()
+            .map(|(key, count)| (key.clone(), signed(*count)))
+            .collect()
     };
     signed_differences(&signed_map(before), &signed_map(after))
 }
@@ -364,8 +369,8 @@ fn signed_differences(
 ) -> BTreeMap<String, i64> {
     union_keys(before, after)
         .filter_map(|key| {
-            let difference = after.get(key).copied().unwrap_or(0)
-                - before.get(key).copied().unwrap_or(0);
+            let difference =
+                after.get(key).copied().unwrap_or(0) - before.get(key).copied().unwrap_or(0);
             (difference != 0).then(|| (key.clone(), difference))
         })
         .collect()
@@ -420,7 +425,10 @@ mod tests {
         proposed.add(&day(&[("FI-a", 1), ("FI-b", 2)], 1));
         proposed.add(&day(&[("FI-a", 1), ("FI-b", 2)], 1));
         let fi = &baseline.markets["FI"];
-        assert_eq!((baseline.days_run, fi.cases, fi.steps["reminder"]), (2, 20, 6));
+        assert_eq!(
+            (baseline.days_run, fi.cases, fi.steps["reminder"]),
+            (2, 20, 6)
+        );
         assert_eq!(fi.fees["EUR"].amount_minor, 3000);
         let differences = Differences::between(&baseline, &proposed);
         assert_eq!(

@@ -1681,7 +1681,8 @@ async fn days_run_and_their_messages_land_in_the_sinks_once() {
 fn rules_with_a_later_reminder_fee(folder: &Path) -> std::path::PathBuf {
     let rules = folder.join("proposed-rules");
     std::fs::create_dir(&rules).unwrap_or_else(|e| panic!("{e}"));
-    let timing = "a reminder fee only 14 days after the due date\"\neffective_from = 2013-03-16\ndays = 14";
+    let timing =
+        "a reminder fee only 14 days after the due date\"\neffective_from = 2013-03-16\ndays = 14";
     for entry in std::fs::read_dir(repository_file("rules"))
         .unwrap_or_else(|e| panic!("{e}"))
         .flatten()
@@ -1728,39 +1729,70 @@ async fn a_simulated_rule_change_shows_its_denials_by_rule_and_changes_nothing_l
         let rules_arg = rules.display().to_string();
         let before = live_counts(&cli.test.url).await;
         let simulated = cli.json(&[
-            "simulate", "--from", "2026-12-01", "--to", "2026-12-02", "--rules", &rules_arg,
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--rules",
+            &rules_arg,
             "--json",
         ]);
-        assert_eq!(live_counts(&cli.test.url).await, before, "{name}: live unchanged");
+        assert_eq!(
+            live_counts(&cli.test.url).await,
+            before,
+            "{name}: live unchanged"
+        );
         assert_eq!(simulated["baseline"]["days_run"], 2, "{name}");
         let rule = &simulated["differences"]["by_rule"]["FI-fee-reminder-timing-consumer"];
         assert_eq!(rule["baseline"], 0, "{name}: {simulated}");
-        assert!(rule["proposed"].as_u64().is_some_and(|n| n > 0), "{name}: {rule}");
+        assert!(
+            rule["proposed"].as_u64().is_some_and(|n| n > 0),
+            "{name}: {rule}"
+        );
         let fi = &simulated["differences"]["markets"]["FI"];
         assert_eq!(
             fi["fees_count"]["EUR"].as_i64(),
             rule["difference"].as_i64().map(|n| -n),
             "{name}: each denied fee is a fee not charged: {fi}"
         );
-        let others = simulated["differences"]["markets"].as_object().map(|m| m.len());
+        let others = simulated["differences"]["markets"]
+            .as_object()
+            .map(|m| m.len());
         assert_eq!(others, Some(1), "{name}: only FI differs");
         // The text: the same difference, side by side.
         let text = cli.ok(&[
-            "simulate", "--from", "2026-12-01", "--to", "2026-12-02", "--rules", &rules_arg,
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--rules",
+            &rules_arg,
         ]);
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(
-            text.lines().any(|line| line.contains("denied by FI-fee-reminder-timing-consumer")
-                && line.ends_with('*')),
+            text.lines().any(
+                |line| line.contains("denied by FI-fee-reminder-timing-consumer")
+                    && line.ends_with('*')
+            ),
             "{name}: {text}"
         );
         // A day the live store ran is counted as such; without a proposal only the baseline.
         cli.ok(&["run-day", "--date", "2026-12-01"]);
         let ran = live_counts(&cli.test.url).await;
         let baseline_only = cli.json(&[
-            "simulate", "--from", "2026-12-01", "--to", "2026-12-01", "--json",
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-01",
+            "--json",
         ]);
-        assert_eq!(baseline_only["baseline"]["days_finished_before"][0], "2026-12-01");
+        assert_eq!(
+            baseline_only["baseline"]["days_finished_before"][0],
+            "2026-12-01"
+        );
         assert!(baseline_only.get("proposed").is_none(), "{name}");
         assert_eq!(live_counts(&cli.test.url).await, ran, "{name}");
         let backwards = cli.run(&["simulate", "--from", "2026-12-02", "--to", "2026-12-01"]);

@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyPool, Row, Transaction};
 
 use crate::sql_store::{Backend, SqlStore};
 use crate::{StoreError, StoreResult};
@@ -26,7 +26,7 @@ enum Place {
     /// The folder holding the copied file; removed when dropped.
     Sqlite(tempfile::TempDir),
     /// The copy's schema, dropped through the live store's pool.
-    Postgres { live: SqlStore, schema: String },
+    Postgres { live: AnyPool, schema: String },
 }
 
 impl std::fmt::Debug for SimulationCopy {
@@ -79,9 +79,9 @@ async fn copy_sqlite(live: &SqlStore) -> StoreResult<SimulationCopy> {
             StoreError::Conflict(format!("cannot make a folder for the simulation: {error}"))
         })?;
     let path = folder.path().join("copy.db");
-    let path_text = path.to_str().ok_or_else(|| {
-        StoreError::Conflict(format!("{} is not UTF-8", folder.path().display()))
-    })?;
+    let path_text = path
+        .to_str()
+        .ok_or_else(|| StoreError::Conflict(format!("{} is not UTF-8", folder.path().display())))?;
     sqlx::query("VACUUM INTO $1")
         .bind(path_text)
         .execute(live.pool())
@@ -107,13 +107,13 @@ async fn copy_postgres(live: &SqlStore) -> StoreResult<SimulationCopy> {
         Ok(store) => Ok(SimulationCopy {
             store,
             place: Place::Postgres {
-                live: live.clone(),
+                live: live.pool().clone(),
                 schema,
             },
         }),
         Err(error) => {
             // The first error is the one to report; a schema left behind is named in the log.
-            if let Err(drop_error) = drop_schema(live, &schema).await {
+            if let Err(drop_error) = drop_schema(live.pool(), &schema).await {
                 tracing::warn!("the simulation's schema {schema} was not dropped: {drop_error}");
             }
             Err(error)
@@ -158,7 +158,11 @@ async fn copy_schema(live: &SqlStore, schema: &str) -> StoreResult<()> {
         &from,
     )
     .await?;
-    exec(&mut transaction, format!("CREATE SCHEMA {}", quoted(schema))).await?;
+    exec(
+        &mut transaction,
+        format!("CREATE SCHEMA {}", quoted(schema)),
+    )
+    .await?;
     for table in &tables {
         let (source, target) = (qualified(&from, table), qualified(schema, table));
         exec(
@@ -181,7 +185,10 @@ async fn copy_schema(live: &SqlStore, schema: &str) -> StoreResult<()> {
 
 /// LIKE gives each identity column a new sequence starting at 1: each goes on after the
 /// largest id copied, as the live one would.
-async fn restart_identities(transaction: &mut Transaction<'_, Any>, schema: &str) -> StoreResult<()> {
+async fn restart_identities(
+    transaction: &mut Transaction<'_, Any>,
+    schema: &str,
+) -> StoreResult<()> {
     let rows = sqlx::query(
         "SELECT CAST(table_name AS TEXT), CAST(column_name AS TEXT) \
          FROM information_schema.columns WHERE table_schema = $1 AND is_identity = 'YES'",
@@ -259,9 +266,9 @@ async fn refuse_shared_sequences(
     )))
 }
 
-async fn drop_schema(live: &SqlStore, schema: &str) -> StoreResult<()> {
+async fn drop_schema(live: &AnyPool, schema: &str) -> StoreResult<()> {
     let sql = format!("DROP SCHEMA IF EXISTS {} CASCADE", quoted(schema));
-    sqlx::query(&sql).execute(live.pool()).await?;
+    sqlx::query(&sql).execute(live).await?;
     Ok(())
 }
 

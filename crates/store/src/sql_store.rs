@@ -107,9 +107,8 @@ impl SqlStore {
             Backend::Sqlite => 4,
             Backend::Postgres => 16,
         };
-        let search_path = schema.map(|schema| {
-            format!("SET search_path TO \"{}\"", schema.replace('"', "\"\""))
-        });
+        let search_path =
+            schema.map(|schema| format!("SET search_path TO \"{}\"", schema.replace('"', "\"\"")));
         let options = AnyPoolOptions::new()
             .max_connections(connections_max)
             .acquire_timeout(Duration::from_secs(30))

@@ -54,8 +54,15 @@ async fn a_copy_holds_everything_takes_writes_alone_and_is_gone_when_discarded()
             .simulation_copy()
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let copied = copy.store().counts().await.unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(copied, live_counts, "{name}: the copy holds what the live store does");
+        let copied = copy
+            .store()
+            .counts()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            copied, live_counts,
+            "{name}: the copy holds what the live store does"
+        );
         // Ids go on after the copied ones (sequences and identities copied at their values).
         let copy_last = append_notes(copy.store(), 5, 3).await;
         assert_eq!(copy_last, live_last + 3, "{name}");
@@ -68,7 +75,9 @@ async fn a_copy_holds_everything_takes_writes_alone_and_is_gone_when_discarded()
         );
         let after = test.store.counts().await.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(after, live_counts, "{name}: the live store saw no write");
-        copy.discard().await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        copy.discard()
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             append_notes(&test.store, 5, 1).await,
             live_last + 1,

@@ -47,7 +47,10 @@ pub async fn run(target: &Target, args: SimulateArgs) -> anyhow::Result<ExitCode
     let live_rules = std::env::var_os(RULES_VARIABLE)
         .filter(|dir| !dir.is_empty())
         .map(PathBuf::from);
-    let proposed_rules = target.rules.clone().filter(|dir| Some(dir) != live_rules.as_ref());
+    let proposed_rules = target
+        .rules
+        .clone()
+        .filter(|dir| Some(dir) != live_rules.as_ref());
     let live = Target {
         data: target.data.clone(),
         database_url: target.database_url.clone(),
@@ -79,14 +82,20 @@ pub async fn run(target: &Target, args: SimulateArgs) -> anyhow::Result<ExitCode
     };
     let bar = crate::commands::spinner("simulating");
     let simulation = app
-        .simulate(&plan, &|side, day| bar.set_message(format!("{side}, {day}")))
+        .simulate(&plan, &|side, day| {
+            bar.set_message(format!("{side}, {day}"))
+        })
         .await;
     bar.finish_and_clear();
     let simulation = simulation?;
     if args.json {
         print_json(&simulation)?;
     } else {
-        print_simulation(&simulation, proposed_rules.as_ref(), args.strategies.as_ref())?;
+        print_simulation(
+            &simulation,
+            proposed_rules.as_ref(),
+            args.strategies.as_ref(),
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -105,7 +114,12 @@ async fn proposed_gate(
     };
     let book = crate::commands::rules::load_book(&proposed, &app.markets)?;
     let gate = reilu_rules::Gate::new(book)?;
-    Ok(app.clone().with_gate(gate).with_published_rates().await?.gate)
+    Ok(app
+        .clone()
+        .with_gate(gate)
+        .with_published_rates()
+        .await?
+        .gate)
 }
 
 /// One line of the side-by-side table: the label and each side's value.
@@ -144,7 +158,10 @@ fn print_simulation(
         }
         writeln!(out, "  baseline: today's rule packs and strategies")?;
         writeln!(out, "  proposed: {}", changes.join(", "))?;
-        writeln!(out, "  columns:  baseline | proposed | difference (* where they differ)")?;
+        writeln!(
+            out,
+            "  columns:  baseline | proposed | difference (* where they differ)"
+        )?;
     }
     print_days(&mut out, &simulation.baseline, proposed)?;
     let markets: std::collections::BTreeSet<&String> = simulation
@@ -182,8 +199,8 @@ fn print_days(
     baseline: &SimulatedDays,
     proposed: Option<&SimulatedDays>,
 ) -> anyhow::Result<()> {
-    for (side, days) in std::iter::once(("baseline", baseline))
-        .chain(proposed.map(|days| ("proposed", days)))
+    for (side, days) in
+        std::iter::once(("baseline", baseline)).chain(proposed.map(|days| ("proposed", days)))
     {
         let before = if days.days_finished_before.is_empty() {
             String::new()
@@ -204,9 +221,18 @@ fn print_days(
             days.interest.denied
         }),
     ];
-    let currencies = keys_of(&baseline.interest.amount_minor, proposed.map(|days| &days.interest.amount_minor));
+    let currencies = keys_of(
+        &baseline.interest.amount_minor,
+        proposed.map(|days| &days.interest.amount_minor),
+    );
     for currency in currencies {
-        let amount = |days: &SimulatedDays| days.interest.amount_minor.get(&currency).copied().unwrap_or(0);
+        let amount = |days: &SimulatedDays| {
+            days.interest
+                .amount_minor
+                .get(&currency)
+                .copied()
+                .unwrap_or(0)
+        };
         lines.push(Line {
             label: format!("interest {currency}"),
             baseline: amount(baseline),
@@ -318,7 +344,11 @@ fn print_lines(out: &mut impl Write, lines: &[Line]) -> anyhow::Result<()> {
                 let delta = if difference == 0 {
                     String::new()
                 } else {
-                    format!("{}{} *", if difference > 0 { "+" } else { "" }, (line.show)(difference, &line.currency))
+                    format!(
+                        "{}{} *",
+                        if difference > 0 { "+" } else { "" },
+                        (line.show)(difference, &line.currency)
+                    )
                 };
                 writeln!(
                     out,
