@@ -1743,6 +1743,14 @@ async fn a_simulated_rule_change_shows_its_denials_by_rule_and_changes_nothing_l
             before,
             "{name}: live unchanged"
         );
+        if name == "postgres" {
+            let left = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'reilu\\_sim\\_%'";
+            assert_eq!(
+                count_of(&cli.test.url, left).await,
+                0,
+                "the copies' schemas dropped"
+            );
+        }
         assert_eq!(simulated["baseline"]["days_run"], 2, "{name}");
         let rule = &simulated["differences"]["by_rule"]["FI-fee-reminder-timing-consumer"];
         assert_eq!(rule["baseline"], 0, "{name}: {simulated}");

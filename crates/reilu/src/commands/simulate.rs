@@ -56,12 +56,13 @@ pub async fn run(target: &Target, args: SimulateArgs) -> anyhow::Result<ExitCode
         database_url: target.database_url.clone(),
         rules: live_rules,
     };
-    let app = open_app(&live).await?;
+    // Strategies first: a broken file stops the command before the store is opened.
     let builtin = StrategySet::builtin()?;
     let proposed_strategies = match &args.strategies {
         Some(dir) => Some(StrategySet::load_dir(dir)?),
         None => None,
     };
+    let app = open_app(&live).await?;
     let proposed_gate = match &proposed_rules {
         Some(dir) => Some(proposed_gate(&app, target, dir).await?),
         None => None,
@@ -345,14 +346,14 @@ fn print_lines(out: &mut impl Write, lines: &[Line]) -> anyhow::Result<()> {
                     String::new()
                 } else {
                     format!(
-                        "{}{} *",
+                        " {}{} *",
                         if difference > 0 { "+" } else { "" },
                         (line.show)(difference, &line.currency)
                     )
                 };
                 writeln!(
                     out,
-                    "    {:<width$}  {baseline:>14} | {shown:>14} | {delta}",
+                    "    {:<width$}  {baseline:>14} | {shown:>14} |{delta}",
                     line.label
                 )?;
             }
