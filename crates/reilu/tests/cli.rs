@@ -1768,6 +1768,39 @@ async fn a_simulated_rule_change_shows_its_denials_by_rule_and_changes_nothing_l
             .as_object()
             .map(|m| m.len());
         assert_eq!(others, Some(1), "{name}: only FI differs");
+        // The same strategies proposed from a folder: two runs of the same days on two
+        // copies come out the same (the runs are deterministic), so nothing differs.
+        let strategies = cli.data.path().join("same-strategies");
+        std::fs::create_dir(&strategies).unwrap_or_else(|e| panic!("{e}"));
+        for entry in std::fs::read_dir(repository_file("strategies"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "toml"))
+        {
+            std::fs::copy(entry.path(), strategies.join(entry.file_name()))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let same = cli.json(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--strategies",
+            &strategies.display().to_string(),
+            "--json",
+        ]);
+        assert_eq!(same["proposed"]["days_run"], 2, "{name}");
+        assert_eq!(
+            same["differences"]["by_rule"],
+            serde_json::json!({}),
+            "{name}"
+        );
+        assert_eq!(
+            same["differences"]["markets"],
+            serde_json::json!({}),
+            "{name}"
+        );
         // The text: the same difference, side by side.
         let text = cli.ok(&[
             "simulate",
