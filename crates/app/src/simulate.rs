@@ -229,23 +229,39 @@ impl SimulatedDays {
 }
 
 impl MarketDay {
-    /// Adds another day's counts of the same market.
+    /// Adds another day's counts of the same market. Every field is named, so that a count
+    /// added to the day's summary does not go missing here unnoticed.
     pub fn add(&mut self, other: &MarketDay) {
-        self.cases += other.cases;
-        add_counts(&mut self.steps, &other.steps);
-        add_counts(&mut self.channels, &other.channels);
-        self.changed += other.changed;
-        self.denied += other.denied;
-        add_counts(&mut self.denied_by_rule, &other.denied_by_rule);
-        for (currency, fee) in &other.fees {
+        let MarketDay {
+            cases,
+            steps,
+            channels,
+            changed,
+            denied,
+            denied_by_rule,
+            fees,
+            waiting,
+            finished,
+            paused,
+            for_agents,
+            decided_again,
+            by_letter_instead,
+        } = other;
+        self.cases += cases;
+        add_counts(&mut self.steps, steps);
+        add_counts(&mut self.channels, channels);
+        self.changed += changed;
+        self.denied += denied;
+        add_counts(&mut self.denied_by_rule, denied_by_rule);
+        for (currency, fee) in fees {
             self.fees.entry(currency.clone()).or_default().add(fee);
         }
-        self.waiting += other.waiting;
-        self.finished += other.finished;
-        self.paused += other.paused;
-        self.for_agents += other.for_agents;
-        self.decided_again += other.decided_again;
-        self.by_letter_instead += other.by_letter_instead;
+        self.waiting += waiting;
+        self.finished += finished;
+        self.paused += paused;
+        self.for_agents += for_agents;
+        self.decided_again += decided_again;
+        self.by_letter_instead += by_letter_instead;
     }
 }
 
