@@ -1801,6 +1801,38 @@ async fn a_simulated_rule_change_shows_its_denials_by_rule_and_changes_nothing_l
             serde_json::json!({}),
             "{name}"
         );
+        // A proposal that fails (a strategy naming a template Reilu has no text for) fails
+        // the command with the reason, and its copy is thrown away all the same.
+        let reminder = "template = \"reminder\"";
+        for entry in std::fs::read_dir(&strategies)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let text = text.replacen(reminder, "template = \"reminderr\"", 1);
+            std::fs::write(entry.path(), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let failed = cli.run(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-01",
+            "--strategies",
+            &strategies.display().to_string(),
+        ]);
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("'reminderr'"), "{name}: {stderr}");
+        assert_eq!(live_counts(&cli.test.url).await, before, "{name}");
+        if name == "postgres" {
+            let left = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'reilu\\_sim\\_%'";
+            assert_eq!(
+                count_of(&cli.test.url, left).await,
+                0,
+                "dropped on failure too"
+            );
+        }
         // The text: the same difference, side by side.
         let text = cli.ok(&[
             "simulate",
