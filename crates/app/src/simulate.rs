@@ -57,6 +57,9 @@ pub struct SimulatedDays {
     /// Days the live store had run already (their run is on record, so the copy does not
     /// run them again): nothing of theirs is in the counts.
     pub days_finished_before: Vec<String>,
+    /// Days a live run had started and not finished (killed): the copy goes on from what
+    /// that run committed, so only the rest of the day is in the counts.
+    pub days_resumed: Vec<String>,
     pub cases_considered: u64,
     pub interest: InterestDays,
     pub markets: BTreeMap<String, MarketDay>,
@@ -207,6 +210,9 @@ impl SimulatedDays {
     /// Adds one day's run.
     pub fn add(&mut self, day: &RunDaySummary) {
         self.days_run += 1;
+        if day.state == "resumed" {
+            self.days_resumed.push(day.run_date.clone());
+        }
         self.cases_considered += day.cases_considered;
         let interest = &day.interest;
         self.interest.accrued += interest.accrued;

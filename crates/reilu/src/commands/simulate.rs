@@ -212,7 +212,20 @@ fn print_days(
                 days.days_finished_before.join(", ")
             )
         };
-        writeln!(out, "  {side}: {} day(s) run{before}", days.days_run)?;
+        let resumed = if days.days_resumed.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "; {} day(s) a killed live run had begun, only the rest counted: {}",
+                days.days_resumed.len(),
+                days.days_resumed.join(", ")
+            )
+        };
+        writeln!(
+            out,
+            "  {side}: {} day(s) run{before}{resumed}",
+            days.days_run
+        )?;
     }
     let mut lines = vec![
         count_line("interest accrued (case-days)", baseline, proposed, |days| {
