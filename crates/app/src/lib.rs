@@ -21,6 +21,7 @@ pub mod personal_data;
 pub mod rates;
 pub mod reconcile;
 pub mod remit;
+pub mod simulate;
 pub mod statement;
 pub mod sweep;
 pub mod unmatched;
