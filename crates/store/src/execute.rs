@@ -378,6 +378,8 @@ async fn write_records(
     backend: Backend,
 ) -> StoreResult<()> {
     insert_decisions(transaction, planned, seqs, actor, at_ms, backend).await?;
+    let mut charges = Vec::new();
+    let mut contacts = Vec::new();
     let mut accruals = Vec::new();
     for item in planned {
         let Execution::Executed { posting_id } = item.outcome else {
@@ -386,49 +388,25 @@ async fn write_records(
         let decision = &item.decision;
         match action_of(decision) {
             Some(ApprovedAction::Fee { fee, amount }) => {
-                insert_charge(
-                    transaction,
-                    decision,
-                    fee.as_str(),
-                    *amount,
-                    posting_id,
-                    at_ms,
-                )
-                .await?;
+                charges.push(charge_row(decision, fee.as_str(), *amount, posting_id)?);
             }
             Some(ApprovedAction::PaymentPlan { setup_fee, .. }) if setup_fee.is_positive() => {
-                insert_charge(
-                    transaction,
-                    decision,
-                    "payment_plan",
-                    *setup_fee,
-                    posting_id,
-                    at_ms,
-                )
-                .await?;
+                charges.push(charge_row(decision, "payment_plan", *setup_fee, posting_id)?);
             }
             Some(ApprovedAction::Contact {
                 channel,
                 at,
                 purpose,
-            }) => {
-                let purpose = match purpose {
+            }) => contacts.push(ContactRow {
+                case_number: decision.case_number(),
+                at_ms: at.timestamp_millis(),
+                channel: channel.as_str(),
+                purpose: match purpose {
                     reilu_rules::model::ContactPurpose::Payment => "payment",
                     reilu_rules::model::ContactPurpose::Service => "service",
-                };
-                sqlx::query(
-                    "INSERT INTO case_contacts (case_number, at_ms, channel, purpose, outcome, actor, decision_id) \
-                     VALUES ($1, $2, $3, $4, 'approved', $5, $6)",
-                )
-                .bind(decision.case_number())
-                .bind(at.timestamp_millis())
-                .bind(channel.as_str())
-                .bind(purpose)
-                .bind(actor)
-                .bind(decision.id().as_str())
-                .execute(&mut **transaction)
-                .await?;
-            }
+                },
+                decision_id: decision.id().as_str(),
+            }),
             Some(ApprovedAction::Interest {
                 from,
                 to,
@@ -446,8 +424,10 @@ async fn write_records(
             _ => {}
         }
     }
+    insert_charges(transaction, &charges, at_ms, backend).await?;
+    insert_contacts(transaction, &contacts, actor, backend).await?;
     insert_accruals(transaction, &accruals, at_ms, backend).await?;
-    insert_steps(transaction, planned, at_ms).await?;
+    insert_steps(transaction, planned, at_ms, backend).await?;
     // The messages of the contacts carried out, in the decision's transaction: a message is
     // in the outbox exactly when its contact was approved and recorded.
     let mut messages = Vec::new();
@@ -471,70 +451,151 @@ async fn write_records(
     crate::outbox::enqueue_in(transaction, &messages, backend).await
 }
 
-/// The strategy steps the carried-out decisions did. A step the case has done already (the
-/// key is the case and the step) refuses the whole batch: it would be the step twice.
-async fn insert_steps(transaction: &mut Tx, planned: &[Planned], at_ms: i64) -> StoreResult<()> {
-    for item in planned {
-        let (Execution::Executed { .. } | Execution::NotExecutable, Some(step)) =
-            (item.outcome, &item.effects.step)
-        else {
-            continue;
-        };
-        let inserted = sqlx::query(
-            "INSERT INTO case_steps (case_number, strategy, path, variant, step_id, done_on, decision_id, at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING",
-        )
-        .bind(item.decision.case_number())
-        .bind(&step.strategy)
-        .bind(&step.path)
-        .bind(step.variant.as_deref())
-        .bind(&step.step_id)
-        .bind(&step.done_on)
-        .bind(item.decision.id().as_str())
-        .bind(at_ms)
-        .execute(&mut **transaction)
-        .await?
-        .rows_affected();
-        if inserted != 1 {
-            return Err(StoreError::Conflict(format!(
-                "case {}: step {} of {}/{} is done already",
-                item.decision.case_number(),
-                step.step_id,
-                step.strategy,
-                step.path
-            )));
-        }
-    }
-    Ok(())
+/// A contact carried out, as `case_contacts` keeps it.
+struct ContactRow<'a> {
+    case_number: i64,
+    at_ms: i64,
+    channel: &'static str,
+    purpose: &'static str,
+    decision_id: &'a str,
 }
 
-async fn insert_charge(
-    transaction: &mut Tx,
-    decision: &CaseDecision,
-    kind: &str,
+/// A fee carried out, as `case_charges` keeps it.
+struct ChargeRow<'a> {
+    case_number: i64,
+    kind: &'a str,
+    amount: reilu_core::Money,
+    decision_id: &'a str,
+    posting_id: i64,
+}
+
+fn charge_row<'a>(
+    decision: &'a CaseDecision,
+    kind: &'a str,
     amount: reilu_core::Money,
     posting_id: Option<i64>,
-    at_ms: i64,
-) -> StoreResult<()> {
+) -> StoreResult<ChargeRow<'a>> {
     let posting_id = posting_id.ok_or_else(|| {
         StoreError::Conflict(format!(
             "case {}: a fee was approved without its posting",
             decision.case_number()
         ))
     })?;
-    sqlx::query(
-        "INSERT INTO case_charges (case_number, kind, amount_minor, currency, at_ms, decision_id, posting_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(decision.case_number())
-    .bind(kind)
-    .bind(amount.amount_minor())
-    .bind(amount.currency().code())
-    .bind(at_ms)
-    .bind(decision.id().as_str())
-    .bind(posting_id)
-    .execute(&mut **transaction)
-    .await?;
+    Ok(ChargeRow {
+        case_number: decision.case_number(),
+        kind,
+        amount,
+        decision_id: decision.id().as_str(),
+        posting_id,
+    })
+}
+
+// Contacts, charges and steps are written many rows to a statement: the daily run hands over
+// thousands a page, and one statement each was a round trip (and on SQLite a hop to its
+// thread) per row.
+
+async fn insert_contacts(
+    transaction: &mut Tx,
+    contacts: &[ContactRow<'_>],
+    actor: &str,
+    backend: Backend,
+) -> StoreResult<()> {
+    for chunk in contacts.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO case_contacts (case_number, at_ms, channel, purpose, outcome, actor, \
+             decision_id) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for contact in chunk {
+            query = query
+                .bind(contact.case_number)
+                .bind(contact.at_ms)
+                .bind(contact.channel)
+                .bind(contact.purpose)
+                .bind("approved")
+                .bind(actor)
+                .bind(contact.decision_id);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(())
+}
+
+async fn insert_charges(
+    transaction: &mut Tx,
+    charges: &[ChargeRow<'_>],
+    at_ms: i64,
+    backend: Backend,
+) -> StoreResult<()> {
+    for chunk in charges.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO case_charges (case_number, kind, amount_minor, currency, at_ms, \
+             decision_id, posting_id) VALUES {}",
+            crate::sql::value_rows(backend, chunk.len(), 7)
+        );
+        let mut query = sqlx::query(&sql);
+        for charge in chunk {
+            query = query
+                .bind(charge.case_number)
+                .bind(charge.kind)
+                .bind(charge.amount.amount_minor())
+                .bind(charge.amount.currency().code().to_owned())
+                .bind(at_ms)
+                .bind(charge.decision_id)
+                .bind(charge.posting_id);
+        }
+        query.execute(&mut **transaction).await?;
+    }
+    Ok(())
+}
+
+/// The strategy steps the carried-out decisions did. A step the case has done already (the
+/// key is the case and the step) refuses the whole batch: it would be the step twice.
+async fn insert_steps(
+    transaction: &mut Tx,
+    planned: &[Planned],
+    at_ms: i64,
+    backend: Backend,
+) -> StoreResult<()> {
+    let steps: Vec<(&Planned, &StepDone)> = planned
+        .iter()
+        .filter_map(|item| match (item.outcome, &item.effects.step) {
+            (Execution::Executed { .. } | Execution::NotExecutable, Some(step)) => {
+                Some((item, step))
+            }
+            _ => None,
+        })
+        .collect();
+    for chunk in steps.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO case_steps (case_number, strategy, path, variant, step_id, done_on, \
+             decision_id, at_ms) VALUES {} ON CONFLICT DO NOTHING",
+            crate::sql::value_rows(backend, chunk.len(), 8)
+        );
+        let mut query = sqlx::query(&sql);
+        for (item, step) in chunk {
+            query = query
+                .bind(item.decision.case_number())
+                .bind(&step.strategy)
+                .bind(&step.path)
+                .bind(step.variant.as_deref())
+                .bind(&step.step_id)
+                .bind(&step.done_on)
+                .bind(item.decision.id().as_str())
+                .bind(at_ms);
+        }
+        let inserted = query.execute(&mut **transaction).await?.rows_affected();
+        if inserted != chunk.len() as u64 {
+            // Which of the chunk's rows met its key is not reported by a multi-row insert.
+            let named = chunk.first().map_or_else(String::new, |(item, _)| {
+                format!(" (among the steps from case {} on)", item.decision.case_number())
+            });
+            return Err(StoreError::Conflict(format!(
+                "a step of the batch is done already{named}"
+            )));
+        }
+    }
     Ok(())
 }
 
