@@ -91,6 +91,21 @@ impl<S: Store> App<S> {
         run_date: NaiveDate,
         progress: &(dyn Fn(&AccrualSummary) + Sync),
     ) -> AppResult<AccrualSummary> {
+        self.interest_pages(run_date, true, progress).await
+    }
+
+    /// The interest decisions of `run_date` with nothing written (the daily run's limit in
+    /// `reilu bench run-day`): the summary counts the decisions, not what they did.
+    pub async fn decide_interest(&self, run_date: NaiveDate) -> AppResult<AccrualSummary> {
+        self.interest_pages(run_date, false, &|_| {}).await
+    }
+
+    async fn interest_pages(
+        &self,
+        run_date: NaiveDate,
+        write: bool,
+        progress: &(dyn Fn(&AccrualSummary) + Sync),
+    ) -> AppResult<AccrualSummary> {
         let now = self.clock.now();
         if run_date > now.date_naive() + Duration::days(1) {
             return Err(AppError::Invalid(format!(
@@ -131,7 +146,7 @@ impl<S: Store> App<S> {
                     }
                 }
             }
-            if !batch.is_empty() {
+            if write && !batch.is_empty() {
                 let amounts: Vec<Option<(String, i64, String)>> =
                     batch.iter().map(accrued_amount).collect();
                 let executions = self

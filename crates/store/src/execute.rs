@@ -391,7 +391,12 @@ async fn write_records(
                 charges.push(charge_row(decision, fee.as_str(), *amount, posting_id)?);
             }
             Some(ApprovedAction::PaymentPlan { setup_fee, .. }) if setup_fee.is_positive() => {
-                charges.push(charge_row(decision, "payment_plan", *setup_fee, posting_id)?);
+                charges.push(charge_row(
+                    decision,
+                    "payment_plan",
+                    *setup_fee,
+                    posting_id,
+                )?);
             }
             Some(ApprovedAction::Contact {
                 channel,
@@ -589,7 +594,10 @@ async fn insert_steps(
         if inserted != chunk.len() as u64 {
             // Which of the chunk's rows met its key is not reported by a multi-row insert.
             let named = chunk.first().map_or_else(String::new, |(item, _)| {
-                format!(" (among the steps from case {} on)", item.decision.case_number())
+                format!(
+                    " (among the steps from case {} on)",
+                    item.decision.case_number()
+                )
             });
             return Err(StoreError::Conflict(format!(
                 "a step of the batch is done already{named}"

@@ -174,8 +174,9 @@ impl<S: Store> App<S> {
         Ok(RunDayOutcome::Ran(Box::new(summary)))
     }
 
-    /// What the run of `run_date` would decide, with nothing written: every open case read,
-    /// planned and its due step decided by the gate, as the run does. The limit the run is
+    /// What the run of `run_date` would decide, with nothing written: every open case's
+    /// interest decided, then every open case read, planned and its due step decided by the
+    /// gate, as the run does. The limit the run is
     /// measured against (`reilu bench run-day`); the steps it counts are the approved ones.
     pub async fn decide_day(
         &self,
@@ -183,9 +184,11 @@ impl<S: Store> App<S> {
         run_date: NaiveDate,
     ) -> AppResult<RunDaySummary> {
         let templates = Templates::builtin()?;
+        let interest = self.decide_interest(run_date).await?;
         let mut summary = RunDaySummary {
             run_date: run_date.to_string(),
             state: "decided only",
+            interest,
             ..RunDaySummary::default()
         };
         let day = Day {
