@@ -6,6 +6,7 @@ pub mod api_batch;
 pub mod case_facts;
 pub mod cases;
 pub mod clients;
+pub mod contact_data;
 pub mod daily_run;
 pub mod decisions;
 pub mod demo;

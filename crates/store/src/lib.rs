@@ -147,6 +147,19 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
     ) -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
 
+    /// [`Store::place_claims`], and in the same transaction each customer a placed claim names
+    /// who existed before the batch (or whom the batch names twice) gets the claims' newer
+    /// contact data: the store reads their sealed records, journals the read, and `merge` (the
+    /// app, which alone can open and seal) says which records changed; those are written and
+    /// journaled as `customer.contact_updated`.
+    fn place_claims_merging(
+        &self,
+        batch: &ClaimBatch,
+        idempotency: Option<&IdempotencyRequest>,
+        respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+        merge: &MergeContacts<'_>,
+    ) -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
+
     fn counts(&self) -> impl Future<Output = StoreResult<StoreCounts>> + Send;
 
     /// Appends one entry to the journal in its own transaction.

@@ -225,7 +225,17 @@ impl Store for SqlStore {
         idempotency: Option<&IdempotencyRequest>,
         respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
     ) -> StoreResult<PlaceOutcome> {
-        intake::place_claims(self, batch, idempotency, respond).await
+        intake::place_claims(self, batch, idempotency, respond, &intake::keep_stored).await
+    }
+
+    async fn place_claims_merging(
+        &self,
+        batch: &ClaimBatch,
+        idempotency: Option<&IdempotencyRequest>,
+        respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+        merge: &MergeContacts<'_>,
+    ) -> StoreResult<PlaceOutcome> {
+        intake::place_claims(self, batch, idempotency, respond, merge).await
     }
 
     async fn counts(&self) -> StoreResult<StoreCounts> {

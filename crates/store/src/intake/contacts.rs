@@ -1,0 +1,184 @@
+//! Contact data from later claims: a claim for a customer who exists brings the customer's
+//! newer address, e-mail or phone, and the stored record is updated with it.
+//!
+//! Done inside the placing transaction, so a claim is placed exactly when its contact data
+//! is taken: a crash loses both or neither, and a re-run (the claim is then a duplicate) has
+//! nothing left to redo. Re-running an old file therefore never brings back an old address.
+//! The store cannot open or seal personal data: it reads the stored records of the customers
+//! concerned in one query per 500, journals that read (`personal_data.read`, before the app
+//! opens anything), hands them to the app's [`MergeContacts`], and writes back what changed.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::Row;
+
+use super::{ROWS_PER_STATEMENT, Tx, index_bytes, lookup};
+use crate::journal::{self, Journal};
+use crate::models::NewJournalEntry;
+use crate::models::{ClaimBatch, ContactMerge, ContactUpdate, MergeContacts, NewClaim};
+use crate::{Backend, StoreError, StoreResult};
+
+/// Merges the placed claims' contact data into their customers' records; returns the journal
+/// entries (`customer.contact_updated`) for the main chain, one per customer that changed.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn update(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    placed: &[&NewClaim],
+    customer_ids: &HashMap<String, String>,
+    existed: &HashSet<String>,
+    backend: Backend,
+    access: Journal<'_>,
+    merge: &MergeContacts<'_>,
+) -> StoreResult<Vec<NewJournalEntry>> {
+    let mut merges = wanted(placed, customer_ids, existed)?;
+    if merges.is_empty() {
+        return Ok(Vec::new());
+    }
+    read_stored(transaction, &mut merges, backend).await?;
+    journal_read(transaction, batch, &merges, access).await?;
+    let updates = merge(&merges)?;
+    write_updates(transaction, &updates).await?;
+    Ok(updates.iter().map(|update| event(batch, update)).collect())
+}
+
+/// The customers with work: every one that existed before the batch, and every one the batch
+/// created and names more than once. Claims in batch order.
+fn wanted<'b>(
+    placed: &[&'b NewClaim],
+    customer_ids: &HashMap<String, String>,
+    existed: &HashSet<String>,
+) -> StoreResult<Vec<ContactMerge<'b>>> {
+    let mut by_customer: HashMap<&str, usize> = HashMap::new();
+    let mut merges: Vec<ContactMerge<'b>> = Vec::new();
+    for claim in placed {
+        let index = claim.customer.national_id_index.as_str();
+        let customer_id = lookup(customer_ids, index)?;
+        let slot = *by_customer.entry(customer_id.as_str()).or_insert_with(|| {
+            merges.push(ContactMerge {
+                customer_id: customer_id.clone(),
+                kind: String::new(),
+                language: String::new(),
+                personal_data: Vec::new(),
+                existed: existed.contains(index),
+                claims: Vec::new(),
+            });
+            merges.len() - 1
+        });
+        merges[slot].claims.push(claim);
+    }
+    merges.retain(|merge| merge.existed || merge.claims.len() > 1);
+    Ok(merges)
+}
+
+/// Fills in each customer's stored kind, language and sealed record.
+async fn read_stored(
+    transaction: &mut Tx,
+    merges: &mut [ContactMerge<'_>],
+    backend: Backend,
+) -> StoreResult<()> {
+    let mut stored: HashMap<String, (String, String, Vec<u8>)> =
+        HashMap::with_capacity(merges.len());
+    for chunk in merges.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, kind, language, personal_data FROM customers WHERE id IN ({})",
+            crate::sql::placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for merge in chunk {
+            query = query.bind(merge.customer_id.as_str());
+        }
+        for row in query.fetch_all(&mut **transaction).await? {
+            stored.insert(
+                row.try_get(0)?,
+                (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?),
+            );
+        }
+    }
+    for merge in merges.iter_mut() {
+        let (kind, language, sealed) = stored.remove(&merge.customer_id).ok_or_else(|| {
+            StoreError::Corrupt(format!("customer {} vanished", merge.customer_id))
+        })?;
+        merge.kind = kind;
+        merge.language = language;
+        merge.personal_data = sealed;
+    }
+    Ok(())
+}
+
+/// Journals the read of the records stored before this batch, before the app opens them.
+/// Customers the batch created hold only what the batch itself brought: nothing to journal.
+async fn journal_read(
+    transaction: &mut Tx,
+    batch: &ClaimBatch,
+    merges: &[ContactMerge<'_>],
+    access: Journal<'_>,
+) -> StoreResult<()> {
+    let customers: Vec<&str> = merges
+        .iter()
+        .filter(|merge| merge.existed)
+        .map(|merge| merge.customer_id.as_str())
+        .collect();
+    if customers.is_empty() {
+        return Ok(());
+    }
+    let payload = serde_json::json!({
+        "purpose": format!("contact data from later claims ({})", batch.source),
+        "customer_ids": customers,
+    });
+    let entry = NewJournalEntry {
+        at_ms: batch.at_ms,
+        actor: batch.actor.clone(),
+        kind: "personal_data.read".into(),
+        subject: format!("client:{}", batch.client_id),
+        payload: payload.to_string(),
+    };
+    let slot = journal::reserve(transaction, access).await?;
+    journal::write(transaction, slot, &entry).await?;
+    Ok(())
+}
+
+/// One statement per customer whose data changed: changes are few next to the claims placed
+/// (a customer's address rarely moves between two claims), and a multi-row `UPDATE … FROM
+/// (VALUES …)` would need per-backend casts of the binary columns.
+async fn write_updates(transaction: &mut Tx, updates: &[ContactUpdate]) -> StoreResult<()> {
+    for update in updates {
+        let email_index = update.email_index.as_deref().map(index_bytes).transpose()?;
+        let phone_index = update.phone_index.as_deref().map(index_bytes).transpose()?;
+        let done = sqlx::query(
+            "UPDATE customers SET personal_data = $1, email_index = $2, phone_index = $3, \
+             language = $4 WHERE id = $5",
+        )
+        .bind(update.personal_data.as_slice())
+        .bind(email_index)
+        .bind(phone_index)
+        .bind(&update.language)
+        .bind(&update.customer_id)
+        .execute(&mut **transaction)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Corrupt(format!(
+                "customer {} vanished",
+                update.customer_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Names the fields that changed and the claims they came from; never a value.
+fn event(batch: &ClaimBatch, update: &ContactUpdate) -> NewJournalEntry {
+    let payload = serde_json::json!({
+        "fields": update.fields,
+        "client_id": batch.client_id,
+        "client_claim_refs": update.client_claim_refs,
+        "source": batch.source,
+    });
+    NewJournalEntry {
+        at_ms: batch.at_ms,
+        actor: batch.actor.clone(),
+        kind: "customer.contact_updated".into(),
+        subject: format!("customer:{}", update.customer_id),
+        payload: payload.to_string(),
+    }
+}
