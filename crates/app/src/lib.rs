@@ -22,6 +22,7 @@ pub mod rates;
 pub mod reconcile;
 pub mod remit;
 pub mod statement;
+pub mod strategy_report;
 pub mod sweep;
 pub mod unmatched;
 

@@ -36,6 +36,7 @@ mod row_seals;
 mod sql;
 mod sql_store;
 mod statements;
+mod strategy_report;
 mod strict;
 pub mod test_support;
 mod unmatched;
@@ -74,6 +75,7 @@ pub use rates::{NewPublishedRate, PublishedRateRow};
 pub use reilu_vault::JournalKey;
 pub use sql_store::{Backend, SqlStore, redact_url};
 pub use statements::DetailedLine;
+pub use strategy_report::{StrategyOutcomeRows, VariantCountsRow, VariantMoneyRow};
 pub use unmatched::{Assigned, Assignment, OverpaidCase, PayerOnRecord, QueuedEntry};
 
 #[derive(Debug, thiserror::Error)]
@@ -306,6 +308,10 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CaseStepRow>>>> + Send;
+
+    /// The champion/challenger report's counts, grouped per strategy, path and variant of each
+    /// case's first step (see `strategy_report`).
+    fn strategy_outcomes(&self) -> impl Future<Output = StoreResult<StrategyOutcomeRows>> + Send;
 
     /// Who the given cases' messages go to (sealed personal data) and the creditor's name.
     fn case_recipients(

@@ -385,6 +385,10 @@ impl Store for SqlStore {
         crate::daily_run::case_steps(self, case_numbers).await
     }
 
+    async fn strategy_outcomes(&self) -> StoreResult<crate::StrategyOutcomeRows> {
+        crate::strategy_report::strategy_outcomes(self).await
+    }
+
     async fn case_recipients(
         &self,
         case_numbers: &[i64],
