@@ -221,6 +221,7 @@ async fn save_response(
 /// that is then refused: first before anything is written, with every case counted from
 /// the batch alone (a case that exists already owes at least that), then once the batch's
 /// cases are known, with the stored balances of those that existed.
+///
 /// Customers named by a placed claim get the claim's newer contact data (`contacts`), and the
 /// events saying so are returned for the journal.
 async fn write_batch(
@@ -284,33 +285,60 @@ async fn write_batch(
         key,
     )
     .await?;
-    let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(candidates.len());
-    for claim in &fresh {
-        let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
-        let (case_id, case_number) = lookup(&cases, customer_id)?;
-        let placement = Placement::Accepted {
-            claim_id: claim.claim_id.clone(),
-            case_id: case_id.clone(),
-            case_number: *case_number,
-        };
-        placed.insert(claim.client_claim_ref.as_str(), placement);
-    }
-    for claim in &candidates {
-        if let Some((column, reason)) = refused.get(claim.claim_id.as_str()) {
-            let placement = Placement::Rejected {
-                column,
-                reason: reason.clone(),
+    let placed = Placed {
+        fresh: &fresh,
+        refused: &refused,
+        customer_ids: &customer_ids,
+        cases: &cases,
+    };
+    let placements = placed.outcomes(batch, &candidates, &earlier)?;
+    Ok((placements, contact_events))
+}
+
+/// What a batch wrote, to say per claim what became of it.
+struct Placed<'a, 'c> {
+    fresh: &'a [&'c NewClaim],
+    refused: &'a HashMap<&'c str, limits::Refusal>,
+    customer_ids: &'a HashMap<String, String>,
+    cases: &'a HashMap<String, (String, i64)>,
+}
+
+impl Placed<'_, '_> {
+    /// One placement per claim of the batch, in its order.
+    fn outcomes(
+        &self,
+        batch: &ClaimBatch,
+        candidates: &[&NewClaim],
+        earlier: &HashMap<String, String>,
+    ) -> StoreResult<Vec<Placement>> {
+        let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(candidates.len());
+        for claim in self.fresh {
+            let customer_id = lookup(self.customer_ids, &claim.customer.national_id_index)?;
+            let (case_id, case_number) = lookup(self.cases, customer_id)?;
+            let placement = Placement::Accepted {
+                claim_id: claim.claim_id.clone(),
+                case_id: case_id.clone(),
+                case_number: *case_number,
             };
             placed.insert(claim.client_claim_ref.as_str(), placement);
         }
+        for claim in candidates {
+            if let Some((column, reason)) = self.refused.get(claim.claim_id.as_str()) {
+                let placement = Placement::Rejected {
+                    column,
+                    reason: reason.clone(),
+                };
+                placed.insert(claim.client_claim_ref.as_str(), placement);
+            }
+        }
+        let placements = batch
+            .claims
+            .iter()
+            .map(|claim| outcome_of(claim, &placed, earlier))
+            .collect::<StoreResult<Vec<_>>>()?;
+        debug_assert_eq!(placements.len(), batch.claims.len());
+        Ok(placements)
     }
-    let placements = batch
-        .claims
-        .iter()
-        .map(|claim| outcome_of(claim, &placed, &earlier))
-        .collect::<StoreResult<Vec<_>>>()?;
-    debug_assert_eq!(placements.len(), batch.claims.len());
-    Ok((placements, contact_events))
 }
 
 /// The claims not refused, in their order.

@@ -7,6 +7,11 @@
 //! The store cannot open or seal personal data: it reads the stored records of the customers
 //! concerned in one query per 500, journals that read (`personal_data.read`, before the app
 //! opens anything), hands them to the app's [`MergeContacts`], and writes back what changed.
+//! The placing transaction holds the main journal's head from its start, so two batches naming
+//! the same customer merge one after the other, never from the same stored record.
+//! The alternative — place, then merge in a second call — would either lose an update to a
+//! crash between the two (the claims, now duplicates, would not bring it again) or, if
+//! duplicates were merged too, let an old file re-imported bring back an old address.
 
 use std::collections::{HashMap, HashSet};
 
