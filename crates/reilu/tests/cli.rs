@@ -1760,3 +1760,64 @@ async fn the_strategy_report_compares_the_variants_after_two_days() {
         assert!(text.contains("plans broken: n/a"), "{name}: {text}");
     }
 }
+
+/// A second client's claim for the same person with a new address and e-mail: the day's
+/// messages on both clients' cases go to the new ones, none to the old.
+#[tokio::test]
+async fn the_run_writes_to_the_contact_data_of_the_latest_claim() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let header = "client_claim_ref,market,customer_type,customer_national_id,customer_name,\
+                  customer_address_line1,customer_postcode,customer_city,customer_country,\
+                  customer_email,customer_phone,customer_language,currency,principal,\
+                  invoice_date,due_date,interest_rate_pct,creditor_fees,description";
+    let first = "A-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,\
+                 maija.old@example.fi,+358401234567,fi,EUR,120.00,2026-09-01,2026-09-15,,,Power";
+    let later = "B-1,FI,consumer,131052-308T,Maija Meikäläinen,Hämeenkatu 9,33100,Tampere,,\
+                 maija.new@example.fi,,,EUR,80.00,2026-09-01,2026-09-15,,,Water";
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        let shop = cli.add_client();
+        let utility = cli.json(&[
+            "client",
+            "add",
+            "--name",
+            "Vesi Oy",
+            "--market",
+            "FI",
+            "--iban",
+            "FI21 1234 5600 0007 85",
+            "--json",
+        ]);
+        let utility = utility["id"].as_str().unwrap_or_default().to_owned();
+        for (client, row, file) in [(&shop, first, "a.csv"), (&utility, later, "b.csv")] {
+            let path = cli.data.path().join(file);
+            std::fs::write(&path, format!("{header}\n{row}\n")).unwrap_or_else(|e| panic!("{e}"));
+            let path = path.to_str().unwrap_or_default();
+            cli.ok(&["import", "claims", "--client", client, path]);
+        }
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        cli.ok(&["deliver", "--once", "--sink"]);
+        let mut sent = Vec::new();
+        let sinks = cli.data.path().join("outbox");
+        for folder in ["letters", "email"] {
+            for entry in std::fs::read_dir(sinks.join(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                sent.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+            }
+        }
+        sent.push(std::fs::read_to_string(sinks.join("sms.jsonl")).unwrap_or_default());
+        let messages = count_of(&cli.test.url, "SELECT COUNT(*) FROM outbox_messages").await;
+        assert_eq!(messages, 2, "{name}: a step on each client's case");
+        let all = sent.join("\n");
+        assert!(
+            all.contains("Hämeenkatu 9") || all.contains("maija.new@example.fi"),
+            "{name}: {all}"
+        );
+        for old in ["Mannerheimintie", "maija.old@example.fi"] {
+            assert!(!all.contains(old), "{name}: a message went to {old}");
+        }
+    }
+}
