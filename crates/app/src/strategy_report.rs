@@ -195,3 +195,57 @@ fn ratio(part: i64, whole: i64) -> f64 {
     let value = part as f64 / whole as f64;
     (value * 10_000.0).round() / 10_000.0
 }
+
+#[cfg(test)]
+mod tests {
+    use reilu_store::{StrategyOutcomeRows, VariantCountsRow, VariantMoneyRow};
+    use reilu_strategy::StrategySet;
+
+    use super::build_report;
+
+    fn money(variant: &str, currency: &str, count: i64, amount_minor: i64) -> VariantMoneyRow {
+        VariantMoneyRow {
+            strategy: "fi-2026-12".into(),
+            path: "consumer".into(),
+            variant: variant.into(),
+            currency: currency.into(),
+            count,
+            amount_minor,
+        }
+    }
+
+    #[test]
+    fn a_variant_without_cases_is_listed_with_its_share_and_ratios_are_per_case() {
+        let strategies = StrategySet::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let rows = StrategyOutcomeRows {
+            counts: vec![VariantCountsRow {
+                strategy: "fi-2026-12".into(),
+                path: "consumer".into(),
+                variant: "champion".into(),
+                cases: 8,
+                contacts: 12,
+                complaints: 1,
+                disputes: 0,
+            }],
+            payments: vec![money("champion", "EUR", 2, 15_000)],
+            fees: vec![money("champion", "EUR", 8, 4_000)],
+        };
+        let report = build_report(rows, &strategies);
+        assert_eq!(report.paths.len(), 1);
+        let variants = &report.paths[0].variants;
+        let names: Vec<Option<&str>> = variants.iter().map(|v| v.variant.as_deref()).collect();
+        assert_eq!(names, [Some("champion"), Some("email-reminder")]);
+        let champion = &variants[0];
+        assert_eq!(champion.share_percent, Some(80));
+        assert_eq!((champion.paid_cases, champion.paid_share), (2, 0.25));
+        assert_eq!(champion.contacts_per_case, 1.5);
+        assert_eq!(
+            (champion.fees_charged, champion.fees[0].amount_minor),
+            (8, 4_000)
+        );
+        assert_eq!(champion.plans_broken, None);
+        let challenger = &variants[1];
+        assert_eq!((challenger.cases, challenger.share_percent), (0, Some(20)));
+        assert_eq!(challenger.paid_share, 0.0);
+    }
+}
