@@ -632,8 +632,12 @@ async fn the_last_claim_of_a_batch_wins_for_the_same_customer() {
             LATER_ROW
                 .replacen("OTHER-1", "INV-10", 1)
                 .replacen("Hämeenkatu 9", "Kauppakatu 5", 1);
-        let (summary, _) = import(&app, &client.id, format!("{HEADER}\n{later}{last}")).await;
-        assert_eq!(summary.accepted, 2, "{name}");
+        // Sven has neither e-mail nor phone: his update writes no index for them.
+        let sven = "INV-11,SE,consumer,811228-9874,Sven Svensson,Drottninggatan 5,111 51,\
+                    Stockholm,,,,,SEK,500,2026-08-01,2026-08-31,,,Phone\n";
+        let file = format!("{HEADER}\n{later}{sven}{last}");
+        let (summary, _) = import(&app, &client.id, file).await;
+        assert_eq!(summary.accepted, 3, "{name}");
         let shown = app
             .read_case_customer(100_000, "agent-7", "check the address")
             .await
@@ -647,12 +651,22 @@ async fn the_last_claim_of_a_batch_wins_for_the_same_customer() {
             .journal_of_kind("customer.contact_updated")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(events.len(), 1, "{name}: one event per customer and batch");
+        assert_eq!(events.len(), 2, "{name}: one event per customer and batch");
         assert!(
-            events[0]
-                .1
-                .contains(r#""client_claim_refs":["INV-9","INV-10"]"#),
+            events
+                .iter()
+                .any(|(_, payload)| payload.contains(r#""client_claim_refs":["INV-9","INV-10"]"#)),
             "{name}: {events:?}"
         );
+        let sven = app
+            .read_case_customer(100_001, "agent-7", "check the address")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            sven.customer.address.line1.peek(),
+            "Drottninggatan 5",
+            "{name}"
+        );
+        assert!(sven.customer.email.is_none() && sven.customer.phone.is_none());
     }
 }
