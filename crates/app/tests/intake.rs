@@ -670,3 +670,40 @@ async fn the_last_claim_of_a_batch_wins_for_the_same_customer() {
         assert!(sven.customer.email.is_none() && sven.customer.phone.is_none());
     }
 }
+
+#[tokio::test]
+async fn a_new_customer_named_twice_in_one_file_gets_the_last_claims_data_without_a_read() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let name = test.backend_name;
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let moved = LATER_ROW.replacen("OTHER-1", "INV-2", 1);
+        let first = ROWS.lines().next().unwrap_or_default();
+        let (summary, _) = import(&app, &client.id, format!("{HEADER}\n{first}\n{moved}")).await;
+        assert_eq!(summary.accepted, 2, "{name}");
+        let events = test
+            .journal_of_kind("customer.contact_updated")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(events.len(), 1, "{name}: {events:?}");
+        let reads = test
+            .journal_of_kind("personal_data.read")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(reads.is_empty(), "{name}: nothing stored before was read");
+        let shown = app
+            .read_case_customer(100_000, "agent-7", "check the address")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            shown.customer.address.line1.peek(),
+            "Hämeenkatu 9",
+            "{name}"
+        );
+        let phone = shown.customer.phone.as_ref().map(|phone| phone.peek());
+        assert_eq!(phone, Some("+358401234567"), "{name}");
+    }
+}

@@ -76,22 +76,29 @@ fn wanted<'b>(
     Ok(merges)
 }
 
-/// Fills in each customer's stored kind, language and sealed record.
+/// Fills in each customer's stored kind, language and sealed record. A customer this batch
+/// created holds its first claim's record (its id is that claim's customer id), known without
+/// a read; the others are read in one query per 500.
 async fn read_stored(
     transaction: &mut Tx,
     merges: &mut [ContactMerge<'_>],
     backend: Backend,
 ) -> StoreResult<()> {
+    let existed: Vec<&str> = merges
+        .iter()
+        .filter(|merge| created_record(merge).is_none())
+        .map(|merge| merge.customer_id.as_str())
+        .collect();
     let mut stored: HashMap<String, (String, String, Vec<u8>)> =
-        HashMap::with_capacity(merges.len());
-    for chunk in merges.chunks(ROWS_PER_STATEMENT) {
+        HashMap::with_capacity(existed.len());
+    for chunk in existed.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT id, kind, language, personal_data FROM customers WHERE id IN ({})",
             crate::sql::placeholders(backend, 1, chunk.len())
         );
         let mut query = sqlx::query(&sql);
-        for merge in chunk {
-            query = query.bind(merge.customer_id.as_str());
+        for customer_id in chunk {
+            query = query.bind(*customer_id);
         }
         for row in query.fetch_all(&mut **transaction).await? {
             stored.insert(
@@ -101,14 +108,30 @@ async fn read_stored(
         }
     }
     for merge in merges.iter_mut() {
-        let (kind, language, sealed) = stored.remove(&merge.customer_id).ok_or_else(|| {
-            StoreError::Corrupt(format!("customer {} vanished", merge.customer_id))
-        })?;
+        let (kind, language, sealed) = match created_record(merge) {
+            Some(record) => record,
+            None => stored.remove(&merge.customer_id).ok_or_else(|| {
+                StoreError::Corrupt(format!("customer {} vanished", merge.customer_id))
+            })?,
+        };
         merge.kind = kind;
         merge.language = language;
         merge.personal_data = sealed;
     }
     Ok(())
+}
+
+/// The record a customer created by this batch was inserted with: its first claim's (None for
+/// a customer who existed, or, defensively, one whose first claim here did not create it).
+fn created_record(merge: &ContactMerge<'_>) -> Option<(String, String, Vec<u8>)> {
+    let first = &merge.claims.first()?.customer;
+    (!merge.existed && first.id == merge.customer_id).then(|| {
+        (
+            first.kind.as_str().to_owned(),
+            first.language.clone(),
+            first.personal_data.clone(),
+        )
+    })
 }
 
 /// Journals the read of the records stored before this batch, before the app opens them.
