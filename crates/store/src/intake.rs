@@ -270,8 +270,7 @@ async fn write_batch(
         &fresh,
         &customer_ids,
         &existed_customers,
-        backend,
-        store.journal(journal::ACCESS),
+        store,
         merge,
     )
     .await?;

@@ -21,21 +21,21 @@ use super::{ROWS_PER_STATEMENT, Tx, index_bytes, lookup};
 use crate::journal::{self, Journal};
 use crate::models::NewJournalEntry;
 use crate::models::{ClaimBatch, ContactMerge, ContactUpdate, MergeContacts, NewClaim};
-use crate::{Backend, StoreError, StoreResult};
+use crate::{Backend, SqlStore, StoreError, StoreResult};
 
 /// Merges the placed claims' contact data into their customers' records; returns the journal
 /// entries (`customer.contact_updated`) for the main chain, one per customer that changed.
-#[allow(clippy::too_many_arguments)]
 pub(super) async fn update(
     transaction: &mut Tx,
     batch: &ClaimBatch,
     placed: &[&NewClaim],
     customer_ids: &HashMap<String, String>,
     existed: &HashSet<String>,
-    backend: Backend,
-    access: Journal<'_>,
+    store: &SqlStore,
     merge: &MergeContacts<'_>,
 ) -> StoreResult<Vec<NewJournalEntry>> {
+    let backend = store.backend();
+    let access = store.journal(journal::ACCESS);
     let mut merges = wanted(placed, customer_ids, existed)?;
     if merges.is_empty() {
         return Ok(Vec::new());
