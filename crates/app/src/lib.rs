@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod api_batch;
+pub mod call_tasks;
 pub mod case_facts;
 pub mod cases;
 pub mod clients;

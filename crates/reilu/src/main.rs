@@ -91,6 +91,10 @@ enum Command {
     /// The outbox: list, show and retry messages.
     #[command(subcommand)]
     Outbox(commands::outbox::OutboxCommand),
+    /// Call tasks for agents: list those the gate allows calling now, show one, record a
+    /// call's outcome (a promise to pay, no answer, refused, a wrong number).
+    #[command(subcommand)]
+    Tasks(commands::tasks::TasksCommand),
     /// Measure throughput (see the README's performance section).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -165,6 +169,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Deliver(args) => commands::outbox::deliver(&target, args).await,
         Command::Outbox(command) => commands::outbox::run(&target, command).await,
+        Command::Tasks(command) => commands::tasks::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }
 }

@@ -1644,7 +1644,12 @@ async fn days_run_and_their_messages_land_in_the_sinks_once() {
         cli.ok(&["demo", "--cases", "300", "--seed", "7"]);
         cli.ok(&["run-day", "--date", "2026-11-15"]);
         cli.ok(&["run-day", "--date", "2026-12-01"]);
-        let steps = count_of(&cli.test.url, "SELECT COUNT(*) FROM case_steps").await;
+        // Call tasks are for agents, not the sinks.
+        let steps = count_of(
+            &cli.test.url,
+            "SELECT COUNT(*) FROM outbox_messages WHERE channel <> 'phone'",
+        )
+        .await;
         let delivered = cli.ok(&["deliver", "--once", "--sink"]);
         assert!(
             String::from_utf8_lossy(&delivered.stdout).contains(&format!("sent     {steps}")),
@@ -1664,8 +1669,8 @@ async fn days_run_and_their_messages_land_in_the_sinks_once() {
         };
         let letters = files("letters");
         let emails = files("email");
-        let sms = std::fs::read_to_string(sinks.join("sms.jsonl")).unwrap_or_default();
-        let written = letters.len() + emails.len() + sms.lines().count();
+        let sms = files("sms");
+        let written = letters.len() + emails.len() + sms.len();
         assert_eq!(i64::try_from(written).ok(), Some(steps), "{name}");
         let email = std::fs::read_to_string(&emails[0]).unwrap_or_else(|e| panic!("{e}"));
         assert!(email.contains("Message-ID: <outbox-"), "{email}");
@@ -1799,7 +1804,7 @@ async fn the_run_writes_to_the_contact_data_of_the_latest_claim() {
         cli.ok(&["deliver", "--once", "--sink"]);
         let mut sent = Vec::new();
         let sinks = cli.data.path().join("outbox");
-        for folder in ["letters", "email"] {
+        for folder in ["letters", "email", "sms"] {
             for entry in std::fs::read_dir(sinks.join(folder))
                 .into_iter()
                 .flatten()
@@ -1808,7 +1813,6 @@ async fn the_run_writes_to_the_contact_data_of_the_latest_claim() {
                 sent.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
             }
         }
-        sent.push(std::fs::read_to_string(sinks.join("sms.jsonl")).unwrap_or_default());
         let messages = count_of(&cli.test.url, "SELECT COUNT(*) FROM outbox_messages").await;
         assert_eq!(messages, 2, "{name}: a step on each client's case");
         let all = sent.join("\n");
@@ -1819,5 +1823,78 @@ async fn the_run_writes_to_the_contact_data_of_the_latest_claim() {
         for old in ["Mannerheimintie", "maija.old@example.fi"] {
             assert!(!all.contains(old), "{name}: a message went to {old}");
         }
+    }
+}
+
+/// The delivery workers killed with SIGKILL at random points and started again deliver every
+/// message: each is recorded sent once, and the sinks (one file per message, replaced whole
+/// by a send repeated after a crash) hold each message once, complete.
+#[tokio::test]
+async fn delivery_killed_at_random_points_loses_and_doubles_nothing() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        cli.ok(&["demo", "--cases", "2000", "--seed", "11"]);
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        let queued_sql = "SELECT COUNT(*) FROM outbox_messages WHERE channel <> 'phone'";
+        let messages = count_of(&cli.test.url, queued_sql).await;
+        assert!(messages > 500, "{name}: {messages} messages");
+        let sent_sql = "SELECT COUNT(*) FROM outbox_messages WHERE state = 'sent'";
+        let mut rng_state = 0x9e37_79b9_u64;
+        for _ in 0..4 {
+            let before = count_of(&cli.test.url, sent_sql).await;
+            let mut child = cli
+                .command(&[
+                    "deliver",
+                    "--once",
+                    "--sink",
+                    "--workers",
+                    "2",
+                    "--lease-secs",
+                    "1",
+                ])
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("{e}"));
+            // Until some messages went out, then a little longer, by a pseudo-random amount.
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < deadline && count_of(&cli.test.url, sent_sql).await == before {
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            rng_state ^= rng_state << 13;
+            rng_state ^= rng_state >> 7;
+            rng_state ^= rng_state << 17;
+            tokio::time::sleep(Duration::from_millis(rng_state % 40)).await;
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let interrupted = count_of(&cli.test.url, sent_sql).await;
+        assert!(
+            interrupted > 0 && interrupted < messages,
+            "{name}: the kills fell inside the delivery ({interrupted} of {messages} sent)"
+        );
+        // Leases of the killed workers expire before their messages are taken again.
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while count_of(&cli.test.url, sent_sql).await < messages && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(1_100)).await;
+            cli.ok(&["deliver", "--once", "--sink", "--lease-secs", "1"]);
+        }
+        assert_eq!(count_of(&cli.test.url, sent_sql).await, messages, "{name}");
+        let sinks = cli.data.path().join("outbox");
+        let mut files = 0;
+        for folder in ["email", "letters", "sms"] {
+            for entry in std::fs::read_dir(sinks.join(folder)).unwrap_or_else(|e| panic!("{e}")) {
+                let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+                assert_ne!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("partial"),
+                    "{name}: a half-written file is left: {}",
+                    path.display()
+                );
+                files += 1;
+            }
+        }
+        assert_eq!(files, messages, "{name}: one file per message");
+        cli.ok(&["check"]);
     }
 }

@@ -44,6 +44,10 @@ pub struct CaseFactRows {
     /// Payments and their corrections, oldest first: (booking date, change of the principal
     /// owed in minor units, negative for a payment).
     pub principal_changes: Vec<(String, i64)>,
+    /// What payments and their corrections did to everything the case owes (principal,
+    /// interest and fees), oldest first: (booking date, minor units received, negative for
+    /// a payment returned). A promise to pay is kept by what the case received.
+    pub received: Vec<(String, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,7 +312,12 @@ async fn read_principal_changes(
         let booked: Option<String> = row.try_get(1)?;
         let imported_at_ms: i64 = row.try_get(2)?;
         let day = booked.unwrap_or_else(|| day_of(imported_at_ms));
-        let change = principal_change(&row.try_get::<String, _>(3)?, case.case_number)?;
+        let lines = row.try_get::<String, _>(3)?;
+        let received = received_by_case(&lines, case.case_number)?;
+        if received != 0 {
+            case.received.push((day.clone(), received));
+        }
+        let change = principal_change(&lines, case.case_number)?;
         if change != 0 {
             case.principal_changes.push((day, change));
         }
@@ -318,6 +327,7 @@ async fn read_principal_changes(
     read_assigned_payments(store, chunk, list, facts).await?;
     for case in facts.values_mut() {
         case.principal_changes.sort();
+        case.received.sort();
     }
     Ok(())
 }
@@ -344,7 +354,12 @@ async fn read_assigned_payments(
         if case.last_payment_on.as_ref().is_none_or(|last| *last < day) {
             case.last_payment_on = Some(day.clone());
         }
-        let change = principal_change(&row.try_get::<String, _>(3)?, case.case_number)?;
+        let lines = row.try_get::<String, _>(3)?;
+        let received = received_by_case(&lines, case.case_number)?;
+        if received != 0 {
+            case.received.push((day.clone(), received));
+        }
+        let change = principal_change(&lines, case.case_number)?;
         if change != 0 {
             case.principal_changes.push((day, change));
         }
@@ -362,6 +377,18 @@ fn principal_change(lines: &str, case_number: i64) -> StoreResult<i64> {
         .filter(|line| line.account == principal_account)
         .try_fold(0_i64, |sum, line| sum.checked_add(line.amount_minor))
         .ok_or_else(|| StoreError::Corrupt("a posting's principal lines overflow".into()))
+}
+
+/// What a posting's lines took off everything the case owes (its `receivable:<case>:*`
+/// accounts): positive for a payment, negative for a payment returned.
+fn received_by_case(lines: &str, case_number: i64) -> StoreResult<i64> {
+    let prefix = format!("receivable:{case_number}:");
+    crate::ledger::parse_lines(lines)
+        .map_err(|error| StoreError::Corrupt(format!("posting lines: {error}")))?
+        .iter()
+        .filter(|line| line.account.starts_with(&prefix))
+        .try_fold(0_i64, |sum, line| sum.checked_sub(line.amount_minor))
+        .ok_or_else(|| StoreError::Corrupt("a posting's receivable lines overflow".into()))
 }
 
 /// The UTC day of an instant, YYYY-MM-DD.

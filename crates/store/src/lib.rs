@@ -6,6 +6,7 @@
 
 mod accounts;
 pub mod bench_limit;
+mod call_tasks;
 mod case_facts;
 mod checkpoint;
 mod claim_terms;
@@ -44,6 +45,7 @@ mod unmatched;
 use std::future::Future;
 
 pub use accounts::{AccountClosed, BankAccountKind, BankAccountRow, NewBankAccount};
+pub use call_tasks::{CallOutcome, CallOutcomeRow, CallRecorded, NewCallOutcome};
 pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
@@ -274,6 +276,9 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         to_ms: i64,
     ) -> impl Future<Output = StoreResult<AccountStatement>> + Send;
 
+    /// How many cases are open (a run's progress counts up to it).
+    fn count_open_cases(&self) -> impl Future<Output = StoreResult<i64>> + Send;
+
     /// Open cases after `after_case_number` in case-number order, at most `limit`, with what
     /// the interest run needs (terms, how far interest has run, balances).
     fn open_interest_cases(
@@ -312,6 +317,24 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
     /// The champion/challenger report's counts, grouped per strategy, path and variant of each
     /// case's first step (see `strategy_report`).
     fn strategy_outcomes(&self) -> impl Future<Output = StoreResult<StrategyOutcomeRows>> + Send;
+
+    /// The call tasks not done yet (phone messages), the earliest callable first.
+    fn open_call_tasks(
+        &self,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<OutboxMessage>>> + Send;
+
+    /// Records what a call task's call came to, once per task, journaled.
+    fn record_call_outcome(
+        &self,
+        call: &NewCallOutcome,
+    ) -> impl Future<Output = StoreResult<CallRecorded>> + Send;
+
+    /// Every call outcome of the given cases, oldest first.
+    fn call_outcomes(
+        &self,
+        case_numbers: &[i64],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CallOutcomeRow>>>> + Send;
 
     /// Who the given cases' messages go to (sealed personal data) and the creditor's name.
     fn case_recipients(

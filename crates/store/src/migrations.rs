@@ -96,6 +96,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "daily_run",
         include_str!("../migrations/sqlite/0017_daily_run.sql"),
     ),
+    (
+        18,
+        "call_outcomes",
+        include_str!("../migrations/sqlite/0018_call_outcomes.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -182,6 +187,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         17,
         "daily_run",
         include_str!("../migrations/postgres/0017_daily_run.sql"),
+    ),
+    (
+        18,
+        "call_outcomes",
+        include_str!("../migrations/postgres/0018_call_outcomes.sql"),
     ),
 ];
 

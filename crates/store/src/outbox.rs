@@ -174,7 +174,7 @@ pub struct OutboxAttemptRow {
 /// Errors are cut to this many characters: they are diagnostics, not transcripts.
 const ERROR_CHARS_MAX: usize = 300;
 
-const COLUMNS: &str = "id, case_number, decision_id, channel, template, language, \
+pub(crate) const COLUMNS: &str = "id, case_number, decision_id, channel, template, language, \
      recipient_sealed, content_sealed, state, attempts, next_attempt_ms, lease_until_ms, \
      leased_by, created_ms, sent_ms, provider_id";
 
@@ -528,7 +528,7 @@ pub(crate) async fn counts(store: &SqlStore) -> StoreResult<Vec<(OutboxState, i6
     Ok(counts)
 }
 
-fn message_from_row(row: &AnyRow) -> StoreResult<OutboxMessage> {
+pub(crate) fn message_from_row(row: &AnyRow) -> StoreResult<OutboxMessage> {
     let state: String = row.try_get("state")?;
     Ok(OutboxMessage {
         id: row.try_get("id")?,

@@ -357,6 +357,14 @@ impl Store for SqlStore {
         ledger::statement(self, account, from_ms, to_ms).await
     }
 
+    async fn count_open_cases(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status = 'open'")
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
     async fn open_interest_cases(
         &self,
         after_case_number: i64,
@@ -387,6 +395,24 @@ impl Store for SqlStore {
 
     async fn strategy_outcomes(&self) -> StoreResult<crate::StrategyOutcomeRows> {
         crate::strategy_report::strategy_outcomes(self).await
+    }
+
+    async fn open_call_tasks(&self, limit: i64) -> StoreResult<Vec<crate::OutboxMessage>> {
+        crate::call_tasks::open_tasks(self, limit).await
+    }
+
+    async fn record_call_outcome(
+        &self,
+        call: &crate::NewCallOutcome,
+    ) -> StoreResult<crate::CallRecorded> {
+        crate::call_tasks::record(self, call).await
+    }
+
+    async fn call_outcomes(
+        &self,
+        case_numbers: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, Vec<crate::CallOutcomeRow>>> {
+        crate::call_tasks::outcomes_of(self, case_numbers).await
     }
 
     async fn case_recipients(

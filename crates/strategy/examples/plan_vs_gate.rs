@@ -34,6 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             case_number,
             has_plan: false,
             done: &done,
+            promise: None,
         };
         if let Plan::Due(step) = set.plan(&case, &progress, today) {
             proposals += step.proposals.len();

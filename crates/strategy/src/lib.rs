@@ -21,7 +21,9 @@ use reilu_rules::pack::{PackError, RuleBook};
 pub use model::{
     FeeBand, FeeProposal, Segment, SegmentFacts, Step, StepKind, Strategy, TreatmentPath, Variant,
 };
-pub use plan::{CaseProgress, DoneStep, Plan, PlannedStep};
+pub use plan::{
+    CaseProgress, DoneStep, PROMISE_FOLLOWUP_TEMPLATE, Plan, PlannedStep, PromiseToPay,
+};
 pub use variant::{VARIANT_BUCKETS, variant_bucket};
 
 /// A strategy file that cannot be used, and exactly where (like a rule pack's error).

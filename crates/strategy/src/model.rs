@@ -20,6 +20,9 @@ pub enum StepKind {
     /// A service contact offering help (debt advice, a plan, a pause), never pressing: the
     /// vulnerable customers' path.
     Support,
+    /// A message after a promise to pay made on a call was not kept by its date. Planned by
+    /// the run from the call's outcome, not named in strategy files.
+    PromiseFollowup,
     /// A case put before an agent for legal review: no contact, no fee is proposed (the agent
     /// proposes an escalation, with a second approver, through the gate).
     LegalReview,
@@ -53,6 +56,7 @@ impl StepKind {
             StepKind::PlanFollowup => "plan_followup",
             StepKind::Support => "support",
             StepKind::LegalReview => "legal_review",
+            StepKind::PromiseFollowup => "promise_followup",
         }
     }
 

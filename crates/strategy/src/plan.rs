@@ -22,7 +22,34 @@ pub struct CaseProgress<'a> {
     pub has_plan: bool,
     /// Steps done, in any order.
     pub done: &'a [DoneStep],
+    /// The latest promise to pay the customer made on a call, if any.
+    pub promise: Option<PromiseToPay>,
 }
+
+/// A promise to pay made on a call (a call task's outcome) and what the case received since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PromiseToPay {
+    /// The call task the promise was made on.
+    pub task: i64,
+    pub due_on: NaiveDate,
+    pub amount_minor: i64,
+    /// What the case received from the day of the call on (returns taken off).
+    pub received_minor: i64,
+}
+
+impl PromiseToPay {
+    /// The id of the follow-up step of this promise: done at most once.
+    pub fn step_id(&self) -> String {
+        format!("promise-{}", self.task)
+    }
+}
+
+/// A promise not kept is followed up by SMS (by letter where the customer has no phone) the
+/// morning after its day, without a fee: a reminder of the customer's own word, not a step
+/// of the path.
+const PROMISE_FOLLOWUP_CHANNEL: Channel = Channel::Sms;
+pub const PROMISE_FOLLOWUP_TEMPLATE: &str = "promise_followup";
+const PROMISE_FOLLOWUP_HOUR: u32 = 10;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
@@ -89,6 +116,28 @@ impl StrategySet {
             };
         };
         let variant = strategy.variant_of(progress.case_number);
+        let step_of = |id: String, kind, channel, template: &str, proposals| PlannedStep {
+            strategy: strategy.id.clone(),
+            path: path.id.clone(),
+            variant: variant.map(str::to_owned),
+            step_id: id,
+            kind,
+            channel,
+            template: template.to_owned(),
+            proposals,
+        };
+        if let Some(plan) = promise_plan(case, progress, today) {
+            return match plan {
+                PromisePlan::Waiting(step_id, on) => Plan::Waiting { step_id, on },
+                PromisePlan::FollowUp(step_id, proposals) => Plan::Due(step_of(
+                    step_id,
+                    StepKind::PromiseFollowup,
+                    Some(PROMISE_FOLLOWUP_CHANNEL),
+                    PROMISE_FOLLOWUP_TEMPLATE,
+                    proposals,
+                )),
+            };
+        }
         let steps = path.steps_for(variant);
         let is_done = |step: &Step| progress.done.iter().any(|done| done.step_id == step.id);
         let Some(next) = steps.iter().find(|step| !is_done(step)) else {
@@ -107,17 +156,52 @@ impl StrategySet {
                 on,
             };
         }
-        Plan::Due(PlannedStep {
-            strategy: strategy.id.clone(),
-            path: path.id.clone(),
-            variant: variant.map(str::to_owned),
-            step_id: next.id.clone(),
-            kind: next.kind,
-            channel: next.channel,
-            template: next.template.clone(),
-            proposals: proposals(next, case, today),
-        })
+        Plan::Due(step_of(
+            next.id.clone(),
+            next.kind,
+            next.channel,
+            &next.template,
+            proposals(next, case, today),
+        ))
     }
+}
+
+/// What a promise to pay asks of the run, if anything.
+enum PromisePlan {
+    /// The path waits until the day after the promised day: a customer keeping their word is
+    /// not pressed meanwhile.
+    Waiting(String, NaiveDate),
+    /// The promised day passed without the promised amount: one message about it.
+    FollowUp(String, Vec<Proposal>),
+}
+
+/// A promise kept, or one already followed up, asks nothing: the path goes on.
+fn promise_plan(
+    case: &CaseView,
+    progress: &CaseProgress<'_>,
+    today: NaiveDate,
+) -> Option<PromisePlan> {
+    let promise = progress.promise?;
+    let step_id = promise.step_id();
+    if progress.done.iter().any(|done| done.step_id == step_id) {
+        return None;
+    }
+    if today <= promise.due_on {
+        return Some(PromisePlan::Waiting(
+            step_id,
+            promise.due_on + Duration::days(1),
+        ));
+    }
+    if promise.received_minor >= promise.amount_minor {
+        return None;
+    }
+    let contact = Proposal::Contact {
+        channel: PROMISE_FOLLOWUP_CHANNEL,
+        at: local_instant(case, today, PROMISE_FOLLOWUP_HOUR),
+        recipient: Recipient::Customer,
+        purpose: reilu_rules::model::ContactPurpose::Payment,
+    };
+    Some(PromisePlan::FollowUp(step_id, vec![contact]))
 }
 
 /// The contact at the step's local hour today, then its fee in the case's currency if the

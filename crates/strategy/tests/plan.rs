@@ -69,6 +69,7 @@ fn the_first_step_waits_for_its_day_then_is_due_with_contact_and_fee() {
         case_number: number,
         has_plan: false,
         done: &[],
+        promise: None,
     };
     assert_eq!(
         set.plan(&case, &progress, date("2026-01-18")),
@@ -119,6 +120,7 @@ fn later_steps_count_from_the_latest_step_done_and_the_path_finishes() {
         case_number: number,
         has_plan: false,
         done: &done,
+        promise: None,
     };
     assert_eq!(
         set.plan(&case, &progress, date("2026-01-21")),
@@ -145,6 +147,7 @@ fn later_steps_count_from_the_latest_step_done_and_the_path_finishes() {
         case_number: number,
         has_plan: false,
         done: &done,
+        promise: None,
     };
     assert_eq!(
         set.plan(&case, &progress, date("2026-03-01")),
@@ -165,6 +168,7 @@ fn an_active_hold_pauses_and_a_plan_or_vulnerability_changes_the_path() {
         case_number: 1,
         has_plan: false,
         done: &[],
+        promise: None,
     };
     assert!(matches!(
         set.plan(&case, &progress, date("2026-02-01")),
@@ -188,6 +192,7 @@ fn an_active_hold_pauses_and_a_plan_or_vulnerability_changes_the_path() {
         case_number: 1,
         has_plan: true,
         done: &[],
+        promise: None,
     };
     let Plan::Due(step) = set.plan(&case, &with_plan, date("2026-02-01")) else {
         panic!()
@@ -204,6 +209,7 @@ fn the_age_at_entry_picks_the_path() {
         case_number: champion_case(),
         has_plan: false,
         done: &[],
+        promise: None,
     };
     let Plan::Due(step) = set.plan(&case, &progress, date("2026-03-26")) else {
         panic!()
@@ -218,6 +224,7 @@ fn the_age_at_entry_picks_the_path() {
         case_number: champion_case(),
         has_plan: false,
         done: &done,
+        promise: None,
     };
     let Plan::Due(step) = set.plan(&case, &progress, date("2026-03-26")) else {
         panic!()
@@ -237,6 +244,7 @@ fn the_challenger_gets_its_overrides() {
         case_number: number,
         has_plan: false,
         done: &[],
+        promise: None,
     };
     let Plan::Due(step) = set.plan(&case, &progress, date("2026-01-19")) else {
         panic!()
@@ -293,6 +301,7 @@ fn a_fee_is_proposed_from_the_band_of_the_claims_principal() {
         case_number: number,
         has_plan: false,
         done: &done,
+        promise: None,
     };
     let fee_of = |principal_minor: i64| {
         let case = fi_case(principal_minor);
@@ -311,4 +320,82 @@ fn a_fee_is_proposed_from_the_band_of_the_claims_principal() {
     // § 10 a: EUR 24 up to EUR 1,000, EUR 50 above.
     assert_eq!(fee_of(100_000), 2400);
     assert_eq!(fee_of(100_001), 5000);
+}
+
+#[test]
+fn a_promise_to_pay_holds_the_path_until_its_day_then_is_followed_up_once_unless_kept() {
+    use reilu_strategy::{PROMISE_FOLLOWUP_TEMPLATE, PromiseToPay};
+    let set = set();
+    let case = fi_case(50_000);
+    let number = champion_case();
+    let mut done = vec![DoneStep {
+        step_id: "reminder".into(),
+        on: date("2026-01-20"),
+    }];
+    let promise = PromiseToPay {
+        task: 7,
+        due_on: date("2026-02-20"),
+        amount_minor: 10_000,
+        received_minor: 0,
+    };
+    let plan = |done: &[DoneStep], promise: PromiseToPay, today: &str| {
+        let progress = CaseProgress {
+            case_number: number,
+            has_plan: false,
+            done,
+            promise: Some(promise),
+        };
+        set.plan(&case, &progress, date(today))
+    };
+    // The path's next step (the SMS, 7 days after the reminder) waits for the promised day.
+    assert_eq!(
+        plan(&done, promise, "2026-02-20"),
+        Plan::Waiting {
+            step_id: "promise-7".into(),
+            on: date("2026-02-21")
+        }
+    );
+    // Broken: one message about it, by SMS, no fee.
+    let Plan::Due(step) = plan(&done, promise, "2026-02-21") else {
+        panic!("the broken promise is followed up");
+    };
+    assert_eq!(step.step_id, "promise-7");
+    assert_eq!(step.kind, StepKind::PromiseFollowup);
+    assert_eq!(step.template, PROMISE_FOLLOWUP_TEMPLATE);
+    assert_eq!(step.proposals.len(), 1);
+    assert!(matches!(
+        step.proposals[0],
+        Proposal::Contact {
+            channel: Channel::Sms,
+            ..
+        }
+    ));
+    // Followed up: the path goes on from there.
+    done.push(DoneStep {
+        step_id: "promise-7".into(),
+        on: date("2026-02-21"),
+    });
+    assert!(matches!(
+        plan(&done, promise, "2026-02-22"),
+        Plan::Waiting { ref step_id, .. } if step_id == "sms"
+    ));
+    // Kept (the promised amount received since the call): nothing to follow up, the path's
+    // own next step is due.
+    let kept = PromiseToPay {
+        received_minor: 10_000,
+        ..promise
+    };
+    let Plan::Due(step) = plan(&done[..1], kept, "2026-02-21") else {
+        panic!("the path goes on");
+    };
+    assert_eq!(step.step_id, "sms");
+    // Half paid is not kept.
+    let half = PromiseToPay {
+        received_minor: 5_000,
+        ..promise
+    };
+    assert!(matches!(
+        plan(&done[..1], half, "2026-02-21"),
+        Plan::Due(ref step) if step.step_id == "promise-7"
+    ));
 }

@@ -136,6 +136,7 @@ fn walk(
             case_number,
             has_plan,
             done: &done,
+            promise: None,
         };
         match set.plan(&case, &progress, today) {
             Plan::Finished => {

@@ -29,16 +29,16 @@ pub(crate) struct Addressee {
 }
 
 impl<S: Store> App<S> {
-    /// Opens the personal data of the cases whose steps are due, for their messages. The
-    /// read is journaled first (one entry per page, naming the cases and why): a read that
-    /// cannot be recorded does not happen.
-    pub(crate) async fn addressees(
+    /// Journals that the run opens the personal data of `cases` for their messages (one
+    /// entry per page, naming the cases and why). Written before they are opened: a read
+    /// that cannot be recorded does not happen.
+    pub(crate) async fn journal_addressee_read(
         &self,
         cases: &[i64],
         run_date: NaiveDate,
-    ) -> AppResult<HashMap<i64, Addressee>> {
+    ) -> AppResult<()> {
         if cases.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(());
         }
         let payload = serde_json::json!({
             "purpose": format!("daily run of {run_date}: messages to customers"),
@@ -53,7 +53,20 @@ impl<S: Store> App<S> {
                 payload: payload.to_string(),
             })
             .await?;
+        Ok(())
+    }
+
+    /// Opens the personal data of the cases whose steps are due, for their messages; the read
+    /// was journaled before ([`Self::journal_addressee_read`]).
+    pub(crate) async fn open_addressees(
+        &self,
+        cases: &[i64],
+    ) -> AppResult<HashMap<i64, Addressee>> {
+        if cases.is_empty() {
+            return Ok(HashMap::new());
+        }
         let rows = self.store.case_recipients(cases).await?;
+        let calls = self.store.call_outcomes(cases).await?;
         let mut opened = HashMap::with_capacity(rows.len());
         for (case_number, row) in rows {
             let kind = CustomerKind::parse(&row.customer_kind)
@@ -67,6 +80,7 @@ impl<S: Store> App<S> {
                 language,
                 &row.personal_data,
             )?;
+            let details = without_wrong_number(&self.vault, details, calls.get(&case_number));
             opened.insert(
                 case_number,
                 Addressee {
@@ -78,6 +92,28 @@ impl<S: Store> App<S> {
         }
         Ok(opened)
     }
+}
+
+/// The customer's details without a phone number an agent found wrong on a call: the run
+/// then writes instead (a letter), until the customer or a later claim gives another number.
+fn without_wrong_number(
+    vault: &Vault,
+    mut details: CustomerDetails,
+    calls: Option<&Vec<reilu_store::CallOutcomeRow>>,
+) -> CustomerDetails {
+    let wrong = |index: &str| {
+        calls.into_iter().flatten().any(|call| {
+            call.outcome == "wrong_number" && call.phone_index.as_deref() == Some(index)
+        })
+    };
+    if details
+        .phone
+        .as_ref()
+        .is_some_and(|phone| wrong(&personal_data::phone_index(vault, phone)))
+    {
+        details.phone = None;
+    }
+    details
 }
 
 /// Every template a strategy step that contacts someone names has a text in every language:

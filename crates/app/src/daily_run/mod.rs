@@ -16,9 +16,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use reilu_rules::model::{Actor, ContactRecord, Context};
 use reilu_rules::{ApprovedAction, CaseDecision, CaseSnapshot, Verdict};
 use reilu_store::{
-    CaseFactRows, CaseStepRow, Effects, Execution, InterestCase, RunDayState, StepDone, Store,
+    CallOutcomeRow, CaseFactRows, CaseStepRow, Effects, Execution, InterestCase, RunDayState,
+    StepDone, Store,
 };
-use reilu_strategy::{CaseProgress, DoneStep, Plan, PlannedStep, StrategySet};
+use reilu_strategy::{CaseProgress, DoneStep, Plan, PlannedStep, PromiseToPay, StrategySet};
 use serde::Serialize;
 
 mod messages;
@@ -157,18 +158,9 @@ impl<S: Store> App<S> {
                 now: run_instant(run_date, now),
                 actor: Actor::System,
             },
+            decide_only: false,
         };
-        let mut after = 0;
-        loop {
-            let page = self
-                .store
-                .open_interest_cases(after, CASES_PER_PAGE)
-                .await?;
-            let Some(last) = page.last() else { break };
-            after = last.case_number;
-            self.run_page(&day, &page, &mut summary).await?;
-            progress(&summary);
-        }
+        self.run_pages(&day, &mut summary, progress).await?;
         let json = serde_json::to_string(&summary)
             .map_err(|error| AppError::Invalid(format!("the run's summary: {error}")))?;
         self.store
@@ -182,17 +174,109 @@ impl<S: Store> App<S> {
         Ok(RunDayOutcome::Ran(Box::new(summary)))
     }
 
-    /// Plans, decides and carries out one page of open cases; cases that moved on meanwhile
-    /// are read and decided again.
-    async fn run_page(
+    /// What the run of `run_date` would decide, with nothing written: every open case read,
+    /// planned and its due step decided by the gate, as the run does. The limit the run is
+    /// measured against (`reilu bench run-day`); the steps it counts are the approved ones.
+    pub async fn decide_day(
+        &self,
+        strategies: &StrategySet,
+        run_date: NaiveDate,
+    ) -> AppResult<RunDaySummary> {
+        let templates = Templates::builtin()?;
+        let mut summary = RunDaySummary {
+            run_date: run_date.to_string(),
+            state: "decided only",
+            ..RunDaySummary::default()
+        };
+        let day = Day {
+            strategies,
+            templates: &templates,
+            run_date,
+            context: Context {
+                now: run_instant(run_date, self.clock.now()),
+                actor: Actor::System,
+            },
+            decide_only: true,
+        };
+        self.run_pages(&day, &mut summary, &|_| {}).await?;
+        Ok(summary)
+    }
+
+    /// Every page of open cases, in case-number order, as a pipeline: while one page's
+    /// decisions are written (by the executor, on another thread), the next page's steps are
+    /// decided and their messages built. Each page's personal-data read is journaled before
+    /// the previous page's write starts, so that the journal entry never waits behind it.
+    async fn run_pages(
+        &self,
+        day: &Day<'_>,
+        summary: &mut RunDaySummary,
+        progress: &(dyn Fn(&RunDaySummary) + Sync),
+    ) -> AppResult<()> {
+        let mut after = 0;
+        let mut ready: Option<Batch> = None;
+        loop {
+            let due = self.next_page(day, &mut after, summary).await?;
+            if day.decide_only {
+                let Some(due) = due else { break };
+                self.decide_only(day, due, summary)?;
+                progress(summary);
+                continue;
+            }
+            let in_flight = ready.take().map(|batch| self.launch(batch));
+            let next = match due {
+                Some(due) => Some(self.decide_batch(day, due, summary).await?),
+                None => None,
+            };
+            if let Some(in_flight) = in_flight {
+                self.land(day, in_flight, summary).await?;
+            }
+            progress(summary);
+            match next {
+                Some(batch) => ready = Some(batch),
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads and plans the page of open cases after `after` and journals the read of the due
+    /// cases' personal data; None when no case is left.
+    async fn next_page(
+        &self,
+        day: &Day<'_>,
+        after: &mut i64,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<Option<Vec<(CaseSnapshot, PlannedStep)>>> {
+        let page = self
+            .store
+            .open_interest_cases(*after, CASES_PER_PAGE)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(None);
+        };
+        *after = last.case_number;
+        let due = self.plan_page(day, &page, summary).await?;
+        if !day.decide_only {
+            let cases: Vec<i64> = due
+                .iter()
+                .map(|(snapshot, _)| snapshot.case_number)
+                .collect();
+            self.journal_addressee_read(&cases, day.run_date).await?;
+        }
+        Ok(Some(due))
+    }
+
+    /// Plans one page of open cases: the steps due today.
+    async fn plan_page(
         &self,
         day: &Day<'_>,
         page: &[InterestCase],
         summary: &mut RunDaySummary,
-    ) -> AppResult<()> {
+    ) -> AppResult<Vec<(CaseSnapshot, PlannedStep)>> {
         let numbers: Vec<i64> = page.iter().map(|case| case.case_number).collect();
         let facts = self.facts_of(&numbers).await?;
         let steps = self.store.case_steps(&numbers).await?;
+        let calls = self.store.call_outcomes(&numbers).await?;
         let mut due = Vec::new();
         for case in page {
             summary.cases_considered += 1;
@@ -203,11 +287,46 @@ impl<S: Store> App<S> {
                 continue;
             };
             let done = steps.get(&case.case_number);
-            if let Some(step) = plan_case(day, &snapshot, done, summary)? {
+            let promise = promise_of(calls.get(&case.case_number), stored)?;
+            if let Some(step) = plan_case(day, &snapshot, done, promise, summary)? {
                 due.push((snapshot, step));
             }
         }
-        let mut stale = self.decide_and_execute(day, due, summary).await?;
+        Ok(due)
+    }
+
+    /// Hands a batch to the executor on a task of its own.
+    fn launch(&self, batch: Batch) -> InFlight {
+        let cases = batch
+            .decisions
+            .iter()
+            .map(|(decision, _)| decision.case_number())
+            .collect();
+        let store = self.store.clone();
+        let at_ms = self.clock.now().timestamp_millis();
+        let decisions = batch.decisions;
+        let writing =
+            tokio::spawn(async move { store.execute_with(decisions, ACTOR, at_ms).await });
+        InFlight {
+            writing,
+            tallied: batch.tallied,
+            cases,
+        }
+    }
+
+    /// Waits for a batch's write, counts it, and decides again (three times at most) the
+    /// cases that moved on meanwhile.
+    async fn land(
+        &self,
+        day: &Day<'_>,
+        in_flight: InFlight,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<()> {
+        let executions = in_flight
+            .writing
+            .await
+            .map_err(|error| AppError::Io(format!("the run's writer stopped: {error}")))??;
+        let mut stale = count_page(&in_flight.tallied, &in_flight.cases, &executions, summary);
         for _ in 0..STALE_RETRIES_MAX {
             if stale.is_empty() {
                 break;
@@ -229,7 +348,24 @@ impl<S: Store> App<S> {
             .iter()
             .map(|(snapshot, _)| snapshot.case_number)
             .collect();
-        let addressees = self.addressees(&cases, day.run_date).await?;
+        self.journal_addressee_read(&cases, day.run_date).await?;
+        let batch = self.decide_batch(day, due, summary).await?;
+        self.execute_page(batch, summary).await
+    }
+
+    /// Opens the due cases' addressees (their read journaled before) and decides each step,
+    /// with its message.
+    async fn decide_batch(
+        &self,
+        day: &Day<'_>,
+        due: Vec<(CaseSnapshot, PlannedStep)>,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<Batch> {
+        let cases: Vec<i64> = due
+            .iter()
+            .map(|(snapshot, _)| snapshot.case_number)
+            .collect();
+        let addressees = self.open_addressees(&cases).await?;
         let mut batch = Batch::default();
         for (snapshot, step) in due {
             let addressee = addressees.get(&snapshot.case_number).ok_or_else(|| {
@@ -237,7 +373,30 @@ impl<S: Store> App<S> {
             })?;
             self.decide_step(day, snapshot, step, addressee, &mut batch, summary)?;
         }
-        self.execute_page(batch, summary).await
+        Ok(batch)
+    }
+
+    /// Decides the due steps as the run would and counts what the gate approved.
+    fn decide_only(
+        &self,
+        day: &Day<'_>,
+        due: Vec<(CaseSnapshot, PlannedStep)>,
+        summary: &mut RunDaySummary,
+    ) -> AppResult<()> {
+        for (snapshot, step) in due {
+            let market = snapshot.view.market.as_str().to_owned();
+            let chain = self.decide_chain(day, &snapshot, &step.proposals)?;
+            let counts = summary.markets.entry(market.clone()).or_default();
+            for (index, (decision, _)) in chain.iter().enumerate() {
+                let tallied = tallied(decision, &market, step.kind.as_str(), index == 0);
+                let execution = match tallied.verdict {
+                    Verdict::Deny => Execution::Denied,
+                    _ => Execution::NotExecutable,
+                };
+                count_execution(counts, &tallied, execution);
+            }
+        }
+        Ok(())
     }
 
     /// The snapshot of a case from the page's read; None for a case without claims.
@@ -391,16 +550,7 @@ impl<S: Store> App<S> {
             .store
             .execute_with(batch.decisions, ACTOR, self.clock.now().timestamp_millis())
             .await?;
-        let mut stale = Vec::new();
-        for ((tallied, execution), case_number) in batch.tallied.iter().zip(&executions).zip(&cases)
-        {
-            let day = summary.markets.entry(tallied.market.clone()).or_default();
-            if count_execution(day, tallied, *execution) {
-                stale.push(*case_number);
-            }
-        }
-        stale.dedup();
-        Ok(stale)
+        Ok(count_page(&batch.tallied, &cases, &executions, summary))
     }
 
     /// Reads the cases that moved on afresh, plans and decides them again.
@@ -411,9 +561,15 @@ impl<S: Store> App<S> {
         summary: &mut RunDaySummary,
     ) -> AppResult<Vec<i64>> {
         let steps = self.store.case_steps(cases).await?;
+        let calls = self.store.call_outcomes(cases).await?;
+        let facts = self.facts_of(cases).await?;
         let mut due = Vec::new();
         for case_number in cases {
             let snapshot = self.snapshot(*case_number).await?;
+            let promise = match facts.get(case_number) {
+                Some(stored) => promise_of(calls.get(case_number), stored)?,
+                None => None,
+            };
             let market = snapshot.view.market.as_str().to_owned();
             summary.markets.entry(market).or_default().decided_again += 1;
             let done = done_steps(steps.get(case_number))?;
@@ -421,6 +577,7 @@ impl<S: Store> App<S> {
                 case_number: *case_number,
                 has_plan: snapshot.view.plans_charged > 0,
                 done: &done,
+                promise,
             };
             if let Plan::Due(step) = day.strategies.plan(&snapshot.view, &progress, day.run_date)
                 && !step.proposals.is_empty()
@@ -432,12 +589,39 @@ impl<S: Store> App<S> {
     }
 }
 
+/// A batch being written by the executor on its own task, with what is needed to count it.
+struct InFlight {
+    writing: tokio::task::JoinHandle<Result<Vec<Execution>, reilu_store::StoreError>>,
+    tallied: Vec<Tallied>,
+    cases: Vec<i64>,
+}
+
+/// Counts a batch's executions into the summary; the cases that moved on meanwhile.
+fn count_page(
+    tallied: &[Tallied],
+    cases: &[i64],
+    executions: &[Execution],
+    summary: &mut RunDaySummary,
+) -> Vec<i64> {
+    let mut stale = Vec::new();
+    for ((tallied, execution), case_number) in tallied.iter().zip(executions).zip(cases) {
+        let day = summary.markets.entry(tallied.market.clone()).or_default();
+        if count_execution(day, tallied, *execution) {
+            stale.push(*case_number);
+        }
+    }
+    stale.dedup();
+    stale
+}
+
 /// What a run holds for its whole day.
 struct Day<'a> {
     strategies: &'a StrategySet,
     templates: &'a Templates,
     run_date: NaiveDate,
     context: Context,
+    /// Decide and count, write nothing (the bench's limit).
+    decide_only: bool,
 }
 
 /// Asks the strategy what comes next on one case; the step when one is due and proposes
@@ -446,6 +630,7 @@ fn plan_case(
     day: &Day<'_>,
     snapshot: &CaseSnapshot,
     done: Option<&Vec<CaseStepRow>>,
+    promise: Option<PromiseToPay>,
     summary: &mut RunDaySummary,
 ) -> AppResult<Option<PlannedStep>> {
     let market = snapshot.view.market.as_str().to_owned();
@@ -456,6 +641,7 @@ fn plan_case(
         case_number: snapshot.case_number,
         has_plan: snapshot.view.plans_charged > 0,
         done: &done,
+        promise,
     };
     Ok(
         match day.strategies.plan(&snapshot.view, &progress, day.run_date) {
@@ -514,6 +700,44 @@ fn done_steps(rows: Option<&Vec<CaseStepRow>>) -> AppResult<Vec<DoneStep>> {
             })
         })
         .collect()
+}
+
+/// The case's latest promise to pay made on a call, with what the case received from the
+/// call's (UTC) day on.
+fn promise_of(
+    calls: Option<&Vec<CallOutcomeRow>>,
+    stored: &CaseFactRows,
+) -> AppResult<Option<PromiseToPay>> {
+    let Some(call) = calls
+        .into_iter()
+        .flatten()
+        .rev()
+        .find(|call| call.outcome == "promise")
+    else {
+        return Ok(None);
+    };
+    let (Some(due_on), Some(amount_minor)) = (&call.promise_due_on, call.promise_amount_minor)
+    else {
+        return Err(AppError::Invalid(format!(
+            "call task {}: a promise without its day or amount",
+            call.message_id
+        )));
+    };
+    let called_on = DateTime::from_timestamp_millis(call.called_at_ms)
+        .map(|at| at.date_naive().to_string())
+        .unwrap_or_default();
+    let received_minor = stored
+        .received
+        .iter()
+        .filter(|(day, _)| *day >= called_on)
+        .try_fold(0_i64, |sum, (_, amount)| sum.checked_add(*amount))
+        .ok_or_else(|| AppError::Invalid("a case's payments overflow".into()))?;
+    Ok(Some(PromiseToPay {
+        task: call.message_id,
+        due_on: parse_date(due_on).map_err(AppError::Invalid)?,
+        amount_minor,
+        received_minor,
+    }))
 }
 
 fn tallied(decision: &CaseDecision, market: &str, kind: &str, step_head: bool) -> Tallied {

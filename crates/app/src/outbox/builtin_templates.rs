@@ -21,4 +21,7 @@
     ("support", "fi", include_str!("../../../../templates/messages/support.fi.toml")),
     ("support", "sv", include_str!("../../../../templates/messages/support.sv.toml")),
     ("support", "en", include_str!("../../../../templates/messages/support.en.toml")),
+    ("promise_followup", "fi", include_str!("../../../../templates/messages/promise_followup.fi.toml")),
+    ("promise_followup", "sv", include_str!("../../../../templates/messages/promise_followup.sv.toml")),
+    ("promise_followup", "en", include_str!("../../../../templates/messages/promise_followup.en.toml")),
 ]

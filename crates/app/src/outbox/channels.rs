@@ -5,7 +5,6 @@
 //! worker died is recognisable as the same message.
 
 use std::future::Future;
-use std::io::Write;
 use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -368,12 +367,13 @@ fn http_error_kind(error: &reqwest::Error) -> String {
 }
 
 /// Demo mode: every channel writes files under `<data>/outbox/`, nothing leaves the machine.
+/// One file per message, named by its outbox id and written whole (a temporary file renamed
+/// into place): a message sent again after a crash between writing and recording replaces
+/// its own file, so the sinks hold each message once.
 #[derive(Clone)]
 pub struct FileSink {
     root: PathBuf,
     from: Mailbox,
-    /// Appends to the JSON-lines files one at a time, so lines never interleave.
-    append_lock: Arc<Mutex<()>>,
 }
 
 impl FileSink {
@@ -381,43 +381,25 @@ impl FileSink {
         let from: Mailbox = from
             .parse()
             .map_err(|error| ChannelError(format!("from address: {error}")))?;
-        for folder in ["email", "letters"] {
+        for folder in ["email", "letters", "sms"] {
             std::fs::create_dir_all(root.join(folder))
                 .map_err(|error| ChannelError(format!("outbox folder: {error}")))?;
         }
-        Ok(FileSink {
-            root,
-            from,
-            append_lock: Arc::new(Mutex::new(())),
-        })
+        Ok(FileSink { root, from })
     }
 
     fn write(&self, message: &Deliverable) -> SendResult {
-        let failed = |error: std::io::Error| ChannelError(format!("sink: {}", error.kind()));
-        match message.channel.as_str() {
-            "email" => {
-                let path = self.root.join("email").join(format!("{}.eml", message.id));
-                let email = email_of(message, &self.from)?;
-                std::fs::write(&path, email.formatted()).map_err(failed)?;
-            }
+        let (folder, extension, bytes) = match message.channel.as_str() {
+            "email" => ("email", "eml", email_of(message, &self.from)?.formatted()),
             "letter" => {
-                let path = self
-                    .root
-                    .join("letters")
-                    .join(format!("{}.txt", message.id));
                 let text = format!(
                     "{}\n{}\n\n{}\n",
                     message.recipient.name, message.recipient.address, message.content.text
                 );
-                std::fs::write(&path, text).map_err(failed)?;
+                ("letters", "txt", text.into_bytes())
             }
-            channel => {
-                let file = if channel == "sms" {
-                    "sms.jsonl"
-                } else {
-                    "calls.jsonl"
-                };
-                let line = serde_json::json!({
+            "sms" => {
+                let sms = serde_json::json!({
                     "id": message.id,
                     "case_number": message.case_number,
                     "to": message.recipient.address,
@@ -425,17 +407,27 @@ impl FileSink {
                     "text": message.content.text,
                     "reference": sms_reference(message.id),
                 });
-                let _guard = self.append_lock.lock().unwrap_or_else(|e| e.into_inner());
-                let mut handle = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(self.root.join(file))
-                    .map_err(failed)?;
-                writeln!(handle, "{line}").map_err(failed)?;
+                ("sms", "json", format!("{sms}\n").into_bytes())
             }
-        }
+            // Phone messages are call tasks for agents (`reilu tasks`), never sent.
+            other => return Err(ChannelError(format!("the sink has no channel {other}"))),
+        };
+        let path = self
+            .root
+            .join(folder)
+            .join(format!("{}.{extension}", message.id));
+        write_whole(&path, &bytes)
+            .map_err(|error| ChannelError(format!("sink: {}", error.kind())))?;
         Ok(Some(format!("sink:{}", message.channel)))
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it into place, so that
+/// `path` is never seen half written.
+fn write_whole(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    let partial = path.with_extension("partial");
+    std::fs::write(&partial, bytes)?;
+    std::fs::rename(&partial, path)
 }
 
 impl Sender for FileSink {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{AppError, AppResult};
 
 /// The template ids the daily run may ask for.
-pub const TEMPLATE_IDS: [&str; 7] = [
+pub const TEMPLATE_IDS: [&str; 8] = [
     "reminder",
     "demand",
     "repeat_demand",
@@ -19,6 +19,7 @@ pub const TEMPLATE_IDS: [&str; 7] = [
     "plan_followup",
     "call_script",
     "support",
+    "promise_followup",
 ];
 
 /// The languages every template is written in.

@@ -39,6 +39,19 @@ pub enum BenchCommand {
         #[arg(long)]
         json: bool,
     },
+    /// The daily run over an N-case portfolio vs. the same cases read and decided only.
+    RunDay {
+        #[arg(long, default_value_t = 1_000_000)]
+        cases: u64,
+        /// Work folder (default: a new folder in the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One phase of `bench run-day`, in its own process (used by `bench run-day`).
+    #[command(hide = true)]
+    RunDayPhase(crate::commands::bench_run_day::RunDayPhaseArgs),
     /// The outbox draining N e-mails into an SMTP server vs. a plain loop over one connection.
     Outbox(crate::commands::bench_outbox::OutboxBenchArgs),
     /// One phase of `bench intake`, in its own process (used by `bench intake`).
@@ -156,6 +169,33 @@ pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitC
                     report.ratio_percent,
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchCommand::RunDay { cases, dir, json } => {
+            let dir = dir.unwrap_or_else(|| {
+                std::env::temp_dir().join(format!("reilu-bench-run-day-{}", std::process::id()))
+            });
+            let report = crate::commands::bench_run_day::run_day(cases, &dir).await?;
+            if json {
+                print_json(&report)?;
+            } else {
+                let line =
+                    |name: &str, phase: &crate::commands::bench_run_day::RunDayPhaseReport| {
+                        println!(
+                            "  {name:<22} {:>9.0} cases/s  {:>8} steps  {:>7.1} s  peak {:>6.0} MiB",
+                            phase.cases_per_second, phase.steps, phase.seconds, phase.peak_rss_mib
+                        );
+                    };
+                println!("run-day bench, {} cases, {}", report.cases, report.run_date);
+                line("read + decide only:", &report.decide_only);
+                line("run-day:", &report.run);
+                println!("  run-day / limit: {:.0} %", report.ratio_percent);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchCommand::RunDayPhase(args) => {
+            let report = crate::commands::bench_run_day::run_phase(target, &args).await?;
+            println!("{}", serde_json::to_string(&report)?);
             Ok(ExitCode::SUCCESS)
         }
         BenchCommand::Ledger {

@@ -74,9 +74,9 @@ impl DeliveryArgs {
         }
     }
 
-    /// The channels these flags configure: every channel to the sinks with `--sink` (phone
-    /// call tasks included), else SMTP and SMS where configured. Phone messages have no
-    /// sender outside the sinks: they wait in the outbox as call tasks for agents.
+    /// The channels these flags configure: e-mail, SMS and letters to the sinks with
+    /// `--sink`, else SMTP and SMS where configured. Phone messages have no sender: they wait
+    /// in the outbox as call tasks for agents (`reilu tasks`), in demo mode too.
     pub fn channels(&self, target: &Target) -> anyhow::Result<Channels> {
         if self.sink {
             let sink = FileSink::new(target.data.join("outbox"), &self.smtp_from)
@@ -85,8 +85,7 @@ impl DeliveryArgs {
             return Ok(Channels::default()
                 .with("email", sink.clone())
                 .with("sms", sink.clone())
-                .with("letter", sink.clone())
-                .with("phone", sink));
+                .with("letter", sink));
         }
         let mut channels = Channels::default();
         if let Some(host) = &self.smtp_host {

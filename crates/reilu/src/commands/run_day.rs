@@ -12,6 +12,7 @@ use reilu_strategy::StrategySet;
 
 use crate::commands::print_json;
 use crate::context::{Target, open_app};
+use reilu_store::Store;
 
 #[derive(Args)]
 pub struct RunDayArgs {
@@ -32,7 +33,9 @@ pub async fn run(target: &Target, args: RunDayArgs) -> anyhow::Result<ExitCode> 
     };
     let app = open_app(target).await?;
     let date = args.date.unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let bar = crate::commands::spinner("running the day");
+    let open_cases = u64::try_from(app.store().count_open_cases().await?).unwrap_or(0);
+    let bar = crate::commands::progress_bar(open_cases, "cases");
+    bar.set_message("interest first");
     let outcome = app
         .run_day(&strategies, date, &|so_far| {
             let steps: u64 = so_far
@@ -40,10 +43,8 @@ pub async fn run(target: &Target, args: RunDayArgs) -> anyhow::Result<ExitCode> 
                 .values()
                 .flat_map(|day| day.steps.values())
                 .sum();
-            bar.set_message(format!(
-                "{} cases, {steps} steps carried out",
-                so_far.cases_considered
-            ));
+            bar.set_position(so_far.cases_considered);
+            bar.set_message(format!("{steps} steps carried out"));
         })
         .await;
     bar.finish_and_clear();
