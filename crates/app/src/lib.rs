@@ -22,6 +22,7 @@ pub mod personal_data;
 pub mod rates;
 pub mod reconcile;
 pub mod remit;
+pub mod simulate;
 pub mod statement;
 pub mod strategy_report;
 pub mod sweep;

@@ -78,6 +78,9 @@ enum Command {
     /// Take every open case one day forward: interest, then each case's next strategy step
     /// through the gate; once per date, resumable when killed.
     RunDay(commands::run_day::RunDayArgs),
+    /// Run days forward on a copy of the store with today's rules and strategies and with
+    /// proposed ones (--rules DIR, --strategies DIR), side by side; nothing live is changed.
+    Simulate(commands::simulate::SimulateArgs),
     /// Verify every invariant: the journal's chain, balanced postings, account balances, client money,
     /// and that postings, clients and claims are as the journal vouches.
     Check,
@@ -166,6 +169,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Sweep(args) => commands::sweep::run(&target, args).await,
         Command::Accrue(args) => commands::accrue::run(&target, args).await,
         Command::RunDay(args) => commands::run_day::run(&target, args).await,
+        Command::Simulate(args) => commands::simulate::run(&target, args).await,
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Deliver(args) => commands::outbox::deliver(&target, args).await,
         Command::Outbox(command) => commands::outbox::run(&target, command).await,

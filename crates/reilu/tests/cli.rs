@@ -1898,3 +1898,218 @@ async fn delivery_killed_at_random_points_loses_and_doubles_nothing() {
         cli.ok(&["check"]);
     }
 }
+
+/// The rule packs of the repository with one FI parameter changed: a consumer's reminder fee
+/// only 400 days after the due date instead of 14, so some reminders go without their fee.
+fn rules_with_a_later_reminder_fee(folder: &Path) -> std::path::PathBuf {
+    let rules = folder.join("proposed-rules");
+    std::fs::create_dir(&rules).unwrap_or_else(|e| panic!("{e}"));
+    let timing =
+        "a reminder fee only 14 days after the due date\"\neffective_from = 2013-03-16\ndays = 14";
+    for entry in std::fs::read_dir(repository_file("rules"))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .flatten()
+    {
+        if entry.path().extension().is_some_and(|ext| ext == "toml") {
+            let mut text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            if entry.file_name() == "fi.toml" {
+                assert!(text.contains(timing), "fi.toml still has the 14 days");
+                text = text.replacen(timing, &timing.replace("days = 14", "days = 400"), 1);
+            }
+            std::fs::write(rules.join(entry.file_name()), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+    rules
+}
+
+/// What the simulation must leave alone: the journal, the steps, the fees, the outbox and
+/// the runs on record.
+async fn live_counts(url: &str) -> Vec<i64> {
+    // The simulation's one write on the live store: its read of personal data, journaled.
+    let mut counts = vec![
+        count_of(
+            url,
+            "SELECT COUNT(*) FROM journal WHERE kind <> 'personal_data.read'",
+        )
+        .await,
+    ];
+    for table in [
+        "case_steps",
+        "case_charges",
+        "case_decisions",
+        "outbox_messages",
+        "run_days",
+    ] {
+        counts.push(count_of(url, &format!("SELECT COUNT(*) FROM {table}")).await);
+    }
+    counts
+}
+
+/// `reilu simulate` with a changed rule pack shows the change under its rule id, beside the
+/// baseline, and the live store is exactly as before (nothing run; journaled only that the
+/// simulation read personal data); a day
+/// the live store ran already is reported, not run again.
+#[tokio::test]
+async fn a_simulated_rule_change_shows_its_denials_by_rule_and_changes_nothing_live() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        cli.ok(&["demo", "--cases", "300", "--seed", "7"]);
+        let rules = rules_with_a_later_reminder_fee(cli.data.path());
+        let rules_arg = rules.display().to_string();
+        let before = live_counts(&cli.test.url).await;
+        let simulated = cli.json(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--rules",
+            &rules_arg,
+            "--json",
+        ]);
+        assert_eq!(
+            live_counts(&cli.test.url).await,
+            before,
+            "{name}: live unchanged"
+        );
+        let read = "SELECT COUNT(*) FROM journal WHERE kind = 'personal_data.read' \
+                    AND subject LIKE 'simulation:%'";
+        assert_eq!(
+            count_of(&cli.test.url, read).await,
+            1,
+            "{name}: the read journaled"
+        );
+        if name == "postgres" {
+            let left = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'reilu\\_sim\\_%'";
+            assert_eq!(
+                count_of(&cli.test.url, left).await,
+                0,
+                "the copies' schemas dropped"
+            );
+        }
+        assert_eq!(simulated["baseline"]["days_run"], 2, "{name}");
+        let rule = &simulated["differences"]["by_rule"]["FI-fee-reminder-timing-consumer"];
+        assert_eq!(rule["baseline"], 0, "{name}: {simulated}");
+        assert!(
+            rule["proposed"].as_u64().is_some_and(|n| n > 0),
+            "{name}: {rule}"
+        );
+        let fi = &simulated["differences"]["markets"]["FI"];
+        assert_eq!(
+            fi["fees_count"]["EUR"].as_i64(),
+            rule["difference"].as_i64().map(|n| -n),
+            "{name}: each denied fee is a fee not charged: {fi}"
+        );
+        let others = simulated["differences"]["markets"]
+            .as_object()
+            .map(|m| m.len());
+        assert_eq!(others, Some(1), "{name}: only FI differs");
+        // The same strategies proposed from a folder: two runs of the same days on two
+        // copies come out the same (the runs are deterministic), so nothing differs.
+        let strategies = cli.data.path().join("same-strategies");
+        std::fs::create_dir(&strategies).unwrap_or_else(|e| panic!("{e}"));
+        for entry in std::fs::read_dir(repository_file("strategies"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+            .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "toml"))
+        {
+            std::fs::copy(entry.path(), strategies.join(entry.file_name()))
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        let same = cli.json(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--strategies",
+            &strategies.display().to_string(),
+            "--json",
+        ]);
+        assert_eq!(same["proposed"]["days_run"], 2, "{name}");
+        assert_eq!(
+            same["differences"]["by_rule"],
+            serde_json::json!({}),
+            "{name}"
+        );
+        assert_eq!(
+            same["differences"]["markets"],
+            serde_json::json!({}),
+            "{name}"
+        );
+        // A proposal that fails (a strategy naming a template Reilu has no text for) fails
+        // the command with the reason, and its copy is thrown away all the same.
+        let reminder = "template = \"reminder\"";
+        for entry in std::fs::read_dir(&strategies)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .flatten()
+        {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let text = text.replacen(reminder, "template = \"reminderr\"", 1);
+            std::fs::write(entry.path(), text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let failed = cli.run(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-01",
+            "--strategies",
+            &strategies.display().to_string(),
+        ]);
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains("'reminderr'"), "{name}: {stderr}");
+        assert_eq!(live_counts(&cli.test.url).await, before, "{name}");
+        if name == "postgres" {
+            let left = "SELECT COUNT(*) FROM pg_namespace WHERE nspname LIKE 'reilu\\_sim\\_%'";
+            assert_eq!(
+                count_of(&cli.test.url, left).await,
+                0,
+                "dropped on failure too"
+            );
+        }
+        // The text: the same difference, side by side.
+        let text = cli.ok(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-02",
+            "--rules",
+            &rules_arg,
+        ]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(
+            text.lines().any(
+                |line| line.contains("denied by FI-fee-reminder-timing-consumer")
+                    && line.ends_with('*')
+            ),
+            "{name}: {text}"
+        );
+        // A day the live store ran is counted as such; without a proposal only the baseline.
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        let ran = live_counts(&cli.test.url).await;
+        let baseline_only = cli.json(&[
+            "simulate",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-12-01",
+            "--json",
+        ]);
+        assert_eq!(
+            baseline_only["baseline"]["days_finished_before"][0],
+            "2026-12-01"
+        );
+        assert!(baseline_only.get("proposed").is_none(), "{name}");
+        assert_eq!(live_counts(&cli.test.url).await, ran, "{name}");
+        let backwards = cli.run(&["simulate", "--from", "2026-12-02", "--to", "2026-12-01"]);
+        assert!(
+            String::from_utf8_lossy(&backwards.stderr).contains("before --from"),
+            "{name}"
+        );
+        cli.ok(&["check"]);
+    }
+}

@@ -997,3 +997,24 @@ fn the_seven_law_packs_are_encoded_cited_and_say_what_is_unconfirmed() {
         }
     }
 }
+
+/// The days a demand gives to pay, as messages name them: the longest in force, so the house's
+/// 14 days where a market's law asks fewer (SE 8, DK 10), and never fewer than the law's.
+#[test]
+fn messages_name_the_longest_days_to_pay_in_force() {
+    let gate = reilu_rules::Gate::new(book().clone()).unwrap();
+    let day = date("2026-12-01");
+    for code in ["FI", "SE", "DK", "NO", "NL"] {
+        let days = gate.days_to_pay(market(code), Consumer, day);
+        let law = book()
+            .rules(market(code), Consumer, Parameter::DemandDaysToPay, day)
+            .filter(|rule| rule.source == Source::Law)
+            .filter_map(|rule| match rule.value {
+                Value::Days(days) => Some(days),
+                _ => None,
+            })
+            .max();
+        assert_eq!(days, Some(14), "{code}");
+        assert!(law.is_none_or(|law| law <= 14), "{code}: {law:?}");
+    }
+}

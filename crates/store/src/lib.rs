@@ -34,6 +34,7 @@ mod rates;
 mod remittances;
 mod row_check;
 mod row_seals;
+mod simulation_copy;
 mod sql;
 mod sql_store;
 mod statements;
@@ -75,6 +76,7 @@ pub use payouts::{
 };
 pub use rates::{NewPublishedRate, PublishedRateRow};
 pub use reilu_vault::JournalKey;
+pub use simulation_copy::SimulationCopy;
 pub use sql_store::{Backend, SqlStore, redact_url};
 pub use statements::DetailedLine;
 pub use strategy_report::{StrategyOutcomeRows, VariantCountsRow, VariantMoneyRow};
@@ -457,4 +459,9 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
 
     /// How many outbox messages are in each state.
     fn outbox_counts(&self) -> impl Future<Output = StoreResult<Vec<(OutboxState, i64)>>> + Send;
+
+    /// A copy of the whole store, in one consistent snapshot, to run days forward on without
+    /// writing this one (`reilu simulate`): what a rule or strategy change would do. The
+    /// caller discards it ([`SimulationCopy::discard`]), on errors too.
+    fn simulation_copy(&self) -> impl Future<Output = StoreResult<SimulationCopy>> + Send;
 }

@@ -251,7 +251,10 @@ async fn migrate_without_foreign_keys(
     use sqlx::{Executor, Row};
     connection.execute("PRAGMA foreign_keys = OFF").await?;
     let before = applied_count(&mut *connection).await;
-    migrator.run(&mut *connection).await?;
+    // `run_direct`, not `run`: `run` on a borrowed connection makes every future that opens
+    // a store not `Send` ("`Acquire` is not general enough"), and a simulation opens its copy
+    // inside the `Store` trait's `Send` futures.
+    migrator.run_direct(&mut *connection).await?;
     let rebuilt = crate::strict::make_strict(&mut *connection).await?;
     if rebuilt == 0 && applied_count(&mut *connection).await == before {
         return Ok(());

@@ -72,38 +72,64 @@ impl SqlStore {
             ),
         })?;
         install_default_drivers();
-        let connections_max = match backend {
-            Backend::Sqlite => 4,
-            Backend::Postgres => 16,
-        };
-        let options = AnyPoolOptions::new()
-            .max_connections(connections_max)
-            .acquire_timeout(Duration::from_secs(30))
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    match backend {
-                        Backend::Sqlite => connection.execute(SQLITE_CONNECTION_SETUP).await?,
-                        Backend::Postgres => connection.execute(POSTGRES_CONNECTION_SETUP).await?,
-                    };
-                    Ok(())
-                })
-            });
-        let connect_error = |source| StoreError::Connect {
-            url: redact_url(url),
-            source,
-        };
         // Statements slower than a second are logged at info, not warn: imports and
         // `reilu check` run long statements by design (sums over every account line), and a
         // warning on the console of a command that went well reads as a fault. `RUST_LOG`
         // with `sqlx=info` shows them.
         let connect_options = url
             .parse::<AnyConnectOptions>()
-            .map_err(connect_error)?
+            .map_err(|source| StoreError::Connect {
+                url: redact_url(url),
+                source,
+            })?
             .log_slow_statements(log::LevelFilter::Info, Duration::from_secs(1));
+        Self::open(connect_options, backend, journal_key, None).await
+    }
+
+    /// The simulation's copy of `live` in `schema` of the same PostgreSQL database (see
+    /// `simulation_copy`): the same server and credentials, each connection's `search_path`
+    /// set to the copy's schema, so that every statement, unqualified, reads and writes there.
+    pub(crate) async fn connect_in_schema(live: &SqlStore, schema: &str) -> StoreResult<Self> {
+        let options = AnyConnectOptions::clone(&live.pool.connect_options());
+        let key = live.keyring.key().clone();
+        Self::open(options, live.backend, key, Some(schema.to_owned())).await
+    }
+
+    /// Builds the pool (each connection set up for its backend, and with `search_path` when
+    /// a schema is named), migrates and opens the journal.
+    async fn open(
+        connect_options: AnyConnectOptions,
+        backend: Backend,
+        journal_key: reilu_vault::JournalKey,
+        schema: Option<String>,
+    ) -> StoreResult<Self> {
+        let connections_max = match backend {
+            Backend::Sqlite => 4,
+            Backend::Postgres => 16,
+        };
+        let search_path =
+            schema.map(|schema| format!("SET search_path TO \"{}\"", schema.replace('"', "\"\"")));
+        let options = AnyPoolOptions::new()
+            .max_connections(connections_max)
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |connection, _| {
+                let search_path = search_path.clone();
+                Box::pin(async move {
+                    match backend {
+                        Backend::Sqlite => connection.execute(SQLITE_CONNECTION_SETUP).await?,
+                        Backend::Postgres => connection.execute(POSTGRES_CONNECTION_SETUP).await?,
+                    };
+                    if let Some(search_path) = search_path {
+                        connection.execute(search_path.as_str()).await?;
+                    }
+                    Ok(())
+                })
+            });
+        let url = redact_url(connect_options.database_url.as_str());
         let pool = options
             .connect_with(connect_options)
             .await
-            .map_err(connect_error)?;
+            .map_err(|source| StoreError::Connect { url, source })?;
         let checkpointer = (backend == Backend::Sqlite)
             .then(|| std::sync::Arc::new(crate::checkpoint::spawn(pool.clone())));
         crate::migrations::run(&pool, backend).await?;
@@ -532,6 +558,10 @@ impl Store for SqlStore {
 
     async fn outbox_counts(&self) -> StoreResult<Vec<(crate::OutboxState, i64)>> {
         crate::outbox::counts(self).await
+    }
+
+    async fn simulation_copy(&self) -> StoreResult<crate::SimulationCopy> {
+        crate::simulation_copy::copy(self).await
     }
 }
 

@@ -16,9 +16,9 @@ use crate::api_batch::case_references;
 use crate::outbox::{MessageRequest, MessageValues, Templates, build_message, template_language};
 use crate::{App, AppError, AppResult, personal_data};
 
-/// The days a message gives to pay. The packs' `demand.days_to_pay` (14 days in FI, the house
-/// minimum) is what the gate enforces between steps; the message names the same span.
-const DAYS_TO_PAY: i64 = 14;
+/// The days a message gives to pay where no pack sets `demand.days_to_pay` (the house's
+/// pack does, so this is a guard for a rule book without it).
+const DAYS_TO_PAY_DEFAULT: u32 = 14;
 
 /// Whom a case's messages go to, opened for the run.
 pub(crate) struct Addressee {
@@ -172,6 +172,18 @@ pub(crate) struct Outgoing<'a> {
     pub not_before_ms: i64,
     /// The fee charged with the contact, in the case's currency's minor units.
     pub fee_minor: i64,
+    /// The days the message gives to pay (the market's `demand.days_to_pay`).
+    pub days_to_pay: u32,
+}
+
+/// The days to pay a message names for a case: the market's `demand.days_to_pay` on the day.
+pub(crate) fn days_to_pay(
+    gate: &reilu_rules::Gate,
+    snapshot: &CaseSnapshot,
+    day: NaiveDate,
+) -> u32 {
+    gate.days_to_pay(snapshot.view.market, snapshot.view.customer_kind, day)
+        .unwrap_or(DAYS_TO_PAY_DEFAULT)
 }
 
 /// Renders and seals the message of an approved contact: the amount owed with the fee
@@ -208,7 +220,7 @@ pub(crate) fn message_for(
         amount: Money::from_minor(owed_minor, currency).to_string(),
         reference: references.national.unwrap_or(references.rf),
         case_number: snapshot.case_number.to_string(),
-        pay_by: (run_date + Duration::days(DAYS_TO_PAY)).to_string(),
+        pay_by: (run_date + Duration::days(i64::from(outgoing.days_to_pay))).to_string(),
         customer_name: addressee.details.name.peek().to_owned(),
     };
     build_message(

@@ -523,6 +523,7 @@ impl<S: Store> App<S> {
             template: &step.template,
             not_before_ms: at.timestamp_millis(),
             fee_minor,
+            days_to_pay: messages::days_to_pay(&self.gate, snapshot, day.run_date),
         };
         message_for(
             &self.vault,

@@ -23,6 +23,7 @@ pub mod remit;
 pub mod rules;
 pub mod run_day;
 pub mod serve;
+pub mod simulate;
 pub mod strategy;
 pub mod sweep;
 pub mod tasks;

@@ -131,7 +131,8 @@ fn print_summary(summary: &RunDaySummary) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn money_text(amount_minor: i64, currency: &str) -> String {
+/// An amount in minor units as `12.34 EUR`.
+pub(crate) fn money_text(amount_minor: i64, currency: &str) -> String {
     match reilu_core::Currency::parse(currency) {
         Ok(parsed) => reilu_core::Money::from_minor(amount_minor, parsed).to_string(),
         Err(_) => format!("{amount_minor} {currency} (minor units)"),

@@ -33,3 +33,24 @@ impl Gate {
             })
     }
 }
+
+impl Gate {
+    /// The days a payment demand gives to pay in the market on `date`: the longest any rule
+    /// in force requires (the law's or the house's; `demand.days_to_pay`), None when no rule
+    /// sets it. Messages name the date this gives; the gate enforces the same days between
+    /// a demand and what may follow it.
+    pub fn days_to_pay(
+        &self,
+        market: MarketCode,
+        kind: CustomerKind,
+        date: NaiveDate,
+    ) -> Option<u32> {
+        self.book
+            .rules(market, kind, Parameter::DemandDaysToPay, date)
+            .filter_map(|rule| match rule.value {
+                Value::Days(days) => Some(days),
+                _ => None,
+            })
+            .max()
+    }
+}
