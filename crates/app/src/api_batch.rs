@@ -132,7 +132,9 @@ impl<S: Store> App<S> {
         let respond = |placements: &[Placement]| render_report(&judged, placements, &markets);
         let outcome = self
             .store
-            .place_claims(&batch, idempotency.as_ref(), &respond)
+            .place_claims_merging(&batch, idempotency.as_ref(), &respond, &|merges| {
+                crate::contact_data::merge_for_store(&self.vault, merges)
+            })
             .await?;
         Ok(match outcome {
             PlaceOutcome::Placed {

@@ -437,8 +437,12 @@ impl<S: reilu_store::Store> crate::App<S> {
             status: 0,
             body: String::new(),
         };
-        if let reilu_store::PlaceOutcome::Placed { placements, .. } =
-            self.store.place_claims(&batch, None, &respond).await?
+        if let reilu_store::PlaceOutcome::Placed { placements, .. } = self
+            .store
+            .place_claims_merging(&batch, None, &respond, &|merges| {
+                crate::contact_data::merge_for_store(&self.vault, merges)
+            })
+            .await?
         {
             for placement in placements {
                 match placement {

@@ -18,8 +18,8 @@ use reilu_store::{
 use reilu_vault::Vault;
 use serde::Serialize;
 
-use crate::personal_data;
 use crate::{App, AppError, AppResult};
+use crate::{contact_data, personal_data};
 
 /// Rows per chunk: one transaction each. Every transaction rewrites the pages of the
 /// random-ordered customer index it touches, so larger chunks write far less per row (at a
@@ -99,7 +99,11 @@ impl Preparer {
             .or_else(|| self.today_by_market.values().max().copied())
             .unwrap_or_default();
         let draft = validate_claim(raw, &self.markets, today)?;
-        seal_claim(&self.vault, &draft).map_err(|error| {
+        let language_stated = raw
+            .customer_language
+            .as_deref()
+            .is_some_and(|text| !text.trim().is_empty());
+        seal_claim(&self.vault, &draft, language_stated).map_err(|error| {
             vec![FieldError {
                 column: "(row)",
                 reason: error.to_string(),
@@ -152,7 +156,12 @@ impl Preparer {
 }
 
 /// Turns a validated claim into rows for the store: fresh ids, sealed personal data, indexes.
-pub fn seal_claim(vault: &Vault, draft: &ClaimDraft) -> Result<NewClaim, AppError> {
+/// `language_stated`: the claim named the customer's language (else the market's was assumed).
+pub fn seal_claim(
+    vault: &Vault,
+    draft: &ClaimDraft,
+    language_stated: bool,
+) -> Result<NewClaim, AppError> {
     let customer_id = uuid::Uuid::now_v7().to_string();
     let details = &draft.customer;
     let personal_data = personal_data::seal(vault, &customer_id, details)?;
@@ -175,6 +184,7 @@ pub fn seal_claim(vault: &Vault, draft: &ClaimDraft) -> Result<NewClaim, AppErro
         market: draft.market,
         kind: details.kind,
         language: details.language.as_str().to_owned(),
+        language_stated,
         personal_data,
     };
     let interest_rate_bp = match draft.interest {
@@ -253,7 +263,9 @@ impl<S: Store> App<S> {
             if !batch.claims.is_empty() {
                 let outcome = self
                     .store
-                    .place_claims(&batch, None, &no_stored_response)
+                    .place_claims_merging(&batch, None, &no_stored_response, &|merges| {
+                        contact_data::merge_for_store(&self.vault, merges)
+                    })
                     .await;
                 let placements = placements_of(
                     outcome.map_err(|error| partial_failure(&summary, error.into()))?,

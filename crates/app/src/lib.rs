@@ -7,6 +7,7 @@ pub mod call_tasks;
 pub mod case_facts;
 pub mod cases;
 pub mod clients;
+pub mod contact_data;
 pub mod daily_run;
 pub mod decisions;
 pub mod demo;
@@ -23,6 +24,7 @@ pub mod reconcile;
 pub mod remit;
 pub mod simulate;
 pub mod statement;
+pub mod strategy_report;
 pub mod sweep;
 pub mod unmatched;
 

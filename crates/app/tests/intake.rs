@@ -486,3 +486,224 @@ async fn two_batches_at_once_cannot_pass_the_client_limit_together() {
         );
     }
 }
+
+/// Maija again, from another client: a new address and e-mail, no phone, Swedish stated.
+const LATER_ROW: &str = "\
+OTHER-1,FI,consumer,131052-308T,Maija Meikäläinen,Hämeenkatu 9,33100,Tampere,,maija.new@example.fi,,sv,EUR,50.00,2026-10-01,2026-10-15,,,Water
+";
+
+#[tokio::test]
+async fn a_later_claim_updates_the_customers_contact_data_and_journals_the_fields() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let name = test.backend_name;
+        let app = app_on(&test).await;
+        let first = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let second = app
+            .add_client("Vesi Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        import(&app, &first.id, format!("{HEADER}\n{ROWS}")).await;
+        let (summary, _) = import(&app, &second.id, format!("{HEADER}\n{LATER_ROW}")).await;
+        assert_eq!(summary.accepted, 1, "{name}");
+        let counts = app.store().counts().await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            counts.customers, 3,
+            "{name}: the same customer, not a new one"
+        );
+
+        // Case 100000 is the first client's: it sees what the second client sent.
+        let shown = app
+            .read_case_customer(100_000, "agent-7", "check the address")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let customer = &shown.customer;
+        assert_eq!(customer.address.line1.peek(), "Hämeenkatu 9", "{name}");
+        assert_eq!(customer.address.city.peek(), "Tampere", "{name}");
+        let email = customer.email.as_ref().map(|email| email.peek());
+        assert_eq!(email, Some("maija.new@example.fi"), "{name}");
+        let phone = customer.phone.as_ref().map(|phone| phone.peek());
+        assert_eq!(
+            phone,
+            Some("+358401234567"),
+            "{name}: no phone given, the old kept"
+        );
+        assert_eq!(customer.language.as_str(), "sv", "{name}");
+
+        let events = test
+            .journal_of_kind("customer.contact_updated")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(events.len(), 1, "{name}: {events:?}");
+        let (subject, payload) = &events[0];
+        assert_eq!(subject, &format!("customer:{}", shown.case.customer_id));
+        let payload: serde_json::Value =
+            serde_json::from_str(payload).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            payload["fields"],
+            serde_json::json!(["address", "email", "language"]),
+            "{name}"
+        );
+        assert_eq!(payload["client_id"], serde_json::json!(second.id));
+        assert_eq!(payload["client_claim_refs"], serde_json::json!(["OTHER-1"]));
+        let text = payload.to_string();
+        for secret in ["Hämeenkatu", "Tampere", "maija.new", "example.fi", "+358"] {
+            assert!(!text.contains(secret), "{name}: the journal names {secret}");
+        }
+        let reads = test
+            .journal_of_kind("personal_data.read")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            reads
+                .iter()
+                .any(|(_, payload)| payload.contains("later claims")),
+            "{name}: opening the stored record for the merge is journaled: {reads:?}"
+        );
+        assert_eq!(
+            app.store()
+                .verify_journal()
+                .await
+                .ok()
+                .map(|v| matches!(v, JournalVerification::Intact { .. })),
+            Some(true),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_identical_later_claim_changes_nothing_and_journals_no_update() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let name = test.backend_name;
+        let app = app_on(&test).await;
+        let first = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let second = app
+            .add_client("Vesi Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        import(&app, &first.id, format!("{HEADER}\n{ROWS}")).await;
+        let before = app
+            .store()
+            .case_by_number(100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|case| case.customer_personal_data);
+        // The same person with the same data (the phone left out keeps the stored one).
+        let same = ROWS
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .replacen("INV-1", "OTHER-1", 1);
+        let (summary, _) = import(&app, &second.id, format!("{HEADER}\n{same}\n")).await;
+        assert_eq!(summary.accepted, 1, "{name}");
+        let after = app
+            .store()
+            .case_by_number(100_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .map(|case| case.customer_personal_data);
+        assert_eq!(before, after, "{name}: the sealed record was not rewritten");
+        let events = test
+            .journal_of_kind("customer.contact_updated")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(events.is_empty(), "{name}: {events:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_last_claim_of_a_batch_wins_for_the_same_customer() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let name = test.backend_name;
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        import(&app, &client.id, format!("{HEADER}\n{ROWS}")).await;
+        let later = LATER_ROW.replacen("OTHER-1", "INV-9", 1);
+        let last =
+            LATER_ROW
+                .replacen("OTHER-1", "INV-10", 1)
+                .replacen("Hämeenkatu 9", "Kauppakatu 5", 1);
+        // Sven has neither e-mail nor phone: his update writes no index for them.
+        let sven = "INV-11,SE,consumer,811228-9874,Sven Svensson,Drottninggatan 5,111 51,\
+                    Stockholm,,,,,SEK,500,2026-08-01,2026-08-31,,,Phone\n";
+        let file = format!("{HEADER}\n{later}{sven}{last}");
+        let (summary, _) = import(&app, &client.id, file).await;
+        assert_eq!(summary.accepted, 3, "{name}");
+        let shown = app
+            .read_case_customer(100_000, "agent-7", "check the address")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            shown.customer.address.line1.peek(),
+            "Kauppakatu 5",
+            "{name}"
+        );
+        let events = test
+            .journal_of_kind("customer.contact_updated")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(events.len(), 2, "{name}: one event per customer and batch");
+        assert!(
+            events
+                .iter()
+                .any(|(_, payload)| payload.contains(r#""client_claim_refs":["INV-9","INV-10"]"#)),
+            "{name}: {events:?}"
+        );
+        let sven = app
+            .read_case_customer(100_001, "agent-7", "check the address")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            sven.customer.address.line1.peek(),
+            "Drottninggatan 5",
+            "{name}"
+        );
+        assert!(sven.customer.email.is_none() && sven.customer.phone.is_none());
+    }
+}
+
+#[tokio::test]
+async fn a_new_customer_named_twice_in_one_file_gets_the_last_claims_data_without_a_read() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let name = test.backend_name;
+        let app = app_on(&test).await;
+        let client = app
+            .add_client("Kauppa Oy", "FI", "FI2112345600000785")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let moved = LATER_ROW.replacen("OTHER-1", "INV-2", 1);
+        let first = ROWS.lines().next().unwrap_or_default();
+        let (summary, _) = import(&app, &client.id, format!("{HEADER}\n{first}\n{moved}")).await;
+        assert_eq!(summary.accepted, 2, "{name}");
+        let events = test
+            .journal_of_kind("customer.contact_updated")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(events.len(), 1, "{name}: {events:?}");
+        let reads = test
+            .journal_of_kind("personal_data.read")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(reads.is_empty(), "{name}: nothing stored before was read");
+        let shown = app
+            .read_case_customer(100_000, "agent-7", "check the address")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            shown.customer.address.line1.peek(),
+            "Hämeenkatu 9",
+            "{name}"
+        );
+        let phone = shown.customer.phone.as_ref().map(|phone| phone.peek());
+        assert_eq!(phone, Some("+358401234567"), "{name}");
+    }
+}

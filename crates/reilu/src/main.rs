@@ -162,7 +162,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Demo(args) => commands::demo::run(&target, args).await,
         Command::Case(command) => commands::case::run(&target, command).await,
         Command::Rules(command) => commands::rules::run(&target, command).await,
-        Command::Strategy(command) => commands::strategy::run(&target, command),
+        Command::Strategy(command) => commands::strategy::run(&target, command).await,
         Command::Check => commands::check::run(&target).await,
         Command::Reconcile(args) => commands::reconcile::run(&target, args).await,
         Command::Remit(args) => commands::remit::run(&target, args).await,

@@ -1681,6 +1681,151 @@ async fn days_run_and_their_messages_land_in_the_sinks_once() {
     }
 }
 
+/// Two days run, some cases paid, one disputed and one complained about: the report shows both
+/// variants of the Finnish strategy, its case counts add up to the cases with steps, and its
+/// contacts, payments and holds to what the store holds for those cases.
+#[tokio::test]
+async fn the_strategy_report_compares_the_variants_after_two_days() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        let url = &cli.test.url;
+        cli.ok(&["demo", "--cases", "300", "--seed", "7"]);
+        cli.ok(&["run-day", "--date", "2026-11-15"]);
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        let file = cli.data.path().join("payments.xml");
+        let path = file.to_str().unwrap_or_default();
+        cli.ok(&["demo", "--cases", "40", "--payments", path]);
+        cli.ok(&["import", "payments", path]);
+        let first = count_of(url, "SELECT MIN(case_number) FROM case_steps").await;
+        for (case, kind) in [(first, "dispute"), (first + 1, "complaint")] {
+            let case = case.to_string();
+            let args = [
+                "case", "hold", &case, "--kind", kind, "--reason", "r", "--by", "a",
+            ];
+            cli.ok(&args);
+        }
+        let report = cli.json(&["strategy", "report", "--json"]);
+        let shipped = std::fs::read_to_string(repository_file("strategies/fi.toml"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            shipped.contains("[[variant]]"),
+            "the shipped FI strategy has variants"
+        );
+        let sum = |field: &str| -> i64 {
+            report["paths"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .flat_map(|path| path["variants"].as_array().into_iter().flatten())
+                .map(|variant| variant[field].as_i64().unwrap_or_default())
+                .sum()
+        };
+        let with_steps = "(SELECT case_number FROM case_steps)";
+        let cases = count_of(url, "SELECT COUNT(DISTINCT case_number) FROM case_steps").await;
+        assert_eq!(sum("cases"), cases, "{name}: {report}");
+        let contacts = format!(
+            "SELECT COUNT(*) FROM case_contacts WHERE decision_id IS NOT NULL \
+             AND case_number IN {with_steps}"
+        );
+        assert_eq!(sum("contacts"), count_of(url, &contacts).await, "{name}");
+        let messages = count_of(url, "SELECT COUNT(*) FROM outbox_messages").await;
+        assert_eq!(sum("contacts"), messages, "{name}: one message per contact");
+        let paid = format!(
+            "SELECT COUNT(DISTINCT case_number) FROM bank_entries WHERE outcome = 'matched' \
+             AND case_number IN {with_steps}"
+        );
+        let paid = count_of(url, &paid).await;
+        assert!(paid > 0, "{name}: some paid cases had steps");
+        assert_eq!(sum("paid_cases"), paid, "{name}");
+        assert_eq!((sum("disputes"), sum("complaints")), (1, 1), "{name}");
+        let fi: Vec<&Value> = report["paths"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|path| path["strategy"] == "fi-2026-12")
+            .flat_map(|path| path["variants"].as_array().into_iter().flatten())
+            .filter(|variant| variant["cases"].as_i64().unwrap_or_default() > 0)
+            .collect();
+        for variant in ["champion", "email-reminder"] {
+            assert!(
+                fi.iter().any(|row| row["variant"] == variant),
+                "{name}: {variant} has cases: {report}"
+            );
+        }
+        assert!(fi.iter().all(|row| row["plans_broken"].is_null()));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../strategies");
+        let dir = dir.to_str().unwrap_or_default();
+        let same = cli.json(&["strategy", "report", "--strategies", dir, "--json"]);
+        assert_eq!(same, report, "{name}: the shipped files, given as a folder");
+        let text = cli.ok(&["strategy", "report"]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        assert!(text.contains("fi-2026-12 / path "), "{name}: {text}");
+        assert!(text.contains("email-reminder"), "{name}: {text}");
+        assert!(text.contains("plans broken: n/a"), "{name}: {text}");
+    }
+}
+
+/// A second client's claim for the same person with a new address and e-mail: the day's
+/// messages on both clients' cases go to the new ones, none to the old.
+#[tokio::test]
+async fn the_run_writes_to_the_contact_data_of_the_latest_claim() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let header = "client_claim_ref,market,customer_type,customer_national_id,customer_name,\
+                  customer_address_line1,customer_postcode,customer_city,customer_country,\
+                  customer_email,customer_phone,customer_language,currency,principal,\
+                  invoice_date,due_date,interest_rate_pct,creditor_fees,description";
+    let first = "A-1,FI,consumer,131052-308T,Maija Meikäläinen,Mannerheimintie 1,00100,Helsinki,,\
+                 maija.old@example.fi,+358401234567,fi,EUR,120.00,2026-09-01,2026-09-15,,,Power";
+    let later = "B-1,FI,consumer,131052-308T,Maija Meikäläinen,Hämeenkatu 9,33100,Tampere,,\
+                 maija.new@example.fi,,,EUR,80.00,2026-09-01,2026-09-15,,,Water";
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        let shop = cli.add_client();
+        let utility = cli.json(&[
+            "client",
+            "add",
+            "--name",
+            "Vesi Oy",
+            "--market",
+            "FI",
+            "--iban",
+            "FI21 1234 5600 0007 85",
+            "--json",
+        ]);
+        let utility = utility["id"].as_str().unwrap_or_default().to_owned();
+        for (client, row, file) in [(&shop, first, "a.csv"), (&utility, later, "b.csv")] {
+            let path = cli.data.path().join(file);
+            std::fs::write(&path, format!("{header}\n{row}\n")).unwrap_or_else(|e| panic!("{e}"));
+            let path = path.to_str().unwrap_or_default();
+            cli.ok(&["import", "claims", "--client", client, path]);
+        }
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        cli.ok(&["deliver", "--once", "--sink"]);
+        let mut sent = Vec::new();
+        let sinks = cli.data.path().join("outbox");
+        for folder in ["letters", "email", "sms"] {
+            for entry in std::fs::read_dir(sinks.join(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                sent.push(std::fs::read_to_string(entry.path()).unwrap_or_default());
+            }
+        }
+        let messages = count_of(&cli.test.url, "SELECT COUNT(*) FROM outbox_messages").await;
+        assert_eq!(messages, 2, "{name}: a step on each client's case");
+        let all = sent.join("\n");
+        assert!(
+            all.contains("Hämeenkatu 9") || all.contains("maija.new@example.fi"),
+            "{name}: {all}"
+        );
+        for old in ["Mannerheimintie", "maija.old@example.fi"] {
+            assert!(!all.contains(old), "{name}: a message went to {old}");
+        }
+    }
+}
+
 /// The delivery workers killed with SIGKILL at random points and started again deliver every
 /// message: each is recorded sent once, and the sinks (one file per message, replaced whole
 /// by a send repeated after a crash) hold each message once, complete.

@@ -9,6 +9,7 @@ use crate::claim_terms::{CASE_CLAIM_TERMS, CaseClaimTerms};
 use crate::models::*;
 use crate::{Backend, SqlStore, StoreError, StoreResult, journal};
 
+mod contacts;
 mod limits;
 
 /// Rows per multi-row INSERT. SQLite binds at most 32,766 parameters per statement and the
@@ -19,11 +20,18 @@ pub const CLAIMS_PER_BATCH_MAX: usize = 20_000;
 
 type Tx = Transaction<'static, Any>;
 
+/// The merger for callers that do not update contact data (the store's own tests): every
+/// stored record stays as it is.
+pub(crate) fn keep_stored(_: &[ContactMerge<'_>]) -> StoreResult<Vec<ContactUpdate>> {
+    Ok(Vec::new())
+}
+
 pub(crate) async fn place_claims(
     store: &SqlStore,
     batch: &ClaimBatch,
     idempotency: Option<&IdempotencyRequest>,
     respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+    merge: &MergeContacts<'_>,
 ) -> StoreResult<PlaceOutcome> {
     if batch.claims.len() > CLAIMS_PER_BATCH_MAX {
         return Err(StoreError::Conflict(format!(
@@ -39,13 +47,8 @@ pub(crate) async fn place_claims(
         transaction.rollback().await?;
         return Ok(earlier);
     }
-    let placements = write_batch(
-        &mut transaction,
-        batch,
-        store.backend(),
-        store.keyring().key(),
-    )
-    .await?;
+    let (placements, contact_events) =
+        write_batch(&mut transaction, batch, store, store.keyring().key(), merge).await?;
     let accepted = placements
         .iter()
         .filter(|p| matches!(p, Placement::Accepted { .. }))
@@ -63,6 +66,10 @@ pub(crate) async fn place_claims(
         payload: payload.to_string(),
     };
     journal::write(&mut transaction, slot, &entry).await?;
+    if !contact_events.is_empty() {
+        let head = journal::lock_head(&mut transaction, store.journal(journal::MAIN)).await?;
+        journal::write_many(&mut transaction, head, &contact_events, store.backend()).await?;
+    }
     let response = match idempotency {
         Some(request) => Some(
             save_response(
@@ -214,12 +221,17 @@ async fn save_response(
 /// that is then refused: first before anything is written, with every case counted from
 /// the batch alone (a case that exists already owes at least that), then once the batch's
 /// cases are known, with the stored balances of those that existed.
+///
+/// Customers named by a placed claim get the claim's newer contact data (`contacts`), and the
+/// events saying so are returned for the journal.
 async fn write_batch(
     transaction: &mut Tx,
     batch: &ClaimBatch,
-    backend: Backend,
+    store: &SqlStore,
     key: &reilu_vault::JournalKey,
-) -> StoreResult<Vec<Placement>> {
+    merge: &MergeContacts<'_>,
+) -> StoreResult<(Vec<Placement>, Vec<NewJournalEntry>)> {
+    let backend = store.backend();
     let earlier = existing_claims(transaction, batch, backend).await?;
     // Claims to write: not placed before and, within the batch, the first with its reference.
     let mut seen: HashSet<&str> = HashSet::new();
@@ -234,7 +246,8 @@ async fn write_batch(
         Ok((claim.customer.national_id_index.clone(), 0))
     })?;
     let mut fresh: Vec<&NewClaim> = without(&candidates, &refused);
-    let customer_ids = ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
+    let (customer_ids, existed_customers) =
+        ensure_customers(transaction, &fresh, batch.at_ms, backend).await?;
     let (cases, existed) = ensure_cases(transaction, batch, &fresh, &customer_ids, backend).await?;
     if !existed.is_empty() {
         let stored = case_outstanding(transaction, &existed, backend).await?;
@@ -251,6 +264,16 @@ async fn write_batch(
         }
     }
     insert_claims(transaction, batch, &fresh, &customer_ids, &cases, backend).await?;
+    let contact_events = contacts::update(
+        transaction,
+        batch,
+        &fresh,
+        &customer_ids,
+        &existed_customers,
+        store,
+        merge,
+    )
+    .await?;
     post_receivables(
         transaction,
         batch,
@@ -261,33 +284,60 @@ async fn write_batch(
         key,
     )
     .await?;
-    let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(candidates.len());
-    for claim in &fresh {
-        let customer_id = lookup(&customer_ids, &claim.customer.national_id_index)?;
-        let (case_id, case_number) = lookup(&cases, customer_id)?;
-        let placement = Placement::Accepted {
-            claim_id: claim.claim_id.clone(),
-            case_id: case_id.clone(),
-            case_number: *case_number,
-        };
-        placed.insert(claim.client_claim_ref.as_str(), placement);
-    }
-    for claim in &candidates {
-        if let Some((column, reason)) = refused.get(claim.claim_id.as_str()) {
-            let placement = Placement::Rejected {
-                column,
-                reason: reason.clone(),
+    let placed = Placed {
+        fresh: &fresh,
+        refused: &refused,
+        customer_ids: &customer_ids,
+        cases: &cases,
+    };
+    let placements = placed.outcomes(batch, &candidates, &earlier)?;
+    Ok((placements, contact_events))
+}
+
+/// What a batch wrote, to say per claim what became of it.
+struct Placed<'a, 'c> {
+    fresh: &'a [&'c NewClaim],
+    refused: &'a HashMap<&'c str, limits::Refusal>,
+    customer_ids: &'a HashMap<String, String>,
+    cases: &'a HashMap<String, (String, i64)>,
+}
+
+impl Placed<'_, '_> {
+    /// One placement per claim of the batch, in its order.
+    fn outcomes(
+        &self,
+        batch: &ClaimBatch,
+        candidates: &[&NewClaim],
+        earlier: &HashMap<String, String>,
+    ) -> StoreResult<Vec<Placement>> {
+        let mut placed: HashMap<&str, Placement> = HashMap::with_capacity(candidates.len());
+        for claim in self.fresh {
+            let customer_id = lookup(self.customer_ids, &claim.customer.national_id_index)?;
+            let (case_id, case_number) = lookup(self.cases, customer_id)?;
+            let placement = Placement::Accepted {
+                claim_id: claim.claim_id.clone(),
+                case_id: case_id.clone(),
+                case_number: *case_number,
             };
             placed.insert(claim.client_claim_ref.as_str(), placement);
         }
+        for claim in candidates {
+            if let Some((column, reason)) = self.refused.get(claim.claim_id.as_str()) {
+                let placement = Placement::Rejected {
+                    column,
+                    reason: reason.clone(),
+                };
+                placed.insert(claim.client_claim_ref.as_str(), placement);
+            }
+        }
+        let placements = batch
+            .claims
+            .iter()
+            .map(|claim| outcome_of(claim, &placed, earlier))
+            .collect::<StoreResult<Vec<_>>>()?;
+        debug_assert_eq!(placements.len(), batch.claims.len());
+        Ok(placements)
     }
-    let placements = batch
-        .claims
-        .iter()
-        .map(|claim| outcome_of(claim, &placed, &earlier))
-        .collect::<StoreResult<Vec<_>>>()?;
-    debug_assert_eq!(placements.len(), batch.claims.len());
-    Ok(placements)
 }
 
 /// The claims not refused, in their order.
@@ -422,13 +472,14 @@ async fn existing_claims(
     Ok(found)
 }
 
-/// `national_id_index → customer id`, inserting the customers that do not exist yet.
+/// `national_id_index → customer id`, inserting the customers that do not exist yet; and the
+/// indexes of those that existed.
 async fn ensure_customers(
     transaction: &mut Tx,
     claims: &[&NewClaim],
     at_ms: i64,
     backend: Backend,
-) -> StoreResult<HashMap<String, String>> {
+) -> StoreResult<(HashMap<String, String>, HashSet<String>)> {
     let mut seen = HashSet::new();
     let customers: Vec<&NewCustomer> = claims
         .iter()
@@ -444,6 +495,10 @@ async fn ensure_customers(
         .iter()
         .filter(|customer| !ids.contains_key(&customer.national_id_index))
         .copied()
+        .collect();
+    let existed = existing
+        .iter()
+        .map(|customer| customer.national_id_index.clone())
         .collect();
     for chunk in existing.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -464,7 +519,7 @@ async fn ensure_customers(
             "a customer was neither inserted nor found".into(),
         ));
     }
-    Ok(ids)
+    Ok((ids, existed))
 }
 
 /// Inserts the customers that do not exist yet and records the ids of those inserted.

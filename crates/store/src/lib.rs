@@ -38,6 +38,7 @@ mod simulation_copy;
 mod sql;
 mod sql_store;
 mod statements;
+mod strategy_report;
 mod strict;
 pub mod test_support;
 mod unmatched;
@@ -78,6 +79,7 @@ pub use reilu_vault::JournalKey;
 pub use simulation_copy::SimulationCopy;
 pub use sql_store::{Backend, SqlStore, redact_url};
 pub use statements::DetailedLine;
+pub use strategy_report::{StrategyOutcomeRows, VariantCountsRow, VariantMoneyRow};
 pub use unmatched::{Assigned, Assignment, OverpaidCase, PayerOnRecord, QueuedEntry};
 
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +151,19 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         batch: &ClaimBatch,
         idempotency: Option<&IdempotencyRequest>,
         respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+    ) -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
+
+    /// [`Store::place_claims`], and in the same transaction each customer a placed claim names
+    /// who existed before the batch (or whom the batch names twice) gets the claims' newer
+    /// contact data: the store reads their sealed records, journals the read, and `merge` (the
+    /// app, which alone can open and seal) says which records changed; those are written and
+    /// journaled as `customer.contact_updated`.
+    fn place_claims_merging(
+        &self,
+        batch: &ClaimBatch,
+        idempotency: Option<&IdempotencyRequest>,
+        respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+        merge: &MergeContacts<'_>,
     ) -> impl Future<Output = StoreResult<PlaceOutcome>> + Send;
 
     fn counts(&self) -> impl Future<Output = StoreResult<StoreCounts>> + Send;
@@ -300,6 +315,10 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         &self,
         case_numbers: &[i64],
     ) -> impl Future<Output = StoreResult<std::collections::HashMap<i64, Vec<CaseStepRow>>>> + Send;
+
+    /// The champion/challenger report's counts, grouped per strategy, path and variant of each
+    /// case's first step (see `strategy_report`).
+    fn strategy_outcomes(&self) -> impl Future<Output = StoreResult<StrategyOutcomeRows>> + Send;
 
     /// The call tasks not done yet (phone messages), the earliest callable first.
     fn open_call_tasks(

@@ -3,6 +3,8 @@
 
 use reilu_core::{CustomerKind, MarketCode};
 
+use crate::StoreResult;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewClient {
     pub id: String,
@@ -36,6 +38,9 @@ pub struct NewCustomer {
     pub email_index: Option<String>,
     pub phone_index: Option<String>,
     pub language: String,
+    /// Whether the claim named the customer's language (otherwise `language` is the market's
+    /// main one, assumed): only a stated language replaces the one a customer has.
+    pub language_stated: bool,
     /// The vault's sealed personal data, bound to `id`.
     pub personal_data: Vec<u8>,
 }
@@ -75,6 +80,42 @@ pub struct ClaimBatch {
     /// Where they came from, for the journal: a file name or `http`.
     pub source: String,
 }
+
+/// A customer whose stored contact data a batch may change: one who existed before the batch,
+/// or one the batch created and names again in a later claim. The store hands these to the
+/// app (which alone can open and seal personal data) inside the placing transaction.
+pub struct ContactMerge<'b> {
+    pub customer_id: String,
+    pub kind: String,
+    pub language: String,
+    /// The stored sealed record, bound to `customer_id`.
+    pub personal_data: Vec<u8>,
+    /// False for a customer this batch created: its stored record is the batch's own first
+    /// claim for it, so opening it reads nothing stored before (and is not journaled).
+    pub existed: bool,
+    /// The batch's placed claims for this customer, in batch order (the last one wins).
+    pub claims: Vec<&'b NewClaim>,
+}
+
+/// A customer's contact data as changed by later claims, resealed by the app with the
+/// customer's own id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactUpdate {
+    pub customer_id: String,
+    /// The merged record, sealed and bound to `customer_id`.
+    pub personal_data: Vec<u8>,
+    pub email_index: Option<String>,
+    pub phone_index: Option<String>,
+    pub language: String,
+    /// The names of the fields that changed (never their values), for the journal.
+    pub fields: Vec<&'static str>,
+    /// The claims whose data changed the record (`client_claim_ref`s), in batch order.
+    pub client_claim_refs: Vec<String>,
+}
+
+/// What the app makes of the batch's [`ContactMerge`]s: the customers whose data changed.
+pub type MergeContacts<'f> =
+    dyn Fn(&[ContactMerge<'_>]) -> StoreResult<Vec<ContactUpdate>> + Sync + 'f;
 
 /// What became of one claim of a batch.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -251,7 +251,17 @@ impl Store for SqlStore {
         idempotency: Option<&IdempotencyRequest>,
         respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
     ) -> StoreResult<PlaceOutcome> {
-        intake::place_claims(self, batch, idempotency, respond).await
+        intake::place_claims(self, batch, idempotency, respond, &intake::keep_stored).await
+    }
+
+    async fn place_claims_merging(
+        &self,
+        batch: &ClaimBatch,
+        idempotency: Option<&IdempotencyRequest>,
+        respond: &(dyn Fn(&[Placement]) -> StoredResponse + Sync),
+        merge: &MergeContacts<'_>,
+    ) -> StoreResult<PlaceOutcome> {
+        intake::place_claims(self, batch, idempotency, respond, merge).await
     }
 
     async fn counts(&self) -> StoreResult<StoreCounts> {
@@ -407,6 +417,10 @@ impl Store for SqlStore {
         case_numbers: &[i64],
     ) -> StoreResult<std::collections::HashMap<i64, Vec<crate::CaseStepRow>>> {
         crate::daily_run::case_steps(self, case_numbers).await
+    }
+
+    async fn strategy_outcomes(&self) -> StoreResult<crate::StrategyOutcomeRows> {
+        crate::strategy_report::strategy_outcomes(self).await
     }
 
     async fn open_call_tasks(&self, limit: i64) -> StoreResult<Vec<crate::OutboxMessage>> {

@@ -62,6 +62,23 @@ impl TestStore {
         Ok(result.rows_affected())
     }
 
+    /// The journal's entries of one kind, oldest first: (subject, payload).
+    pub async fn journal_of_kind(&self, kind: &str) -> Result<Vec<(String, String)>, String> {
+        use sqlx::Row;
+        let mut connection = sqlx::AnyConnection::connect(&self.url)
+            .await
+            .map_err(|e| e.to_string())?;
+        let rows = sqlx::query("SELECT subject, payload FROM journal WHERE kind = $1 ORDER BY seq")
+            .bind(kind)
+            .fetch_all(&mut connection)
+            .await
+            .map_err(|e| e.to_string())?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(|e| e.to_string())
+    }
+
     /// The temporary data folder of an SQLite test store.
     pub fn folder(&self) -> Option<&PathBuf> {
         self.folder.as_ref()

@@ -46,6 +46,7 @@ fn claim(reference: &str, principal_minor: i64) -> NewClaim {
             email_index: None,
             phone_index: None,
             language: "fi".into(),
+            language_stated: true,
             personal_data: vec![1, 2, 3],
         },
     }

@@ -42,6 +42,7 @@ fn claim(
             email_index: None,
             phone_index: None,
             language: "fi".into(),
+            language_stated: true,
             personal_data: vec![1],
         },
     }

@@ -30,6 +30,7 @@ fn claim(reference: &str, index: &str, principal_minor: i64) -> NewClaim {
             email_index: None,
             phone_index: None,
             language: "fi".into(),
+            language_stated: true,
             personal_data: vec![1],
         },
     }

@@ -44,6 +44,7 @@ fn claim(reference: &str, national_id_index: &str) -> NewClaim {
             email_index: Some(format!("ee{national_id_index}")),
             phone_index: None,
             language: "fi".into(),
+            language_stated: true,
             personal_data: vec![1, 2, 3, 4],
         },
     }

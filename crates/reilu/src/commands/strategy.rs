@@ -1,5 +1,6 @@
 //! `reilu strategy check [--dir DIR]`: load and validate the treatment strategies against the
 //! rule packs in use, and show per market its paths and steps.
+//! `reilu strategy report [--strategies DIR] [--json]`: compare the variants' outcomes.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -9,13 +10,28 @@ use clap::{Args, Subcommand};
 use reilu_core::Markets;
 use reilu_strategy::{FeeBand, Segment, Step, Strategy, StrategySet};
 
+use reilu_app::strategy_report::{MoneyTotal, StrategyReport, VariantOutcomes};
+
+use crate::commands::print_json;
 use crate::commands::rules::load_book;
-use crate::context::Target;
+use crate::context::{Target, open_app};
 
 #[derive(Subcommand)]
 pub enum StrategyCommand {
     /// Validate the strategies (built in, or every *.toml in --dir) and print their paths.
     Check(CheckArgs),
+    /// Compare the champion/challenger variants: per strategy and path, each variant's cases,
+    /// payments, contacts, fees, complaints and disputes.
+    Report(ReportArgs),
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    /// The strategy files the run used (`run-day --strategies DIR`), for the variants' shares.
+    #[arg(long, value_name = "DIR")]
+    strategies: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -25,8 +41,29 @@ pub struct CheckArgs {
     dir: Option<PathBuf>,
 }
 
-pub fn run(target: &Target, command: StrategyCommand) -> anyhow::Result<ExitCode> {
-    let StrategyCommand::Check(args) = command;
+pub async fn run(target: &Target, command: StrategyCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        StrategyCommand::Check(args) => check(target, &args),
+        StrategyCommand::Report(args) => report(target, &args).await,
+    }
+}
+
+async fn report(target: &Target, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let strategies = match &args.strategies {
+        Some(dir) => StrategySet::load_dir(dir)?,
+        None => StrategySet::builtin()?,
+    };
+    let app = open_app(target).await?;
+    let report = app.strategy_report(&strategies).await?;
+    if args.json {
+        print_json(&report)?;
+    } else {
+        print_report(&mut std::io::stdout().lock(), &report)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(target: &Target, args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let markets = Markets::builtin()?;
     let book = load_book(target, &markets)?;
     let loaded = match &args.dir {
@@ -151,4 +188,80 @@ fn segment_text(segment: &Segment) -> String {
         flag(segment.vulnerable, "vulnerable", "not vulnerable"),
         flag(segment.has_plan, "with a plan", "no plan"),
     )
+}
+
+/// One table per strategy and path, a row per variant.
+fn print_report(out: &mut impl Write, report: &StrategyReport) -> anyhow::Result<()> {
+    if report.paths.is_empty() {
+        writeln!(out, "no case has done a strategy step yet")?;
+    }
+    for path in &report.paths {
+        writeln!(out, "{} / path {}", path.strategy, path.path)?;
+        writeln!(
+            out,
+            "  {:<18} {:>5} {:>6} {:>6} {:>7} {:<22} {:>8} {:>9} {:<22} {:>10} {:>8} {:>12}",
+            "variant",
+            "share",
+            "cases",
+            "paid",
+            "paid %",
+            "paid amount",
+            "contacts",
+            "per case",
+            "fees",
+            "complaints",
+            "disputes",
+            "plans broken"
+        )?;
+        for variant in &path.variants {
+            print_variant(out, variant)?;
+        }
+        writeln!(out)?;
+    }
+    writeln!(out, "plans broken: {}", report.plans_broken)?;
+    Ok(())
+}
+
+fn print_variant(out: &mut impl Write, variant: &VariantOutcomes) -> anyhow::Result<()> {
+    let fees = if variant.fees.is_empty() {
+        "-".to_owned()
+    } else {
+        format!("{} ({})", variant.fees_charged, money_list(&variant.fees))
+    };
+    writeln!(
+        out,
+        "  {:<18} {:>5} {:>6} {:>6} {:>6.1}% {:<22} {:>8} {:>9.2} {:<22} {:>10} {:>8} {:>12}",
+        variant.variant.as_deref().unwrap_or("(none)"),
+        variant
+            .share_percent
+            .map_or("-".to_owned(), |share| format!("{share}%")),
+        variant.cases,
+        variant.paid_cases,
+        variant.paid_share * 100.0,
+        money_list(&variant.paid),
+        variant.contacts,
+        variant.contacts_per_case,
+        fees,
+        variant.complaints,
+        variant.disputes,
+        variant
+            .plans_broken
+            .map_or("n/a".to_owned(), |count| count.to_string()),
+    )?;
+    Ok(())
+}
+
+/// `EUR 12.50, SEK 100.00`, or `-` for none.
+fn money_list(totals: &[MoneyTotal]) -> String {
+    if totals.is_empty() {
+        return "-".to_owned();
+    }
+    let parts: Vec<String> = totals
+        .iter()
+        .map(|total| match reilu_core::Currency::parse(&total.currency) {
+            Ok(currency) => reilu_core::Money::from_minor(total.amount_minor, currency).to_string(),
+            Err(_) => format!("{} {} (minor units)", total.amount_minor, total.currency),
+        })
+        .collect();
+    parts.join(", ")
 }

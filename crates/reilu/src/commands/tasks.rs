@@ -111,8 +111,8 @@ fn print_tasks(tasks: &[CallTask]) {
         return;
     }
     println!(
-        "{:>8} {:>10} {:14} {:4} {}",
-        "task", "case", "script", "lang", "callable"
+        "{:>8} {:>10} {:14} {:4} callable",
+        "task", "case", "script", "lang"
     );
     for task in tasks {
         let callable = match &task.callable {
