@@ -75,7 +75,10 @@ fn free_port() -> u16 {
 
 /// aiosmtpd on a free port, storing messages in `maildir`; None when it is not installed.
 async fn start_smtp(maildir: &Path) -> Option<(tokio::process::Child, u16)> {
-    let port = free_port();
+    start_smtp_on(maildir, free_port()).await
+}
+
+async fn start_smtp_on(maildir: &Path, port: u16) -> Option<(tokio::process::Child, u16)> {
     let child = tokio::process::Command::new("python3")
         .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
         .args(["-c", "aiosmtpd.handlers.Mailbox"])
@@ -306,4 +309,67 @@ async fn sms_is_posted_as_json_with_token_and_idempotency_key_and_retried_after_
             assert!(text.contains("120.50 EUR owed to Shop & Co"), "{text}");
         }
     }
+}
+
+/// A server that dropped the connection the sender kept idle (here: restarted) does not cost
+/// the next e-mail a failed attempt and a backoff: it goes out at once on a fresh connection.
+#[tokio::test]
+async fn an_email_after_the_server_dropped_the_idle_connection_goes_out_at_once() {
+    let folder = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let maildir = folder.path().join("maildir");
+    let Some((mut server, port)) = start_smtp(&maildir).await else {
+        assert!(
+            std::env::var("REILU_REQUIRE_ORACLES").is_err(),
+            "aiosmtpd is required (pip install aiosmtpd)"
+        );
+        eprintln!("skipped: aiosmtpd is not installed (pip install aiosmtpd)");
+        return;
+    };
+    let vault = Vault::new(&MasterKey::generate());
+    let templates = Templates::builtin().unwrap_or_else(|e| panic!("{e}"));
+    let sender = SmtpSender::new(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: SmtpSecurity::None,
+        credentials: None,
+        from: "Reilu <noreply@reilu.test>".into(),
+        connections_max: 1,
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let store = &stores[0].store;
+    let channels = Channels::default().with("email", Arc::new(sender));
+    let send = |decision: &'static str| {
+        let message = build_message(&vault, &templates, &customer(), &request(decision, "email"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let worker = worker(store, &vault, channels.clone());
+        async move {
+            store
+                .enqueue_messages(&[message])
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            worker.drain().await.unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    assert_eq!(send("first").await, 1);
+    let _ = server.kill().await;
+    let _ = server.wait().await;
+    let Some((mut server, _)) = start_smtp_on(&maildir, port).await else {
+        panic!("aiosmtpd did not start again on port {port}");
+    };
+    assert_eq!(send("second").await, 1);
+    let messages = store
+        .outbox_messages(None, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(messages.len(), 2);
+    for message in &messages {
+        assert_eq!(message.state, OutboxState::Sent, "{message:?}");
+        assert_eq!(
+            message.attempts, 1,
+            "sent at the first attempt: {message:?}"
+        );
+    }
+    assert_eq!(read_maildir(&maildir, 2).await.len(), 2);
+    let _ = server.kill().await;
 }

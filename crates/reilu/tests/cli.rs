@@ -2113,3 +2113,58 @@ async fn a_simulated_rule_change_shows_its_denials_by_rule_and_changes_nothing_l
         cli.ok(&["check"]);
     }
 }
+
+/// As the README has a person try it: `serve --demo` on a clean folder, days run beside it,
+/// and the server's delivery workers write every message of the days into the sinks (call
+/// tasks stay for agents); `check` is green — on both stores.
+#[tokio::test]
+async fn serve_demo_delivers_the_days_run_beside_it_into_the_sinks() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        let mut server = cli
+            .command(&[
+                "serve",
+                "--demo",
+                "--demo-cases",
+                "300",
+                "--addr",
+                "127.0.0.1:0",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let stdout = server.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let first = BufReader::new(stdout)
+            .lines()
+            .next()
+            .and_then(Result::ok)
+            .unwrap_or_default();
+        assert!(first.starts_with("Reilu is running at"), "{name}: {first}");
+        cli.ok(&["run-day", "--date", "2026-11-15"]);
+        cli.ok(&["run-day", "--date", "2026-12-01"]);
+        let to_sinks = "SELECT COUNT(*) FROM outbox_messages WHERE channel <> 'phone'";
+        let sent = "SELECT COUNT(*) FROM outbox_messages WHERE state = 'sent'";
+        let messages = count_of(&cli.test.url, to_sinks).await;
+        assert!(messages > 100, "{name}: {messages}");
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while count_of(&cli.test.url, sent).await < messages && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        assert_eq!(count_of(&cli.test.url, sent).await, messages, "{name}");
+        let sinks = cli.data.path().join("outbox");
+        let files: usize = ["email", "letters", "sms"]
+            .iter()
+            .map(|folder| {
+                std::fs::read_dir(sinks.join(folder))
+                    .map(|entries| entries.count())
+                    .unwrap_or(0)
+            })
+            .sum();
+        assert_eq!(i64::try_from(files).ok(), Some(messages), "{name}");
+        cli.ok(&["check"]);
+    }
+}

@@ -202,16 +202,33 @@ impl DirectPool {
         email: &Message,
     ) -> Result<lettre::transport::smtp::response::Response, ChannelError> {
         let idle = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut connection = match idle {
+        let reused = idle.is_some();
+        let connection = match idle {
             Some(connection) => connection,
             None => self.connect().await?,
         };
-        let sent = connection
-            .send(email.envelope(), &email.formatted())
-            .await
-            .map_err(|error| ChannelError(smtp_error_kind(&error)));
-        // A connection that failed is dropped; a server that closed an idle one makes that
-        // send fail, and the outbox tries it again after its backoff.
+        match self.send_on(connection, email).await {
+            // A server closes connections left idle too long; the send on one fails before
+            // the server answered anything, so it is sent once more on a fresh connection
+            // rather than waiting out the outbox's backoff. The server's own refusals
+            // (transient or permanent replies) are not retried here.
+            Err(error) if reused && !error.is_transient() && !error.is_permanent() => {
+                let fresh = self.connect().await?;
+                self.send_on(fresh, email)
+                    .await
+                    .map_err(|error| ChannelError(smtp_error_kind(&error)))
+            }
+            sent => sent.map_err(|error| ChannelError(smtp_error_kind(&error))),
+        }
+    }
+
+    /// Sends on `connection` and keeps it for the next send unless it failed.
+    async fn send_on(
+        &self,
+        mut connection: AsyncSmtpConnection,
+        email: &Message,
+    ) -> Result<lettre::transport::smtp::response::Response, lettre::transport::smtp::Error> {
+        let sent = connection.send(email.envelope(), &email.formatted()).await;
         if sent.is_ok() && !connection.has_broken() {
             self.idle
                 .lock()
