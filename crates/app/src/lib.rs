@@ -27,6 +27,7 @@ pub mod statement;
 pub mod strategy_report;
 pub mod sweep;
 pub mod unmatched;
+pub mod verify;
 
 use std::sync::Arc;
 
@@ -86,6 +87,9 @@ pub struct App<S: Store> {
     /// Every action on a customer is decided here; loaded and validated at start.
     pub gate: Arc<Gate>,
     pub clock: Arc<dyn Clock>,
+    /// Signs the commitments of the messages the run writes (verification codes). A fresh
+    /// key held in memory unless the caller gives the data folder's ([`App::with_signer`]).
+    pub signer: reilu_vault::MessageSigningKey,
 }
 
 impl<S: Store> Clone for App<S> {
@@ -96,6 +100,7 @@ impl<S: Store> Clone for App<S> {
             markets: self.markets.clone(),
             gate: Arc::clone(&self.gate),
             clock: Arc::clone(&self.clock),
+            signer: self.signer.clone(),
         }
     }
 }
@@ -111,7 +116,14 @@ impl<S: Store> App<S> {
             markets,
             gate: Arc::new(gate),
             clock,
+            signer: reilu_vault::MessageSigningKey::ephemeral(),
         })
+    }
+
+    /// With the data folder's message-signing key.
+    pub fn with_signer(mut self, signer: reilu_vault::MessageSigningKey) -> Self {
+        self.signer = signer;
+        self
     }
 
     /// With another gate (rule packs read from disk).

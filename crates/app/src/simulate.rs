@@ -198,6 +198,9 @@ impl<S: Store> App<S> {
                 markets: self.markets.clone(),
                 gate: Arc::clone(&variant.gate),
                 clock: Arc::new(FixedClock(start_of(date))),
+                // Messages on the copy are thrown away with it: they are not signed with the
+                // key whose codes the public can check.
+                signer: reilu_vault::MessageSigningKey::ephemeral(),
             };
             match app.run_day(variant.strategies, date, &|_| {}).await? {
                 RunDayOutcome::Ran(summary) => days.add(&summary),

@@ -51,6 +51,7 @@ fn request<'a>(decision_id: &'a str, channel: &'a str) -> MessageRequest<'a> {
             customer_name: "Aino Asiakas".into(),
         },
         not_before_ms: 0,
+        signer: None,
     }
 }
 

@@ -79,7 +79,9 @@ pub async fn open_or_create_app(target: &Target) -> anyhow::Result<App<SqlStore>
     let url = target.database_url();
     let store = SqlStore::connect(&url, master.journal_key()).await?;
     remember_opened(&store);
-    let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?;
+    // The key that signs message commitments (verification codes), beside the master key.
+    let signer = reilu_vault::load_or_create_message_key(&target.data)?;
+    let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?.with_signer(signer);
     if target.rules.is_some() {
         // A broken pack stops every command here: nothing runs on rules that do not load.
         let book = crate::commands::rules::load_book(target, &app.markets)?;

@@ -98,6 +98,16 @@ enum Command {
     /// call's outcome (a promise to pay, no answer, refused, a wrong number).
     #[command(subcommand)]
     Tasks(commands::tasks::TasksCommand),
+    /// Check a message's verification code, as the public /verify page does (exit 1 when no
+    /// message of ours has it).
+    Verify {
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The key that signs message commitments: show it, or rotate it.
+    #[command(subcommand)]
+    MessageKey(commands::verify::MessageKeyCommand),
     /// Measure throughput (see the README's performance section).
     #[command(subcommand)]
     Bench(commands::bench::BenchCommand),
@@ -173,6 +183,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Journal(command) => commands::journal::run(&target, command).await,
         Command::Deliver(args) => commands::outbox::deliver(&target, args).await,
         Command::Outbox(command) => commands::outbox::run(&target, command).await,
+        Command::Verify { code, json } => commands::verify::verify(&target, &code, json).await,
+        Command::MessageKey(command) => commands::verify::message_key(&target, command),
         Command::Tasks(command) => commands::tasks::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,
     }

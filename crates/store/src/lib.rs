@@ -11,6 +11,7 @@ mod case_facts;
 mod checkpoint;
 mod claim_terms;
 mod clients;
+mod commitments;
 mod daily_run;
 mod execute;
 mod ids;
@@ -51,6 +52,7 @@ pub use case_facts::{
     CONTACTS_PER_SNAPSHOT_MAX, CaseFactRows, ChargeRow, ContactRow, FactChange, FactChanged,
     HoldRow,
 };
+pub use commitments::{CommitmentRow, SignedCommitment};
 pub use daily_run::{CaseRecipientRow, CaseStepRow, RunDayState};
 pub use execute::{DECISIONS_PER_BATCH_MAX, Effects, Execution, StepDone};
 pub use journal::{
@@ -319,6 +321,12 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
     /// The champion/challenger report's counts, grouped per strategy, path and variant of each
     /// case's first step (see `strategy_report`).
     fn strategy_outcomes(&self) -> impl Future<Output = StoreResult<StrategyOutcomeRows>> + Send;
+
+    /// The message commitment a verification code names, with its signing key's public half.
+    fn commitment_by_code(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = StoreResult<Option<CommitmentRow>>> + Send;
 
     /// The call tasks not done yet (phone messages), the earliest callable first.
     fn open_call_tasks(

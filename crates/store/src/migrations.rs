@@ -101,6 +101,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "call_outcomes",
         include_str!("../migrations/sqlite/0018_call_outcomes.sql"),
     ),
+    (
+        19,
+        "message_commitments",
+        include_str!("../migrations/sqlite/0019_message_commitments.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -192,6 +197,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         18,
         "call_outcomes",
         include_str!("../migrations/postgres/0018_call_outcomes.sql"),
+    ),
+    (
+        19,
+        "message_commitments",
+        include_str!("../migrations/postgres/0019_message_commitments.sql"),
     ),
 ];
 

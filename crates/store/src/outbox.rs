@@ -26,6 +26,8 @@ pub struct NewOutboxMessage {
     pub content_sealed: Vec<u8>,
     /// The message is not delivered before this instant (a contact window's opening).
     pub not_before_ms: i64,
+    /// Its signed commitment and verification code, written with it.
+    pub commitment: Option<crate::SignedCommitment>,
 }
 
 impl std::fmt::Debug for NewOutboxMessage {
@@ -211,7 +213,23 @@ pub(crate) async fn enqueue_in(
         }
         query.execute(&mut **transaction).await?;
     }
-    Ok(())
+    let commitments: Vec<crate::commitments::CommitmentInsert<'_>> = messages
+        .iter()
+        .filter_map(|message| {
+            message
+                .commitment
+                .as_ref()
+                .map(|commitment| crate::commitments::CommitmentInsert {
+                    decision_id: &message.decision_id,
+                    case_number: message.case_number,
+                    channel: &message.channel,
+                    commitment,
+                    at_ms: message.not_before_ms,
+                })
+        })
+        .collect();
+    let at_ms = messages.iter().map(|message| message.not_before_ms).min();
+    crate::commitments::insert_in(transaction, &commitments, at_ms.unwrap_or(0), backend).await
 }
 
 /// Messages per multi-row insert (11 parameters a row, well under either backend's limit).

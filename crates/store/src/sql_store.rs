@@ -423,6 +423,10 @@ impl Store for SqlStore {
         crate::strategy_report::strategy_outcomes(self).await
     }
 
+    async fn commitment_by_code(&self, code: &str) -> StoreResult<Option<crate::CommitmentRow>> {
+        crate::commitments::by_code(self, code).await
+    }
+
     async fn open_call_tasks(&self, limit: i64) -> StoreResult<Vec<crate::OutboxMessage>> {
         crate::call_tasks::open_tasks(self, limit).await
     }

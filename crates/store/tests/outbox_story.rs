@@ -20,6 +20,7 @@ fn message(decision: &str) -> NewOutboxMessage {
         recipient_sealed: vec![1, 2, 3],
         content_sealed: vec![4, 5, 6],
         not_before_ms: AT_MS,
+        commitment: None,
     }
 }
 

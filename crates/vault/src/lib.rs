@@ -8,6 +8,7 @@
 
 mod journal_keys;
 mod key_file;
+mod message_keys;
 
 use std::fmt;
 
@@ -21,6 +22,9 @@ pub use journal_keys::{
     JOURNAL_SIGNING_KEY_FILE_NAME, JournalKey, JournalSigningKey, verify_signature,
 };
 pub use key_file::{MASTER_KEY_FILE_NAME, load_or_create_key_file};
+pub use message_keys::{
+    MESSAGE_KEYS_FOLDER, MessageSigningKey, load_or_create_message_key, rotate_message_key,
+};
 
 type HmacSha256 = Hmac<Sha256>;
 

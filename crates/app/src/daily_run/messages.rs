@@ -174,6 +174,8 @@ pub(crate) struct Outgoing<'a> {
     pub fee_minor: i64,
     /// The days the message gives to pay (the market's `demand.days_to_pay`).
     pub days_to_pay: u32,
+    /// Signs the message's commitment (its verification code).
+    pub signer: &'a reilu_vault::MessageSigningKey,
 }
 
 /// The days to pay a message names for a case: the market's `demand.days_to_pay` on the day.
@@ -235,6 +237,7 @@ pub(crate) fn message_for(
             language: addressee.language,
             values,
             not_before_ms: outgoing.not_before_ms,
+            signer: Some(outgoing.signer),
         },
     )
 }

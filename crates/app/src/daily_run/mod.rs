@@ -527,6 +527,7 @@ impl<S: Store> App<S> {
             not_before_ms: at.timestamp_millis(),
             fee_minor,
             days_to_pay: messages::days_to_pay(&self.gate, snapshot, day.run_date),
+            signer: &self.signer,
         };
         message_for(
             &self.vault,

@@ -40,6 +40,9 @@ pub struct MessageRequest<'a> {
     pub language: &'a str,
     pub values: MessageValues,
     pub not_before_ms: i64,
+    /// Signs the message's commitment and gives it a verification code; None leaves the
+    /// message without one (tests of the channels alone).
+    pub signer: Option<&'a reilu_vault::MessageSigningKey>,
 }
 
 /// The context a message's sealed parts are bound to: its decision, so that sealed bytes
@@ -93,12 +96,16 @@ pub fn build_message(
         name: customer.name.peek().to_owned(),
         address,
     };
-    let content = templates.render(
+    let mut content = templates.render(
         request.template,
         request.language,
         request.channel,
         &request.values,
     )?;
+    let commitment = request
+        .signer
+        .map(|signer| commit(signer, request, &recipient.address, &mut content))
+        .transpose()?;
     let context = seal_context(request.decision_id);
     Ok(NewOutboxMessage {
         case_number: request.case_number,
@@ -109,7 +116,38 @@ pub fn build_message(
         recipient_sealed: vault.seal(&to_json(&recipient)?, &context),
         content_sealed: vault.seal(&to_json(&content)?, &context),
         not_before_ms: request.not_before_ms,
+        commitment,
     })
+}
+
+/// Gives the message a verification code, says how to check it at the end of every part, and
+/// signs its commitment.
+fn commit(
+    signer: &reilu_vault::MessageSigningKey,
+    request: &MessageRequest<'_>,
+    address: &str,
+    content: &mut RenderedMessage,
+) -> AppResult<reilu_store::SignedCommitment> {
+    let code = crate::verify::new_code();
+    let sent_at = chrono::DateTime::from_timestamp_millis(request.not_before_ms)
+        .ok_or_else(|| AppError::Invalid("a message's time is out of range".into()))?;
+    let facts = crate::verify::CommitmentFacts {
+        decision_id: request.decision_id,
+        channel: request.channel,
+        recipient_address: address,
+        creditor: &request.values.creditor,
+        amount: &request.values.amount,
+        reference: &request.values.reference,
+        sent_at,
+    };
+    let shown = crate::verify::display_code(&code);
+    let line = templates::verification_line(request.language, &shown);
+    content.text = format!("{}\n\n{line}", content.text.trim_end());
+    if let Some(html) = &mut content.html {
+        // The code and the line are ours (no customer data): nothing to escape.
+        *html = format!("{}\n<p>{line}</p>", html.trim_end());
+    }
+    Ok(crate::verify::sign_commitment(signer, &code, &facts))
 }
 
 fn to_json<T: Serialize>(value: &T) -> AppResult<Vec<u8>> {

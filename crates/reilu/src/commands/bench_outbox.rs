@@ -201,5 +201,6 @@ fn request(n: usize, decision: &str) -> MessageRequest<'_> {
             customer_name: format!("Customer {n}"),
         },
         not_before_ms: 0,
+        signer: None,
     }
 }

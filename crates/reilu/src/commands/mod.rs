@@ -27,6 +27,7 @@ pub mod simulate;
 pub mod strategy;
 pub mod sweep;
 pub mod tasks;
+pub mod verify;
 
 /// Prints a value as pretty JSON on stdout.
 pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {

@@ -1,0 +1,28 @@
+-- Verifiable messages (anti-scam): every message the run writes carries a short code, and the
+-- message's commitment (its id, channel, a digest of its recipient, what it asks and when),
+-- signed with Ed25519, is kept here under the code, in the transaction that writes the
+-- message. Anyone can then check a code: genuine messages are found and their signature
+-- verifies with the public key kept in signing_keys (the secret halves stay in files beside
+-- the master key; rotating adds a key, old ones stay here). Both tables are append-only.
+
+CREATE TABLE signing_keys (
+    key_id TEXT PRIMARY KEY,
+    public_key TEXT NOT NULL,
+    first_used_ms BIGINT NOT NULL
+);
+
+CREATE TABLE message_commitments (
+    decision_id TEXT PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    case_number BIGINT NOT NULL,
+    channel TEXT NOT NULL,
+    commitment TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    key_id TEXT NOT NULL REFERENCES signing_keys (key_id),
+    created_ms BIGINT NOT NULL
+);
+
+CREATE TRIGGER signing_keys_are_append_only BEFORE UPDATE OR DELETE ON signing_keys
+FOR EACH ROW EXECUTE FUNCTION daily_run_refuse_change();
+CREATE TRIGGER message_commitments_are_append_only BEFORE UPDATE OR DELETE ON message_commitments
+FOR EACH ROW EXECUTE FUNCTION daily_run_refuse_change();
