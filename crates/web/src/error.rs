@@ -49,6 +49,9 @@ pub enum ApiError {
     /// The store is not reachable (health check).
     #[error("{0}")]
     Unavailable(String),
+    /// Over a rate limit (the public verification of codes).
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A fault of ours; the text is the cause, logged and never sent.
     #[error("internal error")]
     Internal(String),
@@ -78,6 +81,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -116,7 +120,10 @@ impl IntoResponse for ApiError {
 /// status and headers (a 405's `Allow`), so every error the API gives has one shape.
 pub(crate) async fn json_errors(response: Response) -> Response {
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_json(&response) {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_json(&response)
+        || is_page(&response)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -153,6 +160,16 @@ pub(crate) async fn json_errors(response: Response) -> Response {
         HeaderValue::from_static("application/json"),
     );
     Response::from_parts(parts, Body::from(body.to_string()))
+}
+
+/// A page answered with an error status on purpose (the verification page's "too many
+/// attempts") is a page for a person, not an API error.
+fn is_page(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|kind| kind.starts_with("text/html"))
 }
 
 fn is_json(response: &Response) -> bool {

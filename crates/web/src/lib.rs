@@ -10,6 +10,7 @@ mod pages;
 mod payments_api;
 mod server;
 mod statement_api;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -24,6 +25,7 @@ use reilu_app::App;
 use reilu_store::Store;
 
 pub use error::{ApiError, INTERNAL_ERROR};
+pub use verify::{CHECKS_PER_ADDRESS_DEFAULT, CHECKS_TOTAL_DEFAULT};
 
 /// The OpenAPI 3.1 document of the client and operator API, kept beside the code and checked
 /// by tests.
@@ -65,6 +67,10 @@ pub struct WebConfig {
     pub body_timeout: Duration,
     /// See [`CONNECTIONS_MAX_DEFAULT`].
     pub connections_max: usize,
+    /// Verification checks one client address may make a minute (429 beyond).
+    pub verify_checks_per_address: u32,
+    /// Verification checks all addresses together may make a minute (429 beyond).
+    pub verify_checks_total: u32,
 }
 
 impl WebConfig {
@@ -76,6 +82,8 @@ impl WebConfig {
             header_timeout: HEADER_TIMEOUT_DEFAULT,
             body_timeout: BODY_TIMEOUT_DEFAULT,
             connections_max: CONNECTIONS_MAX_DEFAULT,
+            verify_checks_per_address: CHECKS_PER_ADDRESS_DEFAULT,
+            verify_checks_total: CHECKS_TOTAL_DEFAULT,
         }
     }
 }
@@ -90,24 +98,35 @@ pub enum Endpoint {
     ClientStatement,
     PlaceClaims,
     ImportPayments,
+    VerifyPage,
+    VerifyForm,
+    VerifyApi,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 6] = [
+    pub const ALL: [Endpoint; 9] = [
         Endpoint::Home,
         Endpoint::Health,
         Endpoint::OpenApi,
         Endpoint::ClientStatement,
         Endpoint::PlaceClaims,
         Endpoint::ImportPayments,
+        Endpoint::VerifyPage,
+        Endpoint::VerifyForm,
+        Endpoint::VerifyApi,
     ];
 
     pub fn method(self) -> Method {
         match self {
-            Endpoint::Home | Endpoint::Health | Endpoint::OpenApi | Endpoint::ClientStatement => {
-                Method::GET
-            }
-            Endpoint::PlaceClaims | Endpoint::ImportPayments => Method::POST,
+            Endpoint::Home
+            | Endpoint::Health
+            | Endpoint::OpenApi
+            | Endpoint::ClientStatement
+            | Endpoint::VerifyPage => Method::GET,
+            Endpoint::PlaceClaims
+            | Endpoint::ImportPayments
+            | Endpoint::VerifyForm
+            | Endpoint::VerifyApi => Method::POST,
         }
     }
 
@@ -120,6 +139,8 @@ impl Endpoint {
             Endpoint::ClientStatement => "/api/v1/clients/{client_id}/statement",
             Endpoint::PlaceClaims => "/api/v1/clients/{client_id}/claims",
             Endpoint::ImportPayments => "/api/v1/payments/imports",
+            Endpoint::VerifyPage | Endpoint::VerifyForm => "/verify",
+            Endpoint::VerifyApi => "/api/v1/verify",
         }
     }
 
@@ -138,6 +159,9 @@ impl Endpoint {
             Endpoint::PlaceClaims => on(filter, claims_api::place_claims::<S>),
             // Streams its body to disk, counted against `payment_file_bytes_max`.
             Endpoint::ImportPayments => on(filter, payments_api::import_payments::<S>),
+            Endpoint::VerifyPage => on(filter, verify::verify_page),
+            Endpoint::VerifyForm => on(filter, verify::verify_form::<S>),
+            Endpoint::VerifyApi => on(filter, verify::verify_api::<S>),
         }
     }
 }
@@ -148,6 +172,7 @@ struct WebState<S: Store> {
     app: App<S>,
     uploads: Arc<payments_api::Uploads>,
     limits: BodyLimits,
+    verify_limiter: Arc<verify::VerifyLimiter>,
 }
 
 /// How long bodies may take to arrive.
@@ -162,6 +187,7 @@ impl<S: Store> Clone for WebState<S> {
             app: self.app.clone(),
             uploads: Arc::clone(&self.uploads),
             limits: self.limits,
+            verify_limiter: Arc::clone(&self.verify_limiter),
         }
     }
 }
@@ -175,6 +201,12 @@ impl<S: Store> FromRef<WebState<S>> for App<S> {
 impl<S: Store> FromRef<WebState<S>> for Arc<payments_api::Uploads> {
     fn from_ref(state: &WebState<S>) -> Self {
         Arc::clone(&state.uploads)
+    }
+}
+
+impl<S: Store> FromRef<WebState<S>> for Arc<verify::VerifyLimiter> {
+    fn from_ref(state: &WebState<S>) -> Self {
+        Arc::clone(&state.verify_limiter)
     }
 }
 
@@ -193,10 +225,22 @@ fn router<S: Store>(app: App<S>, uploads: payments_api::Uploads, config: &WebCon
         limits: BodyLimits {
             body_timeout: config.body_timeout,
         },
+        verify_limiter: Arc::new(verify::VerifyLimiter::new(
+            config.verify_checks_per_address,
+            config.verify_checks_total,
+        )),
     };
-    let mut router = Router::new();
+    // Endpoints that share a path (the verification page and its form) share one route.
+    let mut routes: Vec<(&'static str, MethodRouter<WebState<S>>)> = Vec::new();
     for endpoint in Endpoint::ALL {
-        router = router.route(endpoint.path(), endpoint.route::<S>());
+        match routes.iter_mut().find(|(path, _)| *path == endpoint.path()) {
+            Some((_, route)) => *route = std::mem::take(route).merge(endpoint.route::<S>()),
+            None => routes.push((endpoint.path(), endpoint.route::<S>())),
+        }
+    }
+    let mut router = Router::new();
+    for (path, route) in routes {
+        router = router.route(path, route);
     }
     router
         .fallback(no_such_endpoint)
