@@ -8,6 +8,8 @@
 //! * the sum.golang.org verifier key built into the `go` command
 //!   (`cmd/go/internal/modfetch/key.go`), as quoted by many public repositories.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
+
 use ed25519_dalek::SigningKey;
 use reilu_tlog::{
     Checkpoint, Error, MemoryTree, VerifierKey, open_checkpoint, parse_note, sign_checkpoint,
@@ -47,10 +49,16 @@ fn a_real_sum_golang_org_checkpoint_verifies() {
     let cp = open_checkpoint(SUMDB_CHECKPOINT, &key).unwrap();
     assert_eq!(cp.origin(), "go.sum database tree");
     assert_eq!(cp.size(), 31700353);
-    assert_eq!(cp.body(), SUMDB_CHECKPOINT.split("\n\n").next().unwrap().to_owned() + "\n");
+    assert_eq!(
+        cp.body(),
+        SUMDB_CHECKPOINT.split("\n\n").next().unwrap().to_owned() + "\n"
+    );
     // One changed digit in the size, and the signature no longer holds.
     let forged = SUMDB_CHECKPOINT.replace("31700353", "31700354");
-    assert!(matches!(open_checkpoint(&forged, &key), Err(Error::InvalidSignature { .. })));
+    assert!(matches!(
+        open_checkpoint(&forged, &key),
+        Err(Error::InvalidSignature { .. })
+    ));
 }
 
 #[test]
@@ -86,8 +94,18 @@ fn strict_parsing_refuses_what_the_spec_does_not_allow() {
     const ROOT: &str = "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=";
     let ok = format!("o\n5\n{ROOT}\n");
     assert_eq!(Checkpoint::parse(&ok).unwrap().size(), 5);
-    assert_eq!(Checkpoint::parse(&format!("o\n0\n{ROOT}\n")).unwrap().size(), 0);
-    assert_eq!(Checkpoint::parse(&format!("o\n18446744073709551615\n{ROOT}\n")).unwrap().size(), u64::MAX);
+    assert_eq!(
+        Checkpoint::parse(&format!("o\n0\n{ROOT}\n"))
+            .unwrap()
+            .size(),
+        0
+    );
+    assert_eq!(
+        Checkpoint::parse(&format!("o\n18446744073709551615\n{ROOT}\n"))
+            .unwrap()
+            .size(),
+        u64::MAX
+    );
     // The spec only recommends origins without spaces; clients must not assume it.
     assert!(Checkpoint::parse(&format!("go.sum database tree\n5\n{ROOT}\n")).is_ok());
     let bad = [
@@ -114,7 +132,10 @@ fn strict_parsing_refuses_what_the_spec_does_not_allow() {
         "o\n5\nthisisnotright\n".to_owned(),
     ];
     for body in bad {
-        assert!(matches!(Checkpoint::parse(&body), Err(Error::MalformedCheckpoint(_))), "{body:?}");
+        assert!(
+            matches!(Checkpoint::parse(&body), Err(Error::MalformedCheckpoint(_))),
+            "{body:?}"
+        );
     }
 }
 

@@ -3,10 +3,14 @@
 //! §2.1.3.2 / §2.1.4.2 algorithms against `root_at`, and refused after any change.
 //! And: a proof at ten million leaves costs O(log n) subtree look-ups.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
+
 use std::cell::Cell;
 
 use reilu_tlog::tree::{self, NodeSource, reference};
-use reilu_tlog::{Hash, MemoryTree, leaf_hash, node_hash, root, verify_consistency, verify_inclusion};
+use reilu_tlog::{
+    Hash, MemoryTree, leaf_hash, node_hash, root, verify_consistency, verify_inclusion,
+};
 
 const N: u64 = 64;
 
@@ -33,20 +37,29 @@ fn every_inclusion_proof_up_to_64_leaves() {
         assert_eq!(r, root(&leaves[..n as usize]), "root_at({n})");
         for i in 0..n {
             let p = t.inclusion_proof(i, n).unwrap();
-            assert_eq!(p, reference::inclusion_proof(&leaves[..n as usize], i).unwrap());
+            assert_eq!(
+                p,
+                reference::inclusion_proof(&leaves[..n as usize], i).unwrap()
+            );
             let lh = leaves[i as usize];
             verify_inclusion(i, n, &lh, &p, &r).unwrap();
             let bit = (i * 37 + n) as usize % 256;
             for k in 0..p.len() {
                 let mut q = p.clone();
                 q[k] = flip(&q[k], bit + k);
-                assert!(verify_inclusion(i, n, &lh, &q, &r).is_err(), "{i} in {n}, [{k}]");
+                assert!(
+                    verify_inclusion(i, n, &lh, &q, &r).is_err(),
+                    "{i} in {n}, [{k}]"
+                );
             }
             assert!(verify_inclusion(i, n, &flip(&lh, bit), &p, &r).is_err());
             assert!(verify_inclusion(i, n, &lh, &p, &flip(&r, bit)).is_err());
             if n > 1 {
                 let other = (i + 1) % n;
-                assert!(verify_inclusion(other, n, &lh, &p, &r).is_err(), "{i}->{other} in {n}");
+                assert!(
+                    verify_inclusion(other, n, &lh, &p, &r).is_err(),
+                    "{i}->{other} in {n}"
+                );
                 assert!(verify_inclusion(i, n, &lh, &p[1..], &r).is_err());
             }
             assert!(verify_inclusion(i, n, &lh, &[p.as_slice(), &[r]].concat(), &r).is_err());
@@ -64,13 +77,19 @@ fn every_consistency_proof_up_to_64_leaves() {
         for m in 0..=n {
             let r1 = t.root_at(m).unwrap();
             let p = t.consistency_proof(m, n).unwrap();
-            assert_eq!(p, reference::consistency_proof(&leaves[..n as usize], m).unwrap());
+            assert_eq!(
+                p,
+                reference::consistency_proof(&leaves[..n as usize], m).unwrap()
+            );
             verify_consistency(m, n, &r1, &r2, &p).unwrap();
             let bit = (m * 41 + n) as usize % 256;
             for k in 0..p.len() {
                 let mut q = p.clone();
                 q[k] = flip(&q[k], bit + k);
-                assert!(verify_consistency(m, n, &r1, &r2, &q).is_err(), "{m}->{n}, [{k}]");
+                assert!(
+                    verify_consistency(m, n, &r1, &r2, &q).is_err(),
+                    "{m}->{n}, [{k}]"
+                );
             }
             if m > 0 {
                 // (From the empty tree, any roots are consistent.)
@@ -115,7 +134,11 @@ impl Uniform {
         for l in 1..64 {
             levels.push(node_hash(&levels[l - 1], &levels[l - 1]));
         }
-        Self { size, levels, lookups: Cell::new(0) }
+        Self {
+            size,
+            levels,
+            lookups: Cell::new(0),
+        }
     }
 }
 
@@ -126,7 +149,9 @@ impl NodeSource for Uniform {
 
     fn subtree(&self, level: u32, index: u64) -> Option<Hash> {
         self.lookups.set(self.lookups.get() + 1);
-        let end = index.checked_add(1)?.checked_mul(1u64.checked_shl(level)?)?;
+        let end = index
+            .checked_add(1)?
+            .checked_mul(1u64.checked_shl(level)?)?;
         (end <= self.size).then(|| self.levels[level as usize])
     }
 }
@@ -140,13 +165,21 @@ fn proofs_at_ten_million_leaves_cost_logarithmic_lookups() {
         for index in [0, 1, size / 3, size - 2, size - 1] {
             src.lookups.set(0);
             let p = tree::inclusion_proof(&src, index, size).unwrap();
-            assert!(src.lookups.get() <= bound, "{} look-ups for {index}", src.lookups.get());
+            assert!(
+                src.lookups.get() <= bound,
+                "{} look-ups for {index}",
+                src.lookups.get()
+            );
             verify_inclusion(index, size, &src.levels[0], &p, &r).unwrap();
         }
         for old in [1, 2, 3, 1 << 20, size / 2 + 1, size - 1] {
             src.lookups.set(0);
             let p = tree::consistency_proof(&src, old, size).unwrap();
-            assert!(src.lookups.get() <= bound, "{} look-ups for {old}", src.lookups.get());
+            assert!(
+                src.lookups.get() <= bound,
+                "{} look-ups for {old}",
+                src.lookups.get()
+            );
             let r1 = tree::root_at(&src, old).unwrap();
             verify_consistency(old, size, &r1, &r, &p).unwrap();
         }

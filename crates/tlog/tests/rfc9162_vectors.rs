@@ -6,6 +6,8 @@
 //! google/trillian. The corruption probes mirror that file's `corruptInclusionProof` and
 //! `corruptConsistencyProof`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
+
 use reilu_tlog::tree::reference;
 use reilu_tlog::{
     EMPTY_ROOT, Hash, MemoryTree, leaf_hash, root, root_from_inclusion_proof, verify_consistency,
@@ -22,7 +24,9 @@ fn h(s: &str) -> Hash {
 }
 
 fn bytes(s: &str) -> Vec<u8> {
-    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap())
+        .collect()
 }
 
 /// `leaves` of verify_test.go.
@@ -71,7 +75,11 @@ const INCLUSION: [(u64, u64, &[&str]); 5] = [
             "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
         ],
     ),
-    (3, 3, &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"]),
+    (
+        3,
+        3,
+        &["fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125"],
+    ),
     (
         2,
         5,
@@ -145,7 +153,11 @@ fn roots_of_sizes_one_to_eight() {
     for (i, want) in ROOTS.iter().enumerate() {
         let size = i as u64 + 1;
         assert_eq!(t.root_at(size).unwrap(), h(want), "root_at({size})");
-        assert_eq!(root(&leaf_hashes[..=i]), h(want), "root of {size} leaf hashes");
+        assert_eq!(
+            root(&leaf_hashes[..=i]),
+            h(want),
+            "root of {size} leaf hashes"
+        );
     }
     assert_eq!(t.root(), h(ROOTS[7]));
     assert_eq!(t.root_at(0).unwrap(), EMPTY_ROOT);
@@ -162,14 +174,24 @@ fn inclusion_proofs_are_the_published_ones_and_verify() {
     for (leaf, size, p) in INCLUSION {
         let index = leaf - 1;
         let want = proof(p);
-        assert_eq!(t.inclusion_proof(index, size).unwrap(), want, "{index} in {size}");
+        assert_eq!(
+            t.inclusion_proof(index, size).unwrap(),
+            want,
+            "{index} in {size}"
+        );
         let lh = t.leaf_hash(index).unwrap();
         let r = h(ROOTS[size as usize - 1]);
-        assert_eq!(root_from_inclusion_proof(index, size, &lh, &want).unwrap(), r);
+        assert_eq!(
+            root_from_inclusion_proof(index, size, &lh, &want).unwrap(),
+            r
+        );
         verify_inclusion(index, size, &lh, &want, &r).unwrap();
         for (what, probe) in corrupt_inclusion(index, size, &lh, &want, &r) {
             let (i, s, l, p, r) = probe;
-            assert!(verify_inclusion(i, s, &l, &p, &r).is_err(), "{what} verified");
+            assert!(
+                verify_inclusion(i, s, &l, &p, &r).is_err(),
+                "{what} verified"
+            );
         }
     }
 }
@@ -189,26 +211,44 @@ fn corrupt_inclusion(
     let ext = |x: Hash| [p, &[x]].concat();
     let pre = |x: Hash| [&[x], p].concat();
     let mut out = vec![
-        ("index - 1".into(), (index.wrapping_sub(1), size, *lh, p.to_vec(), *r)),
+        (
+            "index - 1".into(),
+            (index.wrapping_sub(1), size, *lh, p.to_vec(), *r),
+        ),
         ("index + 1".into(), (index + 1, size, *lh, p.to_vec(), *r)),
         ("index ^ 2".into(), (index ^ 2, size, *lh, p.to_vec(), *r)),
         ("size * 2".into(), (index, size * 2, *lh, p.to_vec(), *r)),
         ("size / 2".into(), (index, size / 2, *lh, p.to_vec(), *r)),
-        ("wrong leaf".into(), (index, size, leaf_hash(b"WrongLeaf"), p.to_vec(), *r)),
-        ("empty root".into(), (index, size, *lh, p.to_vec(), EMPTY_ROOT)),
+        (
+            "wrong leaf".into(),
+            (index, size, leaf_hash(b"WrongLeaf"), p.to_vec(), *r),
+        ),
+        (
+            "empty root".into(),
+            (index, size, *lh, p.to_vec(), EMPTY_ROOT),
+        ),
         ("random root".into(), (index, size, *lh, p.to_vec(), some)),
         ("trailing garbage".into(), (index, size, *lh, ext(some), *r)),
         ("trailing root".into(), (index, size, *lh, ext(*r), *r)),
-        ("preceding garbage".into(), (index, size, *lh, pre(some), *r)),
+        (
+            "preceding garbage".into(),
+            (index, size, *lh, pre(some), *r),
+        ),
         ("preceding root".into(), (index, size, *lh, pre(*r), *r)),
     ];
     for i in 0..p.len() {
         let mut q = p.to_vec();
         q[i][0] ^= 8;
-        out.push((format!("modified proof[{i}] bit 3"), (index, size, *lh, q, *r)));
+        out.push((
+            format!("modified proof[{i}] bit 3"),
+            (index, size, *lh, q, *r),
+        ));
     }
     if !p.is_empty() {
-        out.push(("removed component".into(), (index, size, *lh, p[..p.len() - 1].to_vec(), *r)));
+        out.push((
+            "removed component".into(),
+            (index, size, *lh, p[..p.len() - 1].to_vec(), *r),
+        ));
     }
     if p.len() > 1 {
         let q = [&[p[0], some], &p[1..]].concat();
@@ -224,14 +264,20 @@ fn consistency_proofs_are_the_published_ones_and_verify() {
     for (m, n, p) in CONSISTENCY {
         let want = proof(p);
         assert_eq!(t.consistency_proof(m, n).unwrap(), want, "{m} -> {n}");
-        assert_eq!(reference::consistency_proof(&leaf_hashes[..n as usize], m).unwrap(), want);
+        assert_eq!(
+            reference::consistency_proof(&leaf_hashes[..n as usize], m).unwrap(),
+            want
+        );
         let (r1, r2) = (h(ROOTS[m as usize - 1]), h(ROOTS[n as usize - 1]));
         verify_consistency(m, n, &r1, &r2, &want).unwrap();
         if want.is_empty() {
             continue;
         }
         for (what, (m, n, r1, r2, p)) in corrupt_consistency(m, n, &r1, &r2, &want) {
-            assert!(verify_consistency(m, n, &r1, &r2, &p).is_err(), "{what} verified");
+            assert!(
+                verify_consistency(m, n, &r1, &r2, &p).is_err(),
+                "{what} verified"
+            );
         }
     }
 }
@@ -267,7 +313,10 @@ fn corrupt_consistency(
         ("preceding root1".into(), (m, n, *r1, *r2, pre(*r1))),
         ("preceding root2".into(), (m, n, *r1, *r2, pre(*r2))),
         ("preceding proof[0]".into(), (m, n, *r1, *r2, pre(p[0]))),
-        ("truncated proof".into(), (m, n, *r1, *r2, p[..p.len() - 1].to_vec())),
+        (
+            "truncated proof".into(),
+            (m, n, *r1, *r2, p[..p.len() - 1].to_vec()),
+        ),
     ];
     for i in 0..p.len() {
         let mut q = p.to_vec();
@@ -281,23 +330,23 @@ fn corrupt_consistency(
 #[test]
 fn consistency_edge_cases() {
     let (root1, root2) = (leaf_hash(b"don't care 1"), leaf_hash(b"don't care 2"));
-    let empty: Vec<Hash> = Vec::new();
-    let one = vec![EMPTY_ROOT];
+    let empty: &[Hash] = &[];
+    let one: &[Hash] = &[EMPTY_ROOT];
     let e = EMPTY_ROOT;
-    let cases: [(u64, u64, Hash, Hash, &Vec<Hash>, bool); 13] = [
-        (0, 0, root1, root2, &empty, true),
-        (1, 1, root1, root2, &empty, true),
-        (0, 0, root1, root1, &empty, false),
-        (0, 1, root1, root2, &empty, false),
-        (1, 1, root2, root2, &empty, false),
-        (1, 0, root1, root2, &empty, true),
-        (2, 1, root1, root2, &empty, true),
-        (1, 2, root1, root2, &empty, true),
-        (0, 0, e, root2, &empty, true),
-        (1, 1, e, root2, &empty, true),
-        (0, 0, e, e, &one, true),
-        (0, 1, e, e, &one, true),
-        (1, 1, e, e, &one, true),
+    let cases = [
+        (0, 0, root1, root2, empty, true),
+        (1, 1, root1, root2, empty, true),
+        (0, 0, root1, root1, empty, false),
+        (0, 1, root1, root2, empty, false),
+        (1, 1, root2, root2, empty, false),
+        (1, 0, root1, root2, empty, true),
+        (2, 1, root1, root2, empty, true),
+        (1, 2, root1, root2, empty, true),
+        (0, 0, e, root2, empty, true),
+        (1, 1, e, root2, empty, true),
+        (0, 0, e, e, one, true),
+        (0, 1, e, e, one, true),
+        (1, 1, e, e, one, true),
     ];
     for (m, n, r1, r2, p, want_err) in cases {
         let got = verify_consistency(m, n, &r1, &r2, p);

@@ -3,6 +3,8 @@
 //! Source of the keys and notes: github.com/golang/mod, file `sumdb/note/note_test.go`
 //! (`TestNewVerifier`, `TestNewSigner`, `TestSign`, `TestOpen`), copied verbatim.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic on bad data
+
 use ed25519_dalek::SigningKey;
 use reilu_tlog::{Error, SignerKey, VerifierKey, key_id, open_note, parse_note, sign_note};
 
@@ -66,7 +68,10 @@ fn signing_reproduces_the_go_note_byte_for_byte() {
     assert_eq!(signer.verifier_key().to_string(), PETER_VKEY);
     let want = format!("{TEXT}\n{PETER_SIG}");
     assert_eq!(signer.sign_note(TEXT).unwrap(), want);
-    assert_eq!(sign_note(TEXT, "PeterNeumann", signer.signing_key()).unwrap(), want);
+    assert_eq!(
+        sign_note(TEXT, "PeterNeumann", signer.signing_key()).unwrap(),
+        want
+    );
     assert!(SignerKey::parse(&PETER_SKEY.replace("c74f20a3", "c74f20a4")).is_err());
 }
 
@@ -88,10 +93,19 @@ fn the_go_note_opens_with_either_key() {
 #[test]
 fn a_note_without_the_trusted_signature_is_refused() {
     let msg = format!("{TEXT}\n{ENOCH_SIG}");
-    assert!(matches!(open_note(&msg, &peter()), Err(Error::NoTrustedSignature { .. })));
+    assert!(matches!(
+        open_note(&msg, &peter()),
+        Err(Error::NoTrustedSignature { .. })
+    ));
     // TestOpen: the same signature under another name is not Peter's.
-    let misnamed = format!("{TEXT}\n{}", PETER_SIG.replace("PeterNeumann", "CarmenSandiego"));
-    assert!(matches!(open_note(&misnamed, &peter()), Err(Error::NoTrustedSignature { .. })));
+    let misnamed = format!(
+        "{TEXT}\n{}",
+        PETER_SIG.replace("PeterNeumann", "CarmenSandiego")
+    );
+    assert!(matches!(
+        open_note(&misnamed, &peter()),
+        Err(Error::NoTrustedSignature { .. })
+    ));
 }
 
 /// `TestOpen`'s "Invalid signature" and tampered text: a signature by the trusted key that
@@ -100,9 +114,15 @@ fn a_note_without_the_trusted_signature_is_refused() {
 fn a_bad_signature_by_the_trusted_key_is_refused() {
     let sig = format!("{}ABCD{}", &PETER_SIG[..60], &PETER_SIG[60..]);
     let msg = format!("{TEXT}\n{sig}");
-    assert!(matches!(open_note(&msg, &peter()), Err(Error::InvalidSignature { .. })));
+    assert!(matches!(
+        open_note(&msg, &peter()),
+        Err(Error::InvalidSignature { .. })
+    ));
     let tampered = format!("{}\n{PETER_SIG}", TEXT.replace("answer", "Answer"));
-    assert!(matches!(open_note(&tampered, &peter()), Err(Error::InvalidSignature { .. })));
+    assert!(matches!(
+        open_note(&tampered, &peter()),
+        Err(Error::InvalidSignature { .. })
+    ));
     // One good and one bad signature by the same key: still refused.
     let both = format!("{TEXT}\n{PETER_SIG}{sig}");
     assert!(open_note(&both, &peter()).is_err());
@@ -116,12 +136,17 @@ fn malformed_notes_are_refused() {
         format!("{TEXT}\n"),
         format!("{TEXT}\n{}", &PETER_SIG[..PETER_SIG.len() - 1]),
         format!("\x01{TEXT}\n{PETER_SIG}"),
-        format!("{TEXT}\n— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="),
+        format!(
+            "{TEXT}\n— Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM="
+        ),
         format!("{TEXT}\n{PETER_SIG}Unexpected line.\n"),
         format!("{TEXT}\n{}", PETER_SIG.repeat(101)),
     ];
     for msg in bad {
-        assert!(matches!(parse_note(&msg), Err(Error::MalformedNote(_))), "{msg:?}");
+        assert!(
+            matches!(parse_note(&msg), Err(Error::MalformedNote(_))),
+            "{msg:?}"
+        );
         assert!(open_note(&msg, &peter()).is_err());
     }
     // 16 signatures must be accepted (C2SP signed-note, "Format").
@@ -142,7 +167,10 @@ fn sign_then_open_round_trip_and_wrong_key() {
 
     let other = SigningKey::from_bytes(&[8; 32]);
     let other_vkey = VerifierKey::new(name, other.verifying_key()).unwrap();
-    assert!(matches!(open_note(&msg, &other_vkey), Err(Error::NoTrustedSignature { .. })));
+    assert!(matches!(
+        open_note(&msg, &other_vkey),
+        Err(Error::NoTrustedSignature { .. })
+    ));
 
     for (text, name) in [
         ("no final newline", name),
