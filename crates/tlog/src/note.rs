@@ -29,18 +29,19 @@ pub(crate) fn encode_base64(bytes: &[u8]) -> String {
 }
 
 /// Whether `name` is a valid key name: non-empty, no Unicode space, no `+`
-/// (C2SP signed-note, "Format"), and no control character.
+/// (C2SP signed-note, "Format"), and no ASCII control character (which no note may hold).
 pub fn is_valid_key_name(name: &str) -> bool {
     !name.is_empty()
         && !name
             .chars()
-            .any(|c| c.is_whitespace() || c == '+' || c.is_control())
+            .any(|c| c.is_whitespace() || c == '+' || c < ' ')
 }
 
-/// Whether `s` holds an ASCII control character other than newline, which a signed note must
-/// not (C2SP signed-note, "Format").
+/// Whether `s` holds an ASCII control character (below U+0020) other than newline, which a
+/// signed note must not (C2SP signed-note, "Format"; the same test as
+/// `golang.org/x/mod/sumdb/note`). Valid UTF-8 is guaranteed by `&str`.
 pub(crate) fn has_forbidden_control(s: &str) -> bool {
-    s.bytes().any(|b| (b < 0x20 && b != b'\n') || b == 0x7f)
+    s.bytes().any(|b| b < 0x20 && b != b'\n')
 }
 
 /// The Ed25519 key ID: the first four bytes, big-endian, of
