@@ -160,7 +160,7 @@ impl NodeSource for Uniform {
 fn proofs_at_ten_million_leaves_cost_logarithmic_lookups() {
     for size in [10_000_000u64, 10_000_001, (1 << 40) + 12_345] {
         let src = Uniform::new(size);
-        let bound = 3 * u64::from(64 - size.leading_zeros());
+        let bound = 2 * u64::from(64 - size.leading_zeros());
         let r = tree::root_at(&src, size).unwrap();
         for index in [0, 1, size / 3, size - 2, size - 1] {
             src.lookups.set(0);
