@@ -83,9 +83,10 @@ impl VerifyLimiter {
 
 /// The client's address as the connection gives it (behind a proxy: the proxy's).
 fn address_of(connected: Option<Extension<ConnectInfo<SocketAddr>>>) -> IpAddr {
-    connected.map_or(IpAddr::from([0, 0, 0, 0]), |Extension(ConnectInfo(peer))| {
-        peer.ip()
-    })
+    connected.map_or(
+        IpAddr::from([0, 0, 0, 0]),
+        |Extension(ConnectInfo(peer))| peer.ip(),
+    )
 }
 
 #[derive(Deserialize)]
@@ -116,7 +117,12 @@ pub struct LangQuery {
 
 /// `GET /verify`: the form.
 pub async fn verify_page(Query(query): Query<LangQuery>) -> Response {
-    render(language(query.lang.as_deref()), String::new(), PageOutcome::Ask, StatusCode::OK)
+    render(
+        language(query.lang.as_deref()),
+        String::new(),
+        PageOutcome::Ask,
+        StatusCode::OK,
+    )
 }
 
 /// `POST /verify`: the form's answer.
@@ -130,7 +136,12 @@ pub async fn verify_form<S: Store>(
     let lang = language(query.lang.as_deref());
     let typed: String = body.code.chars().take(20).collect();
     if !limiter.allow(address_of(connected)) {
-        return render(lang, typed, PageOutcome::TooMany, StatusCode::TOO_MANY_REQUESTS);
+        return render(
+            lang,
+            typed,
+            PageOutcome::TooMany,
+            StatusCode::TOO_MANY_REQUESTS,
+        );
     }
     let outcome = match app.verify_code(&typed).await {
         Ok(Verification::Genuine {
@@ -172,12 +183,7 @@ fn render(lang: &'static str, typed: String, outcome: PageOutcome, status: Statu
         outcome,
     };
     match page.render() {
-        Ok(html) => (
-            status,
-            [(header::CACHE_CONTROL, "no-store")],
-            Html(html),
-        )
-            .into_response(),
+        Ok(html) => (status, [(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
         Err(error) => {
             tracing::error!(%error, "verification page render");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
