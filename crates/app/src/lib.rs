@@ -14,6 +14,7 @@ pub mod demo;
 mod demo_data;
 pub mod intake;
 pub mod interest;
+pub mod message_log;
 pub mod operators;
 pub mod outbox;
 pub mod payments;

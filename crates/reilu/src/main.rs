@@ -105,6 +105,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The transparency log of message commitments: checkpoint, proofs, a walk of it all.
+    #[command(subcommand)]
+    Log(commands::verify::LogCommand),
     /// The key that signs message commitments: show it, or rotate it.
     #[command(subcommand)]
     MessageKey(commands::verify::MessageKeyCommand),
@@ -184,6 +187,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Deliver(args) => commands::outbox::deliver(&target, args).await,
         Command::Outbox(command) => commands::outbox::run(&target, command).await,
         Command::Verify { code, json } => commands::verify::verify(&target, &code, json).await,
+        Command::Log(command) => commands::verify::log(&target, command).await,
         Command::MessageKey(command) => commands::verify::message_key(&target, command),
         Command::Tasks(command) => commands::tasks::run(&target, command).await,
         Command::Bench(command) => commands::bench::run(&target, command).await,

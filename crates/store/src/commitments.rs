@@ -99,7 +99,38 @@ pub(crate) async fn insert_in(
         }
         query.execute(&mut **transaction).await?;
     }
-    Ok(())
+    append_new_to_log(transaction, rows, backend).await
+}
+
+/// Appends to the log the commitments of `rows` that are not in it yet (a message enqueued
+/// twice keeps its first commitment and leaf).
+async fn append_new_to_log(
+    transaction: &mut sqlx::Transaction<'static, sqlx::Any>,
+    rows: &[CommitmentInsert<'_>],
+    backend: Backend,
+) -> StoreResult<()> {
+    let mut logged = std::collections::HashSet::new();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT decision_id FROM log_leaves WHERE decision_id IN ({})",
+            crate::sql::placeholders(backend, 1, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for row in chunk {
+            query = query.bind(row.decision_id);
+        }
+        logged.extend(query.fetch_all(&mut **transaction).await?);
+    }
+    let leaves: Vec<(&str, Vec<u8>)> = rows
+        .iter()
+        .filter(|row| !logged.contains(row.decision_id))
+        .map(|row| {
+            let data =
+                crate::message_log::leaf_data(&row.commitment.text, &row.commitment.signature);
+            (row.decision_id, data)
+        })
+        .collect();
+    crate::message_log::append_in(transaction, &leaves, backend).await
 }
 
 /// The commitment with this code, if any.

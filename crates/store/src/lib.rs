@@ -23,6 +23,7 @@ mod journal_verify;
 mod keying;
 mod ledger;
 mod ledger_check;
+mod message_log;
 mod migrations;
 mod models;
 mod money_out;
@@ -63,6 +64,7 @@ pub use journal_checkpoint::{CHECKPOINT_FORMAT, CheckpointHead, JournalCheckpoin
 pub use journal_verify::ChainVerification;
 pub use keying::MARKER_KIND;
 pub use ledger::entries_hash;
+pub use message_log::{LogLeafRow, leaf_data};
 pub use models::*;
 pub use money_out::PayoutStore;
 pub use operators::{NewOperator, OperatorRow, Revocation};
@@ -327,6 +329,29 @@ pub trait Store: PayoutStore + Clone + Send + Sync + 'static {
         &self,
         code: &str,
     ) -> impl Future<Output = StoreResult<Option<CommitmentRow>>> + Send;
+
+    /// How many leaves the transparency log of message commitments holds.
+    fn log_size(&self) -> impl Future<Output = StoreResult<u64>> + Send;
+
+    /// The hashes of the log's complete subtrees at `keys` (level, index) that it holds.
+    fn log_nodes(
+        &self,
+        keys: &[(u32, u64)],
+    ) -> impl Future<Output = StoreResult<std::collections::HashMap<(u32, u64), [u8; 32]>>> + Send;
+
+    /// The log's leaves from index `from` on, at most `limit`, with their commitments as
+    /// stored now.
+    fn log_leaves(
+        &self,
+        from: u64,
+        limit: i64,
+    ) -> impl Future<Output = StoreResult<Vec<LogLeafRow>>> + Send;
+
+    /// The log index of the commitment with this code.
+    fn log_index_of_code(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = StoreResult<Option<u64>>> + Send;
 
     /// The call tasks not done yet (phone messages), the earliest callable first.
     fn open_call_tasks(

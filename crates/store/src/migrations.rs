@@ -106,6 +106,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "message_commitments",
         include_str!("../migrations/sqlite/0019_message_commitments.sql"),
     ),
+    (
+        20,
+        "message_log",
+        include_str!("../migrations/sqlite/0020_message_log.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -202,6 +207,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         19,
         "message_commitments",
         include_str!("../migrations/postgres/0019_message_commitments.sql"),
+    ),
+    (
+        20,
+        "message_log",
+        include_str!("../migrations/postgres/0020_message_log.sql"),
     ),
 ];
 

@@ -427,6 +427,25 @@ impl Store for SqlStore {
         crate::commitments::by_code(self, code).await
     }
 
+    async fn log_size(&self) -> StoreResult<u64> {
+        crate::message_log::size(self).await
+    }
+
+    async fn log_nodes(
+        &self,
+        keys: &[(u32, u64)],
+    ) -> StoreResult<std::collections::HashMap<(u32, u64), [u8; 32]>> {
+        crate::message_log::nodes(self, keys).await
+    }
+
+    async fn log_leaves(&self, from: u64, limit: i64) -> StoreResult<Vec<crate::LogLeafRow>> {
+        crate::message_log::leaves(self, from, limit).await
+    }
+
+    async fn log_index_of_code(&self, code: &str) -> StoreResult<Option<u64>> {
+        crate::message_log::index_of_code(self, code).await
+    }
+
     async fn open_call_tasks(&self, limit: i64) -> StoreResult<Vec<crate::OutboxMessage>> {
         crate::call_tasks::open_tasks(self, limit).await
     }

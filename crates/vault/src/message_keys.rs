@@ -48,6 +48,12 @@ impl MessageSigningKey {
         hex::encode(self.key.verifying_key().as_bytes())
     }
 
+    /// The Ed25519 key itself, for the formats that sign with it directly (the log's signed
+    /// checkpoints).
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
+    }
+
     /// The Ed25519 signature of `message` (RFC 8032), as 128 hex characters.
     pub fn sign(&self, message: &[u8]) -> String {
         hex::encode(self.key.sign(message).to_bytes())

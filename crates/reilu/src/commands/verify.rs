@@ -53,3 +53,69 @@ pub fn message_key(target: &Target, command: MessageKeyCommand) -> anyhow::Resul
     println!("key {} public {}", key.key_id(), key.public_key_hex());
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Subcommand)]
+pub enum LogCommand {
+    /// Print the log's current checkpoint, signed (a C2SP signed note).
+    Checkpoint {
+        /// Print the verifier key (`name+id+key`) instead.
+        #[arg(long)]
+        verifier_key: bool,
+    },
+    /// Walk the whole log: every leaf against its stored commitment and the tree's root;
+    /// exit 1 naming each message that no longer matches.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The inclusion proof of a leaf (hex hashes, one a line).
+    Prove {
+        #[arg(long)]
+        index: u64,
+        #[arg(long)]
+        size: u64,
+    },
+    /// The consistency proof between two sizes (hex hashes, one a line).
+    Consistency {
+        #[arg(long)]
+        from: u64,
+        #[arg(long)]
+        to: u64,
+    },
+}
+
+pub async fn log(target: &Target, command: LogCommand) -> anyhow::Result<ExitCode> {
+    let app = open_app(target).await?;
+    match command {
+        LogCommand::Checkpoint { verifier_key: true } => println!("{}", app.log_verifier_key()?),
+        LogCommand::Checkpoint {
+            verifier_key: false,
+        } => print!("{}", app.log_checkpoint().await?),
+        LogCommand::Verify { json } => {
+            let check = app.verify_log().await?;
+            if json {
+                print_json(&check)?;
+            } else if check.problems.is_empty() {
+                println!("ok: the log's {} leaves match their messages", check.size);
+            } else {
+                for problem in &check.problems {
+                    println!("{problem}");
+                }
+            }
+            if !check.problems.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        LogCommand::Prove { index, size } => {
+            for hash in app.log_inclusion_proof(index, size).await? {
+                println!("{}", hex::encode(hash));
+            }
+        }
+        LogCommand::Consistency { from, to } => {
+            for hash in app.log_consistency_proof(from, to).await? {
+                println!("{}", hex::encode(hash));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
