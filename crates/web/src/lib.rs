@@ -6,6 +6,7 @@ mod auth;
 mod body;
 mod claims_api;
 mod error;
+mod log_api;
 mod pages;
 mod payments_api;
 mod server;
@@ -101,10 +102,14 @@ pub enum Endpoint {
     VerifyPage,
     VerifyForm,
     VerifyApi,
+    LogCheckpoint,
+    LogInclusion,
+    LogConsistency,
+    LogLeaf,
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 9] = [
+    pub const ALL: [Endpoint; 13] = [
         Endpoint::Home,
         Endpoint::Health,
         Endpoint::OpenApi,
@@ -114,6 +119,10 @@ impl Endpoint {
         Endpoint::VerifyPage,
         Endpoint::VerifyForm,
         Endpoint::VerifyApi,
+        Endpoint::LogCheckpoint,
+        Endpoint::LogInclusion,
+        Endpoint::LogConsistency,
+        Endpoint::LogLeaf,
     ];
 
     pub fn method(self) -> Method {
@@ -122,7 +131,11 @@ impl Endpoint {
             | Endpoint::Health
             | Endpoint::OpenApi
             | Endpoint::ClientStatement
-            | Endpoint::VerifyPage => Method::GET,
+            | Endpoint::VerifyPage
+            | Endpoint::LogCheckpoint
+            | Endpoint::LogInclusion
+            | Endpoint::LogConsistency
+            | Endpoint::LogLeaf => Method::GET,
             Endpoint::PlaceClaims
             | Endpoint::ImportPayments
             | Endpoint::VerifyForm
@@ -141,6 +154,10 @@ impl Endpoint {
             Endpoint::ImportPayments => "/api/v1/payments/imports",
             Endpoint::VerifyPage | Endpoint::VerifyForm => "/verify",
             Endpoint::VerifyApi => "/api/v1/verify",
+            Endpoint::LogCheckpoint => "/api/v1/log/checkpoint",
+            Endpoint::LogInclusion => "/api/v1/log/proof/inclusion",
+            Endpoint::LogConsistency => "/api/v1/log/proof/consistency",
+            Endpoint::LogLeaf => "/api/v1/log/leaves/{index}",
         }
     }
 
@@ -162,6 +179,10 @@ impl Endpoint {
             Endpoint::VerifyPage => on(filter, verify::verify_page),
             Endpoint::VerifyForm => on(filter, verify::verify_form::<S>),
             Endpoint::VerifyApi => on(filter, verify::verify_api::<S>),
+            Endpoint::LogCheckpoint => on(filter, log_api::checkpoint::<S>),
+            Endpoint::LogInclusion => on(filter, log_api::inclusion::<S>),
+            Endpoint::LogConsistency => on(filter, log_api::consistency::<S>),
+            Endpoint::LogLeaf => on(filter, log_api::leaf::<S>),
         }
     }
 }

@@ -210,3 +210,68 @@ async fn an_altered_commitment_is_not_genuine() {
         );
     }
 }
+
+/// The log over HTTP, as an independent verifier uses it: the checkpoint opens with the
+/// published key, a leaf's data hashes into the tree, and its inclusion proof checks out.
+#[tokio::test]
+async fn the_log_serves_a_checkpoint_and_proofs_a_verifier_can_check() {
+    use base64::Engine;
+    for test in &spawn_apps_configured(|_| {}).await {
+        let name = test.backend_name;
+        signed_sms(test).await;
+        let get = |path: String| async move {
+            let response = test
+                .http
+                .get(format!("{}{path}", test.address))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            (
+                response.status().as_u16(),
+                response.text().await.unwrap_or_default(),
+            )
+        };
+        let (status, note) = get("/api/v1/log/checkpoint".into()).await;
+        assert_eq!(status, 200, "{name}: {note}");
+        let key = reilu_tlog::VerifierKey::parse(
+            &test
+                .app
+                .log_verifier_key()
+                .unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let checkpoint =
+            reilu_tlog::open_checkpoint(&note, &key).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(checkpoint.size(), 1, "{name}");
+        let (_, leaf) = get("/api/v1/log/leaves/0".into()).await;
+        let leaf: Value = serde_json::from_str(&leaf).unwrap_or_else(|e| panic!("{e}"));
+        let data = leaf["data"].as_str().unwrap_or_default();
+        assert!(data.starts_with("reilu-message-commitment/v1\n"), "{data}");
+        let (status, proof) = get("/api/v1/log/proof/inclusion?index=0&size=1".into()).await;
+        assert_eq!(status, 200, "{name}: {proof}");
+        let proof: Value = serde_json::from_str(&proof).unwrap_or_else(|e| panic!("{e}"));
+        let hashes: Vec<[u8; 32]> = proof["proof"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|hash| {
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(hash.as_str().unwrap_or_default())
+                    .unwrap_or_default();
+                <[u8; 32]>::try_from(bytes.as_slice()).unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        reilu_tlog::verify_inclusion(
+            0,
+            1,
+            &reilu_tlog::leaf_hash(data.as_bytes()),
+            &hashes,
+            checkpoint.root(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (status, _) = get("/api/v1/log/proof/inclusion?index=5&size=9".into()).await;
+        assert_eq!(status, 404, "{name}: beyond the log");
+        let (status, _) = get("/api/v1/log/leaves/18446744073709551615".into()).await;
+        assert_eq!(status, 404, "{name}");
+    }
+}
