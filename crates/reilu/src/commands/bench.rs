@@ -52,6 +52,9 @@ pub enum BenchCommand {
     /// One phase of `bench run-day`, in its own process (used by `bench run-day`).
     #[command(hide = true)]
     RunDayPhase(crate::commands::bench_run_day::RunDayPhaseArgs),
+    /// Verification codes checked against a store of N signed messages vs. the plain look-up;
+    /// the log's proofs from that store and, simulated, at 10 million leaves.
+    Verify(crate::commands::bench_verify::VerifyBenchArgs),
     /// The outbox draining N e-mails into an SMTP server vs. a plain loop over one connection.
     Outbox(crate::commands::bench_outbox::OutboxBenchArgs),
     /// One phase of `bench intake`, in its own process (used by `bench intake`).
@@ -190,6 +193,36 @@ pub async fn run(target: &Target, command: BenchCommand) -> anyhow::Result<ExitC
                 line("read + decide only:", &report.decide_only);
                 line("run-day:", &report.run);
                 println!("  run-day / limit: {:.0} %", report.ratio_percent);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        BenchCommand::Verify(args) => {
+            let report = crate::commands::bench_verify::run(&args).await?;
+            if args.json {
+                print_json(&report)?;
+            } else {
+                let log = &report.simulated;
+                println!(
+                    "verify bench, {} signed messages, {} checks each\n  plain look-up:        {:>9.0} /s\n  verify_code:          {:>9.0} /s ({:.0} % of the look-up)\n  unknown codes:        {:>9.0} /s\n  inclusion proof from the store's log ({} leaves): {:.0} µs\n  simulated log of {} leaves (built in {:.1} s): inclusion proof at most {} hashes ({} bytes), made in {:.1} µs, checked in {:.1} µs; consistency proof from {} leaves: {} hashes, made in {:.1} µs, checked in {:.1} µs",
+                    report.codes,
+                    report.checks,
+                    report.lookups_per_second,
+                    report.verifications_per_second,
+                    report.ratio_percent,
+                    report.unknown_per_second,
+                    report.codes,
+                    report.store_inclusion_proof_us,
+                    log.leaves,
+                    log.build_seconds,
+                    log.inclusion_proof_hashes_max,
+                    log.inclusion_proof_bytes_max,
+                    log.inclusion_prove_us,
+                    log.inclusion_verify_us,
+                    log.leaves / 2 + 1,
+                    log.consistency_proof_hashes,
+                    log.consistency_prove_us,
+                    log.consistency_verify_us,
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

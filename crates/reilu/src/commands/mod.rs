@@ -7,6 +7,7 @@ pub mod bench_ledger;
 pub mod bench_outbox;
 pub mod bench_payments;
 pub mod bench_run_day;
+pub mod bench_verify;
 pub mod case;
 pub mod check;
 pub mod clients;
