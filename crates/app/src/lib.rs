@@ -90,7 +90,7 @@ pub struct App<S: Store> {
     pub clock: Arc<dyn Clock>,
     /// Signs the commitments of the messages the run writes (verification codes). A fresh
     /// key held in memory unless the caller gives the data folder's ([`App::with_signer`]).
-    pub signer: reilu_vault::MessageSigningKey,
+    pub signer: verify::MessageSigner,
 }
 
 impl<S: Store> Clone for App<S> {
@@ -117,13 +117,20 @@ impl<S: Store> App<S> {
             markets,
             gate: Arc::new(gate),
             clock,
-            signer: reilu_vault::MessageSigningKey::ephemeral(),
+            signer: verify::MessageSigner::ephemeral(),
         })
     }
 
     /// With the data folder's message-signing key.
-    pub fn with_signer(mut self, signer: reilu_vault::MessageSigningKey) -> Self {
-        self.signer = signer;
+    pub fn with_signer(mut self, key: reilu_vault::MessageSigningKey) -> Self {
+        self.signer.key = key;
+        self
+    }
+
+    /// With the installation's public address (`https://…`), which every message names as
+    /// where to check it.
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.signer.verify_address = verify::verify_address_of(public_url);
         self
     }
 

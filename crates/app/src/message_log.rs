@@ -92,13 +92,13 @@ impl<S: Store> App<S> {
             .with_nodes(size, |source| reilu_tlog::tree::root_at(source, size))
             .await?;
         let checkpoint = Checkpoint::new(LOG_ORIGIN, size, root).map_err(tlog_error)?;
-        reilu_tlog::sign_checkpoint(&checkpoint, LOG_ORIGIN, self.signer.signing_key())
+        reilu_tlog::sign_checkpoint(&checkpoint, LOG_ORIGIN, self.signer.key.signing_key())
             .map_err(tlog_error)
     }
 
     /// The key verifiers hold the log's checkpoints to: `<name>+<id>+<key>`.
     pub fn log_verifier_key(&self) -> AppResult<String> {
-        let key = VerifierKey::new(LOG_ORIGIN, self.signer.signing_key().verifying_key())
+        let key = VerifierKey::new(LOG_ORIGIN, self.signer.key.signing_key().verifying_key())
             .map_err(tlog_error)?;
         Ok(key.to_string())
     }

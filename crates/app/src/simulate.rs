@@ -200,7 +200,10 @@ impl<S: Store> App<S> {
                 clock: Arc::new(FixedClock(start_of(date))),
                 // Messages on the copy are thrown away with it: they are not signed with the
                 // key whose codes the public can check.
-                signer: reilu_vault::MessageSigningKey::ephemeral(),
+                signer: crate::verify::MessageSigner {
+                    key: reilu_vault::MessageSigningKey::ephemeral(),
+                    verify_address: self.signer.verify_address.clone(),
+                },
             };
             match app.run_day(variant.strategies, date, &|_| {}).await? {
                 RunDayOutcome::Ran(summary) => days.add(&summary),

@@ -14,6 +14,38 @@ use sha2::{Digest, Sha256};
 
 use crate::{App, AppResult};
 
+/// Where anyone checks a code when the installation does not say (`REILU_PUBLIC_URL`).
+pub const VERIFY_ADDRESS_DEFAULT: &str = "reilu.example/verify";
+
+/// What signs messages' commitments and where the messages send people to check them.
+#[derive(Debug, Clone)]
+pub struct MessageSigner {
+    pub key: MessageSigningKey,
+    /// Printed in every message: the installation's public `/verify` page, without scheme.
+    pub verify_address: String,
+}
+
+impl MessageSigner {
+    /// A fresh key held in memory, the default address.
+    pub fn ephemeral() -> Self {
+        MessageSigner {
+            key: MessageSigningKey::ephemeral(),
+            verify_address: VERIFY_ADDRESS_DEFAULT.to_owned(),
+        }
+    }
+}
+
+/// The address messages print for a public base URL (`https://perinta.example.fi/`): its
+/// host and path with `/verify`, no scheme (shorter in an SMS, and what people type).
+pub fn verify_address_of(public_url: &str) -> String {
+    let trimmed = public_url.trim().trim_end_matches('/');
+    let without_scheme = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .unwrap_or(trimmed);
+    format!("{without_scheme}/verify")
+}
+
 /// Characters of a code: capitals and digits without the ones people confuse (0/O, 1/I/L).
 pub const CODE_ALPHABET: &[u8; 31] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 /// Characters in a code: 10 × log2(31) ≈ 49.5 bits, drawn from the operating system's
@@ -165,6 +197,22 @@ impl<S: Store> App<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_verify_address_is_the_public_url_without_scheme() {
+        assert_eq!(
+            verify_address_of("https://perinta.example.fi/"),
+            "perinta.example.fi/verify"
+        );
+        assert_eq!(
+            verify_address_of(" http://x.test/base "),
+            "x.test/base/verify"
+        );
+        assert_eq!(
+            MessageSigner::ephemeral().verify_address,
+            VERIFY_ADDRESS_DEFAULT
+        );
+    }
 
     #[test]
     fn codes_are_typed_back_in_any_case_with_separators_and_others_refused() {

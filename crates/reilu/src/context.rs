@@ -18,6 +18,9 @@ pub struct Target {
 }
 
 pub const MASTER_KEY_VARIABLE: &str = "REILU_MASTER_KEY";
+/// The installation's public base URL (`https://perinta.example.fi`), printed in every
+/// message as where to check it.
+pub const PUBLIC_URL_VARIABLE: &str = "REILU_PUBLIC_URL";
 pub const DATABASE_FILE_NAME: &str = "reilu.db";
 
 impl Target {
@@ -82,6 +85,12 @@ pub async fn open_or_create_app(target: &Target) -> anyhow::Result<App<SqlStore>
     // The key that signs message commitments (verification codes), beside the master key.
     let signer = reilu_vault::load_or_create_message_key(&target.data)?;
     let mut app = App::new(store, Vault::new(&master), Arc::new(SystemClock))?.with_signer(signer);
+    // The address every message names for checking it (`/verify` of this installation).
+    if let Ok(public_url) = std::env::var(PUBLIC_URL_VARIABLE)
+        && !public_url.trim().is_empty()
+    {
+        app = app.with_public_url(&public_url);
+    }
     if target.rules.is_some() {
         // A broken pack stops every command here: nothing runs on rules that do not load.
         let book = crate::commands::rules::load_book(target, &app.markets)?;

@@ -175,7 +175,7 @@ pub(crate) struct Outgoing<'a> {
     /// The days the message gives to pay (the market's `demand.days_to_pay`).
     pub days_to_pay: u32,
     /// Signs the message's commitment (its verification code).
-    pub signer: &'a reilu_vault::MessageSigningKey,
+    pub signer: &'a crate::verify::MessageSigner,
 }
 
 /// The days to pay a message names for a case: the market's `demand.days_to_pay` on the day.

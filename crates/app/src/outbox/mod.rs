@@ -42,7 +42,7 @@ pub struct MessageRequest<'a> {
     pub not_before_ms: i64,
     /// Signs the message's commitment and gives it a verification code; None leaves the
     /// message without one (tests of the channels alone).
-    pub signer: Option<&'a reilu_vault::MessageSigningKey>,
+    pub signer: Option<&'a crate::verify::MessageSigner>,
 }
 
 /// The context a message's sealed parts are bound to: its decision, so that sealed bytes
@@ -123,7 +123,7 @@ pub fn build_message(
 /// Gives the message a verification code, says how to check it at the end of every part, and
 /// signs its commitment.
 fn commit(
-    signer: &reilu_vault::MessageSigningKey,
+    signer: &crate::verify::MessageSigner,
     request: &MessageRequest<'_>,
     address: &str,
     content: &mut RenderedMessage,
@@ -141,13 +141,13 @@ fn commit(
         sent_at,
     };
     let shown = crate::verify::display_code(&code);
-    let line = templates::verification_line(request.language, &shown);
+    let line = templates::verification_line(request.language, &signer.verify_address, &shown);
     content.text = format!("{}\n\n{line}", content.text.trim_end());
     if let Some(html) = &mut content.html {
         // The code and the line are ours (no customer data): nothing to escape.
         *html = format!("{}\n<p>{line}</p>", html.trim_end());
     }
-    Ok(crate::verify::sign_commitment(signer, &code, &facts))
+    Ok(crate::verify::sign_commitment(&signer.key, &code, &facts))
 }
 
 fn to_json<T: Serialize>(value: &T) -> AppResult<Vec<u8>> {

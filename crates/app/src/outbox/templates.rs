@@ -22,21 +22,18 @@ pub const TEMPLATE_IDS: [&str; 8] = [
     "promise_followup",
 ];
 
-/// Where anyone can check a message's code.
-pub const VERIFY_ADDRESS: &str = "reilu.example/verify";
-
 /// The line every message ends with: how to check that it is really from us, and what to do
 /// when it is not. Short enough for an SMS.
-pub fn verification_line(language: &str, code: &str) -> String {
+pub fn verification_line(language: &str, address: &str, code: &str) -> String {
     match language {
         "fi" => format!(
-            "Tarkista, että viesti on meiltä: {VERIFY_ADDRESS}, koodi {code}. Älä maksa, jos koodi ei täsmää."
+            "Tarkista, että viesti on meiltä: {address}, koodi {code}. Älä maksa, jos koodi ei täsmää."
         ),
         "sv" => format!(
-            "Kontrollera att meddelandet är från oss: {VERIFY_ADDRESS}, kod {code}. Betala inte om koden inte stämmer."
+            "Kontrollera att meddelandet är från oss: {address}, kod {code}. Betala inte om koden inte stämmer."
         ),
         _ => format!(
-            "Check that this message is from us: {VERIFY_ADDRESS}, code {code}. Do not pay if the code does not check out."
+            "Check that this message is from us: {address}, code {code}. Do not pay if the code does not check out."
         ),
     }
 }
