@@ -2168,3 +2168,56 @@ async fn serve_demo_delivers_the_days_run_beside_it_into_the_sinks() {
         cli.ok(&["check"]);
     }
 }
+
+/// Two runs of one date started at once (two operators, a scheduled job beside a person)
+/// both end well, and together they do every step once: the same steps and messages as one
+/// run on a twin store.
+#[tokio::test]
+async fn two_runs_of_one_date_at_once_do_every_step_once() {
+    let stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let twin_stores = stores_under_test().await.unwrap_or_else(|e| panic!("{e}"));
+    let twin = clis(&twin_stores[..1])
+        .pop()
+        .unwrap_or_else(|| panic!("a store"));
+    twin.ok(&["demo", "--cases", "2000", "--seed", "5"]);
+    twin.ok(&["run-day", "--date", "2026-12-01"]);
+    let steps_sql = "SELECT COUNT(*) FROM case_steps";
+    let messages_sql = "SELECT COUNT(*) FROM outbox_messages";
+    let twin_steps = count_of(&twin.test.url, steps_sql).await;
+    let twin_messages = count_of(&twin.test.url, messages_sql).await;
+    for cli in clis(&stores) {
+        let name = cli.test.backend_name;
+        cli.ok(&["demo", "--cases", "2000", "--seed", "5"]);
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                cli.command(&["run-day", "--date", "2026-12-01"])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap_or_else(|e| panic!("{e}"))
+            })
+            .collect();
+        for run in runs {
+            let output = run.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                output.status.success(),
+                "{name}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        assert_eq!(
+            count_of(&cli.test.url, steps_sql).await,
+            twin_steps,
+            "{name}"
+        );
+        assert_eq!(
+            count_of(&cli.test.url, messages_sql).await,
+            twin_messages,
+            "{name}"
+        );
+        let finished = "SELECT COUNT(*) FROM run_day_completions";
+        assert_eq!(count_of(&cli.test.url, finished).await, 1, "{name}");
+        cli.ok(&["check"]);
+        cli.ok(&["log", "verify"]);
+    }
+}

@@ -123,14 +123,22 @@ pub(crate) async fn finish_run_day(
 ) -> StoreResult<()> {
     let mut transaction = store.pool().begin().await?;
     let slot = journal::reserve(&mut transaction, store.journal(journal::MAIN)).await?;
-    sqlx::query(
-        "INSERT INTO run_day_completions (run_date, finished_at_ms, summary) VALUES ($1, $2, $3)",
+    // Two runs of one date at once (two operators, a cron job beside a person) both finish
+    // the day; the first to get here records it, the other has nothing to add.
+    let inserted = sqlx::query(
+        "INSERT INTO run_day_completions (run_date, finished_at_ms, summary) VALUES ($1, $2, $3) \
+         ON CONFLICT (run_date) DO NOTHING",
     )
     .bind(run_date)
     .bind(at_ms)
     .bind(summary)
     .execute(&mut *transaction)
-    .await?;
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        transaction.rollback().await?;
+        return Ok(());
+    }
     let entry = NewJournalEntry {
         at_ms,
         actor: actor.to_owned(),
