@@ -14,7 +14,7 @@ use reilu_formats::reference::parse_any;
 use reilu_ledger::Component;
 use reilu_store::{
     BankEntryRecord, BankStatementRecord, CaseFacts, NewJournalEntry, PaymentImport,
-    PaymentInstruction, PaymentOutcome, PaymentTarget, PlannedChunk, Store,
+    PaymentInstruction, PaymentOutcome, PaymentTarget, PlannedChunk, Store, StoreError,
 };
 use reilu_vault::Vault;
 use serde::Serialize;
@@ -23,6 +23,8 @@ use crate::{App, AppError, AppResult};
 
 /// Entries handed from the reader to the writer at a time, and written in one transaction.
 pub const PAYMENTS_PER_CHUNK: usize = 2000;
+/// Attempts an import makes when chunks go stale under another import of the same cases.
+pub const IMPORT_ATTEMPTS_MAX: u64 = 8;
 
 /// The largest balance, either way, the import lets a client-money bank account reach, in
 /// minor units: 10^17 (a thousand trillion in a currency of two decimals). A file that could
@@ -476,12 +478,43 @@ impl<S: Store> App<S> {
     /// [`App::import_payments`], journaled as `record` says: the journal entry (the summary's
     /// counts with `record.details`) is written when the import completes, in the same
     /// transaction as the file's statements.
+    ///
+    /// Another import writing to the same cases at the same time can make a chunk stale
+    /// (planned on balances that moved before it was written); nothing of it is written, and
+    /// the import is run again from where the committed chunks end, as a rerun by hand would,
+    /// up to [`IMPORT_ATTEMPTS_MAX`] times.
     pub async fn import_payments_as<F: PaymentSource>(
         &self,
         record: &ImportRecord,
         source: F,
     ) -> AppResult<PaymentSummary> {
         let source = std::sync::Arc::new(source);
+        let mut attempt = 1;
+        loop {
+            match self
+                .import_once(record, std::sync::Arc::clone(&source))
+                .await
+            {
+                Err(AppError::Store(StoreError::Stale(reason)))
+                    if attempt < IMPORT_ATTEMPTS_MAX =>
+                {
+                    tracing::info!(attempt, %reason, "a chunk went stale: the import resumes");
+                    // A pause that grows, so two imports racing for the same cases part.
+                    let pause_ms = 20 * attempt + rand::random::<u64>() % 50;
+                    tokio::time::sleep(std::time::Duration::from_millis(pause_ms)).await;
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
+    }
+
+    /// One attempt of [`App::import_payments_as`].
+    async fn import_once<F: PaymentSource>(
+        &self,
+        record: &ImportRecord,
+        source: std::sync::Arc<F>,
+    ) -> AppResult<PaymentSummary> {
         // The validation pass runs beside the import pass, which commits nothing until the
         // file is known good (read whole, within the limits); the balances the limits are
         // checked against are those before the import.

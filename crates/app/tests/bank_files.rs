@@ -538,3 +538,55 @@ async fn a_file_that_breaks_after_more_than_one_transaction_of_entries_posts_not
         assert_ledger_green(&test.store, backend).await;
     }
 }
+
+/// Two files paying the same case imported at the same time: chunks of one go stale under
+/// the other's writes, and the import resumes by itself instead of failing (before, one of
+/// them stopped with "run the import again"). Every entry is booked once and the ledger
+/// checks out.
+#[tokio::test]
+async fn two_imports_paying_the_same_case_at_once_both_finish() {
+    for test in stores_under_test().await.unwrap_or_else(|e| panic!("{e}")) {
+        let backend = test.backend_name;
+        let app = app_on(test.store.clone()).await;
+        place_one_case(&app).await;
+        let rf = reilu_formats::reference::for_case("FI", 100_000).rf;
+        let entries = 3 * PAYMENTS_PER_CHUNK;
+        let file = |prefix: &'static str| {
+            let rf = rf.clone();
+            source_fn(move |sink| {
+                (0..entries)
+                    .map(|index| credit(&format!("{prefix}-{index}"), 1, &rf))
+                    .try_for_each(&mut *sink)
+            })
+        };
+        let other = app.clone();
+        let (first, second) = tokio::join!(
+            app.import_payments(file("A")),
+            other.import_payments(file("B"))
+        );
+        let first = first.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        let second = second.unwrap_or_else(|e| panic!("{backend}: {e}"));
+        let booked =
+            first.matched + first.already_recorded + second.matched + second.already_recorded;
+        assert!(
+            first.matched + second.matched <= 2 * entries as u64 && booked >= 2 * entries as u64,
+            "{backend}: {first:?} {second:?}"
+        );
+        let rows = test
+            // Rows an idle update touches: the matched entries, counted.
+            .raw("UPDATE bank_entries SET reason = reason WHERE outcome = 'matched'")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            rows,
+            (2 * entries) as u64,
+            "{backend}: every entry booked once"
+        );
+        let check = app
+            .store()
+            .check_ledger()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(check.problems.is_empty(), "{backend}: {:?}", check.problems);
+    }
+}

@@ -505,7 +505,7 @@ fn guarded_case_balance_statements(
             }
             statement.bind(versions.get(*case_number).copied().unwrap_or(0));
         }
-        statement.expecting_rows(
+        statement.expecting_fresh_rows(
             chunk.len() as u64,
             "a case changed while the payments import planned its payment (or a receivable is in \
              another currency than its case); nothing of this chunk was written: run the import \

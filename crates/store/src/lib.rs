@@ -100,6 +100,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Conflict(String),
+    /// What a write rested on changed meanwhile (another writer got there first); nothing of
+    /// it was written, and doing it again from a fresh read succeeds.
+    #[error("{0}")]
+    Stale(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

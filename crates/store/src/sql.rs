@@ -18,6 +18,8 @@ pub(crate) struct BoundStatement {
     encode_error: Option<String>,
     /// The rows the statement must change, and the conflict it means when it does not.
     expected_rows: Option<(u64, &'static str)>,
+    /// Fewer rows than expected mean a stale write, not a conflict.
+    stale_when_short: bool,
 }
 
 impl BoundStatement {
@@ -27,6 +29,7 @@ impl BoundStatement {
             arguments: AnyArguments::default(),
             encode_error: None,
             expected_rows: None,
+            stale_when_short: false,
         }
     }
 
@@ -49,6 +52,14 @@ impl BoundStatement {
         self
     }
 
+    /// As [`Self::expecting_rows`], for a statement whose rows are guarded by versions: fewer
+    /// rows mean another writer moved them first ([`StoreError::Stale`]).
+    pub(crate) fn expecting_fresh_rows(&mut self, rows: u64, stale: &'static str) -> &mut Self {
+        self.expected_rows = Some((rows, stale));
+        self.stale_when_short = true;
+        self
+    }
+
     pub(crate) async fn execute(
         self,
         transaction: &mut sqlx::Transaction<'static, Any>,
@@ -58,6 +69,7 @@ impl BoundStatement {
             arguments,
             encode_error,
             expected_rows,
+            stale_when_short,
         } = self;
         if let Some(error) = encode_error {
             return Err(StoreError::Corrupt(format!(
@@ -69,6 +81,9 @@ impl BoundStatement {
             .await?
             .rows_affected();
         match expected_rows {
+            Some((rows, stale)) if rows != written && stale_when_short => {
+                Err(StoreError::Stale(stale.to_owned()))
+            }
             Some((rows, conflict)) if rows != written => {
                 Err(StoreError::Conflict(conflict.to_owned()))
             }
