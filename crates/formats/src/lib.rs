@@ -7,3 +7,4 @@ pub mod iban;
 pub mod national_id;
 pub mod pain001;
 pub mod reference;
+pub mod virtual_barcode;
