@@ -3,6 +3,7 @@
 pub mod camt;
 pub mod claim_csv;
 pub mod claim_row;
+pub mod epc_qr;
 pub mod iban;
 pub mod national_id;
 pub mod pain001;
