@@ -81,12 +81,25 @@ impl VerifyLimiter {
     }
 }
 
-/// The client's address as the connection gives it (behind a proxy: the proxy's).
+/// The client's address as the connection gives it (behind a proxy: the proxy's), counted
+/// by its /64 for IPv6: one subscriber holds a whole /64 and could otherwise ask from a new
+/// address each time.
 fn address_of(connected: Option<Extension<ConnectInfo<SocketAddr>>>) -> IpAddr {
-    connected.map_or(
+    let address = connected.map_or(
         IpAddr::from([0, 0, 0, 0]),
         |Extension(ConnectInfo(peer))| peer.ip(),
-    )
+    );
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let mut segments = v6.segments();
+                segments[4..].fill(0);
+                IpAddr::from(segments)
+            }
+        },
+        v4 => v4,
+    }
 }
 
 #[derive(Deserialize)]
@@ -294,3 +307,34 @@ const SV: PageText = PageText {
     ],
     too_many: "För många kontroller från din anslutning. Vänta en minut och försök igen.",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from(text: &str) -> IpAddr {
+        let peer: SocketAddr = text.parse().unwrap_or_else(|e| panic!("{e}"));
+        address_of(Some(Extension(ConnectInfo(peer))))
+    }
+
+    #[test]
+    fn an_ipv6_subscriber_is_one_address_and_mapped_ipv4_is_ipv4() {
+        assert_eq!(
+            from("[2001:db8:1:2:aaaa::1]:80"),
+            from("[2001:db8:1:2:bbbb::9]:80")
+        );
+        assert_ne!(from("[2001:db8:1:2::1]:80"), from("[2001:db8:1:3::1]:80"));
+        assert_eq!(from("[::ffff:192.0.2.7]:80"), from("192.0.2.7:80"));
+    }
+
+    #[test]
+    fn the_limits_count_per_address_and_in_total() {
+        let limiter = VerifyLimiter::new(2, 3);
+        let one = IpAddr::from([192, 0, 2, 1]);
+        let two = IpAddr::from([192, 0, 2, 2]);
+        assert!(limiter.allow(one) && limiter.allow(one));
+        assert!(!limiter.allow(one), "the third from one address");
+        assert!(limiter.allow(two));
+        assert!(!limiter.allow(two), "the fourth in total");
+    }
+}
