@@ -29,7 +29,18 @@ pub struct PaymentsBenchReport {
     pub ratio_percent: f64,
 }
 
-pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchReport> {
+/// A fresh SQLite store in `dir/store` holding every claim of a demo portfolio of `cases`
+/// cases (one to three claims a case), placed as one client's file: the app, its data
+/// folder and target, and the claims placed.
+pub async fn demo_store(
+    cases: u64,
+    dir: &Path,
+) -> anyhow::Result<(
+    reilu_app::App<reilu_store::SqlStore>,
+    std::path::PathBuf,
+    Target,
+    u64,
+)> {
     std::fs::create_dir_all(dir)?;
     let data = dir.join("store");
     let _ = std::fs::remove_dir_all(&data);
@@ -41,17 +52,22 @@ pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchRep
     let app = open_or_create_app(&target).await?;
     eprintln!("placing {cases} cases…");
     let claims = dir.join("bench-claims.csv");
-    // Every claim of a demo portfolio of `cases` cases (one to three claims a case).
     write_claim_file(&DemoPortfolio::new(7, cases, None), &claims, u64::MAX)?;
     let client = app
         .add_client("Bench Oy", "FI", "FI2112345600000785")
         .await?;
+    let file = std::io::BufReader::new(std::fs::File::open(&claims)?);
+    let placed = app
+        .import_claim_file(&client.id, "bench", file, &|_| {}, &mut |_| Ok(()))
+        .await?;
+    Ok((app, data, target, placed.accepted))
+}
+
+pub async fn payments(cases: u64, dir: &Path) -> anyhow::Result<PaymentsBenchReport> {
+    let (app, data, target, _) = demo_store(cases, dir).await?;
     // The import refuses a statement of an account that is not ours: the file pays each
     // case into the demo's client-money account of its currency.
     app.configure_demo_accounts().await?;
-    let file = std::io::BufReader::new(std::fs::File::open(&claims)?);
-    app.import_claim_file(&client.id, "bench", file, &|_| {}, &mut |_| Ok(()))
-        .await?;
     eprintln!("writing the camt.054…");
     let camt = dir.join("bench-payments.xml");
     let entries = write_payments(&app, &camt, cases).await?;

@@ -10,12 +10,10 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use reilu_app::daily_run::{RunDayOutcome, RunDaySummary};
-use reilu_app::demo::DemoPortfolio;
 use reilu_strategy::StrategySet;
 use serde::{Deserialize, Serialize};
 
 use crate::commands::bench::peak_rss_mib;
-use crate::commands::demo::write_claim_file;
 use crate::context::{Target, open_or_create_app, sqlite_url};
 
 /// The day the bench runs: the demo portfolio's claims fall due in the months before it, so
@@ -59,31 +57,10 @@ pub struct RunDayBenchReport {
 }
 
 pub async fn run_day(cases: u64, dir: &Path) -> anyhow::Result<RunDayBenchReport> {
-    std::fs::create_dir_all(dir)?;
-    let data = dir.join("store");
-    let _ = std::fs::remove_dir_all(&data);
-    let target = Target {
-        data: data.clone(),
-        database_url: Some(sqlite_url(&data)),
-        rules: None,
-    };
-    let app = open_or_create_app(&target).await?;
-    eprintln!("placing {cases} cases…");
-    let claims = dir.join("bench-claims.csv");
-    write_claim_file(&DemoPortfolio::new(7, cases, None), &claims, u64::MAX)?;
-    let client = app
-        .add_client("Bench Oy", "FI", "FI2112345600000785")
-        .await?;
-    let file = std::io::BufReader::new(std::fs::File::open(&claims)?);
-    let placed = app
-        .import_claim_file(&client.id, "bench", file, &|_| {}, &mut |_| Ok(()))
-        .await?;
+    let (app, data, _, placed) = crate::commands::bench_payments::demo_store(cases, dir).await?;
     drop(app);
     crate::context::close_opened_stores().await;
-    eprintln!(
-        "{} claims placed; deciding only, then running {BENCH_DATE}…",
-        placed.accepted
-    );
+    eprintln!("{placed} claims placed; deciding only, then running {BENCH_DATE}…");
     let decide_only = run_phase_child(RunDayMode::Decide, &data)?;
     let run = run_phase_child(RunDayMode::Run, &data)?;
     if decide_only.cases != run.cases {
