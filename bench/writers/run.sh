@@ -56,7 +56,9 @@ python3 bench/writers/batches.py "$WORK/claims.csv" "$BATCH" "$REILU_BATCHES"
 "$BIN" --data "$WORK/data" --database-url "$PG_URL" serve --addr "127.0.0.1:$PORT" >"$WORK/serve.log" 2>&1 &
 server=$!
 wrk_pid=
-trap 'kill $server 2>/dev/null; [ -z "$wrk_pid" ] || kill -- -$wrk_pid 2>/dev/null; true' EXIT
+# Each kill may find its process gone; under `set -e` a failed one would make the script's exit
+# status 1 after a successful run, so each is allowed to fail.
+trap 'kill $server 2>/dev/null || true; if [ -n "$wrk_pid" ]; then kill -- -$wrk_pid 2>/dev/null || true; fi' EXIT
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 load() { wrk -t "$THREADS" -c "$CONNECTIONS" -d "$1" --latency -s bench/writers/place.lua "http://127.0.0.1:$PORT"; }
 
