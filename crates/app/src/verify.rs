@@ -10,7 +10,6 @@ use rand::Rng;
 use reilu_store::{SignedCommitment, Store};
 use reilu_vault::MessageSigningKey;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::{App, AppResult};
 
@@ -59,8 +58,10 @@ const COMMITMENT_HEADER: &str = "reilu-message-commitment/v1";
 pub struct CommitmentFacts<'a> {
     pub decision_id: &'a str,
     pub channel: &'a str,
-    /// The address the message goes to (e-mail, phone, postal lines): only its digest is kept.
-    pub recipient_address: &'a str,
+    /// The keyed digest of the address the message goes to ([`recipient_digest`]): a plain
+    /// hash of a phone number or e-mail address is undone by hashing every candidate, and the
+    /// log publishes commitments.
+    pub recipient_digest: &'a str,
     pub creditor: &'a str,
     pub amount: &'a str,
     pub reference: &'a str,
@@ -103,18 +104,25 @@ fn reference_end(reference: &str) -> String {
     compact[compact.len().saturating_sub(4)..].iter().collect()
 }
 
+/// The recipient as a commitment names it: a blind index of the address under a key derived
+/// from the master key, so that only Reilu can tell whether a commitment is to a given
+/// address.
+pub fn recipient_digest(vault: &reilu_vault::Vault, address: &str) -> String {
+    vault.blind_index("message-recipient", address.trim())
+}
+
 /// Signs a message's commitment under `code` with `key`.
 pub fn sign_commitment(
     key: &MessageSigningKey,
     code: &str,
     facts: &CommitmentFacts<'_>,
 ) -> SignedCommitment {
-    let recipient = hex::encode(Sha256::digest(facts.recipient_address.trim().as_bytes()));
     let text = format!(
-        "{COMMITMENT_HEADER}\nid {}\ncode {code}\nchannel {}\nrecipient-sha256 {recipient}\n\
+        "{COMMITMENT_HEADER}\nid {}\ncode {code}\nchannel {}\nrecipient {}\n\
          creditor {}\namount {}\nreference-end {}\nsent {}\nkey {}\n",
         facts.decision_id,
         facts.channel,
+        facts.recipient_digest,
         one_line(facts.creditor),
         one_line(facts.amount),
         reference_end(facts.reference),
@@ -237,7 +245,7 @@ mod tests {
         let facts = CommitmentFacts {
             decision_id: "d-1",
             channel: "sms",
-            recipient_address: "+358401234567",
+            recipient_digest: "00112233445566778899aabbccddeeff",
             creditor: "Shop\ncode FORGEDCODE",
             amount: "120.50 EUR",
             reference: "RF18 5390 0754 7034",

@@ -247,6 +247,9 @@ async fn the_log_serves_a_checkpoint_and_proofs_a_verifier_can_check() {
         let leaf: Value = serde_json::from_str(&leaf).unwrap_or_else(|e| panic!("{e}"));
         let data = leaf["data"].as_str().unwrap_or_default();
         assert!(data.starts_with("reilu-message-commitment/v1\n"), "{data}");
+        // The public leaf must not let anyone test a guessed phone number against it.
+        let plain = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(b"+358401234567"));
+        assert!(!data.contains(&plain) && !data.contains("+358"), "{data}");
         let (status, proof) = get("/api/v1/log/proof/inclusion?index=0&size=1".into()).await;
         assert_eq!(status, 200, "{name}: {proof}");
         let proof: Value = serde_json::from_str(&proof).unwrap_or_else(|e| panic!("{e}"));

@@ -104,7 +104,7 @@ pub fn build_message(
     )?;
     let commitment = request
         .signer
-        .map(|signer| commit(signer, request, &recipient.address, &mut content))
+        .map(|signer| commit(vault, signer, request, &recipient.address, &mut content))
         .transpose()?;
     let context = seal_context(request.decision_id);
     Ok(NewOutboxMessage {
@@ -123,6 +123,7 @@ pub fn build_message(
 /// Gives the message a verification code, says how to check it at the end of every part, and
 /// signs its commitment.
 fn commit(
+    vault: &Vault,
     signer: &crate::verify::MessageSigner,
     request: &MessageRequest<'_>,
     address: &str,
@@ -134,7 +135,7 @@ fn commit(
     let facts = crate::verify::CommitmentFacts {
         decision_id: request.decision_id,
         channel: request.channel,
-        recipient_address: address,
+        recipient_digest: &crate::verify::recipient_digest(vault, address),
         creditor: &request.values.creditor,
         amount: &request.values.amount,
         reference: &request.values.reference,
